@@ -1,0 +1,25 @@
+use anyhow::Result;
+use clap::Args;
+
+use crate::ui::Ui;
+
+/// Assign an issue to someone (an empty name unassigns)
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The issue, like BC-12
+    key: String,
+    /// Who: a name, a handle or an email, as your team writes it
+    who: String,
+}
+
+pub fn run(ui: &Ui, args: AssignArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let key = super::key(&tracker, &args.key)?;
+    let who = args.who.trim().to_owned();
+    let outcome = tracker.update(&key, |issue, _, _| {
+        issue.assignee = (!who.is_empty()).then(|| who.clone());
+        Ok(())
+    })?;
+    super::report(ui, &outcome);
+    Ok(())
+}

@@ -1,0 +1,29 @@
+use anyhow::Result;
+use clap::Args;
+
+use crate::ui::Ui;
+
+/// Delete an issue and its comments
+///
+/// The key is never given to another issue, and the issue stays in the
+/// branch's history (git issue log KEY).
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The issue, like BC-12
+    key: String,
+    /// Do not ask for confirmation on a terminal
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+pub fn run(ui: &Ui, args: DeleteArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let key = super::key(&tracker, &args.key)?;
+    if !args.yes && ui.interactive() && !ui.confirm(&format!("Delete {key}?"), false) {
+        ui.status("Nothing deleted.");
+        return Ok(());
+    }
+    let key = tracker.delete(&key)?;
+    ui.status(&format!("{key}: deleted"));
+    Ok(())
+}

@@ -1,0 +1,39 @@
+use anyhow::Result;
+use clap::Args;
+
+use crate::format::Issue;
+use crate::ui::Ui;
+
+/// Edit an issue's file in your editor
+///
+/// Uses GIT_EDITOR, core.editor, VISUAL or EDITOR, as git does. If the result
+/// does not parse, says why and offers to reopen it; the text is kept until
+/// it is saved. A file that does not parse on the branch can be repaired
+/// this way too.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The issue, like BC-12
+    key: String,
+}
+
+pub fn run(ui: &Ui, args: EditArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let key = super::key(&tracker, &args.key)?;
+    let source = tracker.source(&key)?;
+    if let Err(e) = &source.issue {
+        ui.warn(&format!(
+            "{}:{e}; opening it so you can repair it",
+            source.path
+        ));
+    }
+    let draft = super::editor::draft_path(&tracker, &source.key.to_string());
+    let edited = super::editor::edit_until_valid(ui, &tracker, &source.text, &draft, |text| {
+        let issue = Issue::parse(text)?;
+        tracker.check_edit(&issue, text)?;
+        Ok(issue)
+    })?;
+    let outcome = tracker.save_edit(&source.key, source.issue.as_ref().ok(), &edited)?;
+    super::editor::discard(&draft);
+    super::report(ui, &outcome);
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Editing text in the user's editor, without ever losing it: the text lives
+//! in a file under `<git dir>/git-issue/drafts/` until it has been saved to
+//! the branch, and a result that does not parse is offered back for another
+//! round.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::format::ParseError;
+use crate::tracker::Tracker;
+use crate::ui::Ui;
+
+/// Where the draft of `name` (an issue key, or `new-issue`) is kept.
+pub fn draft_path(tracker: &Tracker, name: &str) -> PathBuf {
+    tracker
+        .store()
+        .common_dir()
+        .join("git-issue")
+        .join("drafts")
+        .join(format!("{name}.md"))
+}
+
+/// Opens `initial` in the editor until what comes back parses. A draft left
+/// by an earlier session that did not parse is reopened instead of
+/// `initial`, so a user's text is never thrown away. The caller removes the
+/// draft with [`discard`] once the result is saved on the branch.
+pub fn edit_until_valid<T>(
+    ui: &Ui,
+    tracker: &Tracker,
+    initial: &str,
+    draft: &Path,
+    parse: impl Fn(&str) -> Result<T, ParseError>,
+) -> Result<T> {
+    if let Some(dir) = draft.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if draft.exists() {
+        ui.status(&format!(
+            "Reopening your unsaved text from {}",
+            draft.display()
+        ));
+    } else {
+        std::fs::write(draft, initial)
+            .with_context(|| format!("cannot write {}", draft.display()))?;
+    }
+    loop {
+        run_editor(tracker, draft)?;
+        let text = std::fs::read_to_string(draft)
+            .with_context(|| format!("cannot read {}", draft.display()))?;
+        match parse(&text) {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                ui.status(&format!("error: {}:{}", draft.display(), e));
+                if !ui.confirm("Re-open the editor?", true) {
+                    bail!(
+                        "nothing was saved; your text is kept in {} and the next edit reopens it",
+                        draft.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The editor git would use: GIT_EDITOR, core.editor, VISUAL, EDITOR, vi.
+fn editor(tracker: &Tracker) -> String {
+    std::env::var("GIT_EDITOR")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| tracker.store().config_string("core.editor"))
+        .or_else(|| std::env::var("VISUAL").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("EDITOR").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "vi".to_owned())
+}
+
+fn run_editor(tracker: &Tracker, file: &Path) -> Result<()> {
+    let editor = editor(tracker);
+    // As git does: the editor is a shell snippet, the file its argument.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(&editor)
+        .arg(file)
+        .status()
+        .with_context(|| format!("cannot run the editor {editor:?}"))?;
+    if !status.success() {
+        bail!(
+            "the editor {editor:?} failed ({status}); your text is kept in {}",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes a draft once its text is safely on the branch.
+pub fn discard(draft: &Path) {
+    let _ = std::fs::remove_file(draft);
+}

@@ -1,0 +1,49 @@
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use super::JsonArg;
+use crate::ui::{Ui, table};
+
+/// Show an issue's history: the commits of the issues branch that changed it
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The issue, like BC-12
+    key: String,
+    #[command(flatten)]
+    json: JsonArg,
+}
+
+pub fn run(ui: &Ui, args: LogArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let key = super::key(&tracker, &args.key)?;
+    let history = tracker.log(&key)?;
+    if args.json.json {
+        let items: Vec<_> = history
+            .iter()
+            .map(|h| {
+                json!({
+                    "commit": h.commit,
+                    "author": h.author,
+                    "email": h.email,
+                    "time": crate::format::format_timestamp(h.time),
+                    "message": h.message,
+                })
+            })
+            .collect();
+        return Ok(ui.json(&items)?);
+    }
+    let rows: Vec<Vec<String>> = history
+        .iter()
+        .map(|h| {
+            vec![
+                ui.dim(&h.commit[..12.min(h.commit.len())]),
+                h.time.strftime("%Y-%m-%d %H:%M").to_string(),
+                h.author.clone(),
+                h.message.lines().next().unwrap_or_default().to_owned(),
+            ]
+        })
+        .collect();
+    ui.data(&table(&rows))?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use super::JsonArg;
+use crate::format::Issue;
+use crate::tracker::Draft;
+use crate::ui::Ui;
+
+/// File a new issue and print its key
+///
+/// The description comes from -m, --body-file, or, on a terminal, your
+/// editor (which then shows the whole file, fields included).
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The title
+    title: Option<String>,
+    /// Type, one of tracker.yml's `types` (default: bug)
+    #[arg(long = "type", short = 't')]
+    kind: Option<String>,
+    /// Priority, one of tracker.yml's `priorities` (default: p2)
+    #[arg(long, short = 'p')]
+    priority: Option<String>,
+    /// Severity, one of tracker.yml's `severities`
+    #[arg(long, short = 's')]
+    severity: Option<String>,
+    /// A label; repeat for more
+    #[arg(long = "label", short = 'l', value_name = "LABEL")]
+    labels: Vec<String>,
+    #[arg(long)]
+    milestone: Option<String>,
+    #[arg(long, short = 'a')]
+    assignee: Option<String>,
+    #[arg(long)]
+    component: Option<String>,
+    /// The description
+    #[arg(
+        long = "message",
+        short = 'm',
+        value_name = "BODY",
+        conflicts_with = "body_file"
+    )]
+    body: Option<String>,
+    /// Read the description from a file (- for stdin)
+    #[arg(long, short = 'F', value_name = "FILE")]
+    body_file: Option<PathBuf>,
+    /// Start from templates/NAME.md on the issues branch
+    #[arg(long, value_name = "NAME")]
+    template: Option<String>,
+    #[command(flatten)]
+    json: JsonArg,
+}
+
+pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let body = super::body_from(args.body, args.body_file)?;
+    let use_editor = body.is_none() && ui.interactive();
+    if args.title.is_none() && !use_editor {
+        bail!("a new issue needs a title: git issue new \"Login fails on Safari\"");
+    }
+    let draft = tracker.draft(Draft {
+        title: args.title.unwrap_or_default(),
+        kind: args.kind,
+        priority: args.priority,
+        severity: args.severity,
+        labels: args.labels,
+        milestone: args.milestone,
+        assignee: args.assignee,
+        component: args.component,
+        body,
+        template: args.template,
+    })?;
+    let key = if use_editor {
+        let save = super::editor::draft_path(&tracker, "new-issue");
+        let issue = super::editor::edit_until_valid(ui, &tracker, &draft.print(), &save, |text| {
+            let issue = Issue::parse(text)?;
+            tracker.check_edit(&issue, text)?;
+            Ok(issue)
+        })?;
+        let key = tracker.create(issue)?;
+        super::editor::discard(&save);
+        key
+    } else {
+        tracker.create(draft)?
+    };
+    if args.json.json {
+        let details = tracker.details(&key)?;
+        ui.json(&super::view::details_json(&details))?;
+    } else {
+        ui.data(&key.to_string())?;
+    }
+    Ok(())
+}

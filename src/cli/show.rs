@@ -1,0 +1,29 @@
+use anyhow::Result;
+use clap::Args;
+
+use super::JsonArg;
+use crate::ui::Ui;
+
+/// Show an issue with its comments and linked commits
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The issue, like BC-12 (or just 12)
+    key: String,
+    #[command(flatten)]
+    json: JsonArg,
+}
+
+pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let key = super::key(&tracker, &args.key)?;
+    let details = tracker.details(&key)?;
+    for p in &details.problems {
+        ui.warn(&format!("{p} (comment skipped)"));
+    }
+    if args.json.json {
+        return Ok(ui.json(&super::view::details_json(&details))?);
+    }
+    let config = tracker.config()?;
+    ui.data(&super::view::details_text(ui, &details, &config))?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! How issues read: as JSON with the field names of issue-format.md, and as
+//! text for a terminal.
+
+use serde_json::{Value, json};
+
+use crate::format::{Config, format_timestamp};
+use crate::tracker::{Details, Record};
+use crate::ui::Ui;
+
+/// An issue as `list --json` prints it: its fields and its key.
+pub fn record_json(r: &Record) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("key".into(), Value::String(r.key.to_string()));
+    m.extend(r.issue.to_json());
+    Value::Object(m)
+}
+
+/// An issue as `show --json` prints it: its fields, key, body and comments.
+pub fn details_json(d: &Details) -> Value {
+    let mut v = record_json(&d.record);
+    let comments: Vec<Value> = d
+        .comments
+        .iter()
+        .map(|c| {
+            let mut m = serde_json::Map::new();
+            m.insert("id".into(), json!(c.id));
+            m.insert("author".into(), json!(c.comment.author));
+            m.insert("created".into(), json!(format_timestamp(c.comment.created)));
+            m.insert("internal".into(), json!(c.comment.internal));
+            for (k, x) in &c.comment.extra {
+                m.entry(k.clone()).or_insert_with(|| x.clone());
+            }
+            m.insert("body".into(), json!(c.comment.body));
+            Value::Object(m)
+        })
+        .collect();
+    if let Value::Object(m) = &mut v {
+        m.insert("comments".into(), Value::Array(comments));
+    }
+    v
+}
+
+fn when(ts: jiff::Timestamp) -> String {
+    ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
+    let i = &d.record.issue;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{}  {}\n",
+        ui.bold(&d.record.key.to_string()),
+        ui.bold(&i.title)
+    ));
+    let mut line = vec![
+        format!(
+            "status: {}",
+            ui.status_word(&i.status, config.is_closed(&i.status))
+        ),
+        format!("type: {}", i.kind),
+        format!("priority: {}", i.priority),
+    ];
+    if let Some(s) = &i.severity {
+        line.push(format!("severity: {s}"));
+    }
+    out.push_str(&line.join("   "));
+    out.push('\n');
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let mut opt = |name, v: &Option<String>| {
+        if let Some(v) = v {
+            fields.push((name, v.clone()));
+        }
+    };
+    opt("milestone", &i.milestone);
+    opt("assignee", &i.assignee);
+    opt("reporter", &i.reporter);
+    opt("component", &i.component);
+    opt("duplicate of", &i.duplicate_of);
+    if !i.labels.is_empty() {
+        fields.push(("labels", i.labels.join(", ")));
+    }
+    if !i.related.is_empty() {
+        fields.push(("related", i.related.join(", ")));
+    }
+    if !i.prs.is_empty() {
+        fields.push(("pull requests", i.prs.join(", ")));
+    }
+    if !i.aliases.is_empty() {
+        fields.push(("formerly", i.aliases.join(", ")));
+    }
+    if i.confidential {
+        fields.push(("confidential", "yes".to_owned()));
+    }
+    if i.votes > 0 {
+        fields.push(("votes", i.votes.to_string()));
+    }
+    let mut dates = format!("created {}, updated {}", when(i.created), when(i.updated));
+    if let Some(r) = i.resolved {
+        dates.push_str(&format!(", resolved {}", when(r)));
+    }
+    fields.push(("dates", dates));
+    for (name, value) in fields {
+        out.push_str(&format!("{}: {value}\n", ui.dim(name)));
+    }
+    if !i.body.is_empty() {
+        out.push('\n');
+        out.push_str(&i.body);
+    }
+    if !i.commits.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Commits")));
+        for id in &i.commits {
+            let short: String = id.chars().take(12).collect();
+            match d.commits.iter().find(|c| &c.id == id) {
+                Some(c) => out.push_str(&format!(
+                    "  {short}  {}  ({}, {})\n",
+                    c.summary,
+                    c.author,
+                    c.time.strftime("%Y-%m-%d")
+                )),
+                None => out.push_str(&format!("  {short}  (not in this clone)\n")),
+            }
+        }
+    }
+    if !d.comments.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Comments")));
+        for c in &d.comments {
+            let internal = if c.comment.internal {
+                " (internal)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "\n{}{}\n",
+                ui.dim(&format!(
+                    "{}, {}",
+                    c.comment.author,
+                    when(c.comment.created)
+                )),
+                internal
+            ));
+            out.push_str(&c.comment.body);
+        }
+    }
+    out
+}

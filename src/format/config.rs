@@ -1,0 +1,299 @@
+//! `tracker.yml`: the settings every clone shares. Every setting has a
+//! built-in default, so an empty file is a valid one.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Listing, ParseError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// The key prefix of new issues: `BC` gives `BC-1`, `BC-2`, …
+    pub key: String,
+    /// The workflow, in board order.
+    pub statuses: Vec<String>,
+    /// The statuses that count as closed.
+    pub closed_statuses: Vec<String>,
+    pub types: Vec<String>,
+    pub priorities: Vec<String>,
+    pub severities: Vec<String>,
+    pub defaults: Defaults,
+    /// The branch where `Fixes BC-12` resolves an issue.
+    pub main_branch: String,
+    pub release_notes: ReleaseNotes,
+    pub hooks: Hooks,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Defaults {
+    pub status: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub priority: String,
+    pub severity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReleaseNotes {
+    /// The link of each issue in release notes; `{n}` is the number and
+    /// `{key}` the whole key. Empty: no links.
+    pub link: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hooks {
+    /// Refuse commits that name a key no issue has.
+    pub strict: bool,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            key: "ISSUE".to_owned(),
+            statuses: strings(&[
+                "open",
+                "triaged",
+                "in_progress",
+                "resolved",
+                "closed",
+                "wont_fix",
+                "duplicate",
+            ]),
+            closed_statuses: strings(&["resolved", "closed", "wont_fix", "duplicate"]),
+            types: strings(&["bug", "feature", "optimization", "docs", "question"]),
+            priorities: strings(&["p0", "p1", "p2", "p3"]),
+            severities: strings(&["critical", "high", "medium", "low", "info"]),
+            defaults: Defaults::default(),
+            main_branch: "main".to_owned(),
+            release_notes: ReleaseNotes::default(),
+            hooks: Hooks::default(),
+        }
+    }
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            status: "open".to_owned(),
+            kind: "bug".to_owned(),
+            priority: "p2".to_owned(),
+            severity: None,
+        }
+    }
+}
+
+/// A field whose values `tracker.yml` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocabulary {
+    Status,
+    Type,
+    Priority,
+    Severity,
+}
+
+impl Vocabulary {
+    pub fn field(self) -> &'static str {
+        match self {
+            Vocabulary::Status => "status",
+            Vocabulary::Type => "type",
+            Vocabulary::Priority => "priority",
+            Vocabulary::Severity => "severity",
+        }
+    }
+}
+
+impl Config {
+    /// Reads `tracker.yml`; positions are in that file.
+    pub fn parse(text: &str) -> Result<Config, ParseError> {
+        let config: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| {
+                let (line, column) = e
+                    .location()
+                    .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+                let msg = e.without_snippet().to_string();
+                let msg = msg.lines().next().unwrap_or("invalid YAML");
+                let msg = msg.split(" at line ").next().unwrap_or(msg);
+                ParseError::new(line, column, msg.to_owned())
+            })?
+        };
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), ParseError> {
+        let at = |name: &str, msg: String| ParseError::new(find_line(text, name), 1, msg);
+        if !super::key::is_valid_prefix(&self.key) {
+            return Err(at(
+                "key",
+                format!(
+                    "`key` must be a letter followed by up to nine letters or digits, not {:?}",
+                    self.key
+                ),
+            ));
+        }
+        for (name, list) in [
+            ("statuses", &self.statuses),
+            ("types", &self.types),
+            ("priorities", &self.priorities),
+        ] {
+            if list.is_empty() {
+                return Err(at(name, format!("`{name}` must list at least one value")));
+            }
+        }
+        if let Some(s) = self
+            .closed_statuses
+            .iter()
+            .find(|s| !self.statuses.contains(s))
+        {
+            return Err(at(
+                "closed_statuses",
+                format!("closed status {s:?} is not one of `statuses`"),
+            ));
+        }
+        if self.open_statuses().next().is_none() {
+            return Err(at(
+                "closed_statuses",
+                "at least one status must count as open".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn values(&self, v: Vocabulary) -> &[String] {
+        match v {
+            Vocabulary::Status => &self.statuses,
+            Vocabulary::Type => &self.types,
+            Vocabulary::Priority => &self.priorities,
+            Vocabulary::Severity => &self.severities,
+        }
+    }
+
+    /// `Err` carries the one-line message a user sees.
+    pub fn check(&self, v: Vocabulary, value: &str) -> Result<(), String> {
+        let allowed = self.values(v);
+        if allowed.iter().any(|a| a == value) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{value:?} is not a {}; tracker.yml allows: {}",
+                v.field(),
+                Listing(allowed)
+            ))
+        }
+    }
+
+    pub fn is_closed(&self, status: &str) -> bool {
+        self.closed_statuses.iter().any(|s| s == status)
+    }
+
+    pub fn open_statuses(&self) -> impl Iterator<Item = &String> {
+        self.statuses.iter().filter(|s| !self.is_closed(s))
+    }
+
+    /// The status a new or reopened issue gets.
+    pub fn initial_status(&self) -> &str {
+        if self.statuses.contains(&self.defaults.status) && !self.is_closed(&self.defaults.status) {
+            &self.defaults.status
+        } else {
+            self.open_statuses().next().map_or("open", String::as_str)
+        }
+    }
+
+    pub fn default_type(&self) -> &str {
+        if self.types.contains(&self.defaults.kind) {
+            &self.defaults.kind
+        } else {
+            &self.types[0]
+        }
+    }
+
+    pub fn default_priority(&self) -> &str {
+        if self.priorities.contains(&self.defaults.priority) {
+            &self.defaults.priority
+        } else {
+            &self.priorities[self.priorities.len() / 2]
+        }
+    }
+
+    /// The text `init` writes: the key, and every default spelled out so a
+    /// user sees what can be changed.
+    pub fn initial_text(key: &str) -> String {
+        let d = Config::default();
+        format!(
+            "# git-issue settings, shared by every clone. See issue-format.md.\n\
+             key: {key}\n\
+             statuses: [{}]\n\
+             closed_statuses: [{}]\n\
+             types: [{}]\n\
+             priorities: [{}]\n\
+             severities: [{}]\n\
+             defaults:\n  status: open\n  type: bug\n  priority: p2\n\
+             main_branch: main\n\
+             release_notes:\n  link: \"\"\n\
+             hooks:\n  strict: false\n",
+            Listing(&d.statuses),
+            Listing(&d.closed_statuses),
+            Listing(&d.types),
+            Listing(&d.priorities),
+            Listing(&d.severities),
+        )
+    }
+}
+
+/// Validation runs on the parsed value, which has no positions; the line of
+/// the top-level setting is what a user needs to find it.
+fn find_line(text: &str, name: &str) -> usize {
+    let prefix = format!("{name}:");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        assert_eq!(Config::parse("# nothing\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn initial_text_reads_back_as_defaults_with_its_key() {
+        let c = Config::parse(&Config::initial_text("BC")).unwrap();
+        assert_eq!(
+            c,
+            Config {
+                key: "BC".into(),
+                ..Config::default()
+            }
+        );
+    }
+
+    #[test]
+    fn wrong_values_list_the_allowed_ones() {
+        let c = Config::default();
+        let e = c.check(Vocabulary::Status, "bogus").unwrap_err();
+        assert_eq!(
+            e,
+            "\"bogus\" is not a status; tracker.yml allows: open, triaged, in_progress, resolved, closed, wont_fix, duplicate"
+        );
+    }
+
+    #[test]
+    fn closed_statuses_must_be_statuses() {
+        let e = Config::parse("statuses: [todo, done]\nclosed_statuses: [finished]\n").unwrap_err();
+        assert!(e.message.contains("finished"), "{}", e.message);
+        assert_eq!(e.line, 2);
+    }
+}

@@ -1,0 +1,61 @@
+//! The files on the issues branch, as `issue-format.md` specifies them: issue
+//! files, comment files and `tracker.yml`. Everything here is pure: text in,
+//! values out, and values back to text in canonical form. Nothing here knows
+//! about git or the file system.
+
+pub mod comment;
+pub mod config;
+pub mod issue;
+pub mod key;
+pub mod yaml;
+
+use std::fmt;
+
+use jiff::Timestamp;
+
+pub use comment::Comment;
+pub use config::Config;
+pub use issue::Issue;
+pub use key::Key;
+
+/// Why a file did not parse, and where (1-based, in the whole file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at(field: &yaml::Field, message: impl Into<String>) -> Self {
+        ParseError::new(field.line, field.column, message)
+    }
+}
+
+/// A timestamp as the files write it: RFC 3339 in UTC.
+pub fn format_timestamp(ts: Timestamp) -> String {
+    ts.to_string()
+}
+
+/// Reads an RFC 3339 timestamp with any offset; stored back in UTC.
+pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    s.trim().parse::<Timestamp>().ok()
+}
+
+/// Joins words for messages: `a, b, c`.
+pub(crate) struct Listing<'a>(pub &'a [String]);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}

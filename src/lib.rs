@@ -1,0 +1,14 @@
+//! git-issue: issues as Markdown files with YAML front matter on a branch of
+//! the repository they describe.
+//!
+//! Data flows one way: [`cli`] (one file per command) turns arguments into
+//! calls on [`tracker`], the operations; the tracker reads and writes the
+//! branch through [`store`] (git2, and nothing else touches git) and reads and
+//! writes files through [`format`] (pure text in, values out). What people
+//! read goes through [`ui`]; the library itself never prints.
+
+pub mod cli;
+pub mod format;
+pub mod store;
+pub mod tracker;
+pub mod ui;

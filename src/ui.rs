@@ -1,0 +1,165 @@
+//! Everything a person reads: data to stdout, status and warnings to stderr,
+//! colour decided once (terminal and `NO_COLOR`), tables laid out here.
+
+use std::io::{self, IsTerminal, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+pub struct Ui {
+    color: bool,
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Ui {
+    pub fn new() -> Ui {
+        let color = io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        Ui { color }
+    }
+
+    /// Writes data to stdout. A closed pipe (`| head`) surfaces as an
+    /// `io::Error` of kind `BrokenPipe`, which `main` treats as success.
+    pub fn data(&self, text: &str) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') && !text.is_empty() {
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    }
+
+    /// Pretty JSON on stdout.
+    pub fn json(&self, value: &impl serde::Serialize) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        self.data(&text)
+    }
+
+    /// A status line on stderr: what happened, for people.
+    pub fn status(&self, text: &str) {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+
+    pub fn warn(&self, text: &str) {
+        let _ = writeln!(io::stderr(), "warning: {text}");
+    }
+
+    /// Whether both stdin and stderr are a terminal, so we may ask questions
+    /// and open an editor.
+    pub fn interactive(&self) -> bool {
+        io::stdin().is_terminal() && io::stderr().is_terminal()
+    }
+
+    /// Asks a yes/no question on stderr and reads the answer from stdin;
+    /// end of input is "no".
+    pub fn confirm(&self, question: &str, default_yes: bool) -> bool {
+        let _ = write!(
+            io::stderr(),
+            "{question} [{}] ",
+            if default_yes { "Y/n" } else { "y/N" }
+        );
+        let _ = io::stderr().flush();
+        let mut line = String::new();
+        match io::stdin().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                let _ = writeln!(io::stderr());
+                false
+            }
+            Ok(_) => match line.trim().to_ascii_lowercase().as_str() {
+                "" => default_yes,
+                a => a == "y" || a == "yes",
+            },
+        }
+    }
+
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+
+    /// A status in a colour that says open (green), in progress (yellow) or
+    /// closed (purple), as git hosts do.
+    pub fn status_word(&self, status: &str, closed: bool) -> String {
+        let code = if closed {
+            "35"
+        } else if status == "open" {
+            "32"
+        } else {
+            "33"
+        };
+        self.paint(code, status)
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+/// Lays out rows in columns separated by two spaces; the last column is not
+/// padded. Cells may carry colour codes, which take no width.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(visible_width(cell));
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = widths[i] - visible_width(cell) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn visible_width(s: &str) -> usize {
+    let mut plain = String::with_capacity(s.len());
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => plain.push(c),
+        }
+    }
+    plain.width()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_wide_and_coloured_cells() {
+        let rows = vec![
+            vec!["BC-1".into(), "\x1b[32mopen\x1b[0m".into(), "日本".into()],
+            vec!["BC-10".into(), "closed".into(), "x".into()],
+        ];
+        assert_eq!(
+            table(&rows),
+            "BC-1   \x1b[32mopen\x1b[0m    日本\nBC-10  closed  x\n"
+        );
+    }
+}
