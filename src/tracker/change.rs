@@ -107,7 +107,9 @@ impl Assignment {
                             "true" | "yes" => true,
                             "false" | "no" | "" => false,
                             _ => {
-                                return Err(format!("confidential is true or false, not {value:?}"));
+                                return Err(format!(
+                                    "confidential is true or false, not {value:?}"
+                                ));
                             }
                         }
                     }

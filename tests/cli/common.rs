@@ -1,0 +1,222 @@
+//! A hermetic environment: a temporary repository, a fixed identity and fixed
+//! dates, no user or system git config.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const DATE: &str = "2026-01-02T03:04:05Z";
+
+pub struct Env {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub repo: PathBuf,
+}
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Env {
+    /// A repository named `bug-catcher` with one commit on `main`.
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        let repo = root.join("bug-catcher");
+        std::fs::create_dir_all(&repo).unwrap();
+        let env = Env {
+            _dir: dir,
+            root,
+            repo,
+        };
+        env.git(&["init", "-q", "-b", "main"]);
+        std::fs::write(env.repo.join("README"), "hello\n").unwrap();
+        env.git(&["add", "README"]);
+        env.git(&["commit", "-q", "-m", "Initial commit"]);
+        env
+    }
+
+    /// `new` followed by `init --key BC`.
+    pub fn with_tracker() -> Env {
+        let env = Env::new();
+        env.ok(&["init", "--key", "BC"]);
+        env
+    }
+
+    fn hermetic(&self, cmd: &mut Command) {
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "EDITOR",
+            "VISUAL",
+            "GIT_EDITOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.current_dir(&self.repo)
+            .env("HOME", &self.root)
+            .env("XDG_CONFIG_HOME", self.root.join(".config"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Alice Example")
+            .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+            .env("GIT_COMMITTER_NAME", "Alice Example")
+            .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+            .env("GIT_AUTHOR_DATE", DATE)
+            .env("GIT_COMMITTER_DATE", DATE)
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb");
+    }
+
+    pub fn git_cmd(&self) -> Command {
+        let mut cmd = Command::new("git");
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
+    /// Runs git and returns its stdout; panics when it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_cmd().args(args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_git-issue"));
+        self.hermetic(&mut cmd);
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.cmd().args(args))
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn git-issue");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        to_run(child.wait_with_output().unwrap())
+    }
+
+    /// Runs git-issue, asserts success, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(
+            r.code, 0,
+            "git-issue {args:?} failed\nstdout: {}\nstderr: {}",
+            r.stdout, r.stderr
+        );
+        r.stdout
+    }
+
+    /// Runs git-issue, asserts it failed with exit status 1.
+    pub fn fail(&self, args: &[&str]) -> Run {
+        let r = self.run(args);
+        assert_eq!(
+            r.code, 1,
+            "git-issue {args:?} should fail\nstdout: {}\nstderr: {}",
+            r.stdout, r.stderr
+        );
+        r
+    }
+
+    /// Files an issue and returns its key.
+    pub fn new_issue(&self, title: &str, extra: &[&str]) -> String {
+        let mut args = vec!["new", title];
+        args.extend_from_slice(extra);
+        self.ok(&args).trim().to_owned()
+    }
+
+    /// A file on the issues branch, as git shows it.
+    pub fn branch_file(&self, path: &str) -> String {
+        self.git(&["cat-file", "-p", &format!("issues:{path}")])
+    }
+
+    pub fn tip(&self) -> String {
+        self.git(&["rev-parse", "issues"]).trim().to_owned()
+    }
+
+    /// Replaces a file on the issues branch the way a person would: in a
+    /// worktree of the branch, with a commit of their own.
+    pub fn commit_by_hand(&self, path: &str, content: &str) {
+        let wt = self.root.join("by-hand");
+        if !wt.exists() {
+            self.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
+        } else {
+            self.git_in(&wt, &["checkout", "-q", "--detach"]);
+            self.git_in(&wt, &["checkout", "-q", "issues"]);
+        }
+        let file = wt.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, content).unwrap();
+        self.git_in(&wt, &["add", "-A"]);
+        self.git_in(
+            &wt,
+            &["commit", "-q", "-m", &format!("Edit {path} by hand")],
+        );
+    }
+
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self
+            .git_cmd()
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs git-issue with `editor` as GIT_EDITOR and no answers on stdin.
+    pub fn run_editor(&self, args: &[&str], editor: &Path) -> Run {
+        run(self.cmd().args(args).env("GIT_EDITOR", editor))
+    }
+
+    /// Writes an executable script under the test's root.
+    pub fn script(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.root.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    to_run(cmd.output().expect("run git-issue"))
+}
+
+fn to_run(out: Output) -> Run {
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}

@@ -1,0 +1,8 @@
+//! The one integration test binary: the real `git-issue` against real
+//! temporary repositories, one module per area.
+
+mod common;
+
+mod commands;
+mod concurrency;
+mod robustness;

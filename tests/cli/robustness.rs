@@ -1,0 +1,174 @@
+//! Bad input never stops the rest of the tracker, and the user's checkout is
+//! never touched.
+
+use crate::common::{Env, json};
+
+#[test]
+fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
+    let env = Env::with_tracker();
+    env.new_issue("Fine", &[]);
+    env.new_issue("Will break", &[]);
+    env.new_issue("Also fine", &[]);
+    let broken = env
+        .branch_file("issues/0/BC-2.md")
+        .replace("priority: p2", "priority: [p2");
+    env.commit_by_hand("issues/0/BC-2.md", &broken);
+
+    let r = env.run(&["list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(keys, ["BC-3", "BC-1"]);
+    assert!(
+        r.stderr.starts_with("warning: issues/0/BC-2.md:7:"),
+        "{}",
+        r.stderr
+    );
+
+    env.ok(&["show", "BC-1"]);
+    env.ok(&["set", "BC-3", "+ui"]);
+    env.ok(&["comment", "BC-1", "-m", "still works"]);
+    assert_eq!(env.new_issue("New one", &[]), "BC-4");
+
+    let r = env.fail(&["show", "BC-2"]);
+    assert!(
+        r.stderr.starts_with("error: issues/0/BC-2.md:7:"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("hint: fix the file with git issue edit BC-2"),
+        "{}",
+        r.stderr
+    );
+    let before = env.branch_file("issues/0/BC-2.md");
+    env.fail(&["set", "BC-2", "+ui"]);
+    assert_eq!(
+        env.branch_file("issues/0/BC-2.md"),
+        before,
+        "nothing writes over a broken file"
+    );
+
+    // `edit` opens the broken text so it can be repaired.
+    let editor = env.script("fix", "sed -i 's/priority: \\[p2/priority: p2/' \"$1\"");
+    let r = env.run_editor(&["edit", "BC-2"], &editor);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("opening it so you can repair it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(json(&env.ok(&["show", "BC-2", "--json"]))["priority"], "p2");
+}
+
+#[test]
+fn a_broken_tracker_yml_is_named() {
+    let env = Env::with_tracker();
+    env.commit_by_hand("tracker.yml", "key: BC\nstatuses: [open\n");
+    let r = env.fail(&["list"]);
+    assert!(r.stderr.starts_with("error: tracker.yml:"), "{}", r.stderr);
+}
+
+#[test]
+fn unknown_fields_survive_every_rewrite_in_place() {
+    let env = Env::with_tracker();
+    env.new_issue("A", &[]);
+    let text = env.branch_file("issues/0/BC-1.md").replace(
+        "priority: p2\n",
+        "priority: p2\nx-sla:\n  hours: 4\n  tier: gold\n",
+    );
+    env.commit_by_hand("issues/0/BC-1.md", &text);
+    env.ok(&["set", "BC-1", "status=triaged", "+ui"]);
+    let after = env.branch_file("issues/0/BC-1.md");
+    assert!(
+        after.contains("priority: p2\nx-sla:\n  hours: 4\n  tier: gold\nlabels:\n  - ui\n"),
+        "{after}"
+    );
+    assert_eq!(
+        json(&env.ok(&["show", "BC-1", "--json"]))["x-sla"]["tier"],
+        "gold"
+    );
+}
+
+#[test]
+fn the_users_checkout_is_never_touched() {
+    let env = Env::new();
+    std::fs::write(env.repo.join("README"), "changed but not staged\n").unwrap();
+    std::fs::write(env.repo.join("staged.txt"), "staged\n").unwrap();
+    env.git(&["add", "staged.txt"]);
+    std::fs::write(env.repo.join("untracked.txt"), "untracked\n").unwrap();
+    let status = env.git(&["status", "--porcelain"]);
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let index = std::fs::read(env.repo.join(".git/index")).unwrap();
+    let symbolic = env.git(&["symbolic-ref", "HEAD"]);
+
+    env.ok(&["init"]);
+    env.new_issue("A", &["-l", "x"]);
+    env.ok(&["set", "BC-1", "status=triaged"]);
+    env.ok(&["comment", "BC-1", "-m", "c"]);
+    env.ok(&["delete", "BC-1"]);
+
+    assert_eq!(env.git(&["status", "--porcelain"]), status);
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(env.git(&["symbolic-ref", "HEAD"]), symbolic);
+    assert_eq!(std::fs::read(env.repo.join(".git/index")).unwrap(), index);
+    assert_eq!(
+        std::fs::read_to_string(env.repo.join("README")).unwrap(),
+        "changed but not staged\n"
+    );
+}
+
+#[test]
+fn works_from_a_subdirectory_and_a_worktree() {
+    let env = Env::with_tracker();
+    std::fs::create_dir_all(env.repo.join("src/deep")).unwrap();
+    let r = crate::common::run(
+        env.cmd()
+            .current_dir(env.repo.join("src/deep"))
+            .args(["new", "From below"]),
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, "BC-1\n"), "{}", r.stderr);
+    let wt = env.root.join("wt");
+    env.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        wt.to_str().unwrap(),
+    ]);
+    let r = crate::common::run(env.cmd().current_dir(&wt).args(["new", "From a worktree"]));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "BC-2\n"), "{}", r.stderr);
+    assert!(env.ok(&["list"]).contains("From a worktree"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = Env::with_tracker();
+    for i in 0..30 {
+        env.new_issue(&format!("Issue {i}"), &[]);
+    }
+    let mut child = env
+        .cmd()
+        .args(["list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
