@@ -59,3 +59,47 @@ impl fmt::Display for Listing<'_> {
         f.write_str(&self.0.join(", "))
     }
 }
+
+#[cfg(test)]
+mod contract {
+    //! The examples in `issue-format.md` are the contract: they must read and
+    //! print back byte for byte.
+
+    use super::*;
+
+    const DOC: &str = include_str!("../../issue-format.md");
+
+    fn blocks(lang: &str) -> Vec<&'static str> {
+        let fence = format!("```{lang}\n");
+        DOC.split(fence.as_str())
+            .skip(1)
+            .map(|rest| rest.split("```\n").next().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn the_example_issue_and_comment_are_canonical() {
+        let md = blocks("markdown");
+        assert_eq!(md.len(), 2, "an issue and a comment example");
+        let issue = Issue::parse(md[0]).unwrap();
+        assert_eq!(issue.labels, ["auth", "ui"]);
+        assert_eq!(issue.print(), md[0]);
+        let comment = Comment::parse(md[1]).unwrap();
+        assert!(comment.internal);
+        assert_eq!(comment.print(), md[1]);
+    }
+
+    #[test]
+    fn the_example_settings_are_the_defaults() {
+        let yaml = blocks("yaml");
+        let settings = yaml.iter().find(|b| b.starts_with("key: BC")).unwrap();
+        let config = Config::parse(settings).unwrap();
+        assert_eq!(
+            config,
+            Config {
+                key: "BC".into(),
+                ..Config::default()
+            }
+        );
+    }
+}
