@@ -9,6 +9,8 @@
 
 pub mod cli;
 pub mod format;
+pub mod index;
+pub mod query;
 pub mod store;
 pub mod tracker;
 pub mod ui;

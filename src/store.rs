@@ -355,6 +355,39 @@ impl Store {
         })
     }
 
+    /// The paths of files that differ between two trees of the branch (added,
+    /// changed or removed), limited to those under `prefix`.
+    pub fn changed_paths(
+        &self,
+        old_tree: &str,
+        new_tree: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        let old = self.repo.find_tree(Oid::from_str(old_tree)?)?;
+        let new = self.repo.find_tree(Oid::from_str(new_tree)?)?;
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(prefix);
+        let diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = file.path().and_then(|p| p.to_str())
+                    && out.last().is_none_or(|l: &String| l != p)
+                {
+                    out.push(p.to_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether `tree` is a tree object this repository has.
+    pub fn has_tree(&self, tree: &str) -> bool {
+        Oid::from_str(tree).is_ok_and(|oid| self.repo.find_tree(oid).is_ok())
+    }
+
     /// The commits of the branch that changed anything under `paths`,
     /// newest first.
     pub fn history(&self, paths: &[String]) -> Result<Vec<HistoryEntry>> {
@@ -409,6 +442,20 @@ impl Snapshot<'_> {
 
     pub fn exists(&self) -> bool {
         self.tree.is_some()
+    }
+
+    /// The id of the branch's tree at this commit.
+    pub fn tree_id(&self) -> Option<String> {
+        self.tree.as_ref().map(|t| t.id().to_string())
+    }
+
+    /// The object id of the file or folder at `path`: equal ids, equal
+    /// content.
+    pub fn object_id(&self, path: &str) -> Option<String> {
+        let tree = self.tree.as_ref()?;
+        tree.get_path(Path::new(path))
+            .ok()
+            .map(|e| e.id().to_string())
     }
 
     /// A file's text, `None` when there is no such file.

@@ -98,11 +98,80 @@ impl Ui {
         self.paint(code, status)
     }
 
+    /// `text` with the byte ranges `marks` shown: bold yellow on a colour
+    /// terminal, `*between stars*` elsewhere.
+    pub fn highlight(&self, text: &str, marks: &[std::ops::Range<usize>]) -> String {
+        let mut out = String::with_capacity(text.len() + marks.len() * 8);
+        let mut at = 0;
+        for m in marks {
+            if m.start < at
+                || m.end > text.len()
+                || !text.is_char_boundary(m.start)
+                || !text.is_char_boundary(m.end)
+            {
+                continue;
+            }
+            out.push_str(&text[at..m.start]);
+            let word = &text[m.clone()];
+            if self.color {
+                out.push_str(&self.paint("1;33", word));
+            } else {
+                out.push('*');
+                out.push_str(word);
+                out.push('*');
+            }
+            at = m.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// A progress bar on stderr when it is a terminal; nothing otherwise.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            bar: io::stderr()
+                .is_terminal()
+                .then(indicatif::ProgressBar::hidden),
+        }
+    }
+
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
+        }
+    }
+}
+
+/// A progress bar for long jobs (rebuilding the index, importing).
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl crate::tracker::Progress for Progress {
+    fn start(&self, what: &str, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(total);
+            bar.set_position(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(what.to_owned());
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

@@ -2,16 +2,23 @@ use anyhow::Result;
 use clap::Args;
 
 use super::JsonArg;
-use crate::tracker::{Filter, Sort};
+use crate::query::{Expr, Field};
+use crate::tracker::{Page, Sort};
 use crate::ui::{Ui, table};
 
 /// List issues: the open ones, newest first
 ///
-/// Filters of one kind are alternatives (--label a --label b: either
-/// label); different filters must all match.
+/// Takes a query in the language of `search` (see the README), and flags that
+/// narrow it further: values of one flag are alternatives (--label a --label
+/// b: either label); different flags must all match.
+///
+///   git issue list 'label:ui -label:wontfix priority:p0..p1 sort:updated-desc'
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only these statuses; repeat for more (`closed` means every closed status)
+    /// A query: is:closed, label:ui, priority:p0..p1, created:>7d, words, …
+    #[arg(value_name = "QUERY")]
+    query: Vec<String>,
+    /// Only these statuses; repeat for more
     #[arg(long = "status", short = 'S', value_name = "STATUS")]
     statuses: Vec<String>,
     /// Closed issues too
@@ -32,8 +39,8 @@ pub struct ListArgs {
     #[arg(long = "component", value_name = "COMPONENT")]
     components: Vec<String>,
     /// key, created, updated, priority, status, title or type; add -asc or -desc
-    #[arg(long, default_value = "key-desc")]
-    sort: Sort,
+    #[arg(long)]
+    sort: Option<Sort>,
     /// At most this many issues
     #[arg(long, short = 'L')]
     limit: Option<usize>,
@@ -47,33 +54,48 @@ pub struct ListArgs {
 pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
     let tracker = super::open()?;
     let config = tracker.config()?;
-    let filter = Filter {
-        all: args.all,
-        statuses: args.statuses,
-        types: args.types,
-        priorities: args.priorities,
-        severities: args.severities,
-        labels: args.labels,
-        milestones: args.milestones,
-        assignees: args.assignees,
-        components: args.components,
-        sort: args.sort,
+    let query = tracker.parse_query(&args.query.join(" "))?;
+    let mut expr = query.expr;
+    for (field, values) in [
+        (Field::Status, &args.statuses),
+        (Field::Type, &args.types),
+        (Field::Priority, &args.priorities),
+        (Field::Severity, &args.severities),
+        (Field::Label, &args.labels),
+        (Field::Milestone, &args.milestones),
+        (Field::Assignee, &args.assignees),
+        (Field::Component, &args.components),
+    ] {
+        if !values.is_empty() {
+            let values = values.iter().map(|v| v.to_lowercase()).collect();
+            expr = expr.and(Expr::Field(field, values));
+        }
+    }
+    if !args.all && !expr.mentions_state() {
+        expr = Expr::Open(true).and(expr);
+    }
+    let page = Page {
+        sort: args.sort.or(query.sort).unwrap_or_default(),
+        by_score: false,
         offset: args.offset,
         limit: args.limit,
     };
-    let listing = tracker.list(&filter)?;
-    for p in &listing.problems {
+    let found = tracker.find(&expr, page, &ui.progress())?;
+    if let Some(why) = &found.fallback {
+        ui.warn(&format!("{why}; answered by reading the files"));
+    }
+    for p in &found.problems {
         ui.warn(&format!("{p} (skipped)"));
     }
     if args.json.json {
-        let items: Vec<_> = listing
-            .records
-            .iter()
-            .map(super::view::record_json)
-            .collect();
+        let items: Vec<_> = found.records.iter().map(super::view::record_json).collect();
         return Ok(ui.json(&items)?);
     }
-    let rows: Vec<Vec<String>> = listing
+    if found.records.is_empty() {
+        ui.status("No issues match.");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = found
         .records
         .iter()
         .map(|r| {
@@ -92,10 +114,6 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
             ]
         })
         .collect();
-    if rows.is_empty() {
-        ui.status("No issues match.");
-        return Ok(());
-    }
     ui.data(&table(&rows))?;
     Ok(())
 }

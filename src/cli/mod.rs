@@ -19,7 +19,9 @@ mod log;
 mod man;
 mod milestones;
 mod new;
+mod reindex;
 mod reopen;
+mod search;
 mod set;
 mod show;
 mod unlink;
@@ -52,6 +54,7 @@ pub enum Command {
     New(new::NewArgs),
     List(list::ListArgs),
     Show(show::ShowArgs),
+    Search(search::SearchArgs),
     Edit(edit::EditArgs),
     Set(set::SetArgs),
     Close(close::CloseArgs),
@@ -66,6 +69,7 @@ pub enum Command {
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
     Doctor(doctor::DoctorArgs),
+    Reindex(reindex::ReindexArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
 }
@@ -85,6 +89,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::New(a) => new::run(&ui, a),
         Command::List(a) => list::run(&ui, a),
         Command::Show(a) => show::run(&ui, a),
+        Command::Search(a) => search::run(&ui, a),
         Command::Edit(a) => edit::run(&ui, a),
         Command::Set(a) => set::run(&ui, a),
         Command::Close(a) => close::run(&ui, a),
@@ -99,6 +104,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
+        Command::Reindex(a) => reindex::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
     }

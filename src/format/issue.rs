@@ -203,43 +203,90 @@ impl Issue {
         })
     }
 
-    /// The issue as JSON, with the field names of `issue-format.md` (unknown
-    /// fields included) and `body`; callers add `key` and `comments`.
+    /// The issue as JSON, with the field names of `issue-format.md` in their
+    /// order, unknown fields where they were, and `body` last; callers add
+    /// `key` and `comments`. [`Issue::from_json`] reads it back.
     pub fn to_json(&self) -> serde_json::Map<String, Value> {
         let mut m = serde_json::Map::new();
         let s = |v: &str| Value::String(v.to_owned());
         let o = |v: &Option<String>| v.as_deref().map_or(Value::Null, s);
         let l = |v: &[String]| Value::Array(v.iter().map(|x| s(x)).collect());
-        m.insert("id".into(), s(&self.id));
-        m.insert("title".into(), s(&self.title));
-        m.insert("type".into(), s(&self.kind));
-        m.insert("status".into(), s(&self.status));
-        m.insert("priority".into(), s(&self.priority));
-        m.insert("severity".into(), o(&self.severity));
-        m.insert("labels".into(), l(&self.labels));
-        m.insert("milestone".into(), o(&self.milestone));
-        m.insert("assignee".into(), o(&self.assignee));
-        m.insert("reporter".into(), o(&self.reporter));
-        m.insert("component".into(), o(&self.component));
-        m.insert("commits".into(), l(&self.commits));
-        m.insert("prs".into(), l(&self.prs));
-        m.insert("duplicate_of".into(), o(&self.duplicate_of));
-        m.insert("related".into(), l(&self.related));
-        m.insert("aliases".into(), l(&self.aliases));
-        m.insert("confidential".into(), Value::Bool(self.confidential));
-        m.insert("votes".into(), Value::from(self.votes));
-        m.insert("created".into(), s(&format_timestamp(self.created)));
-        m.insert("updated".into(), s(&format_timestamp(self.updated)));
-        m.insert(
-            "resolved".into(),
-            self.resolved
-                .map_or(Value::Null, |t| s(&format_timestamp(t))),
-        );
-        for e in &self.extra {
-            m.entry(e.name.clone()).or_insert_with(|| e.value.clone());
+        let extras = |m: &mut serde_json::Map<String, Value>, after: Option<&str>| {
+            for e in self.extra.iter().filter(|e| e.after == after) {
+                m.entry(e.name.clone()).or_insert_with(|| e.value.clone());
+            }
+        };
+        extras(&mut m, None);
+        for &name in FIELDS {
+            let value = match name {
+                "id" => s(&self.id),
+                "title" => s(&self.title),
+                "type" => s(&self.kind),
+                "status" => s(&self.status),
+                "priority" => s(&self.priority),
+                "severity" => o(&self.severity),
+                "labels" => l(&self.labels),
+                "milestone" => o(&self.milestone),
+                "assignee" => o(&self.assignee),
+                "reporter" => o(&self.reporter),
+                "component" => o(&self.component),
+                "commits" => l(&self.commits),
+                "prs" => l(&self.prs),
+                "duplicate_of" => o(&self.duplicate_of),
+                "related" => l(&self.related),
+                "aliases" => l(&self.aliases),
+                "confidential" => Value::Bool(self.confidential),
+                "votes" => Value::from(self.votes),
+                "created" => s(&format_timestamp(self.created)),
+                "updated" => s(&format_timestamp(self.updated)),
+                "resolved" => self
+                    .resolved
+                    .map_or(Value::Null, |t| s(&format_timestamp(t))),
+                _ => continue,
+            };
+            m.insert(name.to_owned(), value);
+            extras(&mut m, Some(name));
         }
         m.insert("body".into(), s(&self.body));
         m
+    }
+
+    /// Reads an issue from the JSON that [`Issue::to_json`] writes (and
+    /// `show --json` prints). `key` and `comments` are the caller's; other
+    /// unknown members become unknown fields, kept in place.
+    pub fn from_json(map: &serde_json::Map<String, Value>) -> Result<Issue, String> {
+        let mut b = Builder::default();
+        let mut last_known: Option<&'static str> = None;
+        let mut body = String::new();
+        for (i, (name, value)) in map.iter().enumerate() {
+            match name.as_str() {
+                "key" | "comments" => continue,
+                "body" => {
+                    body = value.as_str().ok_or("`body` must be text")?.to_owned();
+                    continue;
+                }
+                _ => {}
+            }
+            // JSON has no lines; the member's place stands in for one.
+            let field = Field {
+                name: name.clone(),
+                value: value.clone(),
+                line: i + 1,
+                column: 1,
+            };
+            match FIELDS.iter().find(|f| **f == name) {
+                Some(known) => {
+                    b.set(known, &field).map_err(|e| e.message)?;
+                    last_known = Some(known);
+                }
+                None => b.extra.push(Extra {
+                    after: last_known,
+                    name: name.clone(),
+                    value: value.clone(),
+                }),
+            }
+        }
+        b.finish(yaml::normalize_body(&body)).map_err(|e| e.message)
     }
 }
 
@@ -592,6 +639,11 @@ Steps:
             let text = issue.print();
             let back = Issue::parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             prop_assert_eq!(back, issue);
+        }
+
+        #[test]
+        fn json_round_trip_is_identity(issue in arb_issue()) {
+            prop_assert_eq!(Issue::from_json(&issue.to_json()), Ok(issue));
         }
 
         #[test]

@@ -8,17 +8,19 @@
 //! `resolved`); owns no I/O with people.
 
 mod change;
-mod query;
+mod search;
+mod sort;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
 use jiff::Timestamp;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status};
-pub use query::{Filter, Sort, SortField};
+pub use search::{Found, Page, Progress, Quiet, Snippet};
+pub use sort::{Sort, SortField};
 
 use crate::format::config::Vocabulary;
 use crate::format::issue::field_position;
@@ -42,6 +44,8 @@ pub enum Error {
     BadFile(Problem),
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
 }
 
 impl Error {
@@ -376,18 +380,6 @@ impl Tracker {
         }
     }
 
-    /// Every issue on the branch; files that do not parse become problems.
-    pub fn list(&self, filter: &Filter) -> Result<Listing> {
-        let snap = self.snapshot()?;
-        let config = read_config(&snap)?;
-        let mut listing = scan(&snap)?;
-        listing
-            .records
-            .retain(|r| filter.matches(&r.issue, &config));
-        filter.sort(&mut listing.records, &config);
-        Ok(listing)
-    }
-
     /// Changes one issue. `apply` sees the issue as it is on the tip (again,
     /// if another writer got there first) and the settings.
     pub fn update(
@@ -539,33 +531,12 @@ impl Tracker {
 
     /// Milestones with open and closed counts, in name order.
     pub fn milestones(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts(|i| i.milestone.iter().cloned().collect())
+        self.counts_indexed(crate::query::Field::Milestone)
     }
 
     /// Labels with open and closed counts, in name order.
     pub fn labels(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts(|i| i.labels.clone())
-    }
-
-    fn counts(&self, names: impl Fn(&Issue) -> Vec<String>) -> Result<(Vec<Count>, Vec<Problem>)> {
-        let snap = self.snapshot()?;
-        let config = read_config(&snap)?;
-        let listing = scan(&snap)?;
-        let mut counts: BTreeMap<String, Count> = BTreeMap::new();
-        for r in &listing.records {
-            for name in names(&r.issue) {
-                let c = counts.entry(name.clone()).or_insert_with(|| Count {
-                    name,
-                    ..Count::default()
-                });
-                if config.is_closed(&r.issue.status) {
-                    c.closed += 1;
-                } else {
-                    c.open += 1;
-                }
-            }
-        }
-        Ok((counts.into_values().collect(), listing.problems))
+        self.counts_indexed(crate::query::Field::Label)
     }
 
     /// Checks every file on the branch.

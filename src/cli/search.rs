@@ -1,0 +1,96 @@
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use super::JsonArg;
+use crate::tracker::Page;
+use crate::ui::{Ui, table};
+
+/// Search issues by relevance: title, description and comments
+///
+/// The query language is the one of `list`: words and "quoted phrases" for
+/// full text, qualifiers (is:open, label:ui, priority:p0..p1, created:>7d,
+/// no:assignee, key:BC-12, …), -negation, OR and parentheses.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// At most this many results
+    #[arg(long, short = 'L', default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    json: JsonArg,
+}
+
+pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let query = tracker.parse_query(&args.query.join(" "))?;
+    let by_score = query.sort.is_none() && query.expr.has_text();
+    let page = Page {
+        sort: query.sort.unwrap_or_default(),
+        by_score,
+        offset: 0,
+        limit: Some(args.limit),
+    };
+    let found = tracker.find(&query.expr, page, &ui.progress())?;
+    if let Some(why) = &found.fallback {
+        ui.warn(&format!("{why}; answered by reading the files"));
+    }
+    for p in &found.problems {
+        ui.warn(&format!("{p} (skipped)"));
+    }
+    let mut snippets = Vec::with_capacity(found.records.len());
+    for r in &found.records {
+        snippets.push(if query.expr.has_text() {
+            tracker.snippet(&query.expr, &r.key)?
+        } else {
+            None
+        });
+    }
+    if args.json.json {
+        let items: Vec<_> = found
+            .records
+            .iter()
+            .zip(&found.scores)
+            .zip(&snippets)
+            .map(|((r, score), snippet)| {
+                json!({
+                    "key": r.key.to_string(),
+                    "title": r.issue.title,
+                    "status": r.issue.status,
+                    "score": score,
+                    "snippet": snippet.as_ref().map(|s| s.text.clone()),
+                })
+            })
+            .collect();
+        return Ok(ui.json(&items)?);
+    }
+    if found.records.is_empty() {
+        ui.status("No issues match.");
+        return Ok(());
+    }
+    let config = tracker.config()?;
+    let mut out = String::new();
+    for (r, snippet) in found.records.iter().zip(&snippets) {
+        out.push_str(&table(&[vec![
+            ui.bold(&r.key.to_string()),
+            ui.status_word(&r.issue.status, config.is_closed(&r.issue.status)),
+            r.issue.title.clone(),
+        ]]));
+        if let Some(s) = snippet {
+            out.push_str("    ");
+            out.push_str(&ui.highlight(&s.text, &s.highlights).replace('\n', " "));
+            out.push('\n');
+        }
+    }
+    ui.data(&out)?;
+    if found.total > found.records.len() {
+        ui.status(&format!(
+            "{} of {} matches; --limit shows more",
+            found.records.len(),
+            found.total
+        ));
+    }
+    Ok(())
+}

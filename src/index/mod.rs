@@ -1,0 +1,714 @@
+//! The search index: tantivy, at `<git common dir>/git-issue/index`, one per
+//! clone, never committed. The files on the branch are the truth; the index
+//! is a cache of them that records (in tantivy's commit payload, so it moves
+//! atomically with the documents) the branch tree it reflects, a hash of the
+//! settings it was built with and its schema version.
+//!
+//! This module owns tantivy and nothing else does. It knows documents and
+//! queries; which issues changed is the tracker's business.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DateTime, DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
+
+use crate::format::{Config, Issue, Key};
+use crate::query::{DateField, Expr, Field, TimeRange};
+use crate::tracker::{Sort, SortField};
+
+/// Bumped whenever the schema or what goes into a document changes; an
+/// index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the search index at {path} cannot be used: {source}")]
+    Tantivy {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
+    #[error("another git-issue kept the search index locked for {0:?}")]
+    Busy(Duration),
+    #[error("cannot prepare the search index folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = IndexError> = std::result::Result<T, E>;
+
+/// What the index reflects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// The branch tree the documents were read from.
+    pub tree: String,
+    /// A hash of `tracker.yml`: which statuses are open and the order of
+    /// priorities are baked into documents.
+    pub settings: String,
+}
+
+/// One issue as the index stores it.
+pub struct IssueDoc<'a> {
+    pub key: &'a Key,
+    pub issue: &'a Issue,
+    /// All comment bodies, joined.
+    pub comments: &'a str,
+}
+
+/// A file that did not parse, kept in the index so that `list` can warn
+/// about it without reading the branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemDoc {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One change to apply: a document to (re)write or a key to drop.
+pub enum Update<'a> {
+    Issue(IssueDoc<'a>),
+    /// A file that does not parse, filed under the key of its name.
+    Problem(Key, ProblemDoc),
+    Remove(Key),
+}
+
+/// A result: the key, the stored issue (without its description), and a
+/// relevance score when the query had text.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub key: Key,
+    pub issue: Issue,
+    pub score: f32,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    kind: SchemaField,
+    key: SchemaField,
+    number: SchemaField,
+    state: SchemaField,
+    status: SchemaField,
+    kind_of_issue: SchemaField,
+    priority: SchemaField,
+    severity: SchemaField,
+    labels: SchemaField,
+    milestone: SchemaField,
+    assignee: SchemaField,
+    reporter: SchemaField,
+    component: SchemaField,
+    has: SchemaField,
+    title: SchemaField,
+    body: SchemaField,
+    comments: SchemaField,
+    created: SchemaField,
+    updated: SchemaField,
+    resolved: SchemaField,
+    sort_created: SchemaField,
+    sort_updated: SchemaField,
+    sort_priority: SchemaField,
+    sort_status: SchemaField,
+    sort_type: SchemaField,
+    sort_title: SchemaField,
+    milestone_name: SchemaField,
+    label_name: SchemaField,
+    json: SchemaField,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let date = || tantivy::schema::DateOptions::from(INDEXED).set_fast();
+    let fields = Fields {
+        kind: b.add_text_field("kind", STRING),
+        key: b.add_text_field("key", STRING | STORED),
+        number: b.add_u64_field("number", INDEXED | FAST | STORED),
+        state: b.add_text_field("state", STRING),
+        status: b.add_text_field("status", STRING),
+        kind_of_issue: b.add_text_field("type", STRING),
+        priority: b.add_text_field("priority", STRING),
+        severity: b.add_text_field("severity", STRING),
+        labels: b.add_text_field("label", STRING),
+        milestone: b.add_text_field("milestone", STRING),
+        assignee: b.add_text_field("assignee", STRING),
+        reporter: b.add_text_field("reporter", STRING),
+        component: b.add_text_field("component", STRING),
+        has: b.add_text_field("has", STRING),
+        title: b.add_text_field("title", TEXT),
+        body: b.add_text_field("body", TEXT),
+        comments: b.add_text_field("comments", TEXT),
+        created: b.add_date_field("created", date()),
+        updated: b.add_date_field("updated", date()),
+        resolved: b.add_date_field("resolved", date()),
+        sort_created: b.add_u64_field("sort_created", FAST),
+        sort_updated: b.add_u64_field("sort_updated", FAST),
+        sort_priority: b.add_u64_field("sort_priority", FAST),
+        sort_status: b.add_u64_field("sort_status", FAST),
+        sort_type: b.add_u64_field("sort_type", FAST),
+        sort_title: b.add_text_field("sort_title", STRING | FAST),
+        milestone_name: b.add_text_field("milestone_name", STRING),
+        label_name: b.add_text_field("label_name", STRING),
+        json: b.add_text_field("json", STORED),
+    };
+    (b.build(), fields)
+}
+
+pub struct Index {
+    path: PathBuf,
+    index: tantivy::Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// How long to wait for another process's writer before giving up.
+const WRITER_PATIENCE: Duration = Duration::from_secs(30);
+
+impl Index {
+    /// Opens the index at `path`; `None` when there is none, or it is of
+    /// another schema version, or it cannot be read (then it is rebuilt).
+    pub fn open(path: &Path) -> Option<(Index, Option<State>)> {
+        if !path.join("meta.json").exists() {
+            return None;
+        }
+        let index = tantivy::Index::open_in_dir(path).ok()?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return None;
+        }
+        let state = index
+            .load_metas()
+            .ok()?
+            .payload
+            .and_then(|p| serde_json::from_str::<State>(&p).ok());
+        if state.as_ref().is_some_and(|s| s.version != SCHEMA_VERSION) {
+            return None;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .ok()?;
+        Some((
+            Index {
+                path: path.to_owned(),
+                index,
+                reader,
+                fields,
+            },
+            state,
+        ))
+    }
+
+    /// Creates an empty index at `path`, replacing whatever is there.
+    pub fn create(path: &Path) -> Result<Index> {
+        let io = |source| IndexError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        if path.exists() {
+            std::fs::remove_dir_all(path).map_err(io)?;
+        }
+        std::fs::create_dir_all(path).map_err(io)?;
+        let (schema, fields) = schema();
+        let index =
+            tantivy::Index::create_in_dir(path, schema).map_err(|e| tantivy_error(path, e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| tantivy_error(path, e))?;
+        Ok(Index {
+            path: path.to_owned(),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// What the index reflects now, read afresh from disk (another process
+    /// may have moved it).
+    pub fn state(&self) -> Option<State> {
+        self.index
+            .load_metas()
+            .ok()?
+            .payload
+            .and_then(|p| serde_json::from_str(&p).ok())
+    }
+
+    /// Takes the writer lock, waiting while another process holds it.
+    pub fn writer(&self, threads: usize) -> Result<Writer<'_>> {
+        let started = Instant::now();
+        let budget = 50_000_000 * threads;
+        loop {
+            match self
+                .index
+                .writer_with_num_threads::<TantivyDocument>(threads, budget)
+            {
+                Ok(w) => {
+                    return Ok(Writer {
+                        index: self,
+                        writer: w,
+                    });
+                }
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    if started.elapsed() > WRITER_PATIENCE {
+                        return Err(IndexError::Busy(WRITER_PATIENCE));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(tantivy_error(&self.path, e)),
+            }
+        }
+    }
+
+    fn err(&self, e: tantivy::TantivyError) -> IndexError {
+        tantivy_error(&self.path, e)
+    }
+
+    /// Issues matching `expr`, in `sort` order, the page `offset..offset+limit`,
+    /// and the total number of matches. With `by_score`, the order is
+    /// relevance (BM25) instead.
+    pub fn search(
+        &self,
+        expr: &Expr,
+        sort: Sort,
+        by_score: bool,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<(Vec<Hit>, usize)> {
+        self.reader.reload().map_err(|e| self.err(e))?;
+        let searcher = self.reader.searcher();
+        let query = self.issues_only(self.translate(expr));
+        let total = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
+        let limit = limit.unwrap_or(total).min(total.saturating_sub(offset));
+        if limit == 0 {
+            return Ok((Vec::new(), total));
+        }
+        let top = || TopDocs::with_limit(limit).and_offset(offset);
+        let order = if sort.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        let addresses: Vec<(f32, DocAddress)> = if by_score {
+            searcher.search(&query, &top().order_by_score())
+        } else {
+            let fast = |name: &str| {
+                searcher
+                    .search(&query, &top().order_by_fast_field::<u64>(name, order))
+                    .map(|v| v.into_iter().map(|(_, a)| (0.0, a)).collect())
+            };
+            match sort.field {
+                SortField::Key => fast("number"),
+                SortField::Created => fast("sort_created"),
+                SortField::Updated => fast("sort_updated"),
+                SortField::Priority => fast("sort_priority"),
+                SortField::Status => fast("sort_status"),
+                SortField::Type => fast("sort_type"),
+                SortField::Title => searcher
+                    .search(
+                        &query,
+                        &top().order_by_string_fast_field("sort_title", order),
+                    )
+                    .map(|v| v.into_iter().map(|(_, a)| (0.0, a)).collect()),
+            }
+        }
+        .map_err(|e| self.err(e))?;
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            if let Some((key, issue)) = self.stored_issue(&doc) {
+                hits.push(Hit { key, issue, score });
+            }
+        }
+        Ok((hits, total))
+    }
+
+    fn stored_issue(&self, doc: &TantivyDocument) -> Option<(Key, Issue)> {
+        let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
+        let json = doc.get_first(self.fields.json)?.as_str()?;
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
+        Some((key, Issue::from_json(&map).ok()?))
+    }
+
+    /// The files that did not parse when the index was built.
+    pub fn problems(&self) -> Result<Vec<ProblemDoc>> {
+        self.reader.reload().map_err(|e| self.err(e))?;
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.kind, "problem"),
+            IndexRecordOption::Basic,
+        );
+        let n = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let top = TopDocs::with_limit(n).order_by_fast_field::<u64>("number", Order::Asc);
+        let mut out = Vec::new();
+        for (_, address) in searcher.search(&query, &top).map_err(|e| self.err(e))? {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            if let Some(p) = doc
+                .get_first(self.fields.json)
+                .and_then(|v| v.as_str())
+                .and_then(|j| serde_json::from_str(j).ok())
+            {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Open and closed counts of each milestone or label name.
+    pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
+        self.reader.reload().map_err(|e| self.err(e))?;
+        let searcher = self.reader.searcher();
+        let field = match of {
+            Field::Milestone => self.fields.milestone_name,
+            _ => self.fields.label_name,
+        };
+        let mut names = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).map_err(|e| self.err(e))?;
+            let mut stream = inverted.terms().stream().map_err(|e| self.err(e.into()))?;
+            while stream.advance() {
+                names.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        let mut out = Vec::new();
+        for name in names {
+            let mut counts = [0; 2];
+            for (i, state) in ["open", "closed"].iter().enumerate() {
+                let q = BooleanQuery::new(vec![
+                    (Occur::Must, term_query(field, &name)),
+                    (Occur::Must, term_query(self.fields.state, state)),
+                ]);
+                counts[i] = searcher.search(&q, &Count).map_err(|e| self.err(e))?;
+            }
+            if counts != [0, 0] {
+                out.push((name, counts[0], counts[1]));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Snippets for the text fields of a hit: the best fragment of the
+    /// description, else of the comments, with the byte ranges of the matched
+    /// words inside it.
+    pub fn snippet(
+        &self,
+        expr: &Expr,
+        body: &str,
+        comments: &str,
+    ) -> Option<(String, Vec<std::ops::Range<usize>>)> {
+        let searcher = self.reader.searcher();
+        let query = self.translate(expr);
+        for (field, text) in [(self.fields.body, body), (self.fields.comments, comments)] {
+            let Ok(mut generator) = SnippetGenerator::create(&searcher, &*query, field) else {
+                continue;
+            };
+            generator.set_max_num_chars(160);
+            let snippet = generator.snippet(text);
+            if !snippet.highlighted().is_empty() {
+                return Some((
+                    snippet.fragment().to_owned(),
+                    snippet.highlighted().to_vec(),
+                ));
+            }
+        }
+        None
+    }
+
+    fn issues_only(&self, query: Box<dyn TantivyQuery>) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                const_score(term_query(self.fields.kind, "issue")),
+            ),
+            (Occur::Must, query),
+        ])
+    }
+
+    fn translate(&self, expr: &Expr) -> Box<dyn TantivyQuery> {
+        let f = self.fields;
+        match expr {
+            Expr::All => Box::new(AllQuery),
+            Expr::And(items) => {
+                let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+                for e in items {
+                    match e {
+                        Expr::Not(inner) => clauses.push((Occur::MustNot, self.translate(inner))),
+                        e => clauses.push((Occur::Must, self.translate(e))),
+                    }
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Or(items) => Box::new(BooleanQuery::new(
+                items
+                    .iter()
+                    .map(|e| (Occur::Should, self.translate(e)))
+                    .collect(),
+            )),
+            Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.translate(inner)),
+            ])),
+            Expr::Open(open) => {
+                const_score(term_query(f.state, if *open { "open" } else { "closed" }))
+            }
+            Expr::Field(field, values) => {
+                let schema_field = self.field(*field);
+                const_score(Box::new(BooleanQuery::new(
+                    values
+                        .iter()
+                        .map(|v| (Occur::Should, term_query(schema_field, v)))
+                        .collect(),
+                )))
+            }
+            Expr::Missing(field) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, term_query(f.has, field.name())),
+            ])),
+            Expr::Date(field, range) => const_score(self.date_query(*field, *range)),
+            Expr::Text(tokens) if tokens.is_empty() => Box::new(AllQuery),
+            Expr::Text(tokens) => {
+                let per_field =
+                    [f.title, f.body, f.comments].map(|field| -> (Occur, Box<dyn TantivyQuery>) {
+                        let terms: Vec<Term> = tokens
+                            .iter()
+                            .map(|t| Term::from_field_text(field, t))
+                            .collect();
+                        if terms.len() == 1 {
+                            let q = TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs);
+                            (Occur::Should, Box::new(q))
+                        } else {
+                            (Occur::Should, Box::new(PhraseQuery::new(terms)))
+                        }
+                    });
+                Box::new(BooleanQuery::new(per_field.into_iter().collect()))
+            }
+        }
+    }
+
+    fn date_query(&self, field: DateField, range: TimeRange) -> Box<dyn TantivyQuery> {
+        let schema_field = match field {
+            DateField::Created => self.fields.created,
+            DateField::Updated => self.fields.updated,
+            DateField::Resolved => self.fields.resolved,
+        };
+        let term = |t: jiff::Timestamp| {
+            Term::from_field_date_for_search(
+                schema_field,
+                DateTime::from_timestamp_secs(t.as_second()),
+            )
+        };
+        // Times are stored to the second; a bound with a fraction rounds
+        // the way that keeps the same issues.
+        let lower = range.from.map_or(Bound::Unbounded, |t| {
+            let secs = t.as_second() + i64::from(t.subsec_nanosecond() > 0);
+            Bound::Included(term(jiff::Timestamp::from_second(secs).unwrap_or(t)))
+        });
+        let upper = range.until.map_or(Bound::Unbounded, |t| {
+            if t.subsec_nanosecond() > 0 {
+                Bound::Included(term(t))
+            } else {
+                Bound::Excluded(term(t))
+            }
+        });
+        Box::new(RangeQuery::new(lower, upper))
+    }
+
+    fn field(&self, field: Field) -> SchemaField {
+        let f = self.fields;
+        match field {
+            Field::Status => f.status,
+            Field::Type => f.kind_of_issue,
+            Field::Label => f.labels,
+            Field::Milestone => f.milestone,
+            Field::Assignee => f.assignee,
+            Field::Reporter => f.reporter,
+            Field::Component => f.component,
+            Field::Priority => f.priority,
+            Field::Severity => f.severity,
+            Field::Key => f.key,
+        }
+    }
+}
+
+fn tantivy_error(path: &Path, source: tantivy::TantivyError) -> IndexError {
+    IndexError::Tantivy {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn term_query(field: SchemaField, value: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Filters must not change the ranking of full-text matches.
+fn const_score(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+/// Sort keys: the field's rank or time in the high bits, the issue number in
+/// the low 28 bits, so equal values order by number as a scan does.
+fn sort_key(high: u64, number: u64) -> u64 {
+    (high << 28) | (number & ((1 << 28) - 1))
+}
+
+fn rank(list: &[String], value: &str) -> u64 {
+    list.iter()
+        .position(|x| x == value)
+        .map_or(0xFFFF, |i| i as u64)
+}
+
+pub struct Writer<'a> {
+    index: &'a Index,
+    writer: IndexWriter,
+}
+
+impl Writer<'_> {
+    /// What the index reflects, read afresh now that we hold the lock.
+    pub fn state(&self) -> Option<State> {
+        self.index.state()
+    }
+
+    pub fn apply(&mut self, update: Update<'_>, config: &Config) -> Result<()> {
+        let f = self.index.fields;
+        let key = match &update {
+            Update::Issue(d) => d.key,
+            Update::Problem(k, _) | Update::Remove(k) => k,
+        };
+        self.writer
+            .delete_term(Term::from_field_text(f.key, &key.to_string()));
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.key, key.to_string());
+        doc.add_u64(f.number, key.number);
+        match update {
+            Update::Remove(_) => return Ok(()),
+            Update::Problem(_, p) => {
+                doc.add_text(f.kind, "problem");
+                doc.add_text(f.json, serde_json::to_string(&p).unwrap_or_default());
+            }
+            Update::Issue(d) => self.fill(&mut doc, &d, config),
+        }
+        self.writer
+            .add_document(doc)
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+
+    fn fill(&self, doc: &mut TantivyDocument, d: &IssueDoc<'_>, config: &Config) {
+        let f = self.index.fields;
+        let i = d.issue;
+        let lc = |s: &str| s.to_lowercase();
+        doc.add_text(f.kind, "issue");
+        doc.add_text(
+            f.state,
+            if config.is_closed(&i.status) {
+                "closed"
+            } else {
+                "open"
+            },
+        );
+        doc.add_text(f.status, lc(&i.status));
+        doc.add_text(f.kind_of_issue, lc(&i.kind));
+        doc.add_text(f.priority, lc(&i.priority));
+        let optional = [
+            (Field::Severity, f.severity, &i.severity),
+            (Field::Milestone, f.milestone, &i.milestone),
+            (Field::Assignee, f.assignee, &i.assignee),
+            (Field::Reporter, f.reporter, &i.reporter),
+            (Field::Component, f.component, &i.component),
+        ];
+        for (name, field, value) in optional {
+            if let Some(v) = value {
+                doc.add_text(field, lc(v));
+                doc.add_text(f.has, name.name());
+            }
+        }
+        if let Some(m) = &i.milestone {
+            doc.add_text(f.milestone_name, m);
+        }
+        for l in &i.labels {
+            doc.add_text(f.labels, lc(l));
+            doc.add_text(f.label_name, l);
+        }
+        if !i.labels.is_empty() {
+            doc.add_text(f.has, "label");
+        }
+        doc.add_text(f.title, &i.title);
+        doc.add_text(f.body, &i.body);
+        doc.add_text(f.comments, d.comments);
+        let date = |t: jiff::Timestamp| DateTime::from_timestamp_secs(t.as_second());
+        doc.add_date(f.created, date(i.created));
+        doc.add_date(f.updated, date(i.updated));
+        if let Some(r) = i.resolved {
+            doc.add_date(f.resolved, date(r));
+        }
+        let n = d.key.number;
+        let secs = |t: jiff::Timestamp| t.as_second().max(0) as u64;
+        doc.add_u64(f.sort_created, sort_key(secs(i.created), n));
+        doc.add_u64(f.sort_updated, sort_key(secs(i.updated), n));
+        doc.add_u64(
+            f.sort_priority,
+            sort_key(rank(&config.priorities, &i.priority), n),
+        );
+        doc.add_u64(
+            f.sort_status,
+            sort_key(rank(&config.statuses, &i.status), n),
+        );
+        doc.add_u64(f.sort_type, sort_key(rank(&config.types, &i.kind), n));
+        doc.add_text(
+            f.sort_title,
+            format!("{}\u{0}{n:020}", i.title.to_lowercase()),
+        );
+        let mut json = i.to_json();
+        json.remove("body");
+        doc.add_text(f.json, serde_json::Value::Object(json).to_string());
+    }
+
+    /// Drops every document (for a rebuild in place).
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer
+            .delete_all_documents()
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+
+    /// Makes the changes visible, recording what the index now reflects.
+    pub fn commit(mut self, state: &State) -> Result<()> {
+        let payload = serde_json::to_string(state).unwrap_or_default();
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| self.index.err(e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| self.index.err(e))?;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,859 @@
+//! The one query language of `list`, `search` and the site, in the style of
+//! GitHub's: `is:open label:ui -label:wontfix priority:p0..p1
+//! created:>7d "connection timeout" (crash OR panic) sort:updated-desc`.
+//!
+//! Text parses to an [`Expr`] tree; [`Expr::matches`] evaluates it against
+//! an issue, and the index translates the same tree into a tantivy query, so
+//! the two can be checked against each other. Parsing needs the settings
+//! (to expand `priority:p0..p1`) and the current time (to resolve `7d`), and
+//! nothing else: no repository, no files.
+
+use std::fmt;
+
+use jiff::{Timestamp, ToSpan};
+
+use crate::format::config::Vocabulary;
+use crate::format::{Config, Issue};
+use crate::tracker::Sort;
+
+/// A field that holds one value (or, for labels, several) and is matched
+/// whole, case-insensitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Status,
+    Type,
+    Label,
+    Milestone,
+    Assignee,
+    Reporter,
+    Component,
+    Priority,
+    Severity,
+    Key,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::Status,
+        Field::Type,
+        Field::Label,
+        Field::Milestone,
+        Field::Assignee,
+        Field::Reporter,
+        Field::Component,
+        Field::Priority,
+        Field::Severity,
+        Field::Key,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Status => "status",
+            Field::Type => "type",
+            Field::Label => "label",
+            Field::Milestone => "milestone",
+            Field::Assignee => "assignee",
+            Field::Reporter => "reporter",
+            Field::Component => "component",
+            Field::Priority => "priority",
+            Field::Severity => "severity",
+            Field::Key => "key",
+        }
+    }
+
+    fn from_name(s: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == s)
+    }
+
+    /// The values an issue has in this field (the key is passed in, since
+    /// it is the file name and not a field).
+    pub fn values<'a>(self, issue: &'a Issue, key: &'a str) -> Vec<&'a str> {
+        let one = |v: &'a Option<String>| v.as_deref().into_iter().collect();
+        match self {
+            Field::Status => vec![&issue.status],
+            Field::Type => vec![&issue.kind],
+            Field::Label => issue.labels.iter().map(String::as_str).collect(),
+            Field::Milestone => one(&issue.milestone),
+            Field::Assignee => one(&issue.assignee),
+            Field::Reporter => one(&issue.reporter),
+            Field::Component => one(&issue.component),
+            Field::Priority => vec![&issue.priority],
+            Field::Severity => one(&issue.severity),
+            Field::Key => vec![key],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Created,
+    Updated,
+    Resolved,
+}
+
+impl DateField {
+    pub fn name(self) -> &'static str {
+        match self {
+            DateField::Created => "created",
+            DateField::Updated => "updated",
+            DateField::Resolved => "resolved",
+        }
+    }
+
+    pub fn value(self, issue: &Issue) -> Option<Timestamp> {
+        match self {
+            DateField::Created => Some(issue.created),
+            DateField::Updated => Some(issue.updated),
+            DateField::Resolved => issue.resolved,
+        }
+    }
+}
+
+/// A time bound: the issue's time must be `>= from` and `< until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRange {
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Matches every issue.
+    All,
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+    /// `is:open` (true) or `is:closed` (false), as `tracker.yml` counts them.
+    Open(bool),
+    /// The field has one of these values (lowercase).
+    Field(Field, Vec<String>),
+    /// `no:assignee`: the field has no value.
+    Missing(Field),
+    Date(DateField, TimeRange),
+    /// A word of full text: all its tokens, in order, in the title, the
+    /// description or the comments.
+    Text(Vec<String>),
+}
+
+/// A parsed query: what to match, and the order it asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub expr: Expr,
+    pub sort: Option<Sort>,
+}
+
+/// A query that does not parse: what is wrong, and where (a byte offset
+/// into the query and the offending text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}: {token:?} (at column {})", .offset + 1)]
+pub struct QueryError {
+    pub offset: usize,
+    pub token: String,
+    pub message: String,
+}
+
+/// What an issue offers to full-text search: its tokens per text field.
+pub struct TextFields {
+    pub title: Vec<String>,
+    pub body: Vec<String>,
+    pub comments: Vec<String>,
+}
+
+impl TextFields {
+    pub fn new(issue: &Issue, comments: &str) -> Self {
+        TextFields {
+            title: tokenize(&issue.title),
+            body: tokenize(&issue.body),
+            comments: tokenize(comments),
+        }
+    }
+}
+
+/// Splits text into lowercase words exactly as the index does (tantivy's
+/// default tokenizer: runs of alphanumeric characters, lowercased, tokens of
+/// 40 bytes or more dropped), so a scan and the index agree.
+pub fn tokenize(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty() && t.len() < 40)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn contains_run(haystack: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+impl Expr {
+    /// Evaluates the query against one issue: the reference the index is
+    /// checked against.
+    pub fn matches(&self, key: &str, issue: &Issue, text: &TextFields, config: &Config) -> bool {
+        match self {
+            Expr::All => true,
+            Expr::And(v) => v.iter().all(|e| e.matches(key, issue, text, config)),
+            Expr::Or(v) => v.iter().any(|e| e.matches(key, issue, text, config)),
+            Expr::Not(e) => !e.matches(key, issue, text, config),
+            Expr::Open(open) => config.is_closed(&issue.status) != *open,
+            Expr::Field(f, wanted) => f
+                .values(issue, key)
+                .iter()
+                .any(|v| wanted.iter().any(|w| *w == v.to_lowercase())),
+            Expr::Missing(f) => f.values(issue, key).is_empty(),
+            Expr::Date(f, range) => f.value(issue).is_some_and(|t| {
+                range.from.is_none_or(|from| t >= from) && range.until.is_none_or(|u| t < u)
+            }),
+            Expr::Text(tokens) => {
+                tokens.is_empty()
+                    || contains_run(&text.title, tokens)
+                    || contains_run(&text.body, tokens)
+                    || contains_run(&text.comments, tokens)
+            }
+        }
+    }
+
+    /// Whether the query says anything about open or closed (then `list`
+    /// does not add its default `is:open`).
+    pub fn mentions_state(&self) -> bool {
+        match self {
+            Expr::Open(_) | Expr::Field(Field::Status, _) => true,
+            Expr::And(v) | Expr::Or(v) => v.iter().any(Expr::mentions_state),
+            Expr::Not(e) => e.mentions_state(),
+            _ => false,
+        }
+    }
+
+    /// Whether any part of the query is full text (so results rank by
+    /// relevance).
+    pub fn has_text(&self) -> bool {
+        match self {
+            Expr::Text(t) => !t.is_empty(),
+            Expr::And(v) | Expr::Or(v) => v.iter().any(Expr::has_text),
+            Expr::Not(_) => false,
+            _ => false,
+        }
+    }
+
+    /// `self AND other`, flattened.
+    pub fn and(self, other: Expr) -> Expr {
+        match (self, other) {
+            (Expr::All, e) | (e, Expr::All) => e,
+            (Expr::And(mut a), Expr::And(b)) => {
+                a.extend(b);
+                Expr::And(a)
+            }
+            (Expr::And(mut a), e) => {
+                a.push(e);
+                Expr::And(a)
+            }
+            (e, Expr::And(mut b)) => {
+                b.insert(0, e);
+                Expr::And(b)
+            }
+            (a, b) => Expr::And(vec![a, b]),
+        }
+    }
+}
+
+impl Query {
+    /// Parses `text`. `now` resolves relative dates (`7d`).
+    pub fn parse(text: &str, config: &Config, now: Timestamp) -> Result<Query, QueryError> {
+        let tokens = lex(text)?;
+        let mut p = Parser {
+            tokens,
+            pos: 0,
+            config,
+            now,
+            sort: None,
+        };
+        let expr = if p.tokens.is_empty() {
+            Expr::All
+        } else {
+            p.or()?
+        };
+        if let Some(t) = p.tokens.get(p.pos) {
+            return Err(t.error(if t.kind == Tok::Close {
+                "unbalanced parenthesis"
+            } else {
+                "unexpected text"
+            }));
+        }
+        Ok(Query { expr, sort: p.sort })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    Or,
+    /// A word, possibly `qualifier:value`, possibly negated with `-`;
+    /// `quoted` when it was in double quotes (a phrase, never a qualifier).
+    Word {
+        negated: bool,
+        text: String,
+        quoted: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Tok,
+    offset: usize,
+    raw: String,
+}
+
+impl Token {
+    fn error(&self, message: &str) -> QueryError {
+        QueryError {
+            offset: self.offset,
+            token: self.raw.clone(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '(' || c == ')' {
+            out.push(Token {
+                kind: if c == '(' { Tok::Open } else { Tok::Close },
+                offset: start,
+                raw: c.to_string(),
+            });
+            i += 1;
+            continue;
+        }
+        // A word runs to white space or a parenthesis outside quotes; quotes
+        // may wrap the whole word ("a b") or a qualifier's value (label:"a b").
+        let mut word = String::new();
+        let mut quoted = false;
+        let mut in_quotes = false;
+        let mut j = i;
+        while j < chars.len() {
+            let c = chars[j].1;
+            if c == '"' {
+                in_quotes = !in_quotes;
+                quoted = true;
+                j += 1;
+                continue;
+            }
+            if !in_quotes && (c.is_whitespace() || c == '(' || c == ')') {
+                break;
+            }
+            word.push(c);
+            j += 1;
+        }
+        let end = chars.get(j).map_or(text.len(), |c| c.0);
+        let raw = text[start..end].to_owned();
+        if in_quotes {
+            return Err(QueryError {
+                offset: start,
+                token: raw,
+                message: "a quote is never closed".to_owned(),
+            });
+        }
+        i = j;
+        let kind = if raw == "OR" {
+            Tok::Or
+        } else {
+            let (negated, text) = match word.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() && !raw.starts_with('"') => (true, rest.to_owned()),
+                _ => (false, word),
+            };
+            // `"a b"` is a phrase; `label:"a b"` is a qualifier with a quoted value.
+            let whole_quoted = quoted && raw.trim_start_matches('-').starts_with('"');
+            Tok::Word {
+                negated,
+                text,
+                quoted: whole_quoted,
+            }
+        };
+        out.push(Token {
+            kind,
+            offset: start,
+            raw,
+        });
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    pos: usize,
+    config: &'a Config,
+    now: Timestamp,
+    sort: Option<Sort>,
+}
+
+impl Parser<'_> {
+    fn or(&mut self) -> Result<Expr, QueryError> {
+        let mut alternatives = vec![self.and()?];
+        while matches!(self.peek(), Some(Tok::Or)) {
+            let or = self.tokens[self.pos].clone();
+            self.pos += 1;
+            if matches!(self.peek(), None | Some(Tok::Close | Tok::Or)) {
+                return Err(or.error("OR needs something on both sides"));
+            }
+            alternatives.push(self.and()?);
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Expr::Or(alternatives)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, QueryError> {
+        let mut terms = Vec::new();
+        while let Some(kind) = self.peek() {
+            match kind {
+                Tok::Close | Tok::Or => break,
+                _ => {
+                    if let Some(e) = self.unary()? {
+                        terms.push(e);
+                    }
+                }
+            }
+        }
+        if terms.is_empty() {
+            return match self.tokens.get(self.pos) {
+                Some(t) => Err(t.error("expected a search term")),
+                None => Ok(Expr::All),
+            };
+        }
+        Ok(if terms.len() == 1 {
+            terms.remove(0)
+        } else {
+            Expr::And(terms)
+        })
+    }
+
+    fn peek(&self) -> Option<&Tok> {
+        self.tokens.get(self.pos).map(|t| &t.kind)
+    }
+
+    /// One term; `None` for `sort:`, which is not a condition.
+    fn unary(&mut self) -> Result<Option<Expr>, QueryError> {
+        let token = self.tokens[self.pos].clone();
+        self.pos += 1;
+        match token.kind.clone() {
+            Tok::Open => {
+                let inner = self.or()?;
+                match self.peek() {
+                    Some(Tok::Close) => self.pos += 1,
+                    _ => return Err(token.error("this parenthesis is never closed")),
+                }
+                Ok(Some(inner))
+            }
+            Tok::Close | Tok::Or => Err(token.error("expected a search term")),
+            Tok::Word {
+                negated,
+                text,
+                quoted,
+            } => {
+                let expr = if quoted {
+                    Some(Expr::Text(tokenize(&text)))
+                } else {
+                    self.word(&token, &text)?
+                };
+                Ok(match (expr, negated) {
+                    (Some(e), true) => Some(Expr::Not(Box::new(e))),
+                    (e, _) => e,
+                })
+            }
+        }
+    }
+
+    fn word(&mut self, token: &Token, text: &str) -> Result<Option<Expr>, QueryError> {
+        let Some((qualifier, value)) = text.split_once(':') else {
+            return Ok(Some(Expr::Text(tokenize(text))));
+        };
+        let qualifier_lc = qualifier.to_ascii_lowercase();
+        let value = value.trim();
+        let known = matches!(
+            qualifier_lc.as_str(),
+            "is" | "no" | "sort" | "created" | "updated" | "resolved"
+        ) || Field::from_name(&qualifier_lc).is_some();
+        if !known {
+            // `http://x` or `error:timeout` in text: a plain word.
+            if qualifier.chars().all(|c| c.is_ascii_alphabetic())
+                && !value.is_empty()
+                && !value.starts_with('/')
+            {
+                return Err(token.error(&format!(
+                    "unknown qualifier {qualifier:?}; use is, status, type, label, milestone, assignee, reporter, component, priority, severity, key, created, updated, resolved, no or sort"
+                )));
+            }
+            return Ok(Some(Expr::Text(tokenize(text))));
+        }
+        if value.is_empty() {
+            return Err(token.error(&format!("{qualifier_lc}: needs a value")));
+        }
+        Ok(Some(match qualifier_lc.as_str() {
+            "is" => match value.to_ascii_lowercase().as_str() {
+                "open" => Expr::Open(true),
+                "closed" => Expr::Open(false),
+                _ => return Err(token.error("is: takes open or closed")),
+            },
+            "no" => match Field::from_name(&value.to_ascii_lowercase()) {
+                Some(
+                    f @ (Field::Label
+                    | Field::Milestone
+                    | Field::Assignee
+                    | Field::Reporter
+                    | Field::Component
+                    | Field::Severity),
+                ) => Expr::Missing(f),
+                _ => {
+                    return Err(token.error(
+                        "no: takes label, milestone, assignee, reporter, component or severity",
+                    ));
+                }
+            },
+            "sort" => {
+                self.sort = Some(value.parse().map_err(|e: String| token.error(&e))?);
+                return Ok(None);
+            }
+            "created" | "updated" | "resolved" => {
+                let field = match qualifier_lc.as_str() {
+                    "created" => DateField::Created,
+                    "updated" => DateField::Updated,
+                    _ => DateField::Resolved,
+                };
+                Expr::Date(field, self.time_range(token, value)?)
+            }
+            name => {
+                let field = Field::from_name(name).unwrap_or(Field::Key);
+                let values: Vec<String> = value
+                    .split(',')
+                    .map(|v| v.trim().to_lowercase())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                match field {
+                    Field::Priority | Field::Severity => {
+                        Expr::Field(field, self.ranked_values(token, field, &values)?)
+                    }
+                    _ => Expr::Field(field, values),
+                }
+            }
+        }))
+    }
+
+    /// `priority:p0..p1` expands to the values between, in tracker.yml's
+    /// order; `priority:>p2` means more urgent than p2 (earlier in the list).
+    fn ranked_values(
+        &self,
+        token: &Token,
+        field: Field,
+        values: &[String],
+    ) -> Result<Vec<String>, QueryError> {
+        let vocab = if field == Field::Priority {
+            Vocabulary::Priority
+        } else {
+            Vocabulary::Severity
+        };
+        let list: Vec<String> = self
+            .config
+            .values(vocab)
+            .iter()
+            .map(|v| v.to_lowercase())
+            .collect();
+        let index = |v: &str| {
+            list.iter().position(|x| x == v).ok_or_else(|| {
+                token.error(&format!(
+                    "{v:?} is not a {}; tracker.yml allows: {}",
+                    vocab.field(),
+                    list.join(", ")
+                ))
+            })
+        };
+        let mut out = Vec::new();
+        for v in values {
+            let (lo, hi) = if let Some((a, b)) = v.split_once("..") {
+                let (a, b) = (index(a)?, index(b)?);
+                (a.min(b), a.max(b))
+            } else if let Some(x) = v.strip_prefix(">=") {
+                (0, index(x)?)
+            } else if let Some(x) = v.strip_prefix('>') {
+                let i = index(x)?;
+                if i == 0 {
+                    continue;
+                }
+                (0, i - 1)
+            } else if let Some(x) = v.strip_prefix("<=") {
+                (index(x)?, list.len() - 1)
+            } else if let Some(x) = v.strip_prefix('<') {
+                (index(x)? + 1, list.len() - 1)
+            } else {
+                let i = index(v)?;
+                (i, i)
+            };
+            for x in list.iter().take(hi + 1).skip(lo) {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `>2026-01-01`, `<=7d`, `2026-01-01..2026-02-01`, `2026-01-05` (that
+    /// day). A relative time (`7d`, `2w`, `3m`, `1y`, `12h`) is that long
+    /// before now, so `created:>7d` is "created in the last seven days".
+    fn time_range(&self, token: &Token, value: &str) -> Result<TimeRange, QueryError> {
+        let bad = |what: &str| {
+            token.error(&format!(
+                "{what}; use a date like 2026-01-31, a time like 2026-01-31T09:30:00Z, or an age like 7d, 2w, 3m, 1y"
+            ))
+        };
+        // A point and, for a day, the day after it.
+        let point = |s: &str| -> Result<(Timestamp, Timestamp), QueryError> {
+            if let Some(ts) = crate::format::parse_timestamp(s) {
+                return Ok((ts, ts.checked_add(1.second()).unwrap_or(ts)));
+            }
+            if let Ok(date) = s.parse::<jiff::civil::Date>() {
+                let start = date
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .map_err(|_| bad("not a date"))?
+                    .timestamp();
+                let end = start.checked_add(24.hours()).unwrap_or(start);
+                return Ok((start, end));
+            }
+            let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+            let n: i64 = num
+                .parse()
+                .map_err(|_| bad(&format!("{s:?} is not a date")))?;
+            let span = match unit {
+                "h" => n.hours(),
+                "d" => n.days(),
+                "w" => n.weeks(),
+                "m" => n.months(),
+                "y" => n.years(),
+                _ => return Err(bad(&format!("{s:?} is not a date"))),
+            };
+            let at = self
+                .now
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .checked_sub(span)
+                .map_err(|_| bad("too far back"))?
+                .timestamp();
+            Ok((at, at))
+        };
+        if let Some((a, b)) = value.split_once("..") {
+            let from = if a.is_empty() || a == "*" {
+                None
+            } else {
+                Some(point(a)?.0)
+            };
+            let until = if b.is_empty() || b == "*" {
+                None
+            } else {
+                Some(point(b)?.1)
+            };
+            return Ok(TimeRange { from, until });
+        }
+        let (op, rest) = if let Some(r) = value.strip_prefix(">=") {
+            (">=", r)
+        } else if let Some(r) = value.strip_prefix("<=") {
+            ("<=", r)
+        } else if let Some(r) = value.strip_prefix('>') {
+            (">", r)
+        } else if let Some(r) = value.strip_prefix('<') {
+            ("<", r)
+        } else {
+            ("=", value)
+        };
+        let (start, end) = point(rest)?;
+        Ok(match op {
+            ">=" => TimeRange {
+                from: Some(start),
+                until: None,
+            },
+            ">" => TimeRange {
+                from: Some(end),
+                until: None,
+            },
+            "<=" => TimeRange {
+                from: None,
+                until: Some(end),
+            },
+            "<" => TimeRange {
+                from: None,
+                until: Some(start),
+            },
+            _ => TimeRange {
+                from: Some(start),
+                until: Some(end),
+            },
+        })
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-03-01T00:00:00Z".parse().unwrap()
+    }
+
+    fn parse(s: &str) -> Expr {
+        Query::parse(s, &Config::default(), now()).unwrap().expr
+    }
+
+    fn err(s: &str) -> QueryError {
+        Query::parse(s, &Config::default(), now()).unwrap_err()
+    }
+
+    #[test]
+    fn qualifiers_words_and_phrases() {
+        assert_eq!(
+            parse(r#"is:open label:UI -label:wontfix "Connection timeout" crash"#),
+            Expr::And(vec![
+                Expr::Open(true),
+                Expr::Field(Field::Label, vec!["ui".into()]),
+                Expr::Not(Box::new(Expr::Field(Field::Label, vec!["wontfix".into()]))),
+                Expr::Text(vec!["connection".into(), "timeout".into()]),
+                Expr::Text(vec!["crash".into()]),
+            ])
+        );
+        assert_eq!(
+            parse(r#"label:"good first issue""#),
+            Expr::Field(Field::Label, vec!["good first issue".into()])
+        );
+    }
+
+    #[test]
+    fn or_binds_looser_than_and_and_parentheses_group() {
+        assert_eq!(
+            parse("a b OR c"),
+            Expr::Or(vec![
+                Expr::And(vec![
+                    Expr::Text(vec!["a".into()]),
+                    Expr::Text(vec!["b".into()])
+                ]),
+                Expr::Text(vec!["c".into()]),
+            ])
+        );
+        assert_eq!(
+            parse("a (b OR c)"),
+            Expr::And(vec![
+                Expr::Text(vec!["a".into()]),
+                Expr::Or(vec![
+                    Expr::Text(vec!["b".into()]),
+                    Expr::Text(vec!["c".into()])
+                ]),
+            ])
+        );
+    }
+
+    #[test]
+    fn priority_ranges_expand_in_tracker_order() {
+        assert_eq!(
+            parse("priority:p0..p1"),
+            Expr::Field(Field::Priority, vec!["p0".into(), "p1".into()])
+        );
+        assert_eq!(
+            parse("priority:<p1"),
+            Expr::Field(Field::Priority, vec!["p2".into(), "p3".into()])
+        );
+        assert_eq!(
+            parse("severity:>=high"),
+            Expr::Field(Field::Severity, vec!["critical".into(), "high".into()])
+        );
+    }
+
+    #[test]
+    fn dates_absolute_and_relative() {
+        let day = |s: &str| s.parse::<Timestamp>().unwrap();
+        assert_eq!(
+            parse("created:>7d"),
+            Expr::Date(
+                DateField::Created,
+                TimeRange {
+                    from: Some(day("2026-02-22T00:00:00Z")),
+                    until: None
+                }
+            )
+        );
+        assert_eq!(
+            parse("updated:<2026-01-01"),
+            Expr::Date(
+                DateField::Updated,
+                TimeRange {
+                    from: None,
+                    until: Some(day("2026-01-01T00:00:00Z"))
+                }
+            )
+        );
+        assert_eq!(
+            parse("created:2026-01-05"),
+            Expr::Date(
+                DateField::Created,
+                TimeRange {
+                    from: Some(day("2026-01-05T00:00:00Z")),
+                    until: Some(day("2026-01-06T00:00:00Z"))
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn sort_is_not_a_condition() {
+        let q = Query::parse("is:closed sort:updated-asc", &Config::default(), now()).unwrap();
+        assert_eq!(q.expr, Expr::Open(false));
+        assert_eq!(q.sort, Some("updated-asc".parse().unwrap()));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_token() {
+        let e = err("is:open colour:red");
+        assert_eq!((e.offset, e.token.as_str()), (8, "colour:red"));
+        assert!(e.message.contains("unknown qualifier"));
+        assert_eq!(err("priority:p7").token, "priority:p7");
+        assert_eq!(err("(a OR b").message, "this parenthesis is never closed");
+        assert_eq!(err("a )").message, "unbalanced parenthesis");
+        assert_eq!(err("\"open quote").message, "a quote is never closed");
+        assert_eq!(err("created:>soon").token, "created:>soon");
+        assert_eq!(err("a OR").message, "OR needs something on both sides");
+        assert_eq!(
+            err("is:maybe").to_string(),
+            "is: takes open or closed: \"is:maybe\" (at column 1)"
+        );
+    }
+
+    #[test]
+    fn urls_and_colons_in_text_are_words() {
+        assert_eq!(
+            parse("https://example.com/x"),
+            Expr::Text(vec![
+                "https".into(),
+                "example".into(),
+                "com".into(),
+                "x".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn tokens_match_tantivys_default_tokenizer() {
+        assert_eq!(
+            tokenize("Can't log-in: ÉCOLE_42"),
+            ["can", "t", "log", "in", "école", "42"]
+        );
+        assert!(tokenize(&"x".repeat(40)).is_empty());
+    }
+}

@@ -1,0 +1,347 @@
+//! Queries, served from the index, which every read first brings up to date
+//! with the branch tip by diffing the tree it reflects against the tip's:
+//! a change made by anyone (a fetch, `git update-ref`, another process) is
+//! seen by the next command and costs in proportion to what changed.
+//!
+//! When the index cannot be used at all (a disk error, a lock held too
+//! long), the same query is answered by reading the files, so a read never
+//! fails for the sake of a cache.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::{CONFIG_PATH, Error, Listing, Problem, Record, Result, Sort, Tracker, read_config};
+use crate::format::{Comment, Config, Issue, Key, ParseError};
+use crate::index::{Index, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
+use crate::query::{Expr, Field, Query, TextFields};
+use crate::store::Snapshot;
+
+/// Told how far a long job (a rebuild of the index, an import) has got.
+pub trait Progress {
+    fn start(&self, _what: &str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish(&self) {}
+}
+
+/// No progress to show.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// What a `list` or `search` found.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub records: Vec<Record>,
+    /// Relevance scores, for a search, in the order of `records`.
+    pub scores: Vec<f32>,
+    /// How many issues matched in all, before paging.
+    pub total: usize,
+    pub problems: Vec<Problem>,
+    /// Set when the index could not be used and the files were read.
+    pub fallback: Option<String>,
+}
+
+/// A highlighted fragment of an issue's text.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges of the matched words in `text`.
+    pub highlights: Vec<std::ops::Range<usize>>,
+}
+
+/// How a page of results is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub sort: Sort,
+    /// Rank by relevance rather than by `sort`.
+    pub by_score: bool,
+    pub offset: usize,
+    pub limit: Option<usize>,
+}
+
+impl Tracker {
+    fn index_path(&self) -> PathBuf {
+        self.store.common_dir().join("git-issue").join("index")
+    }
+
+    /// Parses a query in the language of `list` and `search`.
+    pub fn parse_query(&self, text: &str) -> Result<Query> {
+        let config = self.config()?;
+        Query::parse(text, &config, self.store.now()).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    /// The index, up to date with the branch tip.
+    pub fn fresh_index(&self, progress: &dyn Progress) -> Result<Index> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        let target = State {
+            version: SCHEMA_VERSION,
+            tree: snap.tree_id().unwrap_or_default(),
+            settings: snap.object_id(CONFIG_PATH).unwrap_or_default(),
+        };
+        let path = self.index_path();
+        let index = match Index::open(&path) {
+            Some((index, Some(state))) if state == target => return Ok(index),
+            Some((index, _)) => index,
+            None => Index::create(&path)?,
+        };
+        let mut writer = index.writer(2)?;
+        // Another process may have brought it up to date while we waited.
+        let current = writer.state();
+        let keys: Option<Vec<Key>> = match &current {
+            Some(s) if *s == target => return Ok(index),
+            Some(s)
+                if s.version == target.version
+                    && s.settings == target.settings
+                    && self.store.has_tree(&s.tree) =>
+            {
+                Some(changed_keys(&self.store.changed_paths(
+                    &s.tree,
+                    &target.tree,
+                    "issues",
+                )?))
+            }
+            _ => None,
+        };
+        match keys {
+            Some(keys) => {
+                for key in &keys {
+                    apply_key(&mut writer, &snap, key, &config)?;
+                }
+            }
+            None => {
+                writer.clear()?;
+                let keys = all_keys(&snap)?;
+                progress.start("Indexing issues", keys.len() as u64);
+                for key in &keys {
+                    apply_key(&mut writer, &snap, key, &config)?;
+                    progress.advance(1);
+                }
+                progress.finish();
+            }
+        }
+        writer.commit(&target)?;
+        Ok(index)
+    }
+
+    /// Rebuilds the index from scratch; returns how many issues it holds.
+    pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
+        let path = self.index_path();
+        Index::create(&path)?;
+        let index = self.fresh_index(progress)?;
+        let (_, total) = index.search(&Expr::All, Sort::default(), false, 0, Some(0))?;
+        Ok(total)
+    }
+
+    /// The issues matching `expr`, a page of them in order.
+    pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
+        match self.find_indexed(expr, page, progress) {
+            Ok(found) => Ok(found),
+            Err(Error::Index(e)) => {
+                let mut found = self.find_by_scan(expr, page)?;
+                found.fallback = Some(e.to_string());
+                Ok(found)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn find_indexed(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
+        let index = self.fresh_index(progress)?;
+        let (hits, total) =
+            index.search(expr, page.sort, page.by_score, page.offset, page.limit)?;
+        let problems = index
+            .problems()?
+            .into_iter()
+            .map(|p| Problem {
+                path: p.path,
+                line: p.line,
+                column: p.column,
+                message: p.message,
+            })
+            .collect();
+        let scores = hits.iter().map(|h| h.score).collect();
+        Ok(Found {
+            records: hits
+                .into_iter()
+                .map(|h| Record {
+                    key: h.key,
+                    issue: h.issue,
+                })
+                .collect(),
+            scores,
+            total,
+            problems,
+            fallback: None,
+        })
+    }
+
+    /// The same query answered by reading every file: what the index is
+    /// checked against, and the way out when the index is unusable.
+    pub fn find_by_scan(&self, expr: &Expr, page: Page) -> Result<Found> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        let Listing { records, problems } = super::scan(&snap)?;
+        let mut matched = Vec::new();
+        for r in records {
+            let comments = if expr.has_text() {
+                comments_text(&snap, &r.key)?
+            } else {
+                String::new()
+            };
+            let text = TextFields::new(&r.issue, &comments);
+            if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
+                matched.push(r);
+            }
+        }
+        page.sort.apply(&mut matched, &config);
+        let total = matched.len();
+        let mut records: Vec<Record> = matched.into_iter().skip(page.offset).collect();
+        if let Some(limit) = page.limit {
+            records.truncate(limit);
+        }
+        Ok(Found {
+            scores: vec![0.0; records.len()],
+            records,
+            total,
+            problems,
+            fallback: None,
+        })
+    }
+
+    /// A highlighted fragment of the issue's description or comments where
+    /// the query's words matched.
+    pub fn snippet(&self, expr: &Expr, key: &Key) -> Result<Option<Snippet>> {
+        let snap = self.snapshot()?;
+        let body = super::load(&snap, key)?.issue.body;
+        let comments = comments_text(&snap, key)?;
+        let Some((index, _)) = Index::open(&self.index_path()) else {
+            return Ok(None);
+        };
+        Ok(index
+            .snippet(expr, &body, &comments)
+            .map(|(text, highlights)| Snippet { text, highlights }))
+    }
+
+    /// Open and closed counts per milestone or label, from the index.
+    pub(super) fn counts_indexed(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
+        let index = self.fresh_index(&Quiet)?;
+        let counts = index
+            .counts(of)?
+            .into_iter()
+            .map(|(name, open, closed)| super::Count { name, open, closed })
+            .collect();
+        let problems = index
+            .problems()?
+            .into_iter()
+            .map(|p| Problem {
+                path: p.path,
+                line: p.line,
+                column: p.column,
+                message: p.message,
+            })
+            .collect();
+        Ok((counts, problems))
+    }
+}
+
+/// The issues that changed paths belong to.
+fn changed_keys(paths: &[String]) -> Vec<Key> {
+    let mut keys = BTreeSet::new();
+    for path in paths {
+        let mut parts = path.split('/');
+        if parts.next() != Some("issues") {
+            continue;
+        }
+        let (Some(_bucket), Some(name)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let name = name.strip_suffix(".md").unwrap_or(name);
+        if let Ok(key) = name.parse::<Key>() {
+            keys.insert(key);
+        }
+    }
+    keys.into_iter().collect()
+}
+
+/// The keys of every issue file on the branch.
+fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
+    let mut keys = Vec::new();
+    for bucket in snap.list("issues")? {
+        if !bucket.is_dir {
+            continue;
+        }
+        for entry in snap.list(&format!("issues/{}", bucket.name))? {
+            if !entry.is_dir
+                && let Some(key) = Key::from_file_name(&entry.name)
+            {
+                keys.push(key);
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// The comment bodies of an issue, oldest first, as one text.
+pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
+    let dir = key.comments_dir();
+    let mut comments: Vec<(jiff::Timestamp, String, String)> = Vec::new();
+    for entry in snap.list(&dir)? {
+        let path = format!("{dir}/{}", entry.name);
+        if let Some(text) = snap.read(&path)?
+            && let Ok(c) = Comment::parse(&text)
+        {
+            comments.push((c.created, entry.name, c.body));
+        }
+    }
+    comments.sort();
+    Ok(comments
+        .into_iter()
+        .map(|(_, _, body)| body)
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Re-reads one issue from the branch into the index.
+fn apply_key(
+    writer: &mut crate::index::Writer<'_>,
+    snap: &Snapshot<'_>,
+    key: &Key,
+    config: &Config,
+) -> Result<()> {
+    let path = key.path();
+    let Some(text) = snap.read(&path)? else {
+        writer.apply(Update::Remove(key.clone()), config)?;
+        return Ok(());
+    };
+    match Issue::parse(&text) {
+        Ok(issue) => {
+            let comments = comments_text(snap, key)?;
+            writer.apply(
+                Update::Issue(IssueDoc {
+                    key,
+                    issue: &issue,
+                    comments: &comments,
+                }),
+                config,
+            )?;
+        }
+        Err(ParseError {
+            line,
+            column,
+            message,
+        }) => writer.apply(
+            Update::Problem(
+                key.clone(),
+                ProblemDoc {
+                    path,
+                    line,
+                    column,
+                    message,
+                },
+            ),
+            config,
+        )?,
+    }
+    Ok(())
+}
