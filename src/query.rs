@@ -232,6 +232,17 @@ impl Expr {
         }
     }
 
+    /// Whether evaluating the query reads text at all, negated or not (so a
+    /// scan must read the comments).
+    pub fn reads_text(&self) -> bool {
+        match self {
+            Expr::Text(t) => !t.is_empty(),
+            Expr::And(v) | Expr::Or(v) => v.iter().any(Expr::reads_text),
+            Expr::Not(e) => e.reads_text(),
+            _ => false,
+        }
+    }
+
     /// `self AND other`, flattened.
     pub fn and(self, other: Expr) -> Expr {
         match (self, other) {

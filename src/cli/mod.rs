@@ -10,6 +10,8 @@ mod delete;
 mod doctor;
 mod edit;
 mod editor;
+mod export;
+mod import;
 mod init;
 mod label;
 mod labels;
@@ -70,6 +72,8 @@ pub enum Command {
     Labels(labels::LabelsArgs),
     Doctor(doctor::DoctorArgs),
     Reindex(reindex::ReindexArgs),
+    Import(import::ImportArgs),
+    Export(export::ExportArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
 }
@@ -105,6 +109,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Labels(a) => labels::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Reindex(a) => reindex::run(&ui, a),
+        Command::Import(a) => import::run(&ui, a),
+        Command::Export(a) => export::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
     }

@@ -1,9 +1,9 @@
 //! How issues read: as JSON with the field names of issue-format.md, and as
 //! text for a terminal.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::format::{Config, format_timestamp};
+use crate::format::Config;
 use crate::tracker::{Details, Record};
 use crate::ui::Ui;
 
@@ -21,18 +21,7 @@ pub fn details_json(d: &Details) -> Value {
     let comments: Vec<Value> = d
         .comments
         .iter()
-        .map(|c| {
-            let mut m = serde_json::Map::new();
-            m.insert("id".into(), json!(c.id));
-            m.insert("author".into(), json!(c.comment.author));
-            m.insert("created".into(), json!(format_timestamp(c.comment.created)));
-            m.insert("internal".into(), json!(c.comment.internal));
-            for (k, x) in &c.comment.extra {
-                m.entry(k.clone()).or_insert_with(|| x.clone());
-            }
-            m.insert("body".into(), json!(c.comment.body));
-            Value::Object(m)
-        })
+        .map(|c| Value::Object(c.comment.to_json(&c.id)))
         .collect();
     if let Value::Object(m) = &mut v {
         m.insert("comments".into(), Value::Array(comments));

@@ -56,6 +56,62 @@ impl Comment {
         })
     }
 
+    /// The comment as JSON, with its id: what `show --json` prints.
+    pub fn to_json(&self, id: &str) -> serde_json::Map<String, Value> {
+        let mut m = serde_json::Map::new();
+        m.insert("id".into(), Value::String(id.to_owned()));
+        m.insert("author".into(), Value::String(self.author.clone()));
+        m.insert(
+            "created".into(),
+            Value::String(format_timestamp(self.created)),
+        );
+        m.insert("internal".into(), Value::Bool(self.internal));
+        for (k, v) in &self.extra {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        m.insert("body".into(), Value::String(self.body.clone()));
+        m
+    }
+
+    /// Reads what [`Comment::to_json`] writes; returns the id too, if any.
+    pub fn from_json(
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<(Option<String>, Comment), String> {
+        let text = |name: &str| map.get(name).and_then(Value::as_str);
+        let author = text("author")
+            .ok_or("a comment needs an `author`")?
+            .to_owned();
+        let created = text("created")
+            .and_then(parse_timestamp)
+            .ok_or("a comment needs a `created` time like 2026-01-31T09:30:00Z")?;
+        let internal = match map.get("internal") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err("`internal` must be true or false".to_owned()),
+        };
+        let extra = map
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "id" | "author" | "created" | "internal" | "body"
+                )
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let body = yaml::normalize_body(text("body").unwrap_or_default());
+        Ok((
+            text("id").map(str::to_owned),
+            Comment {
+                author,
+                created,
+                internal,
+                extra,
+                body,
+            },
+        ))
+    }
+
     pub fn print(&self) -> String {
         let mut w = Writer::new();
         w.scalar("author", &self.author);

@@ -214,30 +214,56 @@ impl Index {
         ))
     }
 
-    /// Creates an empty index at `path`, replacing whatever is there.
-    pub fn create(path: &Path) -> Result<Index> {
+    /// Opens the index at `path`, or creates an empty one there. Creation
+    /// happens in a folder of its own that is then renamed into place, so a
+    /// process that races us either wins the rename or uses ours.
+    pub fn open_or_create(path: &Path) -> Result<(Index, Option<State>)> {
+        if let Some(found) = Index::open(path) {
+            return Ok(found);
+        }
+        if path.join("meta.json").exists() {
+            // There, but of another version or unreadable.
+            Index::discard(path)?;
+        }
         let io = |source| IndexError::Io {
             path: path.to_owned(),
             source,
         };
-        if path.exists() {
-            std::fs::remove_dir_all(path).map_err(io)?;
+        let parent = path.parent().unwrap_or(path);
+        std::fs::create_dir_all(parent).map_err(io)?;
+        let tmp = parent.join(format!("index.new-{}-{}", std::process::id(), unique()));
+        std::fs::create_dir_all(&tmp).map_err(io)?;
+        let (schema, _) = schema();
+        tantivy::Index::create_in_dir(&tmp, schema).map_err(|e| tantivy_error(&tmp, e))?;
+        if std::fs::rename(&tmp, path).is_err() {
+            // Someone else put an index there first: use theirs.
+            let _ = std::fs::remove_dir_all(&tmp);
         }
-        std::fs::create_dir_all(path).map_err(io)?;
-        let (schema, fields) = schema();
-        let index =
-            tantivy::Index::create_in_dir(path, schema).map_err(|e| tantivy_error(path, e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| tantivy_error(path, e))?;
-        Ok(Index {
+        Index::open(path).ok_or_else(|| IndexError::Io {
             path: path.to_owned(),
-            index,
-            reader,
-            fields,
+            source: std::io::Error::other("the new index cannot be opened"),
         })
+    }
+
+    /// Moves a damaged or outdated index out of the way (readers that have
+    /// it open keep their files) and deletes it.
+    pub fn discard(path: &Path) -> Result<()> {
+        if !path.exists() {
+            return Ok(());
+        }
+        let old = path.with_file_name(format!("index.old-{}-{}", std::process::id(), unique()));
+        match std::fs::rename(path, &old) {
+            Ok(()) => {
+                let _ = std::fs::remove_dir_all(&old);
+                Ok(())
+            }
+            // Another process moved it first.
+            Err(_) if !path.exists() => Ok(()),
+            Err(source) => Err(IndexError::Io {
+                path: path.to_owned(),
+                source,
+            }),
+        }
     }
 
     /// What the index reflects now, read afresh from disk (another process
@@ -552,6 +578,13 @@ impl Index {
     }
 }
 
+/// A number that differs between calls, for names of scratch folders.
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
 fn tantivy_error(path: &Path, source: tantivy::TantivyError) -> IndexError {
     IndexError::Tantivy {
         path: path.to_owned(),
@@ -600,10 +633,12 @@ impl Writer<'_> {
             Update::Issue(d) => d.key,
             Update::Problem(k, _) | Update::Remove(k) => k,
         };
+        // Keys are matched as typed (`key:bc-12`), so they are kept lowercase.
+        let key_text = key.to_string().to_lowercase();
         self.writer
-            .delete_term(Term::from_field_text(f.key, &key.to_string()));
+            .delete_term(Term::from_field_text(f.key, &key_text));
         let mut doc = TantivyDocument::new();
-        doc.add_text(f.key, key.to_string());
+        doc.add_text(f.key, &key_text);
         doc.add_u64(f.number, key.number);
         match update {
             Update::Remove(_) => return Ok(()),

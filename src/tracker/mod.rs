@@ -10,6 +10,7 @@
 mod change;
 mod search;
 mod sort;
+mod transfer;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use jiff::Timestamp;
 pub use change::{Assignment, describe_changes, merge_edit, set_status};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use sort::{Sort, SortField};
+pub use transfer::Imported;
 
 use crate::format::config::Vocabulary;
 use crate::format::issue::field_position;
@@ -322,24 +324,7 @@ impl Tracker {
     pub fn details(&self, key: &Key) -> Result<Details> {
         let snap = self.snapshot()?;
         let record = load(&snap, key)?;
-        let mut comments = Vec::new();
-        let mut problems = Vec::new();
-        let dir = record.key.comments_dir();
-        for entry in snap.list(&dir)? {
-            let Some(id) = entry.name.strip_suffix(".md") else {
-                continue;
-            };
-            let path = format!("{dir}/{}", entry.name);
-            let text = snap.read(&path)?.unwrap_or_default();
-            match Comment::parse(&text) {
-                Ok(comment) => comments.push(CommentRecord {
-                    id: id.to_owned(),
-                    comment,
-                }),
-                Err(e) => problems.push(Problem::new(&path, e)),
-            }
-        }
-        comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
+        let (comments, problems) = comments_of(&snap, &record.key)?;
         let commits = record
             .issue
             .commits
@@ -531,12 +516,12 @@ impl Tracker {
 
     /// Milestones with open and closed counts, in name order.
     pub fn milestones(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts_indexed(crate::query::Field::Milestone)
+        self.counts(crate::query::Field::Milestone)
     }
 
     /// Labels with open and closed counts, in name order.
     pub fn labels(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts_indexed(crate::query::Field::Label)
+        self.counts(crate::query::Field::Label)
     }
 
     /// Checks every file on the branch.
@@ -654,6 +639,30 @@ fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
         }
     }
     Err(Error::NoSuchIssue(key.to_string()))
+}
+
+/// The comments of an issue, oldest first; files that do not parse become
+/// problems.
+fn comments_of(snap: &Snapshot<'_>, key: &Key) -> Result<(Vec<CommentRecord>, Vec<Problem>)> {
+    let mut comments = Vec::new();
+    let mut problems = Vec::new();
+    let dir = key.comments_dir();
+    for entry in snap.list(&dir)? {
+        let Some(id) = entry.name.strip_suffix(".md") else {
+            continue;
+        };
+        let path = format!("{dir}/{}", entry.name);
+        let text = snap.read(&path)?.unwrap_or_default();
+        match Comment::parse(&text) {
+            Ok(comment) => comments.push(CommentRecord {
+                id: id.to_owned(),
+                comment,
+            }),
+            Err(e) => problems.push(Problem::new(&path, e)),
+        }
+    }
+    comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
+    Ok((comments, problems))
 }
 
 fn load(snap: &Snapshot<'_>, key: &Key) -> Result<Record> {

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::{CONFIG_PATH, Error, Listing, Problem, Record, Result, Sort, Tracker, read_config};
-use crate::format::{Comment, Config, Issue, Key, ParseError};
-use crate::index::{Index, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
+use crate::format::{Config, Issue, Key, ParseError};
+use crate::index::{Index, IndexError, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
 use crate::query::{Expr, Field, Query, TextFields};
 use crate::store::Snapshot;
 
@@ -79,12 +79,10 @@ impl Tracker {
             tree: snap.tree_id().unwrap_or_default(),
             settings: snap.object_id(CONFIG_PATH).unwrap_or_default(),
         };
-        let path = self.index_path();
-        let index = match Index::open(&path) {
-            Some((index, Some(state))) if state == target => return Ok(index),
-            Some((index, _)) => index,
-            None => Index::create(&path)?,
-        };
+        let (index, state) = Index::open_or_create(&self.index_path())?;
+        if state.as_ref() == Some(&target) {
+            return Ok(index);
+        }
         let mut writer = index.writer(2)?;
         // Another process may have brought it up to date while we waited.
         let current = writer.state();
@@ -126,40 +124,60 @@ impl Tracker {
 
     /// Rebuilds the index from scratch; returns how many issues it holds.
     pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
-        let path = self.index_path();
-        Index::create(&path)?;
+        Index::discard(&self.index_path())?;
         let index = self.fresh_index(progress)?;
         let (_, total) = index.search(&Expr::All, Sort::default(), false, 0, Some(0))?;
         Ok(total)
     }
 
-    /// The issues matching `expr`, a page of them in order.
-    pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        match self.find_indexed(expr, page, progress) {
-            Ok(found) => Ok(found),
-            Err(Error::Index(e)) => {
-                let mut found = self.find_by_scan(expr, page)?;
-                found.fallback = Some(e.to_string());
-                Ok(found)
-            }
-            Err(e) => Err(e),
+    /// Runs `f` on the index brought up to date. A damaged index (an error,
+    /// or a panic inside tantivy) is rebuilt once and `f` tried again; the
+    /// inner `Err` says why the index could not be used at all.
+    fn with_index<T>(
+        &self,
+        progress: &dyn Progress,
+        f: impl Fn(&Index) -> Result<T>,
+    ) -> Result<std::result::Result<T, String>> {
+        let attempt = |rebuild: bool| {
+            quietly(|| {
+                if rebuild {
+                    Index::discard(&self.index_path())?;
+                }
+                f(&self.fresh_index(progress)?)
+            })
+        };
+        match attempt(false) {
+            Some(Ok(v)) => return Ok(Ok(v)),
+            Some(Err(Error::Index(e @ IndexError::Busy(_)))) => return Ok(Err(e.to_string())),
+            Some(Err(Error::Index(_))) | None => {}
+            Some(Err(e)) => return Err(e),
+        }
+        match attempt(true) {
+            Some(Ok(v)) => Ok(Ok(v)),
+            Some(Err(Error::Index(e))) => Ok(Err(e.to_string())),
+            Some(Err(e)) => Err(e),
+            None => Ok(Err(
+                "the search index is damaged and could not be rebuilt".to_owned()
+            )),
         }
     }
 
-    fn find_indexed(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        let index = self.fresh_index(progress)?;
+    /// The issues matching `expr`, a page of them in order.
+    pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
+        match self.with_index(progress, |index| self.find_in(index, expr, page))? {
+            Ok(found) => Ok(found),
+            Err(why) => {
+                let mut found = self.find_by_scan(expr, page)?;
+                found.fallback = Some(why);
+                Ok(found)
+            }
+        }
+    }
+
+    fn find_in(&self, index: &Index, expr: &Expr, page: Page) -> Result<Found> {
         let (hits, total) =
             index.search(expr, page.sort, page.by_score, page.offset, page.limit)?;
-        let problems = index
-            .problems()?
-            .into_iter()
-            .map(|p| Problem {
-                path: p.path,
-                line: p.line,
-                column: p.column,
-                message: p.message,
-            })
-            .collect();
+        let problems = index.problems()?.into_iter().map(problem).collect();
         let scores = hits.iter().map(|h| h.score).collect();
         Ok(Found {
             records: hits
@@ -184,7 +202,7 @@ impl Tracker {
         let Listing { records, problems } = super::scan(&snap)?;
         let mut matched = Vec::new();
         for r in records {
-            let comments = if expr.has_text() {
+            let comments = if expr.reads_text() {
                 comments_text(&snap, &r.key)?
             } else {
                 String::new()
@@ -223,26 +241,65 @@ impl Tracker {
             .map(|(text, highlights)| Snippet { text, highlights }))
     }
 
-    /// Open and closed counts per milestone or label, from the index.
-    pub(super) fn counts_indexed(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
-        let index = self.fresh_index(&Quiet)?;
-        let counts = index
-            .counts(of)?
+    /// Open and closed counts per milestone or label.
+    pub(super) fn counts(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
+        let indexed = self.with_index(&Quiet, |index| {
+            let counts = index.counts(of)?;
+            let problems = index.problems()?;
+            Ok((counts, problems))
+        })?;
+        let Ok((counts, problems)) = indexed else {
+            return self.counts_by_scan(of);
+        };
+        let counts = counts
             .into_iter()
             .map(|(name, open, closed)| super::Count { name, open, closed })
             .collect();
-        let problems = index
-            .problems()?
-            .into_iter()
-            .map(|p| Problem {
-                path: p.path,
-                line: p.line,
-                column: p.column,
-                message: p.message,
-            })
-            .collect();
-        Ok((counts, problems))
+        Ok((counts, problems.into_iter().map(problem).collect()))
     }
+
+    fn counts_by_scan(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        let listing = super::scan(&snap)?;
+        let mut counts: std::collections::BTreeMap<String, super::Count> = Default::default();
+        for r in &listing.records {
+            for name in of.values(&r.issue, "") {
+                let c = counts
+                    .entry(name.to_owned())
+                    .or_insert_with(|| super::Count {
+                        name: name.to_owned(),
+                        ..Default::default()
+                    });
+                if config.is_closed(&r.issue.status) {
+                    c.closed += 1;
+                } else {
+                    c.open += 1;
+                }
+            }
+        }
+        Ok((counts.into_values().collect(), listing.problems))
+    }
+}
+
+fn problem(p: ProblemDoc) -> Problem {
+    Problem {
+        path: p.path,
+        line: p.line,
+        column: p.column,
+        message: p.message,
+    }
+}
+
+/// Runs `f`, turning a panic into `None` without printing it: a panic
+/// inside tantivy means a damaged index, which we rebuild, not a crash the
+/// user should see.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.ok()
 }
 
 /// The issues that changed paths belong to.
@@ -265,7 +322,7 @@ fn changed_keys(paths: &[String]) -> Vec<Key> {
 }
 
 /// The keys of every issue file on the branch.
-fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
+pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     for bucket in snap.list("issues")? {
         if !bucket.is_dir {
@@ -284,20 +341,10 @@ fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
 
 /// The comment bodies of an issue, oldest first, as one text.
 pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
-    let dir = key.comments_dir();
-    let mut comments: Vec<(jiff::Timestamp, String, String)> = Vec::new();
-    for entry in snap.list(&dir)? {
-        let path = format!("{dir}/{}", entry.name);
-        if let Some(text) = snap.read(&path)?
-            && let Ok(c) = Comment::parse(&text)
-        {
-            comments.push((c.created, entry.name, c.body));
-        }
-    }
-    comments.sort();
+    let (comments, _) = super::comments_of(snap, key)?;
     Ok(comments
         .into_iter()
-        .map(|(_, _, body)| body)
+        .map(|c| c.comment.body)
         .collect::<Vec<_>>()
         .join("\n"))
 }
