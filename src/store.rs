@@ -98,6 +98,10 @@ pub struct Snapshot<'r> {
     repo: &'r Repository,
     commit: Option<git2::Commit<'r>>,
     tree: Option<git2::Tree<'r>>,
+    /// Folders already looked up. libgit2 does not cache trees larger than
+    /// 4 KiB (a bucket of a thousand issues is ~70 KiB), so without this every
+    /// read of a file in a bucket would inflate the bucket's tree again.
+    folders: std::cell::RefCell<std::collections::HashMap<String, Option<git2::Tree<'r>>>>,
 }
 
 const MAX_ATTEMPTS: usize = 200;
@@ -117,6 +121,9 @@ impl Store {
             ErrorCode::NotFound => StoreError::NotARepository(dir.to_path_buf()),
             _ => StoreError::Git(e),
         })?;
+        // git itself does not re-hash objects it reads; libgit2 does by
+        // default, which doubles the cost of reading thousands of issues.
+        git2::opts::strict_hash_verification(false);
         let branch = repo
             .config()
             .and_then(|c| c.get_string("issue.branch"))
@@ -187,6 +194,7 @@ impl Store {
             repo: &self.repo,
             commit,
             tree,
+            folders: Default::default(),
         })
     }
 
@@ -355,32 +363,84 @@ impl Store {
         })
     }
 
-    /// The paths of files that differ between two trees of the branch (added,
-    /// changed or removed), limited to those under `prefix`.
+    /// The paths under `prefix` whose entries differ between two trees of
+    /// the branch (added, changed or removed). A folder whose id is the same
+    /// on both sides is not opened, so the cost follows what changed, not
+    /// the size of the tracker. Changed folders are named, not descended
+    /// into below `depth` levels under `prefix`.
     pub fn changed_paths(
         &self,
         old_tree: &str,
         new_tree: &str,
         prefix: &str,
+        depth: usize,
     ) -> Result<Vec<String>> {
-        let old = self.repo.find_tree(Oid::from_str(old_tree)?)?;
-        let new = self.repo.find_tree(Oid::from_str(new_tree)?)?;
-        let mut opts = git2::DiffOptions::new();
-        opts.pathspec(prefix);
-        let diff = self
-            .repo
-            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
-        let mut out = Vec::new();
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if let Some(p) = file.path().and_then(|p| p.to_str())
-                    && out.last().is_none_or(|l: &String| l != p)
-                {
-                    out.push(p.to_owned());
+        let root = |id: &str| -> Result<Option<git2::Tree<'_>>> {
+            let tree = self.repo.find_tree(Oid::from_str(id)?)?;
+            match tree.get_path(Path::new(prefix)) {
+                Ok(e) if e.kind() == Some(ObjectType::Tree) => {
+                    Ok(Some(self.repo.find_tree(e.id())?))
                 }
+                _ => Ok(None),
+            }
+        };
+        let mut out = Vec::new();
+        self.diff_trees(root(old_tree)?, root(new_tree)?, prefix, depth, &mut out)?;
+        Ok(out)
+    }
+
+    fn diff_trees(
+        &self,
+        old: Option<git2::Tree<'_>>,
+        new: Option<git2::Tree<'_>>,
+        dir: &str,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        let entries = |t: &Option<git2::Tree<'_>>| -> Vec<(String, Oid, bool)> {
+            t.iter()
+                .flat_map(|t| t.iter())
+                .map(|e| {
+                    (
+                        e.name().unwrap_or_default().to_owned(),
+                        e.id(),
+                        e.kind() == Some(ObjectType::Tree),
+                    )
+                })
+                .collect()
+        };
+        let (a, b) = (entries(&old), entries(&new));
+        let by_name = |v: &[(String, Oid, bool)]| -> std::collections::HashMap<String, usize> {
+            v.iter()
+                .enumerate()
+                .map(|(i, e)| (e.0.clone(), i))
+                .collect()
+        };
+        let (ia, ib) = (by_name(&a), by_name(&b));
+        let mut names: Vec<&String> = a.iter().chain(&b).map(|(n, _, _)| n).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let x = ia.get(name).map(|&i| &a[i]);
+            let y = ib.get(name).map(|&i| &b[i]);
+            if x.map(|e| e.1) == y.map(|e| e.1) {
+                continue;
+            }
+            let path = format!("{dir}/{name}");
+            let is_dir = |e: Option<&(String, Oid, bool)>| e.is_some_and(|e| e.2);
+            if depth > 0 && (is_dir(x) || is_dir(y)) {
+                let tree = |e: Option<&(String, Oid, bool)>| -> Result<Option<git2::Tree<'_>>> {
+                    match e {
+                        Some((_, id, true)) => Ok(Some(self.repo.find_tree(*id)?)),
+                        _ => Ok(None),
+                    }
+                };
+                self.diff_trees(tree(x)?, tree(y)?, &path, depth - 1, out)?;
+            } else {
+                out.push(path);
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Whether `tree` is a tree object this repository has.
@@ -434,7 +494,7 @@ fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
     tree.get_path(Path::new(path)).ok().map(|e| e.id())
 }
 
-impl Snapshot<'_> {
+impl<'r> Snapshot<'r> {
     /// The commit this snapshot is, `None` before the branch exists.
     pub fn commit_id(&self) -> Option<String> {
         self.commit.as_ref().map(|c| c.id().to_string())
@@ -458,20 +518,48 @@ impl Snapshot<'_> {
             .map(|e| e.id().to_string())
     }
 
+    /// The tree of a folder (`""` for the root), `None` when there is none.
+    fn folder(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
+        let Some(root) = &self.tree else {
+            return Ok(None);
+        };
+        if dir.is_empty() {
+            return Ok(Some(root.clone()));
+        }
+        if let Some(t) = self.folders.borrow().get(dir) {
+            return Ok(t.clone());
+        }
+        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let tree = match self.folder(parent)? {
+            None => None,
+            Some(p) => match p.get_name(name) {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => Some(self.repo.find_tree(e.id())?),
+                _ => None,
+            },
+        };
+        self.folders
+            .borrow_mut()
+            .insert(dir.to_owned(), tree.clone());
+        Ok(tree)
+    }
+
+    /// The id and kind of the entry at `path`.
+    fn entry(&self, path: &str) -> Result<Option<(Oid, Option<ObjectType>)>> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Ok(self
+            .folder(dir)?
+            .and_then(|t| t.get_name(name).map(|e| (e.id(), e.kind()))))
+    }
+
     /// A file's text, `None` when there is no such file.
     pub fn read(&self, path: &str) -> Result<Option<String>> {
-        let Some(tree) = &self.tree else {
+        let Some((id, kind)) = self.entry(path)? else {
             return Ok(None);
         };
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
+        if kind != Some(ObjectType::Blob) {
             return Ok(None);
         }
-        let blob = self.repo.find_blob(entry.id())?;
+        let blob = self.repo.find_blob(id)?;
         String::from_utf8(blob.content().to_vec())
             .map(Some)
             .map_err(|_| StoreError::NotText {
@@ -481,37 +569,22 @@ impl Snapshot<'_> {
 
     /// Whether a file or folder is at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.tree
-            .as_ref()
-            .is_some_and(|t| t.get_path(Path::new(path)).is_ok())
+        self.entry(path).is_ok_and(|e| e.is_some())
     }
 
     /// The entries of a folder, in git's order; empty when there is none.
     pub fn list(&self, dir: &str) -> Result<Vec<Entry>> {
-        let Some(root) = &self.tree else {
-            return Ok(Vec::new());
-        };
-        let sub;
-        let tree = if dir.is_empty() {
-            root
-        } else {
-            match root.get_path(Path::new(dir)) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => {
-                    sub = self.repo.find_tree(e.id())?;
-                    &sub
-                }
-                Ok(_) => return Ok(Vec::new()),
-                Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
-                Err(e) => return Err(e.into()),
-            }
-        };
-        Ok(tree
-            .iter()
-            .map(|e| Entry {
-                name: e.name().unwrap_or_default().to_owned(),
-                is_dir: e.kind() == Some(ObjectType::Tree),
+        Ok(self
+            .folder(dir)?
+            .map(|tree| {
+                tree.iter()
+                    .map(|e| Entry {
+                        name: e.name().unwrap_or_default().to_owned(),
+                        is_dir: e.kind() == Some(ObjectType::Tree),
+                    })
+                    .collect()
             })
-            .collect())
+            .unwrap_or_default())
     }
 
     /// Every file path on the branch, for checks over the whole tree.

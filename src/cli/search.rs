@@ -40,14 +40,11 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
     for p in &found.problems {
         ui.warn(&format!("{p} (skipped)"));
     }
-    let mut snippets = Vec::with_capacity(found.records.len());
-    for r in &found.records {
-        snippets.push(if query.expr.has_text() {
-            tracker.snippet(&query.expr, &r.key)?
-        } else {
-            None
-        });
-    }
+    let snippets = if query.expr.has_text() {
+        tracker.snippets(&query.expr, &found.records)?
+    } else {
+        vec![None; found.records.len()]
+    };
     if args.json.json {
         let items: Vec<_> = found
             .records

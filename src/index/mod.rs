@@ -7,6 +7,8 @@
 //! This module owns tantivy and nothing else does. It knows documents and
 //! queries; which issues changed is the tracker's business.
 
+mod directory;
+
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -185,7 +187,7 @@ impl Index {
         if !path.join("meta.json").exists() {
             return None;
         }
-        let index = tantivy::Index::open_in_dir(path).ok()?;
+        let index = tantivy::Index::open(directory::Unsynced::open(path).ok()?).ok()?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return None;
@@ -234,7 +236,9 @@ impl Index {
         let tmp = parent.join(format!("index.new-{}-{}", std::process::id(), unique()));
         std::fs::create_dir_all(&tmp).map_err(io)?;
         let (schema, _) = schema();
-        tantivy::Index::create_in_dir(&tmp, schema).map_err(|e| tantivy_error(&tmp, e))?;
+        let dir = directory::Unsynced::open(&tmp).map_err(|e| tantivy_error(&tmp, e))?;
+        tantivy::Index::create(dir, schema, tantivy::IndexSettings::default())
+            .map_err(|e| tantivy_error(&tmp, e))?;
         if std::fs::rename(&tmp, path).is_err() {
             // Someone else put an index there first: use theirs.
             let _ = std::fs::remove_dir_all(&tmp);
@@ -277,9 +281,8 @@ impl Index {
     }
 
     /// Takes the writer lock, waiting while another process holds it.
-    pub fn writer(&self, threads: usize) -> Result<Writer<'_>> {
+    pub fn writer(&self, threads: usize, budget: usize) -> Result<Writer<'_>> {
         let started = Instant::now();
-        let budget = 50_000_000 * threads;
         loop {
             match self
                 .index

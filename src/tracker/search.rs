@@ -83,7 +83,16 @@ impl Tracker {
         if state.as_ref() == Some(&target) {
             return Ok(index);
         }
-        let mut writer = index.writer(2)?;
+        // A rebuild gets both cores and room; an update of a few issues
+        // starts faster with one thread and tantivy's smallest budget.
+        let rebuild = state
+            .as_ref()
+            .is_none_or(|s| s.version != target.version || s.settings != target.settings);
+        let mut writer = if rebuild {
+            index.writer(2, 100_000_000)?
+        } else {
+            index.writer(1, 15_000_000)?
+        };
         // Another process may have brought it up to date while we waited.
         let current = writer.state();
         let keys: Option<Vec<Key>> = match &current {
@@ -97,6 +106,7 @@ impl Tracker {
                     &s.tree,
                     &target.tree,
                     "issues",
+                    1,
                 )?))
             }
             _ => None,
@@ -227,18 +237,24 @@ impl Tracker {
         })
     }
 
-    /// A highlighted fragment of the issue's description or comments where
-    /// the query's words matched.
-    pub fn snippet(&self, expr: &Expr, key: &Key) -> Result<Option<Snippet>> {
+    /// For each record, a highlighted fragment of its description or
+    /// comments where the query's words matched.
+    pub fn snippets(&self, expr: &Expr, records: &[Record]) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
-        let body = super::load(&snap, key)?.issue.body;
-        let comments = comments_text(&snap, key)?;
         let Some((index, _)) = Index::open(&self.index_path()) else {
-            return Ok(None);
+            return Ok(vec![None; records.len()]);
         };
-        Ok(index
-            .snippet(expr, &body, &comments)
-            .map(|(text, highlights)| Snippet { text, highlights }))
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            let body = super::load(&snap, &r.key)?.issue.body;
+            let comments = comments_text(&snap, &r.key)?;
+            out.push(
+                index
+                    .snippet(expr, &body, &comments)
+                    .map(|(text, highlights)| Snippet { text, highlights }),
+            );
+        }
+        Ok(out)
     }
 
     /// Open and closed counts per milestone or label.
