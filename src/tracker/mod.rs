@@ -8,6 +8,7 @@
 //! `resolved`); owns no I/O with people.
 
 mod change;
+pub mod merge;
 mod query;
 
 use std::cell::RefCell;
