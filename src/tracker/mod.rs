@@ -505,16 +505,21 @@ impl Tracker {
                 "# Keys of deleted issues: git-issue never gives them out again.\n".to_owned()
             });
             deleted.push_str(&format!("- {k}\n"));
+            let mut edits = vec![
+                Edit::Remove { path },
+                Edit::Write {
+                    path: DELETED_PATH.to_owned(),
+                    content: deleted.into_bytes(),
+                },
+            ];
+            // libgit2 refuses to remove a folder that is not there: an issue
+            // without comments has none.
+            if snap.contains(&k.dir()) {
+                edits.push(Edit::Remove { path: k.dir() });
+            }
             let change = Change {
                 message: format!("{k}: delete"),
-                edits: vec![
-                    Edit::Remove { path },
-                    Edit::Remove { path: k.dir() },
-                    Edit::Write {
-                        path: DELETED_PATH.to_owned(),
-                        content: deleted.into_bytes(),
-                    },
-                ],
+                edits,
             };
             *found.borrow_mut() = k;
             Ok::<_, Error>(Some(change))
