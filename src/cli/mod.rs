@@ -17,11 +17,13 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod merge_driver;
 mod milestones;
 mod new;
 mod reopen;
 mod set;
 mod show;
+mod sync;
 mod unlink;
 mod view;
 
@@ -68,6 +70,9 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
+    Sync(sync::SyncArgs),
+    #[command(hide = true)]
+    MergeDriver(merge_driver::MergeDriverArgs),
 }
 
 /// `--json`, for every command that prints data.
@@ -101,6 +106,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
+        Command::Sync(a) => sync::run(&ui, a),
+        Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }
 

@@ -10,6 +10,7 @@
 mod change;
 pub mod merge;
 mod query;
+pub mod sync;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -35,6 +36,8 @@ pub const DELETED_PATH: &str = "issues/deleted.yml";
 pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Transport(#[from] crate::store::TransportError),
     #[error("this repository has no issue tracker yet (no {0} branch)")]
     NotInitialized(String),
     #[error("no issue {0}")]
@@ -51,6 +54,9 @@ impl Error {
         match self {
             Error::NotInitialized(_) => Some("run git issue init to create it".to_owned()),
             Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
+            Error::Transport(crate::store::TransportError::NoSuchRemote(_)) => {
+                Some("git remote -v lists the remotes of this repository".to_owned())
+            }
             Error::BadFile(p) if p.path.starts_with("issues/") => Some(format!(
                 "fix the file with git issue edit {}, or see git issue doctor",
                 p.path
@@ -118,6 +124,10 @@ pub struct Details {
     /// Comment files that do not parse; the others are still shown.
     pub problems: Vec<Problem>,
     pub commits: Vec<crate::store::CommitInfo>,
+    /// The key asked for, when a sync renumbered this issue away from it.
+    pub asked_as: Option<Key>,
+    /// Other issues that were filed under this issue's key and renumbered.
+    pub also_was: Vec<Key>,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -129,8 +139,17 @@ pub struct Listing {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InitOutcome {
-    Created { key: String },
-    Exists { key: String },
+    Created {
+        key: String,
+    },
+    Exists {
+        key: String,
+    },
+    /// The clone's remote already had an issues branch; it is now ours.
+    Adopted {
+        key: String,
+        remote: String,
+    },
 }
 
 /// What a change did: the commit, or nothing when it changed nothing.
@@ -202,6 +221,11 @@ impl Tracker {
             }
             None => crate::format::key::prefix_from_name(&self.store.repository_name()),
         };
+        self.register_merge_driver()?;
+        if let Some(remote) = self.adopt_remote_branch()? {
+            let key = self.config().map_or_else(|_| "?".to_owned(), |c| c.key);
+            return Ok(InitOutcome::Adopted { key, remote });
+        }
         let existing = RefCell::new(None);
         self.store.commit(|snap| {
             if snap.exists() {
@@ -211,10 +235,16 @@ impl Tracker {
             }
             Ok(Some(Change {
                 message: format!("Create the issue tracker with key {key}"),
-                edits: vec![Edit::Write {
-                    path: CONFIG_PATH.to_owned(),
-                    content: Config::initial_text(&key).into_bytes(),
-                }],
+                edits: vec![
+                    Edit::Write {
+                        path: CONFIG_PATH.to_owned(),
+                        content: Config::initial_text(&key).into_bytes(),
+                    },
+                    Edit::Write {
+                        path: sync::GITATTRIBUTES_PATH.to_owned(),
+                        content: sync::GITATTRIBUTES.as_bytes().to_vec(),
+                    },
+                ],
             }))
         })?;
         Ok(match existing.into_inner() {
@@ -318,7 +348,22 @@ impl Tracker {
     /// One issue with its comments and linked commits.
     pub fn details(&self, key: &Key) -> Result<Details> {
         let snap = self.snapshot()?;
-        let record = load(&snap, key)?;
+        let (record, asked_as) = match load(&snap, key) {
+            Ok(r) => (r, None),
+            // A key a sync renumbered away leads to the issue that had it.
+            Err(Error::NoSuchIssue(k)) => match sync::find_alias(&snap, key)?.into_iter().next() {
+                Some(r) => (r, Some(key.clone())),
+                None => return Err(Error::NoSuchIssue(k)),
+            },
+            Err(e) => return Err(e),
+        };
+        let also_was = match asked_as {
+            Some(_) => Vec::new(),
+            None => sync::find_alias(&snap, key)?
+                .into_iter()
+                .map(|r| r.key)
+                .collect(),
+        };
         let mut comments = Vec::new();
         let mut problems = Vec::new();
         let dir = record.key.comments_dir();
@@ -348,6 +393,8 @@ impl Tracker {
             comments,
             problems,
             commits,
+            asked_as,
+            also_was,
         })
     }
 
