@@ -23,7 +23,7 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
             details.record.key
         ));
     }
-    for other in &details.also_was {
+    for other in &tracker.renumbered_from(&details.record.key)? {
         ui.status(&format!(
             "note: {} was also the key of {other}, renumbered by a sync",
             details.record.key

@@ -126,8 +126,6 @@ pub struct Details {
     pub commits: Vec<crate::store::CommitInfo>,
     /// The key asked for, when a sync renumbered this issue away from it.
     pub asked_as: Option<Key>,
-    /// Other issues that were filed under this issue's key and renumbered.
-    pub also_was: Vec<Key>,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -357,13 +355,6 @@ impl Tracker {
             },
             Err(e) => return Err(e),
         };
-        let also_was = match asked_as {
-            Some(_) => Vec::new(),
-            None => sync::find_alias(&snap, key)?
-                .into_iter()
-                .map(|r| r.key)
-                .collect(),
-        };
         let mut comments = Vec::new();
         let mut problems = Vec::new();
         let dir = record.key.comments_dir();
@@ -394,7 +385,6 @@ impl Tracker {
             problems,
             commits,
             asked_as,
-            also_was,
         })
     }
 

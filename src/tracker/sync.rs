@@ -542,6 +542,11 @@ fn merge_one(b: Option<&Found>, o: Option<&Found>, t: Option<&Found>) -> Option<
         (None, None) => return None,
     };
     let m = merge_issue(b.map(|b| &b.issue), &o.issue, &t.issue);
+    // Taken whole from one side, the file keeps that side's exact text.
+    let mut text = [o, t]
+        .into_iter()
+        .find(|f| f.issue == m.issue)
+        .map(|f| f.text.clone());
     let mut issue = m.issue;
     let key = if o.key == t.key {
         o.key.clone()
@@ -559,6 +564,7 @@ fn merge_one(b: Option<&Found>, o: Option<&Found>, t: Option<&Found>) -> Option<
         };
         if !issue.aliases.contains(&other.to_string()) {
             issue.aliases.push(other.to_string());
+            text = None;
         }
         keep.clone()
     };
@@ -587,7 +593,7 @@ fn merge_one(b: Option<&Found>, o: Option<&Found>, t: Option<&Found>) -> Option<
         existed: b.is_some_and(|b| b.key == key),
         key,
         issue,
-        text: None,
+        text,
         folder,
         dropped: m.dropped,
         conflict,
@@ -620,6 +626,14 @@ impl Tracker {
             store.set_local_config("merge.git-issue.driver", MERGE_DRIVER)?;
         }
         Ok(())
+    }
+
+    /// Other issues that were filed under `key` and renumbered away from it
+    /// by a sync. Reads every issue numbered above `key`, so it is for one
+    /// issue shown to a person, not for loops over the tracker.
+    pub fn renumbered_from(&self, key: &Key) -> Result<Vec<Key>> {
+        let snap = self.snapshot()?;
+        Ok(find_alias(&snap, key)?.into_iter().map(|r| r.key).collect())
     }
 
     /// In a clone whose remote already has an issues branch, takes it as

@@ -575,14 +575,18 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
         all.extend(clones.iter());
         let mut titles = BTreeSet::new();
         let mut comments = BTreeSet::new();
+        let mut labels = BTreeSet::new();
         for step in 0..24 {
             let who = all[rng.below(all.len())];
             let list = json(&who.ok(&["list", "--all", "--json"]));
-            let keys: Vec<String> = list
+            let keys: Vec<(String, String)> = list
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|i| i["key"].as_str().unwrap().to_owned())
+                .map(|i| {
+                    let s = |f: &str| i[f].as_str().unwrap().to_owned();
+                    (s("key"), s("title"))
+                })
                 .collect();
             let pick = |rng: &mut Rng| keys[rng.below(keys.len())].clone();
             match rng.below(6) {
@@ -598,16 +602,19 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
                 }
                 2 => {
                     let body = format!("Comment {seed}.{step}");
-                    who.ok(&["comment", &pick(&mut rng), "-m", &body]);
-                    comments.insert(body);
+                    let (key, title) = pick(&mut rng);
+                    who.ok(&["comment", &key, "-m", &body]);
+                    comments.insert((title, body));
                 }
                 3 => {
-                    let label = format!("+l{}", rng.below(3));
-                    who.ok(&["label", &pick(&mut rng), &label]);
+                    let label = format!("l{}", rng.below(3));
+                    let (key, title) = pick(&mut rng);
+                    who.ok(&["label", &key, &format!("+{label}")]);
+                    labels.insert((title, label));
                 }
                 4 => {
                     let p = ["p0", "p1", "p3"][rng.below(3)];
-                    who.ok(&["set", &pick(&mut rng), &format!("priority={p}")]);
+                    who.ok(&["set", &pick(&mut rng).0, &format!("priority={p}")]);
                 }
                 _ => {
                     who.ok(&["sync"]);
@@ -618,8 +625,19 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
         let got = issues(&net.first);
         let got_titles: BTreeSet<String> = got.keys().cloned().collect();
         assert_eq!(got_titles, titles, "seed {seed}: every created issue");
-        let got_comments: BTreeSet<String> = got.values().flat_map(comment_bodies).collect();
-        assert_eq!(got_comments, comments, "seed {seed}: every comment");
+        let got_comments: BTreeSet<(String, String)> = got
+            .iter()
+            .flat_map(|(t, v)| comment_bodies(v).into_iter().map(|c| (t.clone(), c)))
+            .collect();
+        assert_eq!(
+            got_comments, comments,
+            "seed {seed}: every comment, on its issue"
+        );
+        let got_labels: BTreeSet<(String, String)> = got
+            .iter()
+            .flat_map(|(t, v)| strings(&v["labels"]).into_iter().map(|l| (t.clone(), l)))
+            .collect();
+        assert_eq!(got_labels, labels, "seed {seed}: every label, on its issue");
         let keys: BTreeSet<&str> = got.values().map(|v| v["key"].as_str().unwrap()).collect();
         assert_eq!(keys.len(), titles.len(), "seed {seed}: one key an issue");
     }
