@@ -17,8 +17,11 @@ RUNS=${1:-5}
 ISSUES=10000
 CHANGED=1000
 
-cargo build --release --quiet
-BIN="$PWD/target/release/git-issue"
+if [ -z "${GIT_ISSUE_BIN:-}" ]; then
+    cargo build --release --quiet
+fi
+# GIT_ISSUE_BIN: time another build (a debug one, to check this script).
+BIN=${GIT_ISSUE_BIN:-$PWD/target/release/git-issue}
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -162,6 +162,11 @@ impl Tracker {
                 "gave up after {PUSH_ATTEMPTS} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
             )));
         }
+        if report.local == LocalChange::Adopted {
+            // A clone that never ran init: plain git merges in a worktree of
+            // the branch should merge issue files as sync does.
+            self.register_merge_driver()?;
+        }
         report.incoming = count_changes(store, start.as_deref(), report.tip.as_deref())?;
         if report.local == LocalChange::UpToDate && start != report.tip {
             report.local = LocalChange::FastForward;

@@ -19,7 +19,10 @@ impl Net {
     /// to a bare `remote.git`.
     fn new() -> Net {
         let first = Env::new();
-        first.git_in(&first.root, &["init", "-q", "--bare", "remote.git"]);
+        first.git_in(
+            &first.root,
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
         first.git(&["remote", "add", "origin", "../remote.git"]);
         first.git(&["push", "-q", "origin", "main"]);
         first.ok(&["init", "--key", "BC"]);
@@ -141,6 +144,10 @@ fn the_first_sync_publishes_and_clones_adopt_the_remote_tracker() {
     assert_eq!(v["local"], "adopted");
     assert_eq!(v["incoming"]["added"], 1);
     assert_eq!(tree(&c), tree(a));
+    assert!(
+        c.git(&["config", "merge.git-issue.driver"])
+            .contains("merge-driver")
+    );
 
     // Nothing new: nothing moves.
     let r = c.run(&["sync"]);
@@ -193,6 +200,8 @@ fn issues_created_offline_under_one_key_both_survive() {
         "2026-01-04T00:00:01Z",
         &["comment", "BC-1", "-m", "Bob's comment"],
     );
+    at(&b, "2026-01-04T00:00:02Z", &["link", "BC-1", "HEAD"]);
+    let commit = b.git(&["rev-parse", "HEAD"]).trim().to_owned();
     a.ok(&["sync"]);
     let r = b.run(&["sync"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -226,6 +235,12 @@ fn issues_created_offline_under_one_key_both_survive() {
         "the comment moved with its issue"
     );
     assert!(comment_bodies(&all["Alice's issue"]).is_empty());
+    assert_eq!(
+        strings(&bob["commits"]),
+        BTreeSet::from([commit]),
+        "links follow the issue"
+    );
+    assert!(strings(&all["Alice's issue"]["commits"]).is_empty());
     let files = a.git(&["ls-tree", "-r", "-t", "--name-only", "issues"]);
     assert!(
         !files.contains("issues/0/BC-1/"),
