@@ -69,6 +69,11 @@ git init -q -b main "$WORK/pristine"
 git -C "$WORK/pristine" remote add origin ../remote.git
 git -C "$WORK/pristine" fetch -q --no-tags origin refs/heads/local:refs/heads/issues
 git -C "$WORK/pristine" gc -q
+# A clone with no local change: its sync is a fetch and a fast-forward.
+git init -q -b main "$WORK/pristine-ff"
+git -C "$WORK/pristine-ff" remote add origin ../remote.git
+git -C "$WORK/pristine-ff" fetch -q --no-tags origin refs/heads/base:refs/heads/issues
+git -C "$WORK/pristine-ff" gc -q
 git -C "$WORK/remote.git" update-ref -d refs/heads/local
 git -C "$WORK/remote.git" gc -q
 
@@ -77,12 +82,13 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 
 fresh() {
     rm -rf "$WORK/clone"
-    cp -a "$WORK/pristine" "$WORK/clone"
+    cp -a "$WORK/${1:-pristine}" "$WORK/clone"
     git -C "$WORK/remote.git" update-ref refs/heads/issues "$REMOTE_TIP"
 }
 
 : > "$WORK/sync.ms"
 : > "$WORK/fetch.ms"
+: > "$WORK/ff.ms"
 for run in $(seq "$RUNS"); do
     fresh
     t0=$(now)
@@ -101,11 +107,26 @@ for run in $(seq "$RUNS"); do
         cat "$WORK/report.json" >&2
         exit 1
     }
+
+    fresh pristine-ff
+    t0=$(now)
+    (cd "$WORK/clone" && "$BIN" sync --json > "$WORK/report.json" 2> /dev/null)
+    t1=$(now)
+    echo $(( (t1 - t0) / 1000000 )) >> "$WORK/ff.ms"
+    grep -q '"fast-forward"' "$WORK/report.json" || {
+        echo "sync of an unchanged clone did not fast-forward:" >&2
+        cat "$WORK/report.json" >&2
+        exit 1
+    }
 done
 
 SYNC=$(median < "$WORK/sync.ms")
 FETCH=$(median < "$WORK/fetch.ms")
+FF=$(median < "$WORK/ff.ms")
 echo "corpus: $ISSUES issues, $CHANGED changed on the remote, 10 changed locally; $RUNS runs each"
-echo "git fetch (same commits): median ${FETCH} ms   [$(paste -sd' ' "$WORK/fetch.ms")]"
-echo "git issue sync (merge):   median ${SYNC} ms   [$(paste -sd' ' "$WORK/sync.ms")]"
-awk -v s="$SYNC" -v f="$FETCH" 'BEGIN { printf "ratio sync / fetch: %.2f\n", s / f }'
+echo "git fetch (same commits):        median ${FETCH} ms   [$(paste -sd' ' "$WORK/fetch.ms")]"
+echo "git issue sync (merge + push):   median ${SYNC} ms   [$(paste -sd' ' "$WORK/sync.ms")]"
+echo "git issue sync (fast-forward):   median ${FF} ms   [$(paste -sd' ' "$WORK/ff.ms")]"
+awk -v s="$SYNC" -v f="$FETCH" -v ff="$FF" 'BEGIN {
+    printf "ratio sync / fetch: %.2f (merge + push), %.2f (fast-forward)\n", s / f, ff / f
+}'

@@ -12,7 +12,8 @@
 //! Owns no I/O with people: it returns a [`SyncReport`] that says what came
 //! in, what went out and what a person should know.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -124,6 +125,7 @@ impl Tracker {
     /// Fetches `remote`'s issues branch, merges it into ours, pushes.
     pub fn sync(&self, remote: &str) -> Result<SyncReport> {
         let store = &self.store;
+        store.prepare_for_bulk_reads();
         let start = store.tip()?.map(|o| o.to_string());
         let mut report = SyncReport {
             remote: remote.to_owned(),
@@ -247,8 +249,9 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
         })
         .collect();
     let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
+    let (a, b) = (Reader::new(&a), Reader::new(&b));
     for k in keys {
-        match (a.contains(&k.path()), b.contains(&k.path())) {
+        match (a.contains(&k.path())?, b.contains(&k.path())?) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,
@@ -296,7 +299,8 @@ pub fn merge_commits(
         store.snapshot_of(Some(ours))?,
         store.snapshot_of(Some(theirs))?,
     ];
-    let [sb, so, st] = &snaps;
+    let readers = snaps.each_ref().map(Reader::new);
+    let [sb, so, st] = &readers;
 
     let mut keys: BTreeSet<Key> = BTreeSet::new();
     let mut others: BTreeSet<&str> = BTreeSet::new();
@@ -319,10 +323,12 @@ pub fn merge_commits(
     for key in &keys {
         let mut readable = true;
         let mut here = Vec::new();
-        for (v, snap) in snaps.iter().enumerate() {
-            let folder: BTreeMap<String, Vec<u8>> =
-                snap.files_under(&key.dir())?.into_iter().collect();
-            match snap.read(&key.path()) {
+        for (v, snap) in readers.iter().enumerate() {
+            let folder: BTreeMap<String, Vec<u8>> = snap
+                .with(&key.dir(), |s, p| s.files_under(p))?
+                .into_iter()
+                .collect();
+            match snap.with(&key.path(), |s, p| s.read(p)) {
                 Ok(Some(text)) => match Issue::parse(&text) {
                     Ok(issue) => here.push((
                         v,
@@ -360,7 +366,7 @@ pub fn merge_commits(
     }
 
     // deleted.yml as a set, then without the keys of issues kept alive.
-    let read = |s: &Snapshot<'_>, p: &str| s.read_bytes(p);
+    let read = |r: &Reader<'_, '_>, p: &str| r.read_bytes(p);
     let deleted_merge = merge_file(
         DELETED_PATH,
         read(sb, DELETED_PATH)?.as_deref(),
@@ -375,7 +381,7 @@ pub fn merge_commits(
     let mut deleted = merge::deleted_keys(&deleted_text);
 
     // Keys: one issue a key; the later-created of two moves up.
-    let mut highest = [so, st]
+    let mut highest = [&snaps[1], &snaps[2]]
         .iter()
         .map(|s| next_number(s).map(|n| n - 1))
         .collect::<Result<Vec<u64>>>()?
@@ -709,4 +715,52 @@ pub(super) fn find_alias(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<super::Re
         }
     }
     Ok(out)
+}
+
+/// Reads one version of the branch, keeping each bucket folder's tree in
+/// memory: a merge of 1,000 issues looks up thousands of paths in a few
+/// large folders.
+struct Reader<'a, 'r> {
+    snap: &'a Snapshot<'r>,
+    buckets: RefCell<HashMap<String, Snapshot<'r>>>,
+}
+
+impl<'a, 'r> Reader<'a, 'r> {
+    fn new(snap: &'a Snapshot<'r>) -> Self {
+        Reader {
+            snap,
+            buckets: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Runs `f` on the snapshot that holds `path`, with the path relative
+    /// to it.
+    fn with<T>(
+        &self,
+        path: &str,
+        f: impl FnOnce(&Snapshot<'r>, &str) -> crate::store::Result<T>,
+    ) -> Result<T> {
+        let bucket = path
+            .strip_prefix("issues/")
+            .and_then(|rest| rest.split_once('/'))
+            .filter(|(b, _)| b.parse::<u64>().is_ok());
+        let Some((b, rel)) = bucket else {
+            return Ok(f(self.snap, path)?);
+        };
+        let dir = format!("issues/{b}");
+        let mut buckets = self.buckets.borrow_mut();
+        if !buckets.contains_key(&dir) {
+            let folder = self.snap.folder(&dir)?;
+            buckets.insert(dir.clone(), folder);
+        }
+        Ok(f(&buckets[&dir], rel)?)
+    }
+
+    fn read_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.with(path, |s, p| s.read_bytes(p))
+    }
+
+    fn contains(&self, path: &str) -> Result<bool> {
+        self.with(path, |s, p| Ok(s.contains(p)))
+    }
 }
