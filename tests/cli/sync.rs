@@ -657,3 +657,98 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
         assert_eq!(keys.len(), titles.len(), "seed {seed}: one key an issue");
     }
 }
+
+#[test]
+fn init_fetches_the_remote_tracker_when_the_clone_has_not_seen_it() {
+    let net = Net::new();
+    net.first.new_issue("Already there", &[]);
+    net.first.ok(&["sync"]);
+    // A repository that only knows the remote's address.
+    let b = net.first.sibling("bob");
+    b.git(&["init", "-q", "-b", "main"]);
+    b.git(&["remote", "add", "origin", "../remote.git"]);
+    let r = b.run(&["init", "--key", "XY"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("(key BC)"), "{}", r.stderr);
+    assert_eq!(b.tip(), net.first.tip());
+    assert!(b.ok(&["show", "BC-1"]).contains("Already there"));
+}
+
+#[test]
+fn a_push_the_remote_refuses_stops_with_git_s_reason() {
+    let net = Net::new();
+    let a = &net.first;
+    a.ok(&["sync"]);
+    let hook = net.first.root.join("remote.git/hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'issues are frozen' >&2\nexit 1\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    a.new_issue("Not welcome", &[]);
+    let r = a.fail(&["sync"]);
+    assert!(
+        r.stderr.contains("git push to origin failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("pre-receive hook declined"),
+        "{}",
+        r.stderr
+    );
+    // The local branch keeps the issue; nothing was lost.
+    assert!(a.ok(&["show", "BC-1"]).contains("Not welcome"));
+}
+
+#[test]
+fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
+    let net = Net::new();
+    let a = &net.first;
+    a.ok(&["new", "Doc", "-m", "Line one\n"]);
+    a.ok(&["sync"]);
+    let b = net.clone("bob");
+    b.ok(&["init"]);
+    for (env, text) in [(a, "Alice line"), (&b, "Bob line")] {
+        let script = env.script(
+            &format!("edit-{}", env.repo.file_name().unwrap().to_string_lossy()),
+            &format!("sed -i 's/Line one/{text}/' \"$1\""),
+        );
+        let r = env.run_editor(&["edit", "BC-1"], &script);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    a.ok(&["set", "BC-1", "status=in_progress"]);
+    b.ok(&["set", "BC-1", "priority=p0"]);
+    b.ok(&["sync"]);
+    let wt = a.root.join("alice-issues");
+    a.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
+    a.git(&["fetch", "-q", "origin"]);
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_git-issue"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = a
+        .git_cmd()
+        .current_dir(&wt)
+        .env("PATH", path)
+        .args(["merge", "--no-edit", "origin/issues"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "git stops on the conflict");
+    let file = std::fs::read_to_string(wt.join("issues/0/BC-1.md")).unwrap();
+    assert!(
+        file.contains("Alice line") && file.contains("Bob line"),
+        "{file}"
+    );
+    assert!(file.contains("<<<<<<< "), "{file}");
+    // The fields merged (git's own line merge would conflict on `updated`);
+    // only the description holds markers.
+    let front = file.split("\n---\n").next().unwrap();
+    assert!(!front.contains("<<<<<<<"), "{file}");
+    assert!(
+        front.contains("status: in_progress") && front.contains("priority: p0"),
+        "{file}"
+    );
+}
