@@ -694,14 +694,16 @@ pub(super) fn find_alias(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<super::Re
         .collect();
     buckets.sort_unstable();
     for bucket in buckets {
-        for entry in snap.list(&format!("issues/{bucket}"))? {
+        // One read of the bucket's tree, not one per issue in it.
+        let folder = snap.folder(&format!("issues/{bucket}"))?;
+        for entry in folder.list("")? {
             let Some(k) = Key::from_file_name(&entry.name) else {
                 continue;
             };
             if entry.is_dir || k.number <= key.number {
                 continue;
             }
-            let Some(text) = snap.read(&k.path()).ok().flatten() else {
+            let Some(text) = folder.read(&entry.name).ok().flatten() else {
                 continue;
             };
             if !text.contains(&name) {
