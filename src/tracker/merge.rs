@@ -507,6 +507,41 @@ mod tests {
         assert_eq!(m.notes.len(), 1);
     }
 
+    #[test]
+    fn settings_never_get_conflict_markers() {
+        let m = merge_file(
+            "tracker.yml",
+            Some(b"key: BC\n"),
+            Some(b"key: AB\n"),
+            Some(b"key: XY\n"),
+        );
+        assert_eq!(m.content.as_deref(), Some(&b"key: AB\n"[..]));
+        assert!(!m.conflict);
+        assert!(m.notes[0].contains("kept this side's"), "{:?}", m.notes);
+    }
+
+    #[test]
+    fn two_issues_under_one_key_are_not_blended_by_the_driver() {
+        let a = issue();
+        let mut b = issue();
+        b.id = "01JZZZZZZZZZZZZZZZZZZZZZZZ".into();
+        b.title = "Another".into();
+        let m = merge_file(
+            "issues/0/BC-3.md",
+            None,
+            Some(a.print().as_bytes()),
+            Some(b.print().as_bytes()),
+        );
+        assert!(m.conflict);
+        let text = String::from_utf8(m.content.unwrap()).unwrap();
+        assert!(text.contains(&a.id) && text.contains(&b.id), "{text}");
+        assert!(
+            m.notes.iter().any(|n| n.contains("git issue sync")),
+            "{:?}",
+            m.notes
+        );
+    }
+
     fn word() -> impl Strategy<Value = String> {
         "[a-z]{1,3}"
     }

@@ -591,7 +591,8 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
         let mut titles = BTreeSet::new();
         let mut comments = BTreeSet::new();
         let mut labels = BTreeSet::new();
-        for step in 0..24 {
+        let mut deleted = BTreeSet::new();
+        for step in 0..30 {
             let who = all[rng.below(all.len())];
             let list = json(&who.ok(&["list", "--all", "--json"]));
             let keys: Vec<(String, String)> = list
@@ -604,7 +605,7 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
                 })
                 .collect();
             let pick = |rng: &mut Rng| keys[rng.below(keys.len())].clone();
-            match rng.below(6) {
+            match rng.below(8) {
                 _ if keys.is_empty() => {
                     let t = format!("Issue {seed}.{step}");
                     who.new_issue(&t, &[]);
@@ -631,6 +632,11 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
                     let p = ["p0", "p1", "p3"][rng.below(3)];
                     who.ok(&["set", &pick(&mut rng).0, &format!("priority={p}")]);
                 }
+                5 if keys.len() > 3 => {
+                    let (key, title) = pick(&mut rng);
+                    who.ok(&["delete", &key]);
+                    deleted.insert(title);
+                }
                 _ => {
                     who.ok(&["sync"]);
                 }
@@ -638,8 +644,26 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
         }
         converge(&net, &all);
         let got = issues(&net.first);
+        // A deleted issue may come back, when another clone changed it
+        // meanwhile; every other issue must be there, with all it got.
         let got_titles: BTreeSet<String> = got.keys().cloned().collect();
-        assert_eq!(got_titles, titles, "seed {seed}: every created issue");
+        let kept: BTreeSet<String> = titles.difference(&deleted).cloned().collect();
+        assert!(
+            got_titles.is_superset(&kept),
+            "seed {seed}: every created issue"
+        );
+        assert!(
+            got_titles.is_subset(&titles),
+            "seed {seed}: nothing invented"
+        );
+        let comments: BTreeSet<(String, String)> = comments
+            .into_iter()
+            .filter(|(t, _)| got_titles.contains(t))
+            .collect();
+        let labels: BTreeSet<(String, String)> = labels
+            .into_iter()
+            .filter(|(t, _)| got_titles.contains(t))
+            .collect();
         let got_comments: BTreeSet<(String, String)> = got
             .iter()
             .flat_map(|(t, v)| comment_bodies(v).into_iter().map(|c| (t.clone(), c)))
@@ -654,7 +678,12 @@ fn random_operations_and_syncs_converge_with_nothing_lost() {
             .collect();
         assert_eq!(got_labels, labels, "seed {seed}: every label, on its issue");
         let keys: BTreeSet<&str> = got.values().map(|v| v["key"].as_str().unwrap()).collect();
-        assert_eq!(keys.len(), titles.len(), "seed {seed}: one key an issue");
+        assert_eq!(keys.len(), got.len(), "seed {seed}: one key an issue");
+        assert_eq!(
+            net.first.ok(&["doctor"]),
+            "",
+            "seed {seed}: a clean tracker"
+        );
     }
 }
 
