@@ -716,6 +716,7 @@ pub(super) fn find_alias(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<super::Re
             }
         }
     }
+    out.sort_by_key(|r| r.key.number);
     Ok(out)
 }
 
