@@ -519,7 +519,7 @@ impl<'r> Snapshot<'r> {
     }
 
     /// The tree of a folder (`""` for the root), `None` when there is none.
-    fn folder(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
+    fn tree_at(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
         let Some(root) = &self.tree else {
             return Ok(None);
         };
@@ -530,7 +530,7 @@ impl<'r> Snapshot<'r> {
             return Ok(t.clone());
         }
         let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
-        let tree = match self.folder(parent)? {
+        let tree = match self.tree_at(parent)? {
             None => None,
             Some(p) => match p.get_name(name) {
                 Some(e) if e.kind() == Some(ObjectType::Tree) => Some(self.repo.find_tree(e.id())?),
@@ -547,7 +547,7 @@ impl<'r> Snapshot<'r> {
     fn entry(&self, path: &str) -> Result<Option<(Oid, Option<ObjectType>)>> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         Ok(self
-            .folder(dir)?
+            .tree_at(dir)?
             .and_then(|t| t.get_name(name).map(|e| (e.id(), e.kind()))))
     }
 
@@ -575,7 +575,7 @@ impl<'r> Snapshot<'r> {
     /// The entries of a folder, in git's order; empty when there is none.
     pub fn list(&self, dir: &str) -> Result<Vec<Entry>> {
         Ok(self
-            .folder(dir)?
+            .tree_at(dir)?
             .map(|tree| {
                 tree.iter()
                     .map(|e| Entry {
@@ -685,5 +685,341 @@ mod tests {
             Some((1767323045, 0))
         );
         assert_eq!(parse_git_date("yesterday"), None);
+    }
+}
+
+/// What `git push` said about the issues branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// The remote now holds our tip (or already did).
+    Pushed,
+    /// Someone pushed meanwhile (or held the remote's lock): fetch, merge and
+    /// try again.
+    Behind(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("there is no git remote named {0:?}")]
+    NoSuchRemote(String),
+    #[error("could not run git: {0}")]
+    Spawn(#[from] std::io::Error),
+    #[error("git fetch from {remote} failed: {message}")]
+    Fetch { remote: String, message: String },
+    #[error("git push to {remote} failed: {message}")]
+    Push { remote: String, message: String },
+}
+
+/// Sync: the remote's copy of the branch, merge bases, merge commits and a
+/// compare-and-swap of the branch to a commit made elsewhere. The transport
+/// is the user's own `git` binary, so their credentials, ssh config and
+/// proxies apply; the rest is git2.
+impl Store {
+    /// `refs/remotes/<remote>/issues`: where a fetch leaves the remote's branch.
+    pub fn tracking_refname(&self, remote: &str) -> String {
+        format!("refs/remotes/{remote}/{}", self.branch_name())
+    }
+
+    pub fn has_remote(&self, remote: &str) -> bool {
+        self.config_string(&format!("remote.{remote}.url"))
+            .is_some()
+    }
+
+    /// The names of the configured remotes, `origin` first.
+    pub fn remotes(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .repo
+            .remotes()
+            .map(|r| {
+                (0..r.len())
+                    .filter_map(|i| r.get(i).ok().flatten().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort_by_key(|n| (n != "origin", n.clone()));
+        names
+    }
+
+    /// Where a ref points, `None` when there is no such ref.
+    pub fn ref_target(&self, refname: &str) -> Result<Option<String>> {
+        match self.repo.find_reference(refname) {
+            Ok(r) => Ok(Some(r.peel_to_commit()?.id().to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn git(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new("git");
+        // Our own output parsing needs git's words, not a translation.
+        cmd.env("LC_ALL", "C")
+            .arg("-c")
+            .arg("core.fsmonitor=false")
+            .arg("--git-dir")
+            .arg(self.repo.path())
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// Fetches the remote's issues branch into its remote-tracking ref and
+    /// returns its tip; `None` when the remote has no such branch.
+    pub fn fetch_branch(&self, remote: &str) -> Result<Option<String>, TransportError> {
+        if !self.has_remote(remote) {
+            return Err(TransportError::NoSuchRemote(remote.to_owned()));
+        }
+        let tracking = self.tracking_refname(remote);
+        let out = self
+            .git()
+            .args(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"])
+            .arg(remote)
+            .arg(format!("+{}:{tracking}", self.refname))
+            .output()?;
+        if !out.status.success() {
+            let message = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+            if message.contains("couldn't find remote ref") {
+                return Ok(None);
+            }
+            return Err(TransportError::Fetch {
+                remote: remote.to_owned(),
+                message,
+            });
+        }
+        self.ref_target(&tracking)
+            .map_err(|e| TransportError::Fetch {
+                remote: remote.to_owned(),
+                message: e.to_string(),
+            })
+    }
+
+    /// Pushes the issues branch to the same name on the remote, never forced.
+    pub fn push_branch(&self, remote: &str) -> Result<PushOutcome, TransportError> {
+        let spec = format!("{0}:{0}", self.refname);
+        let out = self
+            .git()
+            .args(["push", "--porcelain", "--quiet"])
+            .arg(remote)
+            .arg(&spec)
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Porcelain: `<flag>\t<from>:<to>\t<summary>`; `!` is a rejection.
+        let line = stdout
+            .lines()
+            .find(|l| l.split('\t').nth(1) == Some(spec.as_str()));
+        if let Some(line) = line {
+            let mut parts = line.split('\t');
+            let flag = parts.next().unwrap_or_default();
+            let summary = parts.nth(1).unwrap_or_default().to_owned();
+            if flag != "!" {
+                return Ok(PushOutcome::Pushed);
+            }
+            let retry = [
+                "fetch first",
+                "non-fast-forward",
+                "stale info",
+                "lock",
+                "failed to update ref",
+            ];
+            if retry.iter().any(|r| summary.contains(r)) {
+                return Ok(PushOutcome::Behind(summary));
+            }
+            return Err(TransportError::Push {
+                remote: remote.to_owned(),
+                message: format!("{summary} {}", String::from_utf8_lossy(&out.stderr).trim())
+                    .trim()
+                    .to_owned(),
+            });
+        }
+        if out.status.success() {
+            return Ok(PushOutcome::Pushed);
+        }
+        Err(TransportError::Push {
+            remote: remote.to_owned(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
+    }
+
+    /// The best common ancestor of two commits, `None` for unrelated ones.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>> {
+        match self.repo.merge_base(Oid::from_str(a)?, Oid::from_str(b)?) {
+            Ok(oid) => Ok(Some(oid.to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool> {
+        let (a, d) = (Oid::from_str(ancestor)?, Oid::from_str(descendant)?);
+        Ok(a == d || self.repo.graph_descendant_of(d, a)?)
+    }
+
+    /// The branch as it was at a commit; `None` is the empty branch.
+    pub fn snapshot_of(&self, commit: Option<&str>) -> Result<Snapshot<'_>> {
+        let oid = commit.map(Oid::from_str).transpose()?;
+        self.snapshot_at(oid)
+    }
+
+    /// The files that differ between two commits of the branch (every file of
+    /// `to` when `from` is `None`). Only the subtrees that differ are read, so
+    /// the cost follows the size of the change, not of the tracker.
+    pub fn changed_files(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<String>> {
+        let tree = |c: Option<&str>| -> Result<Option<git2::Tree<'_>>> {
+            c.map(|c| Ok(self.repo.find_commit(Oid::from_str(c)?)?.tree()?))
+                .transpose()
+        };
+        let (a, b) = (tree(from)?, tree(to)?);
+        let diff = self.repo.diff_tree_to_tree(a.as_ref(), b.as_ref(), None)?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = file.path().and_then(Path::to_str)
+                    && out.last().is_none_or(|l: &String| l != p)
+                {
+                    out.push(p.to_owned());
+                }
+            }
+        }
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Writes a merge commit: the tree of `ours` with `edits` applied, with
+    /// `ours` and `theirs` as parents. The branch does not move.
+    pub fn write_merge(
+        &self,
+        ours: &str,
+        theirs: &str,
+        message: &str,
+        edits: &[Edit],
+    ) -> Result<String> {
+        let ours = self.repo.find_commit(Oid::from_str(ours)?)?;
+        let theirs = self.repo.find_commit(Oid::from_str(theirs)?)?;
+        let tree = self.write_tree(Some(&ours.tree()?), edits)?;
+        let tree = self.repo.find_tree(tree)?;
+        let author = self.signature(Role::Author)?;
+        let committer = self.signature(Role::Committer)?;
+        let mut message = message.trim_end().to_owned();
+        message.push('\n');
+        Ok(self
+            .repo
+            .commit(
+                None,
+                &author,
+                &committer,
+                &message,
+                &tree,
+                &[&ours, &theirs],
+            )?
+            .to_string())
+    }
+
+    /// Moves the branch to `new` if it is still at `expected` (`None`: if it
+    /// does not exist yet). `false` when another writer moved it first.
+    pub fn move_tip(&self, expected: Option<&str>, new: &str, why: &str) -> Result<bool> {
+        let new = Oid::from_str(new)?;
+        let log = format!("git-issue: {why}");
+        let started = Instant::now();
+        loop {
+            let moved = match expected {
+                Some(old) => self.repo.reference_matching(
+                    &self.refname,
+                    new,
+                    true,
+                    Oid::from_str(old)?,
+                    &log,
+                ),
+                None => self.repo.reference(&self.refname, new, false, &log),
+            };
+            match moved {
+                Ok(_) => return Ok(true),
+                Err(e) if e.code() == ErrorCode::Locked => {
+                    if started.elapsed() > LOCK_PATIENCE {
+                        return Err(StoreError::Locked {
+                            lock: self.lock_path(),
+                        });
+                    }
+                    backoff(0);
+                }
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                    return Ok(false);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Sets a value in the repository's own config (`.git/config`).
+    pub fn set_local_config(&self, name: &str, value: &str) -> Result<()> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str(name, value)?;
+        Ok(())
+    }
+}
+
+impl<'r> Snapshot<'r> {
+    /// The folder at `dir` as a snapshot of its own, paths relative to it
+    /// (empty when there is no such folder). Its tree is read once, so many
+    /// lookups in one large folder (a bucket of 1,000 issues) do not read
+    /// and parse it again each time.
+    pub fn folder(&self, dir: &str) -> Result<Snapshot<'r>> {
+        let tree = match &self.tree {
+            None => None,
+            Some(root) => match root.get_path(Path::new(dir)) {
+                Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(self.repo.find_tree(e.id())?),
+                Ok(_) => None,
+                Err(e) if e.code() == ErrorCode::NotFound => None,
+                Err(e) => return Err(e.into()),
+            },
+        };
+        Ok(Snapshot {
+            repo: self.repo,
+            commit: self.commit.clone(),
+            tree,
+            folders: Default::default(),
+        })
+    }
+}
+
+impl Snapshot<'_> {
+    /// A file's bytes, `None` when there is no such file.
+    pub fn read_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
+    /// Every file under a folder, with its path relative to the folder.
+    pub fn files_under(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(root) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        let tree = match root.get_path(Path::new(dir)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut ids = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                ids.push((
+                    format!("{parent}{}", entry.name().unwrap_or_default()),
+                    entry.id(),
+                ));
+            }
+            TreeWalkResult::Ok
+        })?;
+        ids.into_iter()
+            .map(|(p, id)| Ok((p, self.repo.find_blob(id)?.content().to_vec())))
+            .collect()
     }
 }

@@ -22,6 +22,10 @@ pub fn run(ui: &Ui, args: InitArgs) -> Result<()> {
             "Created the issue tracker on branch {} with key {key}; new issues will be {key}-1, {key}-2, …",
             tracker.store().branch_name()
         )),
+        InitOutcome::Adopted { key, remote } => ui.status(&format!(
+            "Took the issue tracker from {remote}'s branch {} (key {key}); git issue sync keeps it in step",
+            tracker.store().branch_name()
+        )),
         InitOutcome::Exists { key } => ui.status(&format!(
             "The issue tracker already exists on branch {} (key {key}); nothing changed",
             tracker.store().branch_name()

@@ -19,6 +19,7 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod merge_driver;
 mod milestones;
 mod new;
 mod reindex;
@@ -26,6 +27,7 @@ mod reopen;
 mod search;
 mod set;
 mod show;
+mod sync;
 mod unlink;
 mod view;
 
@@ -76,6 +78,9 @@ pub enum Command {
     Export(export::ExportArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
+    Sync(sync::SyncArgs),
+    #[command(hide = true)]
+    MergeDriver(merge_driver::MergeDriverArgs),
 }
 
 /// `--json`, for every command that prints data.
@@ -113,6 +118,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => export::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
+        Command::Sync(a) => sync::run(&ui, a),
+        Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }
 

@@ -17,6 +17,18 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
     let details = tracker.details(&key)?;
+    if let Some(old) = &details.asked_as {
+        ui.status(&format!(
+            "{old} is now {}: renumbered by a sync, another clone had filed a different issue as {old}",
+            details.record.key
+        ));
+    }
+    for other in &tracker.renumbered_from(&details.record.key)? {
+        ui.status(&format!(
+            "note: {} was also the key of {other}, renumbered by a sync",
+            details.record.key
+        ));
+    }
     for p in &details.problems {
         ui.warn(&format!("{p} (comment skipped)"));
     }

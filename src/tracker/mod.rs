@@ -8,8 +8,10 @@
 //! `resolved`); owns no I/O with people.
 
 mod change;
+pub mod merge;
 mod search;
 mod sort;
+pub mod sync;
 mod transfer;
 
 use std::cell::RefCell;
@@ -38,6 +40,8 @@ pub const DELETED_PATH: &str = "issues/deleted.yml";
 pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Transport(#[from] crate::store::TransportError),
     #[error("this repository has no issue tracker yet (no {0} branch)")]
     NotInitialized(String),
     #[error("no issue {0}")]
@@ -56,6 +60,9 @@ impl Error {
         match self {
             Error::NotInitialized(_) => Some("run git issue init to create it".to_owned()),
             Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
+            Error::Transport(crate::store::TransportError::NoSuchRemote(_)) => {
+                Some("git remote -v lists the remotes of this repository".to_owned())
+            }
             Error::BadFile(p) if p.path.starts_with("issues/") => Some(format!(
                 "fix the file with git issue edit {}, or see git issue doctor",
                 p.path
@@ -123,6 +130,8 @@ pub struct Details {
     /// Comment files that do not parse; the others are still shown.
     pub problems: Vec<Problem>,
     pub commits: Vec<crate::store::CommitInfo>,
+    /// The key asked for, when a sync renumbered this issue away from it.
+    pub asked_as: Option<Key>,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -134,8 +143,17 @@ pub struct Listing {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InitOutcome {
-    Created { key: String },
-    Exists { key: String },
+    Created {
+        key: String,
+    },
+    Exists {
+        key: String,
+    },
+    /// The clone's remote already had an issues branch; it is now ours.
+    Adopted {
+        key: String,
+        remote: String,
+    },
 }
 
 /// What a change did: the commit, or nothing when it changed nothing.
@@ -207,6 +225,11 @@ impl Tracker {
             }
             None => crate::format::key::prefix_from_name(&self.store.repository_name()),
         };
+        self.register_merge_driver()?;
+        if let Some(remote) = self.adopt_remote_branch()? {
+            let key = self.config().map_or_else(|_| "?".to_owned(), |c| c.key);
+            return Ok(InitOutcome::Adopted { key, remote });
+        }
         let existing = RefCell::new(None);
         self.store.commit(|snap| {
             if snap.exists() {
@@ -216,10 +239,16 @@ impl Tracker {
             }
             Ok(Some(Change {
                 message: format!("Create the issue tracker with key {key}"),
-                edits: vec![Edit::Write {
-                    path: CONFIG_PATH.to_owned(),
-                    content: Config::initial_text(&key).into_bytes(),
-                }],
+                edits: vec![
+                    Edit::Write {
+                        path: CONFIG_PATH.to_owned(),
+                        content: Config::initial_text(&key).into_bytes(),
+                    },
+                    Edit::Write {
+                        path: sync::GITATTRIBUTES_PATH.to_owned(),
+                        content: sync::GITATTRIBUTES.as_bytes().to_vec(),
+                    },
+                ],
             }))
         })?;
         Ok(match existing.into_inner() {
@@ -323,7 +352,15 @@ impl Tracker {
     /// One issue with its comments and linked commits.
     pub fn details(&self, key: &Key) -> Result<Details> {
         let snap = self.snapshot()?;
-        let record = load(&snap, key)?;
+        let (record, asked_as) = match load(&snap, key) {
+            Ok(r) => (r, None),
+            // A key a sync renumbered away leads to the issue that had it.
+            Err(Error::NoSuchIssue(k)) => match sync::find_alias(&snap, key)?.into_iter().next() {
+                Some(r) => (r, Some(key.clone())),
+                None => return Err(Error::NoSuchIssue(k)),
+            },
+            Err(e) => return Err(e),
+        };
         let (comments, problems) = comments_of(&snap, &record.key)?;
         let commits = record
             .issue
@@ -336,6 +373,7 @@ impl Tracker {
             comments,
             problems,
             commits,
+            asked_as,
         })
     }
 
@@ -481,16 +519,21 @@ impl Tracker {
                 "# Keys of deleted issues: git-issue never gives them out again.\n".to_owned()
             });
             deleted.push_str(&format!("- {k}\n"));
+            let mut edits = vec![
+                Edit::Remove { path },
+                Edit::Write {
+                    path: DELETED_PATH.to_owned(),
+                    content: deleted.into_bytes(),
+                },
+            ];
+            // libgit2 refuses to remove a folder that is not there: an issue
+            // without comments has none.
+            if snap.contains(&k.dir()) {
+                edits.push(Edit::Remove { path: k.dir() });
+            }
             let change = Change {
                 message: format!("{k}: delete"),
-                edits: vec![
-                    Edit::Remove { path },
-                    Edit::Remove { path: k.dir() },
-                    Edit::Write {
-                        path: DELETED_PATH.to_owned(),
-                        content: deleted.into_bytes(),
-                    },
-                ],
+                edits,
             };
             *found.borrow_mut() = k;
             Ok::<_, Error>(Some(change))

@@ -7,7 +7,8 @@ use std::process::{Command, Output, Stdio};
 pub const DATE: &str = "2026-01-02T03:04:05Z";
 
 pub struct Env {
-    _dir: tempfile::TempDir,
+    /// `None` for a repository that lives under another `Env`'s root.
+    _dir: Option<tempfile::TempDir>,
     pub root: PathBuf,
     pub repo: PathBuf,
 }
@@ -26,7 +27,7 @@ impl Env {
         let repo = root.join("bug-catcher");
         std::fs::create_dir_all(&repo).unwrap();
         let env = Env {
-            _dir: dir,
+            _dir: Some(dir),
             root,
             repo,
         };
@@ -42,6 +43,18 @@ impl Env {
         let env = Env::new();
         env.ok(&["init", "--key", "BC"]);
         env
+    }
+
+    /// Another repository under this one's temporary root, driven with the
+    /// same hermetic environment; it lives as long as `self` does.
+    pub fn sibling(&self, name: &str) -> Env {
+        let repo = self.root.join(name);
+        std::fs::create_dir_all(&repo).unwrap();
+        Env {
+            _dir: None,
+            root: self.root.clone(),
+            repo,
+        }
     }
 
     fn hermetic(&self, cmd: &mut Command) {

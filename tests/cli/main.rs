@@ -7,3 +7,4 @@ mod commands;
 mod concurrency;
 mod robustness;
 mod search;
+mod sync;

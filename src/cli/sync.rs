@@ -1,0 +1,79 @@
+use anyhow::Result;
+use clap::Args;
+
+use super::JsonArg;
+use crate::tracker::sync::{Counts, LocalChange};
+use crate::ui::Ui;
+
+/// Fetch, merge and push the issues branch through a git remote
+///
+/// The transport is your own git (credentials, ssh config, proxies). Issues
+/// merge one by one: lists as sets, a field changed on both sides takes the
+/// later change, descriptions by lines; two issues filed under one key both
+/// stay and the later one gets the next free number. What came in and what
+/// went out is reported on stderr (--json: on stdout).
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The remote to sync with
+    #[arg(default_value = "origin")]
+    remote: String,
+    #[command(flatten)]
+    json: JsonArg,
+}
+
+pub fn run(ui: &Ui, args: SyncArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let report = tracker.sync(&args.remote)?;
+    for r in &report.renumbered {
+        ui.status(&format!(
+            "{} is now {}: another clone filed a different issue as {} ({:?})",
+            r.from, r.to, r.from, r.title
+        ));
+    }
+    for n in &report.notes {
+        ui.warn(n);
+    }
+    let remote = &report.remote;
+    match report.local {
+        LocalChange::Adopted => ui.status(&format!(
+            "Took {remote}'s issues branch: {} issues",
+            report.incoming.added
+        )),
+        LocalChange::UpToDate | LocalChange::FastForward | LocalChange::Merged => {
+            if !report.incoming.is_empty() {
+                ui.status(&format!("From {remote}: {}", counts(&report.incoming)));
+            }
+        }
+    }
+    if report.pushed {
+        ui.status(&format!("To {remote}: {}", counts(&report.outgoing)));
+    }
+    if report.incoming.is_empty() && !report.pushed {
+        ui.status(&format!("Already in step with {remote}"));
+    }
+    if args.json.json {
+        ui.json(&report)?;
+    }
+    Ok(())
+}
+
+fn counts(c: &Counts) -> String {
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (c.added, "added"),
+        (c.changed, "changed"),
+        (c.deleted, "deleted"),
+    ] {
+        if n > 0 {
+            parts.push(format!(
+                "{n} {} {what}",
+                if n == 1 { "issue" } else { "issues" }
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "no issue changes".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
