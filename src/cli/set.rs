@@ -28,12 +28,7 @@ pub fn run(ui: &Ui, args: SetArgs) -> Result<()> {
         .map(|c| c.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Invalid)?;
-    let outcome = tracker.update(&key, |issue, config, now| {
-        for c in &changes {
-            c.apply(issue, config, now).map_err(Error::Invalid)?;
-        }
-        Ok(())
-    })?;
+    let outcome = tracker.assign(&key, &changes)?;
     super::report(ui, &outcome);
     Ok(())
 }

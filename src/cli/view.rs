@@ -7,17 +7,24 @@ use crate::format::Config;
 use crate::tracker::{Details, Record};
 use crate::ui::Ui;
 
-/// An issue as `list --json` prints it: its fields and its key.
+/// An issue as `list --json` prints it: its key and fields, without the
+/// description (lists are served from the index, which does not keep it).
 pub fn record_json(r: &Record) -> Value {
+    let mut m = issue_json(r);
+    m.remove("body");
+    Value::Object(m)
+}
+
+fn issue_json(r: &Record) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     m.insert("key".into(), Value::String(r.key.to_string()));
     m.extend(r.issue.to_json());
-    Value::Object(m)
+    m
 }
 
 /// An issue as `show --json` prints it: its fields, key, body and comments.
 pub fn details_json(d: &Details) -> Value {
-    let mut v = record_json(&d.record);
+    let mut v = Value::Object(issue_json(&d.record));
     let comments: Vec<Value> = d
         .comments
         .iter()

@@ -443,6 +443,16 @@ impl Tracker {
         })
     }
 
+    /// Applies the words of `set` (or `label`) to one issue in one commit.
+    pub fn assign(&self, key: &Key, changes: &[Assignment]) -> Result<Outcome> {
+        self.update(key, |issue, config, now| {
+            for c in changes {
+                c.apply(issue, config, now).map_err(Error::Invalid)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Writes what an editor produced. With the issue as it was opened
     /// (`base`), only the fields the user changed are applied to the issue as
     /// it is now, so a change made meanwhile by someone else survives; a file

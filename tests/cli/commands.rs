@@ -244,6 +244,10 @@ fn list_filters_sorts_and_pages() {
     assert_eq!(items[0]["key"], "BC-3");
     assert_eq!(items[0]["type"], "docs");
     assert_eq!(items[0]["milestone"], "v1");
+    assert!(
+        items[0].get("body").is_none(),
+        "lists carry no descriptions"
+    );
 
     let r = env.run(&["list", "--label", "nothing"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""));
@@ -528,29 +532,7 @@ fn edit_uses_core_editor_when_git_editor_is_unset() {
 }
 
 fn run_with(env: &Env, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> crate::common::Run {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut cmd = env.cmd();
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    crate::common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    env.run_with_env(args, vars, stdin)
 }
 
 #[test]

@@ -112,15 +112,22 @@ impl Env {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        self.run_with_env(args, &[], stdin)
+    }
+
+    /// Runs git-issue with extra environment variables and `stdin` as its
+    /// input.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> Run {
         use std::io::Write;
-        let mut child = self
-            .cmd()
-            .args(args)
+        let mut cmd = self.cmd();
+        cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn git-issue");
+            .stderr(Stdio::piped());
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn git-issue");
         child
             .stdin
             .take()
