@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthStr;
 
 pub struct Ui {
     color: bool,
+    /// The pager our stdout goes to, when one was started.
+    pager: std::cell::RefCell<Option<std::process::Child>>,
 }
 
 impl Default for Ui {
@@ -20,12 +22,58 @@ impl Ui {
         let color = io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
-        Ui { color }
+        Ui {
+            color,
+            pager: Default::default(),
+        }
+    }
+
+    /// Sends the rest of stdout through the pager git would use
+    /// (`GIT_PAGER`, then `core.pager` as given, then `PAGER`, then `less`),
+    /// when stdout is a terminal. `cat` or an empty value means none.
+    pub fn page(&self, core_pager: Option<String>) {
+        if !io::stdout().is_terminal() || self.pager.borrow().is_some() {
+            return;
+        }
+        let pager = std::env::var("GIT_PAGER")
+            .ok()
+            .or(core_pager)
+            .or_else(|| std::env::var("PAGER").ok())
+            .unwrap_or_else(|| "less".to_owned());
+        if pager.trim().is_empty() || pager.trim() == "cat" {
+            return;
+        }
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&pager)
+            .stdin(std::process::Stdio::piped());
+        // As git does: let less quit on one screen and keep colours.
+        if std::env::var_os("LESS").is_none() {
+            cmd.env("LESS", "FRX");
+        }
+        if std::env::var_os("LV").is_none() {
+            cmd.env("LV", "-c");
+        }
+        if let Ok(child) = cmd.spawn() {
+            *self.pager.borrow_mut() = Some(child);
+        }
     }
 
     /// Writes data to stdout. A closed pipe (`| head`) surfaces as an
     /// `io::Error` of kind `BrokenPipe`, which `main` treats as success.
     pub fn data(&self, text: &str) -> io::Result<()> {
+        if let Some(stdin) = self
+            .pager
+            .borrow_mut()
+            .as_mut()
+            .and_then(|c| c.stdin.as_mut())
+        {
+            stdin.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') && !text.is_empty() {
+                stdin.write_all(b"\n")?;
+            }
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') && !text.is_empty() {
@@ -140,6 +188,16 @@ impl Ui {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_owned()
+        }
+    }
+}
+
+impl Drop for Ui {
+    /// Waits for the pager, so the prompt comes back after it.
+    fn drop(&mut self) {
+        if let Some(mut child) = self.pager.borrow_mut().take() {
+            drop(child.stdin.take());
+            let _ = child.wait();
         }
     }
 }

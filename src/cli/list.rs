@@ -81,6 +81,7 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         limit: args.limit,
     };
     let found = tracker.find(&expr, page, &ui.progress())?;
+    ui.page(tracker.store().config_string("core.pager"));
     if let Some(why) = &found.fallback {
         ui.warn(&format!("{why}; answered by reading the files"));
     }

@@ -18,6 +18,7 @@ pub fn run(ui: &Ui, args: LogArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
     let history = tracker.log(&key)?;
+    ui.page(tracker.store().config_string("core.pager"));
     if args.json.json {
         let items: Vec<_> = history
             .iter()

@@ -34,6 +34,7 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
         limit: Some(args.limit),
     };
     let found = tracker.find(&query.expr, page, &ui.progress())?;
+    ui.page(tracker.store().config_string("core.pager"));
     if let Some(why) = &found.fallback {
         ui.warn(&format!("{why}; answered by reading the files"));
     }

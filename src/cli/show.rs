@@ -17,6 +17,7 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
     let details = tracker.details(&key)?;
+    ui.page(tracker.store().config_string("core.pager"));
     if let Some(old) = &details.asked_as {
         ui.status(&format!(
             "{old} is now {}: renumbered by a sync, another clone had filed a different issue as {old}",
