@@ -24,11 +24,13 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
             details.record.key
         ));
     }
-    for other in &tracker.renumbered_from(&details.record.key)? {
-        ui.status(&format!(
-            "note: {} was also the key of {other}, renumbered by a sync",
-            details.record.key
-        ));
+    for other in tracker.moved_from(&details.record.key)? {
+        if other != details.record.key {
+            ui.status(&format!(
+                "note: {} was also the key of {other}, renumbered by a sync",
+                details.record.key
+            ));
+        }
     }
     for p in &details.problems {
         ui.warn(&format!("{p} (comment skipped)"));

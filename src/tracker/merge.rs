@@ -193,7 +193,7 @@ pub enum FileKind {
     Issue(Key),
     /// Anything under `issues/<bucket>/<KEY>/`: comments, attachments.
     IssueFolder(Key),
-    /// `issues/deleted.yml`
+    /// `issues/deleted.yml` or `issues/moved.yml`: lists merged as sets
     Deleted,
     /// `tracker.yml`
     Config,
@@ -201,7 +201,7 @@ pub enum FileKind {
 }
 
 pub fn file_kind(path: &str) -> FileKind {
-    if path == super::DELETED_PATH {
+    if path == super::DELETED_PATH || path == super::MOVED_PATH {
         return FileKind::Deleted;
     }
     if path == super::CONFIG_PATH {
@@ -359,6 +359,26 @@ pub fn merge_deleted(base: &str, ours: &str, theirs: &str) -> String {
     );
     let header = if ours.trim().is_empty() { theirs } else { ours };
     deleted_text(header, &keys)
+}
+
+/// The header of `issues/moved.yml`.
+pub const MOVED_HEADER: &str =
+    "# Keys a sync moved: the issue filed under the first key now has the second.\n";
+
+/// `issues/moved.yml` after a merge: the moves either side knew, as a set,
+/// and the moves this merge made.
+pub fn moved_text(base: &str, ours: &str, theirs: &str, new: &[String]) -> String {
+    let mut moves = merge_set(
+        &deleted_keys(base),
+        &deleted_keys(ours),
+        &deleted_keys(theirs),
+    );
+    for m in new {
+        if !moves.contains(m) {
+            moves.push(m.clone());
+        }
+    }
+    deleted_text(MOVED_HEADER, &moves)
 }
 
 /// Writes the list of deleted keys under the comment lines of `header`.

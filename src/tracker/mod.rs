@@ -35,6 +35,8 @@ use crate::store::{Change, Edit, HistoryEntry, Snapshot, Store, StoreError};
 pub const CONFIG_PATH: &str = "tracker.yml";
 /// Keys of deleted issues, so that a key is never given out twice.
 pub const DELETED_PATH: &str = "issues/deleted.yml";
+/// Keys a sync moved (`BC-13 -> BC-14`), so the old key can be explained.
+pub const MOVED_PATH: &str = "issues/moved.yml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -355,8 +357,8 @@ impl Tracker {
         let (record, asked_as) = match load(&snap, key) {
             Ok(r) => (r, None),
             // A key a sync renumbered away leads to the issue that had it.
-            Err(Error::NoSuchIssue(k)) => match sync::find_alias(&snap, key)?.into_iter().next() {
-                Some(r) => (r, Some(key.clone())),
+            Err(Error::NoSuchIssue(k)) => match sync::moves_from(&snap, key)?.first() {
+                Some(to) => (load(&snap, to)?, Some(key.clone())),
                 None => return Err(Error::NoSuchIssue(k)),
             },
             Err(e) => return Err(e),

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::merge::{self, FileKind, dropped_note, file_kind, merge_file, merge_issue};
-use super::{DELETED_PATH, Error, Result, Tracker, next_number};
+use super::{DELETED_PATH, Error, MOVED_PATH, Result, Tracker, next_number};
 use crate::format::{Issue, Key};
 use crate::store::{Edit, PushOutcome, Snapshot, Store};
 
@@ -428,6 +428,7 @@ pub fn merge_commits(
         let (a, b) = (&merged[a].issue, &merged[b].issue);
         (a.created, &a.id).cmp(&(b.created, &b.id))
     });
+    let mut moves = Vec::new();
     for i in movers {
         highest += 1;
         let m = &mut merged[i];
@@ -438,6 +439,7 @@ pub fn merge_commits(
         }
         m.text = None;
         m.key = new.clone();
+        moves.push(format!("{old} -> {new}"));
         out.renumbered.push(Renumbered {
             from: old.to_string(),
             to: new.to_string(),
@@ -509,6 +511,24 @@ pub fn merge_commits(
             DELETED_PATH.to_owned(),
             Some(merge::deleted_text(&deleted_text, &deleted).into_bytes()),
         );
+    }
+
+    // The moves, so that `show OLD-KEY` can say where an issue went without
+    // reading every issue.
+    let moved = [sb, so, st].map(|r| {
+        r.read_bytes(MOVED_PATH)
+            .map(|b| b.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    });
+    let [mb, mo, mt] = moved;
+    let (mb, mo, mt) = (mb?, mo?, mt?);
+    if !moves.is_empty() || mo.is_some() || mt.is_some() {
+        let text = merge::moved_text(
+            mb.as_deref().unwrap_or_default(),
+            mo.as_deref().unwrap_or_default(),
+            mt.as_deref().unwrap_or_default(),
+            &moves,
+        );
+        want.insert(MOVED_PATH.to_owned(), Some(text.into_bytes()));
     }
 
     for (path, content) in want {
@@ -620,6 +640,7 @@ pub const GITATTRIBUTES: &str = "\
 # `git issue init` registers in .git/config as merge driver git-issue.
 issues/**/*.md merge=git-issue
 issues/deleted.yml merge=git-issue
+issues/moved.yml merge=git-issue
 tracker.yml merge=git-issue
 ";
 pub const MERGE_DRIVER: &str = "git-issue merge-driver %O %A %B %P";
@@ -638,12 +659,10 @@ impl Tracker {
         Ok(())
     }
 
-    /// Other issues that were filed under `key` and renumbered away from it
-    /// by a sync. Reads every issue numbered above `key`, so it is for one
-    /// issue shown to a person, not for loops over the tracker.
-    pub fn renumbered_from(&self, key: &Key) -> Result<Vec<Key>> {
-        let snap = self.snapshot()?;
-        Ok(find_alias(&snap, key)?.into_iter().map(|r| r.key).collect())
+    /// The keys issues filed under `key` were moved to by a sync, from
+    /// `issues/moved.yml`: one small file, whatever the size of the tracker.
+    pub fn moved_from(&self, key: &Key) -> Result<Vec<Key>> {
+        moves_from(&self.snapshot()?, key)
     }
 
     /// In a clone whose remote already has an issues branch, takes it as
@@ -678,45 +697,17 @@ impl Tracker {
     }
 }
 
-/// The issues that list `key` among their `aliases`: issues renumbered away
-/// from it. A renumbered issue always moves above every key in use, so only
-/// higher numbers are read.
-pub(super) fn find_alias(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<super::Record>> {
-    let name = key.to_string();
-    let mut out = Vec::new();
-    let mut buckets: Vec<u64> = snap
-        .list("issues")?
-        .into_iter()
-        .filter(|e| e.is_dir)
-        .filter_map(|e| e.name.parse().ok())
-        .filter(|b| *b >= key.bucket())
-        .collect();
-    buckets.sort_unstable();
-    for bucket in buckets {
-        // One read of the bucket's tree, not one per issue in it.
-        let folder = snap.folder(&format!("issues/{bucket}"))?;
-        for entry in folder.list("")? {
-            let Some(k) = Key::from_file_name(&entry.name) else {
-                continue;
-            };
-            if entry.is_dir || k.number <= key.number {
-                continue;
-            }
-            let Some(text) = folder.read(&entry.name).ok().flatten() else {
-                continue;
-            };
-            if !text.contains(&name) {
-                continue;
-            }
-            if let Ok(issue) = Issue::parse(&text)
-                && issue.aliases.contains(&name)
-            {
-                out.push(super::Record { key: k, issue });
-            }
-        }
-    }
-    out.sort_by_key(|r| r.key.number);
-    Ok(out)
+/// The keys issues filed under `key` were moved to by a sync, as
+/// `issues/moved.yml` records them.
+pub(super) fn moves_from(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Key>> {
+    let text = snap.read(MOVED_PATH)?.unwrap_or_default();
+    let key = key.to_string();
+    Ok(merge::deleted_keys(&text)
+        .iter()
+        .filter_map(|m| m.split_once(" -> "))
+        .filter(|(from, _)| from.trim() == key)
+        .filter_map(|(_, to)| to.trim().parse().ok())
+        .collect())
 }
 
 /// Reads one version of the branch, keeping each bucket folder's tree in
