@@ -33,7 +33,7 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
         offset: 0,
         limit: Some(args.limit),
     };
-    let found = tracker.find(&query.expr, page, &ui.progress())?;
+    let found = tracker.search(&query.expr, page, &ui.progress())?;
     ui.page(tracker.store().config_string("core.pager"));
     if let Some(why) = &found.fallback {
         ui.warn(&format!("{why}; answered by reading the files"));
@@ -41,11 +41,8 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
     for p in &found.problems {
         ui.warn(&format!("{p} (skipped)"));
     }
-    let snippets = if query.expr.has_text() {
-        tracker.snippets(&query.expr, &found.records)?
-    } else {
-        vec![None; found.records.len()]
-    };
+    let mut snippets = found.snippets.clone();
+    snippets.resize(found.records.len(), None);
     if args.json.json {
         let items: Vec<_> = found
             .records

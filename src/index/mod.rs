@@ -320,7 +320,6 @@ impl Index {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<(Vec<Hit>, usize)> {
-        self.reader.reload().map_err(|e| self.err(e))?;
         let searcher = self.reader.searcher();
         let query = self.issues_only(self.translate(expr));
         let total = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
@@ -377,7 +376,6 @@ impl Index {
 
     /// The files that did not parse when the index was built.
     pub fn problems(&self) -> Result<Vec<ProblemDoc>> {
-        self.reader.reload().map_err(|e| self.err(e))?;
         let searcher = self.reader.searcher();
         let query = TermQuery::new(
             Term::from_field_text(self.fields.kind, "problem"),
@@ -404,7 +402,6 @@ impl Index {
 
     /// Open and closed counts of each milestone or label name.
     pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
-        self.reader.reload().map_err(|e| self.err(e))?;
         let searcher = self.reader.searcher();
         let field = match of {
             Field::Milestone => self.fields.milestone_name,
@@ -435,31 +432,48 @@ impl Index {
         Ok(out)
     }
 
-    /// Snippets for the text fields of a hit: the best fragment of the
+    /// For each `(description, comments)` text, the best fragment of the
     /// description, else of the comments, with the byte ranges of the matched
     /// words inside it.
-    pub fn snippet(
+    pub fn snippets(
         &self,
         expr: &Expr,
-        body: &str,
-        comments: &str,
-    ) -> Option<(String, Vec<std::ops::Range<usize>>)> {
+        texts: &[(String, String)],
+    ) -> Vec<Option<(String, Vec<std::ops::Range<usize>>)>> {
         let searcher = self.reader.searcher();
         let query = self.translate(expr);
-        for (field, text) in [(self.fields.body, body), (self.fields.comments, comments)] {
-            let Ok(mut generator) = SnippetGenerator::create(&searcher, &*query, field) else {
-                continue;
-            };
-            generator.set_max_num_chars(160);
-            let snippet = generator.snippet(text);
-            if !snippet.highlighted().is_empty() {
-                return Some((
-                    snippet.fragment().to_owned(),
-                    snippet.highlighted().to_vec(),
-                ));
-            }
-        }
-        None
+        let generator = |field| {
+            SnippetGenerator::create(&searcher, &*query, field)
+                .ok()
+                .map(|mut g| {
+                    g.set_max_num_chars(160);
+                    g
+                })
+        };
+        let generators = [generator(self.fields.body), generator(self.fields.comments)];
+        texts
+            .iter()
+            .map(|(body, comments)| {
+                generators
+                    .iter()
+                    .zip([body, comments])
+                    .find_map(|(g, text)| {
+                        let snippet = g.as_ref()?.snippet(text);
+                        (!snippet.highlighted().is_empty()).then(|| {
+                            (
+                                snippet.fragment().to_owned(),
+                                snippet.highlighted().to_vec(),
+                            )
+                        })
+                    })
+            })
+            .collect()
+    }
+
+    /// Sees what the last commit wrote (the reader is made when the index is
+    /// opened).
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| self.err(e))
     }
 
     fn issues_only(&self, query: Box<dyn TantivyQuery>) -> BooleanQuery {

@@ -39,6 +39,8 @@ pub struct Found {
     pub problems: Vec<Problem>,
     /// Set when the index could not be used and the files were read.
     pub fallback: Option<String>,
+    /// For a search, a highlighted fragment per record where its text matched.
+    pub snippets: Vec<Option<Snippet>>,
 }
 
 /// A highlighted fragment of an issue's text.
@@ -96,7 +98,11 @@ impl Tracker {
         // Another process may have brought it up to date while we waited.
         let current = writer.state();
         let keys: Option<Vec<Key>> = match &current {
-            Some(s) if *s == target => return Ok(index),
+            Some(s) if *s == target => {
+                drop(writer);
+                index.reload()?;
+                return Ok(index);
+            }
             Some(s)
                 if s.version == target.version
                     && s.settings == target.settings
@@ -129,6 +135,7 @@ impl Tracker {
             }
         }
         writer.commit(&target)?;
+        index.reload()?;
         Ok(index)
     }
 
@@ -174,7 +181,30 @@ impl Tracker {
 
     /// The issues matching `expr`, a page of them in order.
     pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        match self.with_index(progress, |index| self.find_in(index, expr, page))? {
+        self.find_maybe_snippets(expr, page, false, progress)
+    }
+
+    /// Like [`Tracker::find`], with a snippet of each issue's text where the
+    /// query's words matched.
+    pub fn search(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
+        self.find_maybe_snippets(expr, page, expr.has_text(), progress)
+    }
+
+    fn find_maybe_snippets(
+        &self,
+        expr: &Expr,
+        page: Page,
+        snippets: bool,
+        progress: &dyn Progress,
+    ) -> Result<Found> {
+        let found = self.with_index(progress, |index| {
+            let mut found = self.find_in(index, expr, page)?;
+            if snippets {
+                found.snippets = self.snippets_in(index, expr, &found.records)?;
+            }
+            Ok(found)
+        })?;
+        match found {
             Ok(found) => Ok(found),
             Err(why) => {
                 let mut found = self.find_by_scan(expr, page)?;
@@ -201,6 +231,7 @@ impl Tracker {
             total,
             problems,
             fallback: None,
+            snippets: Vec::new(),
         })
     }
 
@@ -234,27 +265,27 @@ impl Tracker {
             total,
             problems,
             fallback: None,
+            snippets: Vec::new(),
         })
     }
 
-    /// For each record, a highlighted fragment of its description or
-    /// comments where the query's words matched.
-    pub fn snippets(&self, expr: &Expr, records: &[Record]) -> Result<Vec<Option<Snippet>>> {
+    fn snippets_in(
+        &self,
+        index: &Index,
+        expr: &Expr,
+        records: &[Record],
+    ) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
-        let Some((index, _)) = Index::open(&self.index_path()) else {
-            return Ok(vec![None; records.len()]);
-        };
-        let mut out = Vec::with_capacity(records.len());
+        let mut texts = Vec::with_capacity(records.len());
         for r in records {
             let body = super::load(&snap, &r.key)?.issue.body;
-            let comments = comments_text(&snap, &r.key)?;
-            out.push(
-                index
-                    .snippet(expr, &body, &comments)
-                    .map(|(text, highlights)| Snippet { text, highlights }),
-            );
+            texts.push((body, comments_text(&snap, &r.key)?));
         }
-        Ok(out)
+        Ok(index
+            .snippets(expr, &texts)
+            .into_iter()
+            .map(|s| s.map(|(text, highlights)| Snippet { text, highlights }))
+            .collect())
     }
 
     /// Open and closed counts per milestone or label.
