@@ -644,7 +644,7 @@ impl Writer<'_> {
         self.index.state()
     }
 
-    pub fn apply(&mut self, update: Update<'_>, config: &Config) -> Result<()> {
+    pub fn apply(&self, update: Update<'_>, config: &Config) -> Result<()> {
         let f = self.index.fields;
         let key = match &update {
             Update::Issue(d) => d.key,

@@ -120,17 +120,15 @@ impl Tracker {
         match keys {
             Some(keys) => {
                 for key in &keys {
-                    apply_key(&mut writer, &snap, key, &config)?;
+                    let (text, comments) = read_issue(&snap, key)?;
+                    index_issue(&writer, key, text, &comments, &config)?;
                 }
             }
             None => {
                 writer.clear()?;
                 let keys = all_keys(&snap)?;
                 progress.start("Indexing issues", keys.len() as u64);
-                for key in &keys {
-                    apply_key(&mut writer, &snap, key, &config)?;
-                    progress.advance(1);
-                }
+                index_all(&writer, &snap, &keys, &config, progress)?;
                 progress.finish();
             }
         }
@@ -396,46 +394,106 @@ pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
         .join("\n"))
 }
 
-/// Re-reads one issue from the branch into the index.
-fn apply_key(
-    writer: &mut crate::index::Writer<'_>,
-    snap: &Snapshot<'_>,
+/// An issue file's text (`None` when it is gone) and its comments' text.
+fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)> {
+    let text = snap.read(&key.path())?;
+    let comments = match text {
+        Some(_) => comments_text(snap, key)?,
+        None => String::new(),
+    };
+    Ok((text, comments))
+}
+
+/// Puts one issue into the index: parsed, or as a problem when its file
+/// does not parse, or removed when it is gone.
+fn index_issue(
+    writer: &crate::index::Writer<'_>,
     key: &Key,
+    text: Option<String>,
+    comments: &str,
     config: &Config,
 ) -> Result<()> {
-    let path = key.path();
-    let Some(text) = snap.read(&path)? else {
+    let Some(text) = text else {
         writer.apply(Update::Remove(key.clone()), config)?;
         return Ok(());
     };
-    match Issue::parse(&text) {
+    let update = match Issue::parse(&text) {
         Ok(issue) => {
-            let comments = comments_text(snap, key)?;
-            writer.apply(
+            return Ok(writer.apply(
                 Update::Issue(IssueDoc {
                     key,
                     issue: &issue,
-                    comments: &comments,
+                    comments,
                 }),
                 config,
-            )?;
+            )?);
         }
         Err(ParseError {
             line,
             column,
             message,
-        }) => writer.apply(
-            Update::Problem(
-                key.clone(),
-                ProblemDoc {
-                    path,
-                    line,
-                    column,
-                    message,
-                },
-            ),
-            config,
-        )?,
-    }
-    Ok(())
+        }) => Update::Problem(
+            key.clone(),
+            ProblemDoc {
+                path: key.path(),
+                line,
+                column,
+                message,
+            },
+        ),
+    };
+    Ok(writer.apply(update, config)?)
+}
+
+/// Reads every issue on this thread (git2 objects stay on the thread that
+/// made them) while two others parse the files and build documents: reading
+/// and parsing each take about half of a rebuild.
+fn index_all(
+    writer: &crate::index::Writer<'_>,
+    snap: &Snapshot<'_>,
+    keys: &[Key],
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, Option<String>, String)>(256);
+    let rx = std::sync::Mutex::new(rx);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let next = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return Ok(()),
+                        };
+                        let Ok((key, text, comments)) = next else {
+                            return Ok(());
+                        };
+                        index_issue(writer, &key, text, &comments, config)?;
+                    }
+                })
+            })
+            .collect();
+        let mut read = Ok(());
+        for key in keys {
+            match read_issue(snap, key) {
+                Ok((text, comments)) => {
+                    if tx.send((key.clone(), text, comments)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    read = Err(e);
+                    break;
+                }
+            }
+            progress.advance(1);
+        }
+        drop(tx);
+        for w in workers {
+            w.join()
+                .map_err(|_| Error::Invalid("indexing stopped: a worker failed".to_owned()))??;
+        }
+        read
+    })
 }
