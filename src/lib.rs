@@ -9,6 +9,8 @@
 
 pub mod cli;
 pub mod format;
+pub mod hooks;
+pub mod release_notes;
 pub mod store;
 pub mod tracker;
 pub mod ui;

@@ -10,6 +10,8 @@ mod delete;
 mod doctor;
 mod edit;
 mod editor;
+mod hook;
+mod hooks;
 mod init;
 mod label;
 mod labels;
@@ -19,7 +21,9 @@ mod log;
 mod man;
 mod milestones;
 mod new;
+mod release_notes;
 mod reopen;
+mod scan;
 mod set;
 mod show;
 mod unlink;
@@ -66,6 +70,11 @@ pub enum Command {
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
     Doctor(doctor::DoctorArgs),
+    Hooks(hooks::HooksArgs),
+    #[command(hide = true)]
+    Hook(hook::HookArgs),
+    Scan(scan::ScanArgs),
+    ReleaseNotes(release_notes::ReleaseNotesArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
 }
@@ -99,6 +108,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
+        Command::Hooks(a) => hooks::run(&ui, a),
+        Command::Hook(a) => hook::run(&ui, a),
+        Command::Scan(a) => scan::run(&ui, a),
+        Command::ReleaseNotes(a) => release_notes::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
     }

@@ -8,7 +8,10 @@
 //! `resolved`); owns no I/O with people.
 
 mod change;
+mod links;
+mod mentions;
 mod query;
+mod release;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -18,7 +21,10 @@ use std::path::Path;
 use jiff::Timestamp;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status};
+pub use links::Batch;
+pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
 pub use query::{Filter, Sort, SortField};
+pub use release::{NoteItem, NoteSection, ReleaseNotes};
 
 use crate::format::config::Vocabulary;
 use crate::format::issue::field_position;
