@@ -51,6 +51,13 @@ pub fn run(ui: &Ui, args: HookArgs) -> Result<()> {
     match hook(ui, &args) {
         Ok(()) => Ok(()),
         Err(Failure::Refused(reason)) => Err(anyhow!(reason)),
+        // post-commit meets the same failure a moment later and says it:
+        // once a commit is enough.
+        Err(Failure::Broken(_))
+            if matches!(args.name, HookName::PrepareCommitMsg | HookName::CommitMsg) =>
+        {
+            Ok(())
+        }
         Err(Failure::Broken(e)) => {
             let line = format!("{e:#}").replace('\n', " ");
             ui.status(&format!(
