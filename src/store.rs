@@ -805,7 +805,12 @@ impl Store {
         opts.describe_tags();
         let described = match obj.describe(&opts) {
             Ok(d) => d,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            // No tag at all: libgit2 says so as a describe error.
+            Err(e)
+                if e.code() == ErrorCode::NotFound || e.class() == git2::ErrorClass::Describe =>
+            {
+                return Ok(None);
+            }
             Err(e) => return Err(e.into()),
         };
         let mut format = git2::DescribeFormatOptions::new();

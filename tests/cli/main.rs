@@ -6,4 +6,5 @@ mod common;
 mod commands;
 mod concurrency;
 mod hooks;
+mod release_notes;
 mod robustness;
