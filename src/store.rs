@@ -614,7 +614,7 @@ impl Store {
 
     /// The commits of `range`, oldest first: `A..B`, `A...B`, or one
     /// revision for everything it reaches. Without a range, every commit of
-    /// the local branches except the issues branch.
+    /// the local branches. Never a commit of the issues branch.
     pub fn commits(&self, range: Option<&str>) -> Result<Vec<CommitMessage>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
@@ -661,6 +661,12 @@ impl Store {
                     }
                 }
             }
+        }
+        // The issues branch's own commits name keys in every message; they
+        // are never commits of the project, whatever the range says (a
+        // post-checkout of a worktree of that branch would give them).
+        if let Some(tip) = self.tip()? {
+            walk.hide(tip)?;
         }
         let mut out = Vec::new();
         for oid in walk {

@@ -478,3 +478,20 @@ fn listing(dir: &Path) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+#[test]
+fn checking_out_the_issues_branch_links_none_of_its_commits() {
+    let env = installed();
+    let tip = env.tip();
+    let wt = env.root.join("issues-wt");
+    git_ok(
+        &env,
+        &["worktree", "add", "-q", wt.to_str().unwrap(), "issues"],
+    );
+    assert_eq!(
+        env.tip(),
+        tip,
+        "its messages name keys, yet nothing is linked"
+    );
+    assert!(commits_of(&env, "BC-1").is_empty());
+}
