@@ -35,17 +35,26 @@ echo "generated $ISSUES issues in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 git-issue hooks install 2>/dev/null
 
 ms() { echo "scale=2; $1 / 1000000" | bc; }
-with=() without=()
+# CPU time (user + sys) that a command's children used, from `times`
+# before and after it (in this shell: a subshell has no children of its
+# own). Unlike wall time, it does not grow when other work shares the
+# machine.
+cpu_us() {
+    tail -1 "$1" | tr 'ms' '  ' | awk '{print int(($1*60+$2+$3*60+$4)*1000000)}'
+}
+with=() without=() cpu_with=() cpu_without=()
 for i in $(seq 1 "$N"); do
     key="BC-$(( (i * 7919) % ISSUES + 1 ))"
     echo "$i" >> work.txt && git add work.txt
-    t0=$(date +%s%N)
+    t0=$(date +%s%N); times > "$tmp/a"
     git commit -q -m "$key: change $i" 2>/dev/null
-    with+=($(( $(date +%s%N) - t0 )))
+    times > "$tmp/b"; t1=$(date +%s%N)
+    with+=($(( t1 - t0 ))); cpu_with+=($(( ($(cpu_us "$tmp/b") - $(cpu_us "$tmp/a")) * 1000 )))
     echo "$i" >> work.txt && git add work.txt
-    t0=$(date +%s%N)
+    t0=$(date +%s%N); times > "$tmp/a"
     git -c core.hooksPath=/nonexistent commit -q -m "$key: change $i again"
-    without+=($(( $(date +%s%N) - t0 )))
+    times > "$tmp/b"; t1=$(date +%s%N)
+    without+=($(( t1 - t0 ))); cpu_without+=($(( ($(cpu_us "$tmp/b") - $(cpu_us "$tmp/a")) * 1000 )))
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
@@ -58,4 +67,8 @@ echo "median without hooks:  $(ms "$mo") ms"
 echo "median with hooks:     $(ms "$mw") ms"
 echo "added by the hooks:    $(ms $(( mw - mo ))) ms"
 echo "ratio:                 $(echo "scale=2; $mw / $mo" | bc)x"
+cw=$(median "${cpu_with[@]}")
+co=$(median "${cpu_without[@]}")
+echo "median CPU time (user+sys) without hooks: $(ms "$co") ms, with hooks: $(ms "$cw") ms, added: $(ms $(( cw - co ))) ms"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "(check: BC-$(( 7919 % ISSUES + 1 )) has $linked linked commit(s))"

@@ -17,7 +17,7 @@ use super::{
     set_status,
 };
 use crate::format::{Config, Issue, Key};
-use crate::store::{Change, CommitMessage, Edit};
+use crate::store::{Change, Edit};
 
 /// What one commit of several issues did.
 #[derive(Debug, Default)]
@@ -375,11 +375,6 @@ impl Tracker {
     /// The folder git runs this repository's hooks from.
     pub fn hooks_dir(&self) -> std::path::PathBuf {
         self.store.hooks_dir()
-    }
-
-    /// The commits of `range` with their messages, oldest first.
-    pub fn commits(&self, range: Option<&str>) -> Result<Vec<CommitMessage>> {
-        Ok(self.store.commits(range)?)
     }
 }
 
