@@ -33,6 +33,12 @@ start=$(date +%s%N)
 "$bin/examples/gen_issues" "$ISSUES" >/dev/null
 echo "generated $ISSUES issues in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 git-issue hooks install 2>/dev/null
+# Pack the generated objects as a real repository would have them, and keep
+# git's automatic maintenance from repacking in the background mid-run: it
+# would time the neighbours, not the hooks.
+git gc -q
+git config gc.auto 0
+git config maintenance.auto false
 
 ms() { echo "scale=2; $1 / 1000000" | bc; }
 # CPU time (user + sys) that a command's children used, from `times`
