@@ -495,3 +495,58 @@ fn checking_out_the_issues_branch_links_none_of_its_commits() {
     );
     assert!(commits_of(&env, "BC-1").is_empty());
 }
+
+#[test]
+fn a_chained_post_rewrite_hook_still_reads_what_git_gives() {
+    let env = installed();
+    let hooks = env.repo.join(".git/hooks");
+    env.ok(&["hooks", "uninstall"]);
+    let log = env.root.join("rewritten.log");
+    let mine = hooks.join("post-rewrite");
+    std::fs::write(
+        &mine,
+        format!("#!/bin/sh\necho \"$1\" >> {0}\ncat >> {0}\n", log.display()),
+    )
+    .unwrap();
+    make_executable(&mine);
+    env.ok(&["hooks", "install"]);
+
+    commit(&env, "BC-1: first try");
+    let old = head(&env);
+    git_ok(
+        &env,
+        &[
+            "commit",
+            "-q",
+            "--amend",
+            "--allow-empty",
+            "-m",
+            "BC-1: again",
+        ],
+    );
+    let new = head(&env);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("amend\n{old} {new}\n")
+    );
+    assert_eq!(commits_of(&env, "BC-1"), [new]);
+}
+
+#[test]
+fn uninstall_leaves_a_hook_that_is_not_ours_alone() {
+    let env = installed();
+    let hook = env.repo.join(".git/hooks/post-merge");
+    std::fs::write(&hook, "#!/bin/sh\necho someone else's\n").unwrap();
+    let r = env.run(&["hooks", "uninstall"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("post-merge: not git-issue's, left alone"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho someone else's\n"
+    );
+    assert!(!env.repo.join(".git/hooks/post-commit").exists());
+}
