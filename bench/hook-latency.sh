@@ -5,9 +5,9 @@
 # ISSUES generated issues (examples/gen_issues.rs), installs the hooks, then
 # times N commits with the hooks and N without them, interleaved so that
 # both see the same machine, and prints the medians and their difference.
-# Every hooked commit names an existing issue, so prepare-commit-msg,
-# commit-msg and post-commit all do their full work (post-commit links the
-# commit: one commit of the issues branch each time).
+# Every commit is on main and names an existing issue: prepare-commit-msg
+# stops in the shell, commit-msg checks the key, post-commit links the
+# commit (one commit of the issues branch each time).
 #
 #   bench/hook-latency.sh            # N=50 ISSUES=10000
 #   N=200 ISSUES=20000 bench/hook-latency.sh
