@@ -550,3 +550,21 @@ fn uninstall_leaves_a_hook_that_is_not_ours_alone() {
     );
     assert!(!env.repo.join(".git/hooks/post-commit").exists());
 }
+
+#[test]
+fn a_merge_on_a_branch_named_after_an_issue_keeps_its_message() {
+    let env = installed();
+    env.git(&["checkout", "-q", "-b", "docs"]);
+    std::fs::write(env.repo.join("docs.txt"), "docs\n").unwrap();
+    env.git(&["add", "docs.txt"]);
+    git_ok(&env, &["commit", "-q", "-m", "Write the docs"]);
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["checkout", "-q", "-b", "bc-2-fix-crash"]);
+    commit(&env, "BC-2: guard");
+    git_ok(
+        &env,
+        &["merge", "-q", "--no-ff", "-m", "Merge the docs", "docs"],
+    );
+    let subject = env.git(&["log", "-1", "--format=%s"]);
+    assert_eq!(subject.trim(), "Merge the docs");
+}
