@@ -9,8 +9,10 @@
 
 pub mod cli;
 pub mod format;
+pub mod hooks;
 pub mod index;
 pub mod query;
+pub mod release_notes;
 pub mod store;
 pub mod tracker;
 pub mod ui;

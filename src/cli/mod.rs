@@ -11,6 +11,8 @@ mod doctor;
 mod edit;
 mod editor;
 mod export;
+mod hook;
+mod hooks;
 mod import;
 mod init;
 mod label;
@@ -23,7 +25,9 @@ mod merge_driver;
 mod milestones;
 mod new;
 mod reindex;
+mod release_notes;
 mod reopen;
+mod scan;
 mod search;
 mod set;
 mod show;
@@ -76,6 +80,11 @@ pub enum Command {
     Reindex(reindex::ReindexArgs),
     Import(import::ImportArgs),
     Export(export::ExportArgs),
+    Hooks(hooks::HooksArgs),
+    #[command(hide = true)]
+    Hook(hook::HookArgs),
+    Scan(scan::ScanArgs),
+    ReleaseNotes(release_notes::ReleaseNotesArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
@@ -116,6 +125,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reindex(a) => reindex::run(&ui, a),
         Command::Import(a) => import::run(&ui, a),
         Command::Export(a) => export::run(&ui, a),
+        Command::Hooks(a) => hooks::run(&ui, a),
+        Command::Hook(a) => hook::run(&ui, a),
+        Command::Scan(a) => scan::run(&ui, a),
+        Command::ReleaseNotes(a) => release_notes::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),

@@ -8,7 +8,10 @@
 //! `resolved`); owns no I/O with people.
 
 mod change;
+mod links;
+mod mentions;
 pub mod merge;
+mod release;
 mod search;
 mod sort;
 pub mod sync;
@@ -22,6 +25,9 @@ use std::path::Path;
 use jiff::Timestamp;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status};
+pub use links::Batch;
+pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
+pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use sort::{Sort, SortField};
 pub use transfer::Imported;

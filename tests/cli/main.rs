@@ -5,6 +5,8 @@ mod common;
 
 mod commands;
 mod concurrency;
+mod hooks;
+mod release_notes;
 mod robustness;
 mod search;
 mod sync;

@@ -1,0 +1,175 @@
+//! `git issue hook NAME …`: what the shims in `hooks/` call. A hook never
+//! costs a commit: whatever fails is said in one `git-issue: …` line on
+//! stderr and the hook succeeds, so `git issue scan` can repair it later.
+//! The one exception is commit-msg refusing an unknown key under
+//! `hooks.strict`.
+
+use std::io::Read;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, ValueEnum};
+
+use crate::tracker::{Batch, Error, Tracker, has_key_shaped_word, written_part};
+use crate::ui::Ui;
+
+/// Run a git hook (git runs this through the shims of git issue hooks install)
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook git is running
+    #[arg(value_enum)]
+    name: HookName,
+    /// What git passes the hook
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HookName {
+    PrepareCommitMsg,
+    CommitMsg,
+    PostCommit,
+    PostRewrite,
+    PostMerge,
+    PostCheckout,
+}
+
+/// Why a hook did not do its work.
+enum Failure {
+    /// commit-msg under `hooks.strict`: the commit must not be made.
+    Refused(String),
+    /// Anything else: said, and the commit goes ahead.
+    Broken(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Broken(e.into())
+    }
+}
+
+pub fn run(ui: &Ui, args: HookArgs) -> Result<()> {
+    match hook(ui, &args) {
+        Ok(()) => Ok(()),
+        Err(Failure::Refused(reason)) => Err(anyhow!(reason)),
+        // post-commit meets the same failure a moment later and says it:
+        // once a commit is enough.
+        Err(Failure::Broken(_))
+            if matches!(args.name, HookName::PrepareCommitMsg | HookName::CommitMsg) =>
+        {
+            Ok(())
+        }
+        Err(Failure::Broken(e)) => {
+            let line = format!("{e:#}").replace('\n', " ");
+            ui.status(&format!(
+                "git-issue: {line} (the commit is fine; git issue scan links it once this is fixed)"
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
+    let arg = |i: usize| args.args.get(i).map(String::as_str);
+    match args.name {
+        HookName::PrepareCommitMsg => {
+            let file = arg(0).context("git gave no message file")?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+            let tracker = super::open()?;
+            if let Some(new) = tracker.prepare_message(&text, arg(1))? {
+                std::fs::write(file, new).with_context(|| format!("cannot write {file}"))?;
+            }
+        }
+        HookName::CommitMsg => {
+            let file = arg(0).context("git gave no message file")?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+            let written = written_part(&text);
+            if !has_key_shaped_word(&written) {
+                return Ok(());
+            }
+            let tracker = super::open()?;
+            let unknown = tracker.unknown_keys(&written)?;
+            if unknown.is_empty() {
+                return Ok(());
+            }
+            let keys: Vec<String> = unknown.iter().map(ToString::to_string).collect();
+            let what = format!(
+                "{} {} no issue",
+                keys.join(", "),
+                if keys.len() == 1 { "names" } else { "name" }
+            );
+            if tracker.config()?.hooks.strict {
+                return Err(Failure::Refused(format!(
+                    "{what}, and hooks.strict in tracker.yml refuses such commits"
+                )));
+            }
+            ui.status(&format!("git-issue: warning: {what}"));
+        }
+        HookName::PostCommit => {
+            let tracker = super::open()?;
+            report(ui, tracker.record_head()?);
+        }
+        HookName::PostRewrite => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("cannot read the rewritten commits from stdin")?;
+            let pairs: Vec<(String, String)> = input
+                .lines()
+                .filter_map(|l| {
+                    let mut w = l.split_whitespace();
+                    Some((w.next()?.to_owned(), w.next()?.to_owned()))
+                })
+                .collect();
+            if !pairs.is_empty() {
+                let tracker = super::open()?;
+                report(ui, tracker.rewrite(&pairs)?);
+            }
+        }
+        HookName::PostMerge => {
+            // A squash merge makes no commit, so this range is empty then.
+            scan(ui, "ORIG_HEAD..HEAD")?;
+        }
+        HookName::PostCheckout => {
+            let (Some(old), Some(new), Some(flag)) = (arg(0), arg(1), arg(2)) else {
+                return Ok(());
+            };
+            // Files checked out, or the same commit: nothing arrived.
+            if flag != "1" || old == new {
+                return Ok(());
+            }
+            if old.bytes().all(|b| b == b'0') {
+                scan(ui, new)?;
+            } else {
+                scan(ui, &format!("{old}..{new}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scan(ui: &Ui, range: &str) -> Result<(), Failure> {
+    let tracker: Tracker = super::open()?;
+    match tracker.scan(Some(range)) {
+        // A repository without a tracker has nothing to catch up on.
+        Err(Error::NotInitialized(_)) => Ok(()),
+        r => {
+            report(ui, r?);
+            Ok(())
+        }
+    }
+}
+
+/// One line per issue changed, and one per issue file that could not be
+/// read (the others were still changed).
+fn report(ui: &Ui, batch: Batch) {
+    for o in &batch.changed {
+        ui.status(&format!("git-issue: {}: {}", o.key, o.summary));
+    }
+    for p in &batch.problems {
+        ui.status(&format!(
+            "git-issue: {p} (not linked; git issue scan links it once the file is fixed)"
+        ));
+    }
+}

@@ -1,0 +1,56 @@
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::release_notes;
+use crate::ui::Ui;
+
+/// Print release notes: the issues a range of commits and a milestone shipped
+///
+/// Issues named by the commits of RANGE, and the milestone's issues resolved
+/// without a commit, grouped by type; the milestone's open issues close the
+/// notes as known limitations. A range ending at a tag named like a
+/// milestone (v0.7.0) implies that milestone.
+#[derive(Debug, Args)]
+pub struct ReleaseNotesArgs {
+    /// The commits, like v0.6.0..v0.7.0 [default: from the last tag to HEAD]
+    range: Option<String>,
+    /// The milestone whose open issues are the known limitations
+    #[arg(long, short = 'm')]
+    milestone: Option<String>,
+    /// How to print them
+    #[arg(long, value_enum, default_value_t = NotesFormat::Md)]
+    format: NotesFormat,
+    /// Render with your own minijinja template instead (.html templates
+    /// escape what they print)
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    template: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum NotesFormat {
+    Md,
+    Html,
+    Json,
+}
+
+pub fn run(ui: &Ui, args: ReleaseNotesArgs) -> Result<()> {
+    let tracker = super::open()?;
+    let notes = tracker.release_notes(args.range.as_deref(), args.milestone.as_deref())?;
+    let text = match (&args.template, args.format) {
+        (Some(path), _) => {
+            let source = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the template {}", path.display()))?;
+            let name = path
+                .file_name()
+                .map_or_else(|| "template".into(), |n| n.to_string_lossy());
+            release_notes::template(&notes, &name, &source)?
+        }
+        (None, NotesFormat::Md) => release_notes::markdown(&notes),
+        (None, NotesFormat::Html) => release_notes::html(&notes),
+        (None, NotesFormat::Json) => release_notes::json(&notes)?,
+    };
+    ui.data(&text)?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The git hook shims of `hooks/`, built into the binary, and putting them
+//! in (and taking them out of) the folder where git runs hooks.
+//!
+//! A hook already there is never replaced or lost: it moves to
+//! `git-issue-chained/<name>` beside the shims, keeping its name, and the
+//! shim runs it first (its refusal stands for hooks that can refuse).
+//! Installing twice changes nothing; uninstalling puts back exactly what
+//! was there. Which folder git uses is the store's business; this module
+//! only knows files.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The hooks git-issue installs, with the shim each gets.
+pub const SHIMS: &[(&str, &str)] = &[
+    (
+        "prepare-commit-msg",
+        include_str!("../hooks/prepare-commit-msg"),
+    ),
+    ("commit-msg", include_str!("../hooks/commit-msg")),
+    ("post-commit", include_str!("../hooks/post-commit")),
+    ("post-rewrite", include_str!("../hooks/post-rewrite")),
+    ("post-merge", include_str!("../hooks/post-merge")),
+    ("post-checkout", include_str!("../hooks/post-checkout")),
+];
+
+/// Where the hooks that were there before ours wait, under their own name.
+pub const CHAINED_DIR: &str = "git-issue-chained";
+
+/// Every shim says this; a hook file without it is someone else's.
+const MARKER: &str = "installed by `git issue hooks install`";
+
+#[derive(Debug, thiserror::Error)]
+pub enum HooksError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{hook} is not git-issue's, and {chained} holds an earlier hook already; move one of them away and install again"
+    )]
+    Crowded { hook: PathBuf, chained: PathBuf },
+}
+
+/// What happened to one hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Ours is there now, and there was none before.
+    Installed,
+    /// Ours is there now and runs the hook that was there first.
+    Chained,
+    /// An older shim of ours was brought up to date.
+    Updated,
+    /// Ours was there already, as it is.
+    Unchanged,
+    /// Ours is gone; there was nothing before it.
+    Removed,
+    /// Ours is gone and the hook that was there before is back.
+    Restored,
+    /// Not ours: left alone.
+    NotOurs,
+    /// Nothing of ours to remove.
+    Absent,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> HooksError + '_ {
+    move |source| HooksError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Whether a file is present, even as a dangling link.
+fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+fn is_ours(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.contains(MARKER))
+}
+
+/// Puts every shim in `dir`.
+pub fn install(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut out = Vec::new();
+    for (name, shim) in SHIMS {
+        let hook = dir.join(name);
+        let chained = dir.join(CHAINED_DIR).join(name);
+        let action = if !present(&hook) {
+            Action::Installed
+        } else if is_ours(&hook) {
+            if std::fs::read_to_string(&hook).is_ok_and(|t| t == *shim) {
+                out.push((*name, Action::Unchanged));
+                continue;
+            }
+            Action::Updated
+        } else {
+            if present(&chained) {
+                return Err(HooksError::Crowded { hook, chained });
+            }
+            let parent = dir.join(CHAINED_DIR);
+            std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+            std::fs::rename(&hook, &chained).map_err(io_err(&hook))?;
+            Action::Chained
+        };
+        write_executable(&hook, shim)?;
+        out.push((*name, action));
+    }
+    Ok(out)
+}
+
+/// Takes every shim out of `dir` and puts back the hooks they chained.
+pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
+    let mut out = Vec::new();
+    for (name, _) in SHIMS {
+        let hook = dir.join(name);
+        let chained = dir.join(CHAINED_DIR).join(name);
+        let action = if present(&hook) && !is_ours(&hook) {
+            Action::NotOurs
+        } else {
+            let had_ours = present(&hook);
+            if had_ours {
+                std::fs::remove_file(&hook).map_err(io_err(&hook))?;
+            }
+            if present(&chained) {
+                std::fs::rename(&chained, &hook).map_err(io_err(&chained))?;
+                Action::Restored
+            } else if had_ours {
+                Action::Removed
+            } else {
+                Action::Absent
+            }
+        };
+        out.push((*name, action));
+    }
+    // Only when empty: anything else in it is not ours to remove.
+    let _ = std::fs::remove_dir(dir.join(CHAINED_DIR));
+    Ok(out)
+}
+
+/// Writes through a temporary file and a rename, so git never runs half
+/// a hook.
+fn write_executable(path: &Path, text: &str) -> Result<(), HooksError> {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = path.with_extension("git-issue-tmp");
+    std::fs::write(&tmp, text).map_err(io_err(&tmp))?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shim_is_marked_and_names_its_hook() {
+        for (name, shim) in SHIMS {
+            assert!(shim.starts_with("#!/bin/sh\n"), "{name}");
+            assert!(shim.contains(MARKER), "{name}");
+            assert!(
+                shim.contains(&format!("git-issue hook {name} \"$@\"")),
+                "{name}"
+            );
+            assert!(shim.contains(&format!("{CHAINED_DIR}/{name}\"")), "{name}");
+        }
+    }
+
+    #[test]
+    fn install_chains_and_uninstall_restores() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("commit-msg");
+        std::fs::write(&mine, "#!/bin/sh\nexit 0\n").unwrap();
+        let first = install(dir.path()).unwrap();
+        assert!(first.contains(&("commit-msg", Action::Chained)));
+        assert!(first.contains(&("post-commit", Action::Installed)));
+        let again = install(dir.path()).unwrap();
+        assert!(
+            again.iter().all(|(_, a)| *a == Action::Unchanged),
+            "{again:?}"
+        );
+        let gone = uninstall(dir.path()).unwrap();
+        assert!(gone.contains(&("commit-msg", Action::Restored)));
+        assert_eq!(
+            std::fs::read_to_string(&mine).unwrap(),
+            "#!/bin/sh\nexit 0\n"
+        );
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["commit-msg"]);
+    }
+}

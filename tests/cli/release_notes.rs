@@ -1,0 +1,151 @@
+//! Release notes against golden files: `history` builds the same repository
+//! every time (fixed identity and dates), and the expected output of each
+//! format lives in `tests/fixtures/release-notes/`. To accept a deliberate
+//! change of output, run with `BLESS=1` and review the diff.
+
+use std::path::PathBuf;
+
+use crate::common::{Env, json};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/release-notes")
+        .join(name)
+}
+
+/// Compares `actual` with the golden file, byte for byte.
+fn golden(name: &str, actual: &str) {
+    let path = fixture(name);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
+    assert_eq!(actual, expected, "{name} differs from {}", path.display());
+}
+
+fn commit(env: &Env, message: &str) {
+    env.git(&["commit", "-q", "--allow-empty", "-m", message]);
+}
+
+/// v0.6.0 fixed BC-7; v0.7.0 shipped BC-1, BC-2, BC-3 (each closed by a
+/// commit, BC-1 named twice), BC-4 (resolved without a commit) and BC-6 (a
+/// question a commit answered, in no milestone); BC-5 is still open in
+/// v0.7.0 though a commit names it, and BC-8 was not done.
+fn history() -> Env {
+    let env = Env::with_tracker();
+    let config = env
+        .branch_file("tracker.yml")
+        .replace("link: \"\"", "link: /issues/{n}");
+    env.commit_by_hand("tracker.yml", &config);
+    let m7 = ["--milestone", "v0.7.0"];
+    let new = |title: &str, kind: &str, milestone: &[&str]| {
+        let mut args = vec!["--type", kind];
+        args.extend_from_slice(milestone);
+        env.new_issue(title, &args);
+    };
+    new("Export issues as CSV", "feature", &m7);
+    new("Login fails when the password has a colon", "bug", &m7);
+    new("Faster list on large trackers", "optimization", &m7);
+    new("Document the hooks", "docs", &m7);
+    new("Search misses <accents> & \"umlauts\"", "bug", &m7);
+    new("Can sync use SSH?", "question", &[]);
+    new(
+        "Crash on an empty tracker.yml",
+        "bug",
+        &["--milestone", "v0.6.0"],
+    );
+    new("Rewrite in Haskell", "feature", &m7);
+
+    commit(&env, "BC-7: accept an empty tracker.yml\n\nFixes: BC-7");
+    env.git(&["tag", "v0.6.0"]);
+    commit(&env, "BC-1: export issues as CSV");
+    commit(&env, "Fixes BC-2: split on the first colon only");
+    commit(&env, "Cache the listing\n\nResolves: BC-3");
+    commit(&env, "BC-5: first try at accents");
+    commit(&env, "CSV headers (squashed from BC-1: wip)\n\nCloses BC-1");
+    commit(&env, "BC-6: document SSH remotes");
+    commit(&env, "Refactor the store");
+    env.git(&["tag", "v0.7.0"]);
+    // What the hooks would have recorded.
+    env.ok(&["scan"]);
+    env.ok(&["close", "BC-4", "--reason", "resolved"]);
+    env.ok(&["close", "BC-8", "--reason", "wont_fix"]);
+    env
+}
+
+#[test]
+fn release_notes_match_the_golden_files_in_every_format() {
+    let env = history();
+    // HEAD is tagged v0.7.0: the default range is v0.6.0..v0.7.0 and the
+    // tag names the milestone.
+    golden("expected.md", &env.ok(&["release-notes"]));
+    golden(
+        "expected.html",
+        &env.ok(&["release-notes", "--format", "html"]),
+    );
+    golden(
+        "expected.json",
+        &env.ok(&["release-notes", "--format", "json"]),
+    );
+    assert_eq!(
+        env.ok(&["release-notes", "v0.6.0..v0.7.0", "--format", "json"]),
+        env.ok(&["release-notes", "--format", "json"]),
+        "the explicit range reads the same as the default"
+    );
+}
+
+#[test]
+fn without_a_link_setting_the_key_stands_alone() {
+    let env = Env::with_tracker();
+    env.new_issue("Export issues as CSV", &["--type", "feature"]);
+    commit(&env, "BC-1: export");
+    let out = env.ok(&["release-notes"]);
+    assert_eq!(
+        out,
+        "# Unreleased\n\n## Features\n\n- Export issues as CSV BC-1\n"
+    );
+}
+
+#[test]
+fn the_default_range_starts_at_the_last_tag() {
+    let env = history();
+    env.new_issue("After the release", &["--type", "feature"]);
+    commit(&env, "BC-9: after the release");
+    let v = json(&env.ok(&["release-notes", "--format", "json"]));
+    assert_eq!(v["range"], "v0.7.0..HEAD");
+    assert_eq!(v["title"], "Unreleased");
+    let keys: Vec<&str> = v["sections"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["BC-9"]);
+    assert_eq!(v["known_limitations"], serde_json::json!([]));
+
+    // An explicit milestone brings its open issues back.
+    let v = json(&env.ok(&["release-notes", "-m", "v0.7.0", "--format", "json"]));
+    assert_eq!(v["known_limitations"][0]["key"], "BC-5");
+}
+
+#[test]
+fn a_template_of_ones_own_gets_the_notes() {
+    let env = history();
+    let template = env.root.join("notes.html");
+    std::fs::write(
+        &template,
+        "{{ title }} ({{ range }}){% for s in sections %}\n{{ s.title }}:{% for i in s.items %} {{ i.key }}{% endfor %}{% endfor %}\nlimits:{% for i in known_limitations %} {{ i.title }}{% endfor %}\n",
+    )
+    .unwrap();
+    let out = env.ok(&["release-notes", "--template", template.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "v0.7.0 (v0.6.0..v0.7.0)\nFeatures: BC-1\nBug fixes: BC-2\nOptimizations: BC-3\nDocumentation: BC-4\nOther: BC-6\nlimits: Search misses &lt;accents&gt; &amp; &quot;umlauts&quot;\n"
+    );
+
+    std::fs::write(&template, "{% for %}").unwrap();
+    let r = env.fail(&["release-notes", "--template", template.to_str().unwrap()]);
+    assert!(r.stderr.starts_with("error: notes.html: "), "{}", r.stderr);
+}
