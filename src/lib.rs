@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod format;
+pub mod site;
 pub mod store;
 pub mod tracker;
 pub mod ui;

@@ -567,3 +567,108 @@ mod tests {
         assert_eq!(parse_git_date("yesterday"), None);
     }
 }
+
+/// A commit of the branch with the paths it changed, for the site export's
+/// single pass over the history of every issue at once.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PathsChanged {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// Seconds since the epoch, as the author dated the commit.
+    pub time: i64,
+    pub message: String,
+    pub paths: Vec<String>,
+}
+
+// Added for the site export: the history of every issue in one walk, instead
+// of one walk of the whole branch per issue (`history`), which is quadratic
+// in the size of the tracker.
+impl Store {
+    /// The commits reachable from `tip` and not from `since`, newest first,
+    /// each with the paths under `prefix` it changed. A merge counts a path
+    /// when it differs from every parent, as `git log -- path` does.
+    pub fn changes(
+        &self,
+        tip: &str,
+        since: Option<&str>,
+        prefix: &str,
+    ) -> Result<Vec<PathsChanged>> {
+        let tip = Oid::from_str(tip)?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(tip)?;
+        if let Some(since) = since {
+            walk.hide(Oid::from_str(since)?)?;
+        }
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let tree = commit.tree()?;
+            let mut paths: Option<Vec<String>> = None;
+            if commit.parent_count() == 0 {
+                paths = Some(self.changed_paths(None, &tree, prefix)?);
+            }
+            for parent in commit.parents() {
+                let changed = self.changed_paths(Some(&parent.tree()?), &tree, prefix)?;
+                paths = Some(match paths {
+                    None => changed,
+                    Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
+                });
+            }
+            let paths = paths.unwrap_or_default();
+            if paths.is_empty() {
+                continue;
+            }
+            let author = commit.author();
+            out.push(PathsChanged {
+                commit: commit.id().to_string(),
+                author: author.name().unwrap_or_default().to_owned(),
+                email: author.email().unwrap_or_default().to_owned(),
+                time: author.when().seconds(),
+                message: commit.message().unwrap_or_default().trim_end().to_owned(),
+                paths,
+            });
+        }
+        Ok(out)
+    }
+
+    fn changed_paths(
+        &self,
+        old: Option<&git2::Tree<'_>>,
+        new: &git2::Tree<'_>,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(prefix);
+        let diff = self
+            .repo
+            .diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
+        let mut paths = Vec::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = file.path().and_then(Path::to_str)
+                    && !paths.iter().any(|x| x == p)
+                {
+                    paths.push(p.to_owned());
+                }
+            }
+        }
+        Ok(paths)
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        let (Ok(a), Ok(d)) = (Oid::from_str(ancestor), Oid::from_str(descendant)) else {
+            return false;
+        };
+        a == d || self.repo.graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    /// The files git reads to know where the issues branch is: the loose ref
+    /// and `packed-refs`, in the common git folder, for watching.
+    pub fn ref_files(&self) -> Vec<PathBuf> {
+        let dir = self.repo.commondir();
+        vec![dir.join(&self.refname), dir.join("packed-refs")]
+    }
+}

@@ -10,6 +10,7 @@ mod delete;
 mod doctor;
 mod edit;
 mod editor;
+mod export;
 mod init;
 mod label;
 mod labels;
@@ -68,6 +69,7 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
+    Export(export::ExportArgs),
 }
 
 /// `--json`, for every command that prints data.
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
+        Command::Export(a) => export::run(&ui, a),
     }
 }
 
