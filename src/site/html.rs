@@ -101,6 +101,10 @@ fn page(p: Page<'_>, main: &str) -> String {
         esc(&p.frame.project)
     );
     let _ = writeln!(out, "<link rel=\"stylesheet\" href=\"{r}style.css\">");
+    let _ = writeln!(
+        out,
+        "<link rel=\"icon\" href=\"{r}favicon.svg\" type=\"image/svg+xml\">"
+    );
     if let Some(base) = &p.frame.base_url {
         let _ = writeln!(
             out,
@@ -209,6 +213,15 @@ fn query_value(s: &str) -> String {
         }
     }
     out
+}
+
+/// A person as the site shows them: the name of `Name <email>`, so that a
+/// published site does not hand out everyone's address.
+fn person(s: &str) -> String {
+    match s.split_once('<') {
+        Some((name, _)) if !name.trim().is_empty() => esc(name.trim()),
+        _ => esc(s),
+    }
 }
 
 fn opt(v: &Option<String>) -> String {
@@ -393,7 +406,7 @@ pub fn issue_page(v: &IssuePage) -> String {
                 "<article class=\"comment{}\" id=\"c-{}\">\n<header><strong>{}</strong> {}{}</header>\n<div class=\"markdown\">\n{}</div>\n</article>",
                 if c.internal { " internal" } else { "" },
                 esc(&token(&c.id)),
-                esc(&c.author),
+                person(&c.author),
                 time(c.created),
                 if c.internal {
                     " <span class=\"badge confidential\">internal</span>"
@@ -436,7 +449,11 @@ pub fn issue_page(v: &IssuePage) -> String {
         );
     }
     field(&mut m, "Assignee", &opt(&r.assignee));
-    field(&mut m, "Reporter", &opt(&v.reporter));
+    field(
+        &mut m,
+        "Reporter",
+        &v.reporter.as_deref().map(person).unwrap_or_default(),
+    );
     field(&mut m, "Component", &opt(&r.component));
     if v.votes > 0 {
         field(&mut m, "Votes", &v.votes.to_string());
@@ -535,7 +552,7 @@ pub fn board_page(v: &BoardPage) -> String {
             "<section class=\"column s-{}\" data-status=\"{}\">\n<h2>{} <span class=\"count\">{}</span></h2>\n<ul class=\"cards\">",
             token(&c.status),
             esc(&c.status),
-            esc(&c.status),
+            esc(&c.status.replace('_', " ")),
             c.cards.len() + c.more
         );
         for r in &c.cards {

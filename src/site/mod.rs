@@ -66,6 +66,7 @@ const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 1")
 const STYLE: &str = include_str!("assets/style.css");
 const LIST_JS: &str = include_str!("assets/list.js");
 const SEARCH_JS: &str = include_str!("assets/search.js");
+const FAVICON: &str = include_str!("assets/favicon.svg");
 
 fn check_base_url(url: &str) -> Result<(), SiteError> {
     let lower = url.to_ascii_lowercase();
@@ -138,6 +139,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         page("style.css", STYLE.to_owned()),
         page("list.js", LIST_JS.to_owned()),
         page("search.js", SEARCH_JS.to_owned()),
+        page("favicon.svg", FAVICON.to_owned()),
         page("search-index.js", html::search_index(&site.search_index)),
         page("index.html", html::list_page(&site.list)),
         page("board.html", html::board_page(&site.board)),

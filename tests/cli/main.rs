@@ -3,6 +3,9 @@
 
 mod common;
 
+mod browser;
 mod commands;
 mod concurrency;
 mod robustness;
+mod site;
+mod webdriver;
