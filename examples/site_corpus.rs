@@ -96,9 +96,9 @@ fn main() -> io::Result<()> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut minute: i64 = 0;
     let commit = |out: &mut BufWriter<_>,
-                      minute: i64,
-                      msg: &str,
-                      files: &[(String, String)]|
+                  minute: i64,
+                  msg: &str,
+                  files: &[(String, String)]|
      -> io::Result<()> {
         writeln!(out, "commit refs/heads/issues")?;
         let when = 1_735_689_600 + minute * 60;

@@ -586,8 +586,9 @@ pub struct PathsChanged {
 // in the size of the tracker.
 impl Store {
     /// The commits reachable from `tip` and not from `since`, newest first,
-    /// each with the paths under `prefix` it changed. A merge counts a path
-    /// when it differs from every parent, as `git log -- path` does.
+    /// each with the paths under the folder `prefix` it changed. A merge
+    /// counts a path when it differs from every parent, as `git log -- path`
+    /// does.
     pub fn changes(
         &self,
         tip: &str,
@@ -601,16 +602,30 @@ impl Store {
         if let Some(since) = since {
             walk.hide(Oid::from_str(since)?)?;
         }
+        let prefix = prefix.trim_end_matches('/');
+        let mut memo = TreeMemo {
+            repo: &self.repo,
+            trees: std::collections::HashMap::new(),
+        };
         let mut out = Vec::new();
         for oid in walk {
             let commit = self.repo.find_commit(oid?)?;
-            let tree = commit.tree()?;
+            let folder = |c: &git2::Commit<'_>| -> Result<Option<Oid>> {
+                Ok(c.tree()?.get_path(Path::new(prefix)).ok().map(|e| e.id()))
+            };
+            let new = folder(&commit)?;
             let mut paths: Option<Vec<String>> = None;
-            if commit.parent_count() == 0 {
-                paths = Some(self.changed_paths(None, &tree, prefix)?);
-            }
-            for parent in commit.parents() {
-                let changed = self.changed_paths(Some(&parent.tree()?), &tree, prefix)?;
+            let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
+                vec![None]
+            } else {
+                commit
+                    .parents()
+                    .map(|p| folder(&p))
+                    .collect::<Result<_>>()?
+            };
+            for old in parents {
+                let mut changed = Vec::new();
+                self.tree_changes(old, new, prefix, &mut memo, &mut changed)?;
                 paths = Some(match paths {
                     None => changed,
                     Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
@@ -633,28 +648,55 @@ impl Store {
         Ok(out)
     }
 
-    fn changed_paths(
+    /// The files that differ between two trees, by comparing ids and going
+    /// down only into folders whose ids differ: a commit that changed one
+    /// issue costs the one bucket it touched, not a diff of the whole tree.
+    fn tree_changes(
         &self,
-        old: Option<&git2::Tree<'_>>,
-        new: &git2::Tree<'_>,
-        prefix: &str,
-    ) -> Result<Vec<String>> {
-        let mut opts = git2::DiffOptions::new();
-        opts.pathspec(prefix);
-        let diff = self
-            .repo
-            .diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
-        let mut paths = Vec::new();
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if let Some(p) = file.path().and_then(Path::to_str)
-                    && !paths.iter().any(|x| x == p)
-                {
-                    paths.push(p.to_owned());
-                }
+        old: Option<Oid>,
+        new: Option<Oid>,
+        path: &str,
+        memo: &mut TreeMemo<'_>,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        use std::cmp::Ordering;
+        if old == new {
+            return Ok(());
+        }
+        let a = old.map(|id| memo.get(id)).transpose()?;
+        let b = new.map(|id| memo.get(id)).transpose()?;
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let x = a.as_ref().and_then(|t| t.get(i));
+            let y = b.as_ref().and_then(|t| t.get(j));
+            let order = match (&x, &y) {
+                (None, None) => break,
+                (Some(x), Some(y)) => sort_key(x).cmp(&sort_key(y)),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+            };
+            let (x, y) = match order {
+                Ordering::Less => (x, None),
+                Ordering::Greater => (None, y),
+                Ordering::Equal => (x, y),
+            };
+            i += usize::from(x.is_some());
+            j += usize::from(y.is_some());
+            let (xid, yid) = (x.as_ref().map(|e| e.id()), y.as_ref().map(|e| e.id()));
+            if xid == yid {
+                continue;
+            }
+            let Some(e) = x.as_ref().or(y.as_ref()) else {
+                break;
+            };
+            let full = format!("{path}/{}", String::from_utf8_lossy(e.name_bytes()));
+            if e.kind() == Some(ObjectType::Tree) {
+                self.tree_changes(xid, yid, &full, memo, out)?;
+            } else {
+                out.push(full);
             }
         }
-        Ok(paths)
+        Ok(())
     }
 
     /// Whether `ancestor` is `descendant` or one of its ancestors.
@@ -671,4 +713,67 @@ impl Store {
         let dir = self.repo.commondir();
         vec![dir.join(&self.refname), dir.join("packed-refs")]
     }
+}
+
+// Added for the site export: every file of the branch read in one walk of
+// the tree. Reading each path with `read` looks up its folders again every
+// time, which on a tracker of 10,000 issues re-reads (and re-hashes) a
+// bucket tree of a thousand entries per file.
+impl Snapshot<'_> {
+    /// Every file under `prefix` (a folder, without a trailing slash) with its
+    /// bytes, in tree order.
+    pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(root) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        let tree = match root.get_path(Path::new(prefix)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut ids = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                ids.push((
+                    format!("{prefix}/{dir}{}", entry.name().unwrap_or_default()),
+                    entry.id(),
+                ));
+            }
+            TreeWalkResult::Ok
+        })?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (path, id) in ids {
+            out.push((path, self.repo.find_blob(id)?.content().to_vec()));
+        }
+        Ok(out)
+    }
+}
+
+/// Trees read during one history walk. Consecutive commits share most of
+/// their trees, and libgit2 does not cache trees larger than 4 KiB (a bucket
+/// of a thousand issues is 40 KiB), so the walk keeps the recent ones.
+struct TreeMemo<'r> {
+    repo: &'r Repository,
+    trees: std::collections::HashMap<Oid, std::rc::Rc<git2::Tree<'r>>>,
+}
+
+impl<'r> TreeMemo<'r> {
+    fn get(&mut self, id: Oid) -> Result<std::rc::Rc<git2::Tree<'r>>> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        if self.trees.len() > 256 {
+            self.trees.clear();
+        }
+        let tree = std::rc::Rc::new(self.repo.find_tree(id)?);
+        self.trees.insert(id, std::rc::Rc::clone(&tree));
+        Ok(tree)
+    }
+}
+
+/// Git orders a folder as if its name ended with `/`.
+fn sort_key<'a>(e: &'a git2::TreeEntry<'_>) -> (&'a [u8], &'static [u8]) {
+    let folder = e.kind() == Some(ObjectType::Tree);
+    (e.name_bytes(), if folder { b"/" } else { b"" })
 }

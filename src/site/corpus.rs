@@ -126,13 +126,10 @@ impl Corpus {
         // parse them on every core.
         let mut texts = Vec::new();
         let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-        for path in snap.all_files()? {
+        for (path, bytes) in snap.files_under("issues")? {
             match classify(&path) {
                 Some(File::Attachment(k, name)) => attachments.entry(k).or_default().push(name),
-                Some(f) => {
-                    let text = snap.read(&path);
-                    texts.push((path, f, text));
-                }
+                Some(f) => texts.push((path, f, bytes)),
                 None => {}
             }
         }
@@ -149,10 +146,17 @@ impl Corpus {
         };
         let parsed: Vec<Parsed> = texts
             .into_par_iter()
-            .filter_map(|(path, file, text)| {
-                let text = match text {
-                    Ok(t) => t?,
-                    Err(e) => return Some(Parsed::Bad(problem(&path, 1, 1, e.to_string()))),
+            .filter_map(|(path, file, bytes)| {
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        return Some(Parsed::Bad(problem(
+                            &path,
+                            1,
+                            1,
+                            "the file is not UTF-8 text".to_owned(),
+                        )));
+                    }
                 };
                 Some(match file {
                     File::Issue(key) => match Issue::parse(&text) {
@@ -312,7 +316,7 @@ impl HistoryCache {
             .tip
             .as_deref()
             .filter(|old| store.is_ancestor(old, tip));
-        let mut fresh = store.changes(tip, since, "issues/")?;
+        let mut fresh = store.changes(tip, since, "issues")?;
         if since.is_some() {
             fresh.append(&mut self.commits);
         }

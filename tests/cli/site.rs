@@ -642,3 +642,45 @@ fn watch_exports_again_when_the_branch_moves() {
             .contains("Filed while watching")
     );
 }
+
+/// The short commit ids an issue page lists under History.
+fn history_on_page(page: &str) -> Vec<String> {
+    let Some(start) = page.find("<section class=\"history\">") else {
+        return Vec::new();
+    };
+    let section = &page[start
+        ..page[start..]
+            .find("</section>")
+            .map_or(page.len(), |e| start + e)];
+    section
+        .match_indices("<code class=\"sha\">")
+        .map(|(i, m)| section[i + m.len()..].split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
+    let env = fixture();
+    env.ok(&["comment", "BC-3", "-m", "Fixed by the new index."]);
+    let dir = export(&env, "site", &[]);
+    let check = |dir: &Path| {
+        for n in 1..=5 {
+            let key = format!("BC-{n}");
+            let log = crate::common::json(&env.ok(&["log", &key, "--json"]));
+            let expected: Vec<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
+                .collect();
+            let page = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))).unwrap();
+            assert_eq!(history_on_page(&page), expected, "history of {key}");
+        }
+    };
+    check(&dir);
+    // The history is remembered between exports; new commits must join it.
+    env.ok(&["close", "BC-1"]);
+    env.ok(&["label", "BC-2", "+later"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    check(&dir);
+}
