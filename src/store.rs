@@ -715,6 +715,9 @@ impl Store {
     }
 }
 
+/// A path of the branch and the bytes of the file there.
+pub type FileBytes = (String, Vec<u8>);
+
 // Added for the site export: every file of the branch read in one walk of
 // the tree. Reading each path with `read` looks up its folders again every
 // time, which on a tracker of 10,000 issues re-reads (and re-hashes) a
@@ -722,7 +725,7 @@ impl Store {
 impl Snapshot<'_> {
     /// Every file under `prefix` (a folder, without a trailing slash) with its
     /// bytes, in tree order.
-    pub fn files_under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    pub fn files_under(&self, prefix: &str) -> Result<Vec<FileBytes>> {
         let Some(root) = &self.tree else {
             return Ok(Vec::new());
         };
@@ -742,9 +745,27 @@ impl Snapshot<'_> {
             }
             TreeWalkResult::Ok
         })?;
+        // Inflating the blobs is most of the cost: spread it over the cores,
+        // each with its own handle on the repository (a git2 Repository is
+        // not shared between threads).
+        use rayon::prelude::*;
+        let git_dir = self.repo.path().to_path_buf();
+        let chunk = ids
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(256);
+        let parts: Vec<Result<Vec<FileBytes>>> = ids
+            .par_chunks(chunk)
+            .map(|part| {
+                let repo = Repository::open(&git_dir)?;
+                part.iter()
+                    .map(|(path, id)| Ok((path.clone(), repo.find_blob(*id)?.content().to_vec())))
+                    .collect()
+            })
+            .collect();
         let mut out = Vec::with_capacity(ids.len());
-        for (path, id) in ids {
-            out.push((path, self.repo.find_blob(id)?.content().to_vec()));
+        for part in parts {
+            out.extend(part?);
         }
         Ok(out)
     }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::corpus::{Change, Corpus, Entry};
@@ -507,8 +508,8 @@ impl Site {
         let dashboard = dashboard(&frame, &rows, config);
         let search_index = corpus
             .entries
-            .iter()
-            .zip(&rows)
+            .par_iter()
+            .zip(rows.par_iter())
             .map(|(e, r)| SearchDoc {
                 k: r.key.clone(),
                 t: r.title.clone(),
@@ -544,19 +545,27 @@ impl Site {
 /// The distinct words of some texts, lower case, in first-seen order: what
 /// full-text search looks through, a fraction of the size of the texts.
 fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = String::new();
+    let mut lower = String::new();
     for text in texts {
         for w in text.split(|c: char| !c.is_alphanumeric()) {
             if w.is_empty() || w.len() > 40 {
                 continue;
             }
-            let w = w.to_lowercase();
-            if seen.insert(w.clone()) {
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase());
+            }
+            if !seen.contains(lower.as_str()) {
+                seen.insert(lower.clone());
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                out.push_str(&w);
+                out.push_str(&lower);
             }
         }
     }

@@ -453,6 +453,11 @@ pub fn hostile() -> Env {
         ]);
     }
     env.ok(&["close", "BC-2"]);
+    // Attachment names are typed by people too.
+    env.commit_by_hand(
+        "issues/0/BC-1/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+    );
     env
 }
 
@@ -601,6 +606,14 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
     assert!(
         page.contains("Title 0 &lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;"),
         "{page}"
+    );
+    assert!(
+        page.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;.svg"),
+        "attachment names are shown, escaped"
+    );
+    assert!(
+        !out.keys().any(|p| p.contains("attachments")),
+        "attachments are not copied into the site"
     );
     let index = text(&out, "search-index.js");
     assert!(!index.contains('<'), "the search index never holds a raw <");
