@@ -715,17 +715,22 @@ impl Store {
     }
 }
 
-/// A path of the branch and the bytes of the file there.
-pub type FileBytes = (String, Vec<u8>);
+/// A path of the branch and the bytes of the file there, when asked for.
+pub type FileBytes = (String, Option<Vec<u8>>);
 
 // Added for the site export: every file of the branch read in one walk of
 // the tree. Reading each path with `read` looks up its folders again every
 // time, which on a tracker of 10,000 issues re-reads (and re-hashes) a
 // bucket tree of a thousand entries per file.
 impl Snapshot<'_> {
-    /// Every file under `prefix` (a folder, without a trailing slash) with its
-    /// bytes, in tree order.
-    pub fn files_under(&self, prefix: &str) -> Result<Vec<FileBytes>> {
+    /// Every file under `prefix` (a folder, without a trailing slash), in
+    /// tree order, with its bytes when `wanted` says so for its path (an
+    /// attachment need not be read to be listed).
+    pub fn files_under(
+        &self,
+        prefix: &str,
+        wanted: impl Fn(&str) -> bool + Sync,
+    ) -> Result<Vec<FileBytes>> {
         let Some(root) = &self.tree else {
             return Ok(Vec::new());
         };
@@ -759,7 +764,14 @@ impl Snapshot<'_> {
             .map(|part| {
                 let repo = Repository::open(&git_dir)?;
                 part.iter()
-                    .map(|(path, id)| Ok((path.clone(), repo.find_blob(*id)?.content().to_vec())))
+                    .map(|(path, id)| {
+                        let bytes = if wanted(path) {
+                            Some(repo.find_blob(*id)?.content().to_vec())
+                        } else {
+                            None
+                        };
+                        Ok((path.clone(), bytes))
+                    })
                     .collect()
             })
             .collect();

@@ -126,11 +126,14 @@ impl Corpus {
         // parse them on every core.
         let mut texts = Vec::new();
         let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-        for (path, bytes) in snap.files_under("issues")? {
-            match classify(&path) {
-                Some(File::Attachment(k, name)) => attachments.entry(k).or_default().push(name),
-                Some(f) => texts.push((path, f, bytes)),
-                None => {}
+        let wanted = |path: &str| !matches!(classify(path), Some(File::Attachment(..)) | None);
+        for (path, bytes) in snap.files_under("issues", wanted)? {
+            match (classify(&path), bytes) {
+                (Some(File::Attachment(k, name)), _) => {
+                    attachments.entry(k).or_default().push(name)
+                }
+                (Some(f), Some(bytes)) => texts.push((path, f, bytes)),
+                _ => {}
             }
         }
         enum Parsed {
