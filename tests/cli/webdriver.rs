@@ -15,7 +15,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub struct Browser {
-    driver: Child,
+    _driver: Driver,
     port: u16,
     session: String,
     _profile: tempfile::TempDir,
@@ -159,6 +159,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
+        // Killed on every way out, a failed start included.
+        let driver = Driver(driver);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok((200, body)) = http(port, "GET", "/status", None)
@@ -194,7 +196,7 @@ impl Browser {
             .expect("a session id")
             .to_owned();
         Some(Browser {
-            driver,
+            _driver: driver,
             port,
             session,
             _profile: profile,
@@ -287,8 +289,16 @@ pub fn screenshot_dir() -> PathBuf {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.call("DELETE", "", None);
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+    }
+}
+
+/// The chromedriver process, stopped when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
