@@ -5,7 +5,8 @@
 //! calls on [`tracker`], the operations; the tracker reads and writes the
 //! branch through [`store`] (git2, and nothing else touches git) and reads and
 //! writes files through [`format`] (pure text in, values out). What people
-//! read goes through [`ui`]; the library itself never prints.
+//! read goes through [`ui`]; the library itself never prints. [`site`] renders
+//! the branch as a static HTML site.
 
 pub mod cli;
 pub mod format;
@@ -13,6 +14,7 @@ pub mod hooks;
 pub mod index;
 pub mod query;
 pub mod release_notes;
+pub mod site;
 pub mod store;
 pub mod tracker;
 pub mod ui;

@@ -1287,3 +1287,246 @@ impl Store {
             .is_ok()
     }
 }
+
+/// A commit of the branch with the paths it changed, for the site export's
+/// single pass over the history of every issue at once.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PathsChanged {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// Seconds since the epoch, as the author dated the commit.
+    pub time: i64,
+    pub message: String,
+    pub paths: Vec<String>,
+}
+
+// Added for the site export: the history of every issue in one walk, instead
+// of one walk of the whole branch per issue (`history`), which is quadratic
+// in the size of the tracker.
+impl Store {
+    /// The commits reachable from `tip` and not from `since`, newest first,
+    /// each with the paths under the folder `prefix` it changed. A merge
+    /// counts a path when it differs from every parent, as `git log -- path`
+    /// does.
+    pub fn changes(
+        &self,
+        tip: &str,
+        since: Option<&str>,
+        prefix: &str,
+    ) -> Result<Vec<PathsChanged>> {
+        let tip = Oid::from_str(tip)?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(tip)?;
+        if let Some(since) = since {
+            walk.hide(Oid::from_str(since)?)?;
+        }
+        let prefix = prefix.trim_end_matches('/');
+        let mut memo = TreeMemo {
+            repo: &self.repo,
+            trees: std::collections::HashMap::new(),
+        };
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let folder = |c: &git2::Commit<'_>| -> Result<Option<Oid>> {
+                Ok(c.tree()?.get_path(Path::new(prefix)).ok().map(|e| e.id()))
+            };
+            let new = folder(&commit)?;
+            let mut paths: Option<Vec<String>> = None;
+            let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
+                vec![None]
+            } else {
+                commit
+                    .parents()
+                    .map(|p| folder(&p))
+                    .collect::<Result<_>>()?
+            };
+            for old in parents {
+                let mut changed = Vec::new();
+                self.tree_changes(old, new, prefix, &mut memo, &mut changed)?;
+                paths = Some(match paths {
+                    None => changed,
+                    Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
+                });
+            }
+            let paths = paths.unwrap_or_default();
+            if paths.is_empty() {
+                continue;
+            }
+            let author = commit.author();
+            out.push(PathsChanged {
+                commit: commit.id().to_string(),
+                author: author.name().unwrap_or_default().to_owned(),
+                email: author.email().unwrap_or_default().to_owned(),
+                time: author.when().seconds(),
+                message: commit.message().unwrap_or_default().trim_end().to_owned(),
+                paths,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The files that differ between two trees, by comparing ids and going
+    /// down only into folders whose ids differ: a commit that changed one
+    /// issue costs the one bucket it touched, not a diff of the whole tree.
+    fn tree_changes(
+        &self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        path: &str,
+        memo: &mut TreeMemo<'_>,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        use std::cmp::Ordering;
+        if old == new {
+            return Ok(());
+        }
+        let a = old.map(|id| memo.get(id)).transpose()?;
+        let b = new.map(|id| memo.get(id)).transpose()?;
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let x = a.as_ref().and_then(|t| t.get(i));
+            let y = b.as_ref().and_then(|t| t.get(j));
+            let order = match (&x, &y) {
+                (None, None) => break,
+                (Some(x), Some(y)) => sort_key(x).cmp(&sort_key(y)),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+            };
+            let (x, y) = match order {
+                Ordering::Less => (x, None),
+                Ordering::Greater => (None, y),
+                Ordering::Equal => (x, y),
+            };
+            i += usize::from(x.is_some());
+            j += usize::from(y.is_some());
+            let (xid, yid) = (x.as_ref().map(|e| e.id()), y.as_ref().map(|e| e.id()));
+            if xid == yid {
+                continue;
+            }
+            let Some(e) = x.as_ref().or(y.as_ref()) else {
+                break;
+            };
+            let full = format!("{path}/{}", String::from_utf8_lossy(e.name_bytes()));
+            if e.kind() == Some(ObjectType::Tree) {
+                self.tree_changes(xid, yid, &full, memo, out)?;
+            } else {
+                out.push(full);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors.
+    pub fn is_ancestor_or_self(&self, ancestor: &str, descendant: &str) -> bool {
+        let (Ok(a), Ok(d)) = (Oid::from_str(ancestor), Oid::from_str(descendant)) else {
+            return false;
+        };
+        a == d || self.repo.graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    /// The files git reads to know where the issues branch is: the loose ref
+    /// and `packed-refs`, in the common git folder, for watching.
+    pub fn ref_files(&self) -> Vec<PathBuf> {
+        let dir = self.repo.commondir();
+        vec![dir.join(&self.refname), dir.join("packed-refs")]
+    }
+}
+
+/// A path of the branch and the bytes of the file there, when asked for.
+pub type FileBytes = (String, Option<Vec<u8>>);
+
+// Added for the site export: every file of the branch read in one walk of
+// the tree. Reading each path with `read` looks up its folders again every
+// time, which on a tracker of 10,000 issues re-reads (and re-hashes) a
+// bucket tree of a thousand entries per file.
+impl Snapshot<'_> {
+    /// Every file under `prefix` (a folder, without a trailing slash), in
+    /// tree order, with its bytes when `wanted` says so for its path (an
+    /// attachment need not be read to be listed).
+    pub fn files_matching(
+        &self,
+        prefix: &str,
+        wanted: impl Fn(&str) -> bool + Sync,
+    ) -> Result<Vec<FileBytes>> {
+        let Some(root) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        let tree = match root.get_path(Path::new(prefix)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut ids = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                ids.push((
+                    format!("{prefix}/{dir}{}", entry.name().unwrap_or_default()),
+                    entry.id(),
+                ));
+            }
+            TreeWalkResult::Ok
+        })?;
+        // Inflating the blobs is most of the cost: spread it over the cores,
+        // each with its own handle on the repository (a git2 Repository is
+        // not shared between threads).
+        use rayon::prelude::*;
+        let git_dir = self.repo.path().to_path_buf();
+        let chunk = ids
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(256);
+        let parts: Vec<Result<Vec<FileBytes>>> = ids
+            .par_chunks(chunk)
+            .map(|part| {
+                let repo = Repository::open(&git_dir)?;
+                part.iter()
+                    .map(|(path, id)| {
+                        let bytes = if wanted(path) {
+                            Some(repo.find_blob(*id)?.content().to_vec())
+                        } else {
+                            None
+                        };
+                        Ok((path.clone(), bytes))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for part in parts {
+            out.extend(part?);
+        }
+        Ok(out)
+    }
+}
+
+/// Trees read during one history walk. Consecutive commits share most of
+/// their trees, and libgit2 does not cache trees larger than 4 KiB (a bucket
+/// of a thousand issues is 40 KiB), so the walk keeps the recent ones.
+struct TreeMemo<'r> {
+    repo: &'r Repository,
+    trees: std::collections::HashMap<Oid, std::rc::Rc<git2::Tree<'r>>>,
+}
+
+impl<'r> TreeMemo<'r> {
+    fn get(&mut self, id: Oid) -> Result<std::rc::Rc<git2::Tree<'r>>> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        if self.trees.len() > 256 {
+            self.trees.clear();
+        }
+        let tree = std::rc::Rc::new(self.repo.find_tree(id)?);
+        self.trees.insert(id, std::rc::Rc::clone(&tree));
+        Ok(tree)
+    }
+}
+
+/// Git orders a folder as if its name ended with `/`.
+fn sort_key<'a>(e: &'a git2::TreeEntry<'_>) -> (&'a [u8], &'static [u8]) {
+    let folder = e.kind() == Some(ObjectType::Tree);
+    (e.name_bytes(), if folder { b"/" } else { b"" })
+}

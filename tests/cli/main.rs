@@ -3,10 +3,13 @@
 
 mod common;
 
+mod browser;
 mod commands;
 mod concurrency;
 mod hooks;
 mod release_notes;
 mod robustness;
 mod search;
+mod site;
 mod sync;
+mod webdriver;

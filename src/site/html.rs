@@ -1,0 +1,850 @@
+//! HTML of every page, from the views. Hand-written builders around one
+//! escaping function, [`esc`], rather than a template engine: every value a
+//! user typed reaches the page through `esc` (text and attribute values
+//! alike) or through [`markdown`] (pulldown-cmark, then ammonia), and
+//! nothing else writes user data. This is the only module that knows
+//! pulldown-cmark and ammonia.
+//!
+//! No inline script or style anywhere: the Content-Security-Policy forbids
+//! them, so charts and progress bars use attributes and classes.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use super::charts;
+use super::views::*;
+
+/// What every page allows itself: its own scripts, styles and images, and
+/// nothing from anywhere else.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'";
+
+/// Escapes text for element content and for double- or single-quoted
+/// attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    esc_into(&mut out, s);
+    out
+}
+
+fn esc_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .add_generic_attributes(["align"]);
+    b
+});
+
+/// Markdown as safe HTML: CommonMark with tables, strikethrough and task
+/// lists, then sanitized, so raw HTML in a description keeps its harmless
+/// tags and loses scripts, event handlers, styles and `javascript:` links.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TASKLISTS);
+    let mut raw = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(text, opts));
+    SANITIZER.clean(&raw).to_string()
+}
+
+/// Which link of the navigation is the current page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nav {
+    Issues,
+    Board,
+    Milestones,
+    Labels,
+    Dashboard,
+    Search,
+    None,
+}
+
+struct Page<'a> {
+    frame: &'a Frame,
+    title: String,
+    /// `""` at the top of the site, `"../"` one folder down.
+    root: &'static str,
+    /// The page's own path, for its canonical link.
+    path: &'a str,
+    nav: Nav,
+    scripts: &'a [&'a str],
+}
+
+fn page(p: Page<'_>, main: &str) -> String {
+    let mut out = String::with_capacity(main.len() + 2048);
+    let r = p.root;
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+    );
+    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(
+        out,
+        "<title>{} · {}</title>",
+        esc(&p.title),
+        esc(&p.frame.project)
+    );
+    let _ = writeln!(out, "<link rel=\"stylesheet\" href=\"{r}style.css\">");
+    let _ = writeln!(
+        out,
+        "<link rel=\"icon\" href=\"{r}favicon.svg\" type=\"image/svg+xml\">"
+    );
+    if let Some(base) = &p.frame.base_url {
+        let _ = writeln!(
+            out,
+            "<link rel=\"canonical\" href=\"{}/{}\">",
+            esc(base),
+            esc(p.path)
+        );
+    }
+    out.push_str("</head>\n<body>\n<header class=\"top\">\n<nav>\n");
+    let _ = writeln!(
+        out,
+        "<a class=\"brand\" href=\"{r}index.html\">{}</a>",
+        esc(&p.frame.project)
+    );
+    for (nav, href, label) in [
+        (Nav::Issues, "index.html", "Issues"),
+        (Nav::Board, "board.html", "Board"),
+        (Nav::Milestones, "milestones.html", "Milestones"),
+        (Nav::Labels, "labels.html", "Labels"),
+        (Nav::Dashboard, "dashboard.html", "Dashboard"),
+        (Nav::Search, "search.html", "Search"),
+    ] {
+        let current = if nav == p.nav {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "<a href=\"{r}{href}\"{current}>{label}</a>");
+    }
+    let _ = writeln!(
+        out,
+        "<form class=\"quick-search\" action=\"{r}search.html\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" placeholder=\"Search issues\" aria-label=\"Search issues\"></form>"
+    );
+    out.push_str("</nav>\n</header>\n<main>\n");
+    out.push_str(main);
+    out.push_str("</main>\n");
+    for s in p.scripts {
+        let _ = writeln!(out, "<script src=\"{r}{s}\"></script>");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+pub fn date(t: i64) -> String {
+    jiff::Timestamp::from_second(t)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn time(t: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_second(t) else {
+        return String::new();
+    };
+    format!(
+        "<time datetime=\"{}\">{}</time>",
+        ts,
+        ts.strftime("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+/// A class name for a value from `tracker.yml`: letters, digits and dashes
+/// only, so a status can never break out of the attribute or name another
+/// class than `s-…`.
+fn token(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn status_badge(status: &str, closed: bool) -> String {
+    format!(
+        "<span class=\"status s-{} {}\">{}</span>",
+        token(status),
+        if closed { "closed" } else { "open" },
+        esc(status)
+    )
+}
+
+fn labels_html(labels: &[String], root: &str) -> String {
+    let mut out = String::new();
+    for l in labels {
+        let _ = write!(
+            out,
+            "<a class=\"label\" href=\"{root}index.html?label={}\">{}</a> ",
+            esc(&query_value(l)),
+            esc(l)
+        );
+    }
+    out.trim_end().to_owned()
+}
+
+/// Percent-encodes a value for a query string.
+fn query_value(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A person as the site shows them: the name of `Name <email>`, so that a
+/// published site does not hand out everyone's address.
+fn person(s: &str) -> String {
+    match s.split_once('<') {
+        Some((name, _)) if !name.trim().is_empty() => esc(name.trim()),
+        _ => esc(s),
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.as_deref().map_or_else(String::new, esc)
+}
+
+/// The issue table of the list and milestone pages, readable without
+/// JavaScript; the data attributes are what the list script filters and
+/// sorts by.
+fn issue_table(rows: &[Row], root: &str, id: &str) -> String {
+    let mut out = String::with_capacity(rows.len() * 600 + 512);
+    let _ = writeln!(out, "<table class=\"issues\" id=\"{id}\">");
+    out.push_str("<thead><tr>");
+    for (field, label) in [
+        ("number", "Key"),
+        ("title", "Title"),
+        ("status", "Status"),
+        ("type", "Type"),
+        ("priority", "Priority"),
+        ("labels", "Labels"),
+        ("milestone", "Milestone"),
+        ("assignee", "Assignee"),
+        ("updated", "Updated"),
+    ] {
+        let _ = write!(out, "<th data-sort=\"{field}\">{label}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        let labels_data = r.labels.join("\n");
+        let _ = writeln!(
+            out,
+            "<tr data-number=\"{}\" data-title=\"{}\" data-status=\"{}\" data-closed=\"{}\" data-type=\"{}\" data-priority=\"{}\" data-labels=\"{}\" data-milestone=\"{}\" data-assignee=\"{}\" data-updated=\"{}\">\
+<td class=\"key\"><a href=\"{root}issues/{}.html\">{}</a></td>\
+<td class=\"title\"><a href=\"{root}issues/{}.html\">{}</a></td>\
+<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            r.number,
+            esc(&r.title.to_lowercase()),
+            esc(&r.status),
+            r.closed,
+            esc(&r.kind),
+            r.priority_rank,
+            esc(&labels_data),
+            opt(&r.milestone),
+            opt(&r.assignee),
+            r.updated,
+            esc(&r.key),
+            esc(&r.key),
+            esc(&r.key),
+            esc(&r.title),
+            status_badge(&r.status, r.closed),
+            esc(&r.kind),
+            esc(&r.priority),
+            labels_html(&r.labels, root),
+            r.milestone.as_deref().map_or_else(String::new, |m| format!(
+                "<a href=\"{root}milestones/{}.html\">{}</a>",
+                slug(m),
+                esc(m)
+            )),
+            opt(&r.assignee),
+            time(r.updated),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+fn select(name: &str, label: &str, values: &[String]) -> String {
+    let mut out = format!(
+        "<label>{label} <select name=\"{name}\" data-filter=\"{name}\"><option value=\"\">any</option>"
+    );
+    for v in values {
+        let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(v));
+    }
+    out.push_str("</select></label>\n");
+    out
+}
+
+pub fn list_page(v: &ListPage) -> String {
+    let mut main = String::new();
+    let open = v.rows.iter().filter(|r| !r.closed).count();
+    let _ = writeln!(
+        main,
+        "<h1>Issues</h1>\n<p class=\"summary\">{} open, {} closed.</p>",
+        open,
+        v.rows.len() - open
+    );
+    if v.problems > 0 {
+        let _ = writeln!(
+            main,
+            "<p class=\"warning\">{} issue files did not parse and are not shown; <code>git issue doctor</code> lists them.</p>",
+            v.problems
+        );
+    }
+    // Without JavaScript the form stays hidden and the table shows every issue.
+    main.push_str("<form id=\"filters\" class=\"filters\" hidden>\n");
+    main.push_str("<label>Text <input type=\"search\" name=\"q\" data-filter=\"q\" placeholder=\"Filter by text\"></label>\n");
+    main.push_str("<label>State <select name=\"state\" data-filter=\"state\"><option value=\"\">any</option><option value=\"open\">open</option><option value=\"closed\">closed</option></select></label>\n");
+    main.push_str(&select("status", "Status", &v.statuses));
+    main.push_str(&select("label", "Label", &v.labels));
+    main.push_str(&select("milestone", "Milestone", &v.milestones));
+    main.push_str(&select("assignee", "Assignee", &v.assignees));
+    main.push_str(&select("type", "Type", &v.types));
+    main.push_str("<output id=\"count\" aria-live=\"polite\"></output>\n</form>\n");
+    main.push_str(&issue_table(&v.rows, "", "issue-list"));
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Issues".to_owned(),
+            root: "",
+            path: "index.html",
+            nav: Nav::Issues,
+            scripts: &["list.js"],
+        },
+        &main,
+    )
+}
+
+fn field(out: &mut String, name: &str, value: &str) {
+    if !value.is_empty() {
+        let _ = writeln!(out, "<dt>{name}</dt><dd>{value}</dd>");
+    }
+}
+
+fn issue_link(l: &IssueLink) -> String {
+    match (&l.href, &l.title) {
+        (Some(href), Some(title)) => format!(
+            "<a href=\"{}\"{}>{}</a> {}",
+            esc(href),
+            if l.closed { " class=\"closed\"" } else { "" },
+            esc(&l.key),
+            esc(title)
+        ),
+        _ => esc(&l.key),
+    }
+}
+
+/// A pull request: a link when it is a web address, text otherwise.
+fn pr(s: &str) -> String {
+    let lower = s.trim().to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        format!(
+            "<a href=\"{0}\" rel=\"noopener noreferrer nofollow\">{0}</a>",
+            esc(s.trim())
+        )
+    } else {
+        esc(s)
+    }
+}
+
+pub fn issue_page(v: &IssuePage) -> String {
+    let r = &v.row;
+    let mut m = String::with_capacity(4096 + v.body.len() * 2);
+    let _ = writeln!(
+        m,
+        "<article class=\"issue\">\n<header class=\"issue-head\">\n<h1><span class=\"key\">{}</span> {}</h1>\n<p>{}{}</p>\n</header>",
+        esc(&r.key),
+        esc(&r.title),
+        status_badge(&r.status, r.closed),
+        if v.confidential {
+            " <span class=\"badge confidential\">confidential</span>"
+        } else {
+            ""
+        }
+    );
+    m.push_str("<div class=\"issue-grid\">\n<div class=\"issue-main\">\n");
+    let _ = writeln!(
+        m,
+        "<section class=\"body markdown\" aria-label=\"Description\">\n{}</section>",
+        if v.body.trim().is_empty() {
+            "<p class=\"empty\">No description.</p>\n".to_owned()
+        } else {
+            markdown(&v.body)
+        }
+    );
+    if !v.comments.is_empty() {
+        let _ = writeln!(m, "<section class=\"comments\">\n<h2>Comments</h2>");
+        for c in &v.comments {
+            let _ = writeln!(
+                m,
+                "<article class=\"comment{}\" id=\"c-{}\">\n<header><strong>{}</strong> {}{}</header>\n<div class=\"markdown\">\n{}</div>\n</article>",
+                if c.internal { " internal" } else { "" },
+                esc(&token(&c.id)),
+                person(&c.author),
+                time(c.created),
+                if c.internal {
+                    " <span class=\"badge confidential\">internal</span>"
+                } else {
+                    ""
+                },
+                markdown(&c.body)
+            );
+        }
+        m.push_str("</section>\n");
+    }
+    if !v.history.is_empty() {
+        m.push_str("<section class=\"history\">\n<h2>History</h2>\n<ol>\n");
+        for h in &v.history {
+            let _ = writeln!(
+                m,
+                "<li>{} <span class=\"who\">{}</span> <span class=\"what\">{}</span> <code class=\"sha\">{}</code></li>",
+                time(h.time),
+                esc(&h.author),
+                esc(h.message.lines().next().unwrap_or_default()),
+                esc(&h.commit[..h.commit.len().min(10)])
+            );
+        }
+        m.push_str("</ol>\n</section>\n");
+    }
+    m.push_str("</div>\n<aside class=\"issue-side\">\n<dl class=\"fields\">\n");
+    field(&mut m, "Type", &esc(&r.kind));
+    field(&mut m, "Priority", &esc(&r.priority));
+    field(&mut m, "Severity", &opt(&r.severity));
+    field(&mut m, "Labels", &labels_html(&r.labels, "../"));
+    if let (Some(ms), Some(slug)) = (&r.milestone, &v.milestone_slug) {
+        field(
+            &mut m,
+            "Milestone",
+            &format!(
+                "<a href=\"../milestones/{}.html\">{}</a>",
+                esc(slug),
+                esc(ms)
+            ),
+        );
+    }
+    field(&mut m, "Assignee", &opt(&r.assignee));
+    field(
+        &mut m,
+        "Reporter",
+        &v.reporter.as_deref().map(person).unwrap_or_default(),
+    );
+    field(&mut m, "Component", &opt(&r.component));
+    if v.votes > 0 {
+        field(&mut m, "Votes", &v.votes.to_string());
+    }
+    field(&mut m, "Created", &time(r.created));
+    field(&mut m, "Updated", &time(r.updated));
+    if let Some(t) = r.resolved {
+        field(&mut m, "Resolved", &time(t));
+    }
+    field(&mut m, "Also known as", &esc(&v.aliases.join(", ")));
+    if let Some(d) = &v.duplicate_of {
+        field(&mut m, "Duplicate of", &issue_link(d));
+    }
+    if !v.related.is_empty() {
+        let items: Vec<String> = v
+            .related
+            .iter()
+            .map(|l| format!("<li>{}</li>", issue_link(l)))
+            .collect();
+        field(&mut m, "Related", &format!("<ul>{}</ul>", items.concat()));
+    }
+    if !v.commits.is_empty() {
+        let items: Vec<String> = v
+            .commits
+            .iter()
+            .map(|c| {
+                let short = esc(&c.id[..c.id.len().min(10)]);
+                match &c.summary {
+                    Some(s) => format!(
+                        "<li><code class=\"sha\" title=\"{}\">{short}</code> {} <span class=\"who\">{}</span></li>",
+                        esc(&c.id),
+                        esc(s),
+                        opt(&c.author)
+                    ),
+                    None => format!("<li><code class=\"sha\" title=\"{}\">{short}</code></li>", esc(&c.id)),
+                }
+            })
+            .collect();
+        field(&mut m, "Commits", &format!("<ul>{}</ul>", items.concat()));
+    }
+    if !v.prs.is_empty() {
+        let items: Vec<String> = v
+            .prs
+            .iter()
+            .map(|p| format!("<li>{}</li>", pr(p)))
+            .collect();
+        field(
+            &mut m,
+            "Pull requests",
+            &format!("<ul>{}</ul>", items.concat()),
+        );
+    }
+    if !v.attachments.is_empty() {
+        let items: Vec<String> = v
+            .attachments
+            .iter()
+            .map(|a| format!("<li>{}</li>", esc(a)))
+            .collect();
+        field(
+            &mut m,
+            "Attachments",
+            &format!("<ul>{}</ul>", items.concat()),
+        );
+    }
+    m.push_str("</dl>\n</aside>\n</div>\n</article>\n");
+    let path = format!("issues/{}.html", r.key);
+    page(
+        Page {
+            frame: &v.frame,
+            title: format!("{} {}", r.key, r.title),
+            root: "../",
+            path: &path,
+            nav: Nav::None,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+fn card(r: &Row) -> String {
+    format!(
+        "<li class=\"card\"><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div></li>\n",
+        esc(&r.key),
+        esc(&r.title),
+        token(&r.priority),
+        esc(&r.priority),
+        labels_html(&r.labels, "")
+    )
+}
+
+pub fn board_page(v: &BoardPage) -> String {
+    let mut m = String::from("<h1>Board</h1>\n<div class=\"board\">\n");
+    for c in &v.columns {
+        let _ = writeln!(
+            m,
+            "<section class=\"column s-{}\" data-status=\"{}\">\n<h2>{} <span class=\"count\">{}</span></h2>\n<ul class=\"cards\">",
+            token(&c.status),
+            esc(&c.status),
+            esc(&c.status.replace('_', " ")),
+            c.cards.len() + c.more
+        );
+        for r in &c.cards {
+            m.push_str(&card(r));
+        }
+        m.push_str("</ul>\n");
+        if c.more > 0 {
+            let _ = writeln!(
+                m,
+                "<p class=\"more\"><a href=\"index.html?state=closed\">and {} more</a></p>",
+                c.more
+            );
+        }
+        m.push_str("</section>\n");
+    }
+    m.push_str("</div>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Board".to_owned(),
+            root: "",
+            path: "board.html",
+            nav: Nav::Board,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+fn progress(open: usize, closed: usize) -> String {
+    let total = open + closed;
+    let pct = (closed * 100).checked_div(total).unwrap_or(0);
+    format!(
+        "<progress max=\"{}\" value=\"{closed}\">{pct}%</progress> <span class=\"counts\">{pct}% · {open} open · {closed} closed</span>",
+        total.max(1)
+    )
+}
+
+pub fn milestones_page(v: &MilestonesPage) -> String {
+    let mut m = String::from("<h1>Milestones</h1>\n");
+    if v.milestones.is_empty() {
+        m.push_str("<p class=\"empty\">No issue has a milestone yet.</p>\n");
+    }
+    m.push_str("<ul class=\"milestones\">\n");
+    for s in &v.milestones {
+        let _ = write!(
+            m,
+            "<li><h2><a href=\"milestones/{}.html\">{}</a></h2>{}",
+            esc(&s.slug),
+            esc(&s.name),
+            progress(s.open, s.closed)
+        );
+        if s.has_notes {
+            let _ = write!(
+                m,
+                " <a class=\"notes-link\" href=\"release-notes/{}.html\">Release notes</a>",
+                esc(&s.slug)
+            );
+        }
+        m.push_str("</li>\n");
+    }
+    m.push_str("</ul>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Milestones".to_owned(),
+            root: "",
+            path: "milestones.html",
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn milestone_page(v: &MilestonePage) -> String {
+    let s = &v.summary;
+    let mut m = format!(
+        "<h1>Milestone {}</h1>\n<p>{}",
+        esc(&s.name),
+        progress(s.open, s.closed)
+    );
+    if s.has_notes {
+        let _ = write!(
+            m,
+            " <a class=\"notes-link\" href=\"../release-notes/{}.html\">Release notes</a>",
+            esc(&s.slug)
+        );
+    }
+    m.push_str("</p>\n");
+    m.push_str(&issue_table(&v.rows, "../", "milestone-issues"));
+    let path = format!("milestones/{}.html", s.slug);
+    page(
+        Page {
+            frame: &v.frame,
+            title: format!("Milestone {}", s.name),
+            root: "../",
+            path: &path,
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn labels_page(v: &LabelsPage) -> String {
+    let mut m = String::from("<h1>Labels</h1>\n");
+    if v.labels.is_empty() {
+        m.push_str("<p class=\"empty\">No issue has a label yet.</p>\n");
+    } else {
+        m.push_str("<table class=\"labels\">\n<thead><tr><th>Label</th><th>Open</th><th>Closed</th></tr></thead>\n<tbody>\n");
+        for l in &v.labels {
+            let _ = writeln!(
+                m,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                labels_html(std::slice::from_ref(&l.name), ""),
+                l.open,
+                l.closed
+            );
+        }
+        m.push_str("</tbody>\n</table>\n");
+    }
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Labels".to_owned(),
+            root: "",
+            path: "labels.html",
+            nav: Nav::Labels,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn notes_page(v: &NotesPage) -> String {
+    let mut m = format!(
+        "<h1>Release notes: {}</h1>\n<p><a href=\"../milestones/{}.html\">Milestone {}</a></p>\n",
+        esc(&v.milestone),
+        esc(&v.milestone_slug),
+        esc(&v.milestone)
+    );
+    let line = |m: &mut String, r: &Row| {
+        let _ = writeln!(
+            m,
+            "<li>{} <a href=\"../issues/{1}.html\">{1}</a></li>",
+            esc(&r.title),
+            esc(&r.key)
+        );
+    };
+    for s in &v.sections {
+        let _ = writeln!(m, "<h2>{}</h2>\n<ul class=\"notes\">", esc(&s.heading));
+        for r in &s.rows {
+            line(&mut m, r);
+        }
+        m.push_str("</ul>\n");
+    }
+    if !v.open.is_empty() {
+        m.push_str("<h2>Known limitations</h2>\n<ul class=\"notes\">\n");
+        for r in &v.open {
+            line(&mut m, r);
+        }
+        m.push_str("</ul>\n");
+    }
+    let path = format!("release-notes/{}.html", v.milestone_slug);
+    page(
+        Page {
+            frame: &v.frame,
+            title: format!("Release notes {}", v.milestone),
+            root: "../",
+            path: &path,
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+/// A duration in words: `3.5 days`, `5 hours`.
+fn duration(secs: i64) -> String {
+    let hours = secs as f64 / 3600.0;
+    if hours < 48.0 {
+        format!("{hours:.1} hours")
+    } else {
+        format!("{:.1} days", hours / 24.0)
+    }
+}
+
+pub fn dashboard_page(v: &DashboardPage) -> String {
+    let mut m = String::from("<h1>Dashboard</h1>\n<div class=\"tiles\">\n");
+    let _ = writeln!(
+        m,
+        "<div class=\"tile\"><span class=\"big\">{}</span> open</div>\n<div class=\"tile\"><span class=\"big\">{}</span> closed</div>",
+        v.open, v.closed
+    );
+    let _ = writeln!(
+        m,
+        "<div class=\"tile\"><span class=\"big\">{}</span> median time to resolve{}</div>",
+        v.median_resolve.map_or_else(|| "–".to_owned(), duration),
+        if v.resolved_count > 0 {
+            format!(" ({} resolved issues)", v.resolved_count)
+        } else {
+            String::new()
+        }
+    );
+    m.push_str("</div>\n<div class=\"charts\">\n");
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Open issues by severity</h2>\n{}</section>",
+        charts::bars("Open issues by severity", &v.by_severity)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Open issues by priority</h2>\n{}</section>",
+        charts::bars("Open issues by priority", &v.by_priority)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart wide\"><h2>Created and resolved per week</h2>\n{}</section>",
+        charts::weeks(&v.weeks)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Components with the most open issues</h2>\n{}</section>",
+        charts::bars("Components with the most open issues", &v.components)
+    );
+    m.push_str("</div>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Dashboard".to_owned(),
+            root: "",
+            path: "dashboard.html",
+            nav: Nav::Dashboard,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn search_page(v: &SearchPage) -> String {
+    let m = "<h1>Search</h1>\n<form id=\"search\" class=\"search\" action=\"search.html\" method=\"get\" role=\"search\">\n<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"Words from titles, descriptions and comments\" aria-label=\"Search\" autofocus>\n<button type=\"submit\">Search</button>\n</form>\n<p id=\"search-status\" aria-live=\"polite\"></p>\n<ol id=\"results\" class=\"results\"></ol>\n<noscript><p>Search needs JavaScript; the <a href=\"index.html\">issue list</a> works without it.</p></noscript>\n";
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Search".to_owned(),
+            root: "",
+            path: "search.html",
+            nav: Nav::Search,
+            scripts: &["search-index.js", "search.js"],
+        },
+        m,
+    )
+}
+
+/// The search index as a script that sets a global: browsers refuse to
+/// `fetch` a JSON file from `file://`, but load a script.
+pub fn search_index(docs: &[SearchDoc]) -> String {
+    let json = serde_json::to_string(docs).unwrap_or_else(|_| "[]".to_owned());
+    // `<` never appears raw, so the file stays inert even if served as HTML.
+    format!(
+        "window.GIT_ISSUE_SEARCH = {};\n",
+        json.replace('<', "\\u003c")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_text_and_both_quotes() {
+        assert_eq!(
+            esc(r#"<a href='x' title="y">&</a>"#),
+            "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_formatting_and_drops_script() {
+        let html = markdown(
+            "**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"https://e.org\" style=\"color:red\">e</a>",
+        );
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        for bad in ["<script", "onerror", "javascript:", "style="] {
+            assert!(!html.to_lowercase().contains(bad), "{bad} in {html}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_class_safe() {
+        assert_eq!(token("in_progress"), "in-progress");
+        assert_eq!(token("\" onclick=x"), "--onclick-x");
+    }
+}

@@ -1,0 +1,178 @@
+//! The static site: `git issue export site DIR`.
+//!
+//! Data flows one way: [`corpus`] reads one snapshot of the issues branch
+//! (dropping what is confidential), [`views`] turns it into `Serialize`
+//! structs, one a page, [`html`] and [`charts`] render those to HTML, and
+//! [`output`] writes the files whose bytes changed into the folder and
+//! nowhere else. [`watch`] does it again whenever the branch moves.
+//!
+//! Same branch, same options: same bytes. Nothing here reads the clock.
+
+pub mod charts;
+pub mod corpus;
+pub mod html;
+pub mod output;
+pub mod views;
+pub mod watch;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::tracker::{Problem, Tracker};
+use corpus::{Corpus, HistoryCache};
+use output::{File, Output};
+use views::Site;
+
+/// How to export.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Put confidential issues and internal comments on the site too.
+    pub include_confidential: bool,
+    /// Where the site will be published, for canonical links; links between
+    /// pages stay relative either way.
+    pub base_url: Option<String>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The commit of the issues branch the site shows.
+    pub tip: String,
+    pub issues: usize,
+    pub written: Vec<String>,
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+    /// Files of the branch that did not parse and are not on the site.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Corpus(#[from] corpus::CorpusError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error("--base-url must be an http:// or https:// address, not {0:?}")]
+    BadBaseUrl(String),
+    #[error("cannot watch the issues branch: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+/// Bump when the HTML a view renders to changes, so that pages rendered by
+/// an older version are not kept as fresh.
+const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 1");
+
+const STYLE: &str = include_str!("assets/style.css");
+const LIST_JS: &str = include_str!("assets/list.js");
+const SEARCH_JS: &str = include_str!("assets/search.js");
+const FAVICON: &str = include_str!("assets/favicon.svg");
+
+fn check_base_url(url: &str) -> Result<(), SiteError> {
+    let lower = url.to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\'' | '`')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(SiteError::BadBaseUrl(url.to_owned()))
+    }
+}
+
+fn page(path: impl Into<String>, html: String) -> File {
+    File {
+        path: path.into(),
+        bytes: html.into_bytes(),
+        input: None,
+    }
+}
+
+/// Renders the pages whose view changed since the last export, in parallel.
+fn cached<V: serde::Serialize + Sync>(
+    out: &mut Output,
+    pages: &[V],
+    path: impl Fn(&V) -> String + Sync,
+    render: impl Fn(&V) -> String + Sync,
+) -> Result<(), SiteError> {
+    let planned: Vec<(String, String)> = pages
+        .par_iter()
+        .map(|v| {
+            let mut bytes = FORMAT.as_bytes().to_vec();
+            // A view always serializes; an empty input only means "render".
+            let _ = serde_json::to_writer(&mut bytes, v);
+            (path(v), output::hash(&bytes))
+        })
+        .collect();
+    let fresh: Vec<bool> = planned.iter().map(|(p, i)| out.is_fresh(p, i)).collect();
+    for ((p, _), _) in planned.iter().zip(&fresh).filter(|(_, f)| **f) {
+        out.keep(p);
+    }
+    let files: Vec<File> = pages
+        .par_iter()
+        .zip(planned)
+        .zip(fresh)
+        .filter(|(_, fresh)| !fresh)
+        .map(|((v, (path, input)), _)| File {
+            path,
+            bytes: render(v).into_bytes(),
+            input: Some(input),
+        })
+        .collect();
+    out.put_all(files)?;
+    Ok(())
+}
+
+/// Writes the site of the branch as it is now into `dir`.
+pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report, SiteError> {
+    if let Some(url) = &options.base_url {
+        check_base_url(url)?;
+    }
+    let mut history = HistoryCache::load(tracker.store());
+    let corpus = Corpus::read(tracker, options.include_confidential, &mut history)?;
+    history.save();
+    let site = Site::build(&corpus, options.base_url.as_deref());
+
+    let mut out = Output::open(dir)?;
+    out.put_all(vec![
+        page("style.css", STYLE.to_owned()),
+        page("list.js", LIST_JS.to_owned()),
+        page("search.js", SEARCH_JS.to_owned()),
+        page("favicon.svg", FAVICON.to_owned()),
+        page("search-index.js", html::search_index(&site.search_index)),
+        page("index.html", html::list_page(&site.list)),
+        page("board.html", html::board_page(&site.board)),
+        page("milestones.html", html::milestones_page(&site.milestones)),
+        page("labels.html", html::labels_page(&site.labels)),
+        page("dashboard.html", html::dashboard_page(&site.dashboard)),
+        page("search.html", html::search_page(&site.search)),
+    ])?;
+    cached(
+        &mut out,
+        &site.issues,
+        |v| format!("issues/{}.html", v.row.key),
+        html::issue_page,
+    )?;
+    cached(
+        &mut out,
+        &site.milestone_pages,
+        |v| format!("milestones/{}.html", v.summary.slug),
+        html::milestone_page,
+    )?;
+    cached(
+        &mut out,
+        &site.notes,
+        |v| format!("release-notes/{}.html", v.milestone_slug),
+        html::notes_page,
+    )?;
+    let written = out.finish()?;
+    Ok(Report {
+        tip: corpus.tip,
+        issues: corpus.entries.len(),
+        written: written.written,
+        unchanged: written.unchanged,
+        removed: written.removed,
+        problems: corpus.problems,
+    })
+}

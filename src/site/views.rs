@@ -1,0 +1,709 @@
+//! The pages of the site as plain `Serialize` structs, built from the
+//! [`Corpus`](super::corpus::Corpus) and nothing else, as zola renders from
+//! its own serialized views rather than from the model. Everything the HTML
+//! of a page shows is in its view, so the hash of a view says whether its
+//! page needs rendering again.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::corpus::{Change, Corpus, Entry};
+use crate::format::{Config, Key};
+
+/// How an issue appears in lists, tables and cards.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub number: u64,
+    pub title: String,
+    pub status: String,
+    pub closed: bool,
+    pub kind: String,
+    pub priority: String,
+    /// Position in `tracker.yml`'s priorities, for sorting in the browser.
+    pub priority_rank: usize,
+    pub severity: Option<String>,
+    pub labels: Vec<String>,
+    pub milestone: Option<String>,
+    pub assignee: Option<String>,
+    pub component: Option<String>,
+    pub created: i64,
+    pub updated: i64,
+    pub resolved: Option<i64>,
+}
+
+/// A link to another issue; `href` only when that issue is on the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueLink {
+    pub key: String,
+    pub title: Option<String>,
+    pub href: Option<String>,
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    pub author: String,
+    pub created: i64,
+    pub internal: bool,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitView {
+    pub id: String,
+    pub summary: Option<String>,
+    pub author: Option<String>,
+    pub time: Option<i64>,
+}
+
+/// Settings every page shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct Frame {
+    pub project: String,
+    /// Where the site will be published, for canonical links.
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuePage {
+    pub frame: Frame,
+    pub row: Row,
+    pub reporter: Option<String>,
+    pub votes: u64,
+    pub confidential: bool,
+    pub aliases: Vec<String>,
+    /// Markdown, rendered and sanitized by the HTML renderer.
+    pub body: String,
+    pub comments: Vec<CommentView>,
+    pub commits: Vec<CommitView>,
+    pub prs: Vec<String>,
+    pub duplicate_of: Option<IssueLink>,
+    pub related: Vec<IssueLink>,
+    pub attachments: Vec<String>,
+    pub history: Vec<Change>,
+    pub milestone_slug: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPage {
+    pub frame: Frame,
+    pub rows: Vec<Row>,
+    pub statuses: Vec<String>,
+    pub types: Vec<String>,
+    pub labels: Vec<String>,
+    pub milestones: Vec<String>,
+    pub assignees: Vec<String>,
+    pub problems: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub status: String,
+    pub cards: Vec<Row>,
+    /// Cards left out (the closed column shows the latest only).
+    pub more: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardPage {
+    pub frame: Frame,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneSummary {
+    pub name: String,
+    pub slug: String,
+    pub open: usize,
+    pub closed: usize,
+    pub has_notes: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestonesPage {
+    pub frame: Frame,
+    pub milestones: Vec<MilestoneSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestonePage {
+    pub frame: Frame,
+    pub summary: MilestoneSummary,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelCount {
+    pub name: String,
+    pub open: usize,
+    pub closed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelsPage {
+    pub frame: Frame,
+    pub labels: Vec<LabelCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotesSection {
+    pub heading: String,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotesPage {
+    pub frame: Frame,
+    pub milestone: String,
+    pub milestone_slug: String,
+    pub sections: Vec<NotesSection>,
+    /// Issues of the milestone still open: its known limitations.
+    pub open: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    /// The Monday that starts it, `2026-01-05`.
+    pub start: String,
+    pub created: usize,
+    pub resolved: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardPage {
+    pub frame: Frame,
+    pub open: usize,
+    pub closed: usize,
+    pub by_severity: Vec<(String, usize)>,
+    pub by_priority: Vec<(String, usize)>,
+    pub weeks: Vec<Week>,
+    /// Seconds, over the issues that have a `resolved` time.
+    pub median_resolve: Option<i64>,
+    pub resolved_count: usize,
+    pub components: Vec<(String, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub frame: Frame,
+}
+
+/// One document of the search index; short names, as it ships to browsers.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDoc {
+    /// key
+    pub k: String,
+    /// title
+    pub t: String,
+    /// status
+    pub s: String,
+    /// the words of the description and comments, lower case, each once
+    pub w: String,
+}
+
+/// Every page of the site.
+pub struct Site {
+    pub list: ListPage,
+    pub issues: Vec<IssuePage>,
+    pub board: BoardPage,
+    pub milestones: MilestonesPage,
+    pub milestone_pages: Vec<MilestonePage>,
+    pub labels: LabelsPage,
+    pub notes: Vec<NotesPage>,
+    pub dashboard: DashboardPage,
+    pub search: SearchPage,
+    pub search_index: Vec<SearchDoc>,
+}
+
+/// A file name for a milestone, whatever its name holds: readable letters
+/// and digits, and a hash so that two names never share a file.
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+        if s.len() >= 40 {
+            break;
+        }
+    }
+    let s = s.trim_end_matches('-');
+    let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes()) as u32;
+    if s.is_empty() {
+        format!("m-{hash:08x}")
+    } else {
+        format!("{s}-{hash:08x}")
+    }
+}
+
+fn rank(list: &[String], v: &str) -> usize {
+    list.iter().position(|x| x == v).unwrap_or(list.len())
+}
+
+fn row(e: &Entry, config: &Config) -> Row {
+    let i = &e.issue;
+    Row {
+        key: e.key.to_string(),
+        number: e.key.number,
+        title: i.title.clone(),
+        status: i.status.clone(),
+        closed: config.is_closed(&i.status),
+        kind: i.kind.clone(),
+        priority: i.priority.clone(),
+        priority_rank: rank(&config.priorities, &i.priority),
+        severity: i.severity.clone(),
+        labels: i.labels.clone(),
+        milestone: i.milestone.clone(),
+        assignee: i.assignee.clone(),
+        component: i.component.clone(),
+        created: i.created.as_second(),
+        updated: i.updated.as_second(),
+        resolved: i.resolved.map(|t| t.as_second()),
+    }
+}
+
+/// Release notes group issues by type; what no group names is "Other".
+pub fn notes_heading(kind: &str) -> &'static str {
+    match kind {
+        "feature" | "enhancement" => "Features",
+        "bug" | "fix" => "Bug fixes",
+        "optimization" | "performance" => "Optimizations",
+        "docs" | "documentation" => "Documentation",
+        _ => "Other",
+    }
+}
+
+const NOTES_ORDER: [&str; 5] = [
+    "Features",
+    "Bug fixes",
+    "Optimizations",
+    "Documentation",
+    "Other",
+];
+
+/// Closed statuses that do not mean "done": no release notes for them.
+fn not_done(status: &str) -> bool {
+    matches!(status, "wont_fix" | "duplicate" | "invalid")
+}
+
+/// How many closed issues the board's last column shows.
+pub const BOARD_CLOSED: usize = 20;
+
+/// How many weeks the created-versus-resolved chart covers.
+pub const WEEKS: usize = 12;
+
+impl Site {
+    pub fn build(corpus: &Corpus, base_url: Option<&str>) -> Site {
+        let config = &corpus.config;
+        let frame = Frame {
+            project: corpus.project.clone(),
+            base_url: base_url.map(|u| u.trim_end_matches('/').to_owned()),
+        };
+        let rows: Vec<Row> = corpus.entries.iter().map(|e| row(e, config)).collect();
+        let by_number: HashMap<u64, &Row> = rows.iter().map(|r| (r.number, r)).collect();
+        let link = |text: &str| -> IssueLink {
+            let key = Key::parse_with_default(text, &config.key);
+            match key
+                .as_ref()
+                .and_then(|k| by_number.get(&k.number).filter(|r| r.key == k.to_string()))
+            {
+                Some(r) => IssueLink {
+                    key: r.key.clone(),
+                    title: Some(r.title.clone()),
+                    href: Some(format!("{}.html", r.key)),
+                    closed: r.closed,
+                },
+                None => IssueLink {
+                    key: key.map_or_else(|| text.to_owned(), |k| k.to_string()),
+                    title: None,
+                    href: None,
+                    closed: false,
+                },
+            }
+        };
+
+        let issues = corpus
+            .entries
+            .iter()
+            .zip(&rows)
+            .map(|(e, r)| {
+                let i = &e.issue;
+                IssuePage {
+                    frame: frame.clone(),
+                    row: r.clone(),
+                    reporter: i.reporter.clone(),
+                    votes: i.votes,
+                    confidential: i.confidential,
+                    aliases: i.aliases.clone(),
+                    body: i.body.clone(),
+                    comments: e
+                        .comments
+                        .iter()
+                        .map(|(id, c)| CommentView {
+                            id: id.clone(),
+                            author: c.author.clone(),
+                            created: c.created.as_second(),
+                            internal: c.internal,
+                            body: c.body.clone(),
+                        })
+                        .collect(),
+                    commits: i
+                        .commits
+                        .iter()
+                        .map(|id| match corpus.commits.get(id) {
+                            Some(c) => CommitView {
+                                id: c.id.clone(),
+                                summary: Some(c.summary.clone()),
+                                author: Some(c.author.clone()),
+                                time: Some(c.time),
+                            },
+                            None => CommitView {
+                                id: id.clone(),
+                                summary: None,
+                                author: None,
+                                time: None,
+                            },
+                        })
+                        .collect(),
+                    prs: i.prs.clone(),
+                    duplicate_of: i.duplicate_of.as_deref().map(link),
+                    related: i.related.iter().map(|r| link(r)).collect(),
+                    attachments: e.attachments.clone(),
+                    history: e.history.clone(),
+                    milestone_slug: i.milestone.as_deref().map(slug),
+                }
+            })
+            .collect();
+
+        let mut labels: BTreeMap<&str, LabelCount> = BTreeMap::new();
+        let mut milestones: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        let mut assignees: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut types: Vec<String> = config.types.clone();
+        let mut statuses: Vec<String> = config.statuses.clone();
+        for r in &rows {
+            for l in &r.labels {
+                let c = labels.entry(l).or_insert_with(|| LabelCount {
+                    name: l.clone(),
+                    open: 0,
+                    closed: 0,
+                });
+                if r.closed {
+                    c.closed += 1;
+                } else {
+                    c.open += 1;
+                }
+            }
+            if let Some(m) = &r.milestone {
+                milestones.entry(m).or_default().push(r);
+            }
+            if let Some(a) = &r.assignee {
+                assignees.insert(a, ());
+            }
+            if !types.contains(&r.kind) {
+                types.push(r.kind.clone());
+            }
+            if !statuses.contains(&r.status) {
+                statuses.push(r.status.clone());
+            }
+        }
+
+        let list = ListPage {
+            frame: frame.clone(),
+            rows: rows.iter().rev().cloned().collect(),
+            statuses: statuses.clone(),
+            types,
+            labels: labels.keys().map(|s| (*s).to_owned()).collect(),
+            milestones: milestones.keys().map(|s| (*s).to_owned()).collect(),
+            assignees: assignees.keys().map(|s| (*s).to_owned()).collect(),
+            problems: corpus.problems.len(),
+        };
+
+        // The board: a column per open status in workflow order, statuses
+        // tracker.yml does not know after them, then the latest closed.
+        let mut columns: Vec<Column> = statuses
+            .iter()
+            .filter(|s| !config.is_closed(s))
+            .map(|s| Column {
+                status: s.clone(),
+                cards: Vec::new(),
+                more: 0,
+            })
+            .collect();
+        let mut closed: Vec<Row> = Vec::new();
+        for r in &rows {
+            if r.closed {
+                closed.push(r.clone());
+            } else if let Some(c) = columns.iter_mut().find(|c| c.status == r.status) {
+                c.cards.push(r.clone());
+            }
+        }
+        for c in &mut columns {
+            c.cards.sort_by_key(|r| (r.priority_rank, r.number));
+        }
+        closed.sort_by_key(|r| std::cmp::Reverse((r.resolved.unwrap_or(r.updated), r.number)));
+        let more = closed.len().saturating_sub(BOARD_CLOSED);
+        closed.truncate(BOARD_CLOSED);
+        columns.push(Column {
+            status: "closed".to_owned(),
+            cards: closed,
+            more,
+        });
+        let board = BoardPage {
+            frame: frame.clone(),
+            columns,
+        };
+
+        let mut notes = Vec::new();
+        let mut summaries = Vec::new();
+        let mut milestone_pages = Vec::new();
+        for (name, ms) in &milestones {
+            let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
+            for r in ms.iter().filter(|r| r.closed && !not_done(&r.status)) {
+                let h = notes_heading(&r.kind);
+                let pos = NOTES_ORDER.iter().position(|x| *x == h).unwrap_or(4);
+                sections.entry(pos).or_default().push((*r).clone());
+            }
+            let summary = MilestoneSummary {
+                name: (*name).to_owned(),
+                slug: slug(name),
+                open: ms.iter().filter(|r| !r.closed).count(),
+                closed: ms.iter().filter(|r| r.closed).count(),
+                has_notes: !sections.is_empty(),
+            };
+            if !sections.is_empty() {
+                notes.push(NotesPage {
+                    frame: frame.clone(),
+                    milestone: (*name).to_owned(),
+                    milestone_slug: summary.slug.clone(),
+                    sections: sections
+                        .into_iter()
+                        .map(|(pos, rows)| NotesSection {
+                            heading: NOTES_ORDER[pos].to_owned(),
+                            rows,
+                        })
+                        .collect(),
+                    open: ms
+                        .iter()
+                        .filter(|r| !r.closed)
+                        .map(|r| (*r).clone())
+                        .collect(),
+                });
+            }
+            let mut page_rows: Vec<Row> = ms.iter().map(|r| (*r).clone()).collect();
+            page_rows.sort_by_key(|r| (r.closed, r.priority_rank, r.number));
+            milestone_pages.push(MilestonePage {
+                frame: frame.clone(),
+                summary: summary.clone(),
+                rows: page_rows,
+            });
+            summaries.push(summary);
+        }
+
+        let dashboard = dashboard(&frame, &rows, config);
+        let search_index = corpus
+            .entries
+            .par_iter()
+            .zip(rows.par_iter())
+            .map(|(e, r)| SearchDoc {
+                k: r.key.clone(),
+                t: r.title.clone(),
+                s: r.status.clone(),
+                w: words(
+                    std::iter::once(e.issue.body.as_str())
+                        .chain(e.comments.iter().map(|(_, c)| c.body.as_str())),
+                ),
+            })
+            .collect();
+
+        Site {
+            list,
+            issues,
+            board,
+            milestones: MilestonesPage {
+                frame: frame.clone(),
+                milestones: summaries,
+            },
+            milestone_pages,
+            labels: LabelsPage {
+                frame: frame.clone(),
+                labels: labels.into_values().collect(),
+            },
+            notes,
+            dashboard,
+            search: SearchPage { frame },
+            search_index,
+        }
+    }
+}
+
+/// The distinct words of some texts, lower case, in first-seen order: what
+/// full-text search looks through, a fraction of the size of the texts.
+fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = String::new();
+    let mut lower = String::new();
+    for text in texts {
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            if w.is_empty() || w.len() > 40 {
+                continue;
+            }
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase());
+            }
+            if !seen.contains(lower.as_str()) {
+                seen.insert(lower.clone());
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&lower);
+            }
+        }
+    }
+    out
+}
+
+const WEEK: i64 = 7 * 24 * 3600;
+
+/// Monday 00:00 UTC of the week holding `t` (1970-01-01 was a Thursday).
+fn week_start(t: i64) -> i64 {
+    let shifted = t + 3 * 24 * 3600;
+    shifted - shifted.rem_euclid(WEEK) - 3 * 24 * 3600
+}
+
+fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> DashboardPage {
+    let open: Vec<&Row> = rows.iter().filter(|r| !r.closed).collect();
+    let count_by = |values: &[String], get: &dyn Fn(&Row) -> Option<String>| {
+        let mut counts: Vec<(String, usize)> = values.iter().map(|v| (v.clone(), 0)).collect();
+        let mut none = 0;
+        for r in &open {
+            match get(r) {
+                Some(v) => match counts.iter_mut().find(|(n, _)| *n == v) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((v, 1)),
+                },
+                None => none += 1,
+            }
+        }
+        if none > 0 {
+            counts.push(("(none)".to_owned(), none));
+        }
+        counts
+    };
+    let by_severity = count_by(&config.severities, &|r| r.severity.clone());
+    let by_priority = count_by(&config.priorities, &|r| Some(r.priority.clone()));
+
+    // Weeks up to the latest thing that happened, not up to today, so the
+    // same branch gives the same page whenever it is exported.
+    let latest = rows
+        .iter()
+        .map(|r| r.resolved.unwrap_or(r.created).max(r.created))
+        .max();
+    let mut weeks = Vec::new();
+    if let Some(latest) = latest {
+        let last = week_start(latest);
+        for i in (0..WEEKS as i64).rev() {
+            let start = last - i * WEEK;
+            let within = |t: i64| t >= start && t < start + WEEK;
+            weeks.push(Week {
+                start: jiff::Timestamp::from_second(start)
+                    .map(|t| t.strftime("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                created: rows.iter().filter(|r| within(r.created)).count(),
+                resolved: rows
+                    .iter()
+                    .filter(|r| r.closed && r.resolved.is_some_and(within))
+                    .count(),
+            });
+        }
+    }
+
+    let mut durations: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.closed)
+        .filter_map(|r| r.resolved.map(|t| (t - r.created).max(0)))
+        .collect();
+    durations.sort_unstable();
+    let median_resolve = match durations.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(durations[n / 2]),
+        n => Some((durations[n / 2 - 1] + durations[n / 2]) / 2),
+    };
+
+    let mut components: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &open {
+        if let Some(c) = &r.component {
+            *components.entry(c).or_default() += 1;
+        }
+    }
+    let mut components: Vec<(String, usize)> = components
+        .into_iter()
+        .map(|(n, c)| (n.to_owned(), c))
+        .collect();
+    components.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    components.truncate(10);
+
+    DashboardPage {
+        frame: frame.clone(),
+        open: open.len(),
+        closed: rows.len() - open.len(),
+        by_severity,
+        by_priority,
+        weeks,
+        median_resolve,
+        resolved_count: durations.len(),
+        components,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_file_names_and_distinct() {
+        let a = slug("v0.7.0");
+        assert!(a.starts_with("v0-7-0-"), "{a}");
+        assert_ne!(slug("v0.7.0"), slug("v0-7-0"));
+        let evil = slug("../../etc/passwd");
+        assert!(evil.starts_with("etc-passwd-"), "{evil}");
+        assert!(
+            slug("<script>")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
+        assert!(slug("日本").starts_with("m-"));
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 2026-01-07 is a Wednesday; its week starts on Monday 2026-01-05.
+        let wed: i64 = "2026-01-07T12:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        let mon: i64 = "2026-01-05T00:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        assert_eq!(week_start(wed), mon);
+        assert_eq!(week_start(mon), mon);
+    }
+
+    #[test]
+    fn words_are_lowercase_and_distinct() {
+        assert_eq!(
+            words(["Hello, hello WORLD", "world-wide"].into_iter()),
+            "hello world wide"
+        );
+    }
+}

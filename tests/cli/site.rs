@@ -1,0 +1,699 @@
+//! `git issue export site`: the pages, what they leave out, and what a
+//! second export rewrites.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::common::Env;
+
+/// Every file of a folder, by path relative to it.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+/// An issue file as `issue-format.md` writes it.
+fn issue_file(id: u32, fields: &str, body: &str) -> String {
+    format!("---\nid: 01JFIXTURE{id:016}\n{fields}---\n\n{body}")
+}
+
+/// A small tracker with every kind of page, built by hand (fixed ids, fixed
+/// dates) so that the site is the same bytes on every run.
+pub fn fixture() -> Env {
+    let env = Env::with_tracker();
+    let main_commit = env.git(&["rev-parse", "main"]).trim().to_owned();
+    let issue = |n: u32, fields: String, body: &str| {
+        env.commit_by_hand(
+            &format!("issues/0/BC-{n}.md"),
+            &issue_file(n, &fields, body),
+        );
+    };
+    issue(
+        1,
+        format!(
+            "title: \"Login fails: colon in password\"\ntype: bug\nstatus: open\npriority: p1\nseverity: high\nlabels:\n  - auth\n  - ui\nmilestone: v0.7.0\nassignee: bob\nreporter: Alice Example <alice@example.com>\ncomponent: login\ncommits:\n  - {main_commit}\nprs:\n  - https://example.com/pulls/7\nrelated:\n  - BC-2\nvotes: 3\ncreated: 2025-12-01T10:00:00Z\nupdated: 2025-12-20T10:00:00Z\n"
+        ),
+        "Logging in fails when the password has a `:`.\n\n## Steps\n\n1. Set a password with a colon\n2. Log in\n\n| expected | actual |\n|---|---|\n| welcome | 500 |\n\n```\nerror: bad credentials\n```\n\nSee [the guide](https://example.com/guide).\n",
+    );
+    issue(
+        2,
+        "title: Dark mode for the dashboard\ntype: feature\nstatus: in_progress\npriority: p2\nlabels:\n  - ui\nmilestone: v0.7.0\nassignee: alice\ncomponent: dashboard\ncreated: 2025-12-08T09:00:00Z\nupdated: 2025-12-09T09:00:00Z\n".to_owned(),
+        "Follow the system setting.\n",
+    );
+    issue(
+        3,
+        "title: Search is slow on large trackers\ntype: optimization\nstatus: resolved\npriority: p1\nseverity: medium\nlabels:\n  - perf\nmilestone: v0.7.0\ncomponent: search\ncreated: 2025-12-02T08:00:00Z\nupdated: 2025-12-12T08:00:00Z\nresolved: 2025-12-12T08:00:00Z\n".to_owned(),
+        "Queries take seconds.\n",
+    );
+    issue(
+        4,
+        "title: Document the merge driver\ntype: docs\nstatus: closed\npriority: p3\nmilestone: v0.8.0\ncreated: 2025-12-03T08:00:00Z\nupdated: 2025-12-05T08:00:00Z\nresolved: 2025-12-05T20:00:00Z\n".to_owned(),
+        "",
+    );
+    issue(
+        5,
+        "title: Slow search again\ntype: bug\nstatus: duplicate\npriority: p2\nlabels:\n  - perf\nduplicate_of: BC-3\ncreated: 2025-12-10T08:00:00Z\nupdated: 2025-12-11T08:00:00Z\nresolved: 2025-12-11T08:00:00Z\n".to_owned(),
+        "Same as the other one.\n",
+    );
+    env.commit_by_hand(
+        "issues/0/BC-1/comments/01JFIXTURE0000000000000001.md",
+        "---\nauthor: Bob <bob@example.com>\ncreated: 2025-12-02T11:00:00Z\n---\n\nI can reproduce it with **any** colon.\n",
+    );
+    env
+}
+
+/// Exports the site of `env` into a fresh folder under its root.
+pub fn export(env: &Env, name: &str, extra: &[&str]) -> PathBuf {
+    let dir = env.root.join(name);
+    let dir_s = dir.to_str().unwrap().to_owned();
+    let mut args = vec!["export", "site", dir_s.as_str()];
+    args.extend_from_slice(extra);
+    env.ok(&args);
+    dir
+}
+
+/// The expected site of `fixture()`. `GIT_ISSUE_UPDATE_GOLDEN=1 cargo test
+/// site::` writes it anew; review the diff before committing it.
+#[test]
+fn the_site_of_a_small_tracker_matches_the_golden_files() {
+    let env = fixture();
+    let out = files(&export(&env, "site", &[]));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/expected");
+    // The style sheet and scripts are shipped as they are in src/site/assets.
+    let pages: BTreeMap<&String, &Vec<u8>> = out
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.as_str() == "search-index.js")
+        .collect();
+    if std::env::var_os("GIT_ISSUE_UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        for (path, bytes) in &pages {
+            let file = golden.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, bytes).unwrap();
+        }
+    }
+    let expected = files(&golden);
+    let expected_paths: Vec<&String> = expected.keys().collect();
+    let actual_paths: Vec<&String> = pages.keys().copied().collect();
+    assert_eq!(
+        actual_paths, expected_paths,
+        "the site has other files than the golden one"
+    );
+    for (path, bytes) in pages {
+        let want = String::from_utf8_lossy(&expected[path]);
+        let got = String::from_utf8_lossy(bytes);
+        if want != got {
+            let line = want
+                .lines()
+                .zip(got.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(want.lines().count().min(got.lines().count()));
+            panic!(
+                "{path} differs from tests/fixtures/site/expected/{path} at line {}:\nexpected: {}\nactual:   {}\n(GIT_ISSUE_UPDATE_GOLDEN=1 regenerates)",
+                line + 1,
+                want.lines().nth(line).unwrap_or("<end>"),
+                got.lines().nth(line).unwrap_or("<end>")
+            );
+        }
+    }
+    for asset in ["style.css", "list.js", "search.js", "favicon.svg"] {
+        assert!(out.contains_key(asset), "{asset} missing");
+    }
+}
+
+#[test]
+fn the_same_branch_gives_the_same_bytes() {
+    let env = fixture();
+    let a = files(&export(&env, "a", &[]));
+    // A second export elsewhere, with the history cache now warm.
+    let b = files(&export(&env, "b", &[]));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn pages_link_each_other_relatively_and_show_what_the_issue_holds() {
+    let env = fixture();
+    let out = files(&export(
+        &env,
+        "site",
+        &["--base-url", "https://bugs.example.com/"],
+    ));
+    let page = text(&out, "issues/BC-1.html");
+    assert!(page.contains("<h2>Steps</h2>"), "Markdown is rendered");
+    assert!(page.contains("<td>500</td>"), "tables are rendered");
+    assert!(page.contains("I can reproduce it with <strong>any</strong> colon."));
+    assert!(
+        page.contains("href=\"BC-2.html\""),
+        "related issues are links"
+    );
+    assert!(page.contains("https://example.com/pulls/7"));
+    assert!(
+        page.contains("Initial commit"),
+        "linked commits show their summary"
+    );
+    assert!(
+        page.contains("Edit issues/0/BC-1.md by hand"),
+        "the history is shown"
+    );
+    assert!(
+        page.contains(
+            "<link rel=\"canonical\" href=\"https://bugs.example.com/issues/BC-1.html\">"
+        )
+    );
+    let dup = text(&out, "issues/BC-5.html");
+    assert!(
+        dup.contains("href=\"BC-3.html\""),
+        "duplicates link the original"
+    );
+    for (path, bytes) in &out {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for attr in ["href=\"/", "src=\"/", "href=\"file:", "src=\"http"] {
+            assert!(!html.contains(attr), "{path} has an absolute link {attr}");
+        }
+        assert!(
+            html.contains("http-equiv=\"Content-Security-Policy\""),
+            "{path} has no CSP"
+        );
+    }
+    let board = text(&out, "board.html");
+    let columns: Vec<&str> = board
+        .match_indices("data-status=\"")
+        .map(|(i, m)| board[i + m.len()..].split('"').next().unwrap())
+        .collect();
+    assert_eq!(columns, ["open", "triaged", "in_progress", "closed"]);
+    let notes = text(&out, &find(&out, "release-notes/v0-7-0-"));
+    assert!(notes.contains("<h2>Optimizations</h2>"), "{notes}");
+    assert!(notes.contains("BC-3"), "resolved issues are in the notes");
+    assert!(notes.contains("<h2>Known limitations</h2>"));
+    let v08 = text(&out, &find(&out, "release-notes/v0-8-0-"));
+    assert!(v08.contains("<h2>Documentation</h2>"), "{v08}");
+    let milestones = text(&out, "milestones.html");
+    assert!(
+        milestones.contains("<progress max=\"3\" value=\"1\">"),
+        "{milestones}"
+    );
+}
+
+/// The one path of `out` starting with `prefix`.
+fn find(out: &BTreeMap<String, Vec<u8>>, prefix: &str) -> String {
+    let found: Vec<&String> = out.keys().filter(|p| p.starts_with(prefix)).collect();
+    assert_eq!(found.len(), 1, "one file starting with {prefix}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn confidential_issues_and_internal_comments_stay_out_unless_asked_for() {
+    let env = fixture();
+    let key = env.new_issue(
+        "Breach SECRET-TITLE-7f3a",
+        &[
+            "-l",
+            "secret-label-7f3a",
+            "--milestone",
+            "secret-ms-7f3a",
+            "--component",
+            "secret-comp-7f3a",
+            "-m",
+            "SECRET-BODY-7f3a",
+        ],
+    );
+    env.ok(&["set", &key, "confidential=true"]);
+    env.ok(&["comment", "BC-1", "--internal", "-m", "SECRET-COMMENT-7f3a"]);
+    let markers = [
+        "SECRET-TITLE-7f3a",
+        "SECRET-BODY-7f3a",
+        "SECRET-COMMENT-7f3a",
+        "secret-label-7f3a",
+        "secret-ms-7f3a",
+        "secret-comp-7f3a",
+    ];
+
+    let public = files(&export(&env, "public", &[]));
+    for (path, bytes) in &public {
+        let t = String::from_utf8_lossy(bytes);
+        for m in markers {
+            assert!(!t.contains(m), "{m} leaked into {path}");
+        }
+    }
+    assert!(!public.contains_key("issues/BC-6.html"));
+    assert!(
+        text(&public, "index.html").contains("2 open, 3 closed."),
+        "counts leave it out"
+    );
+    assert!(text(&public, "dashboard.html").contains("<span class=\"big\">2</span> open"));
+
+    let all = files(&export(&env, "all", &["--include-confidential"]));
+    let everything: String = all
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for m in markers {
+        assert!(
+            everything.contains(m),
+            "{m} missing with --include-confidential"
+        );
+    }
+    assert!(text(&all, "issues/BC-6.html").contains("confidential"));
+    assert!(text(&all, "index.html").contains("3 open, 3 closed."));
+}
+
+/// (device, inode, modification time) of every file: what changes when a
+/// file is written again.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    files(dir)
+        .into_keys()
+        .map(|p| {
+            let m = std::fs::metadata(dir.join(&p)).unwrap();
+            (p, (m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
+}
+
+fn rewritten(
+    before: &BTreeMap<String, (u64, i64, i64)>,
+    after: &BTreeMap<String, (u64, i64, i64)>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(p, s)| before.get(*p) != Some(s))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+#[test]
+fn a_second_export_rewrites_only_what_changed() {
+    let env = fixture();
+    let dir = export(&env, "site", &[]);
+    let first = stamps(&dir);
+
+    let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(" 0 files written"), "{}", r.stderr);
+    assert_eq!(
+        rewritten(&first, &stamps(&dir)),
+        Vec::<String>::new(),
+        "nothing changed, nothing written"
+    );
+
+    env.ok(&["label", "BC-2", "+accessibility"]);
+    let before = stamps(&dir);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let changed = rewritten(&before, &stamps(&dir));
+    for must in [
+        "issues/BC-2.html",
+        "index.html",
+        "labels.html",
+        "board.html",
+    ] {
+        assert!(
+            changed.contains(&must.to_owned()),
+            "{must} not rewritten: {changed:?}"
+        );
+    }
+    for other in [
+        "issues/BC-1.html",
+        "issues/BC-3.html",
+        "issues/BC-4.html",
+        "issues/BC-5.html",
+        "style.css",
+        "list.js",
+    ] {
+        assert!(
+            !changed.contains(&other.to_owned()),
+            "{other} rewritten for a change to BC-2: {changed:?}"
+        );
+    }
+    assert!(text(&files(&dir), "issues/BC-2.html").contains("accessibility"));
+}
+
+#[test]
+fn pages_of_deleted_issues_go_and_files_the_export_did_not_write_stay() {
+    let env = fixture();
+    let dir = export(&env, "site", &[]);
+    std::fs::write(dir.join("CNAME"), "bugs.example.com\n").unwrap();
+    assert!(dir.join("issues/BC-4.html").exists());
+    // Deleted by hand in a worktree of the branch, as anyone may.
+    let wt = env.root.join("by-hand");
+    env.git_in(&wt, &["checkout", "-q", "--detach"]);
+    env.git_in(&wt, &["checkout", "-q", "issues"]);
+    env.git_in(&wt, &["rm", "-q", "issues/0/BC-4.md"]);
+    env.git_in(&wt, &["commit", "-q", "-m", "Drop BC-4"]);
+    let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !dir.join("issues/BC-4.html").exists(),
+        "the page of a deleted issue stays"
+    );
+    assert!(
+        !dir.join("release-notes").read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("v0-8-0")),
+        "notes of a milestone with no issue left stay"
+    );
+    assert!(r.stderr.contains("removed"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("CNAME")).unwrap(),
+        "bugs.example.com\n"
+    );
+}
+
+#[test]
+fn export_rejects_a_base_url_that_is_not_a_web_address() {
+    let env = fixture();
+    let r = env.fail(&["export", "site", "out", "--base-url", "javascript:alert(1)"]);
+    assert!(
+        r.stderr.contains("--base-url must be an http"),
+        "{}",
+        r.stderr
+    );
+    assert!(!env.repo.join("out").exists(), "nothing written");
+}
+
+/// Every payload a user could type, in every field a user types.
+pub const PAYLOADS: &[&str] = &[
+    "<script>window.__pwned=1;alert(1)</script>",
+    "<img src=x onerror=\"window.__pwned=1;alert(1)\">",
+    "<svg onload=\"window.__pwned=1;alert(1)\"><script>alert(1)</script></svg>",
+    "\"><script>alert(1)</script>",
+    "'><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<style>body{display:none}</style>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+];
+
+/// A tracker whose every user-typed field carries hostile HTML.
+pub fn hostile() -> Env {
+    let env = Env::with_tracker();
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let body = format!(
+            "{p}\n\n[link](javascript:alert(1)) [data](data:text/html,<script>alert(1)</script>)\n\n<details open ontoggle=alert(1)>x</details>\n\n![img](x \"{p}\")\n\n{p}"
+        );
+        let key = env.new_issue(
+            &format!("Title {i} {p}"),
+            &[
+                "-l",
+                p,
+                "-l",
+                &format!("l{i}\"><b>"),
+                "--milestone",
+                p,
+                "--assignee",
+                p,
+                "--component",
+                p,
+                "-m",
+                &body,
+            ],
+        );
+        env.ok(&[
+            "comment",
+            &key,
+            "-m",
+            &format!("Comment {p} [x](javascript:alert(1))"),
+        ]);
+        env.ok(&[
+            "set",
+            &key,
+            &format!("prs=javascript:alert(1),{p}"),
+            "related=BC-1",
+        ]);
+    }
+    env.ok(&["close", "BC-2"]);
+    // Attachment names are typed by people too.
+    env.commit_by_hand(
+        "issues/0/BC-1/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+    );
+    env
+}
+
+/// Where a tag of the page is, what it is called and its attributes: every
+/// `<` in an exported page must open a tag the site meant to write, since
+/// user text is always escaped.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (None, b'"' | b'\'') => quote = Some(b[j]),
+                (Some(q), c) if c == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let inner = &html[i + 1..j.min(html.len())];
+        i = j + 1;
+        if inner.starts_with('/') || inner.starts_with('!') {
+            continue;
+        }
+        let name: String = inner
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect();
+        let mut attrs = Vec::new();
+        let mut rest = &inner[name.len()..];
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+            if rest.is_empty() {
+                break;
+            }
+            let an: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '=' && *c != '/')
+                .collect();
+            rest = &rest[an.len()..];
+            let mut value = String::new();
+            if let Some(r) = rest.strip_prefix('=') {
+                if let Some(q) = r.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                    let end = r[1..].find(q).map_or(r.len(), |e| e + 1);
+                    value = r[1..end].to_owned();
+                    rest = r.get(end + 1..).unwrap_or("");
+                } else {
+                    value = r.chars().take_while(|c| !c.is_whitespace()).collect();
+                    rest = &r[value.len()..];
+                }
+            }
+            if an.is_empty() {
+                break;
+            }
+            attrs.push((an.to_ascii_lowercase(), value));
+        }
+        out.push((name.to_ascii_lowercase(), attrs));
+    }
+    out
+}
+
+#[test]
+fn nothing_a_user_typed_becomes_markup_that_runs() {
+    let env = hostile();
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    let ours = ["list.js", "search-index.js", "search.js"];
+    let mut pages = 0;
+    for (path, bytes) in &out {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8_lossy(bytes);
+        for (name, attrs) in tags(&html) {
+            assert!(
+                !["iframe", "object", "embed", "style", "base", "link"].contains(&name.as_str())
+                    || (name == "link"
+                        && attrs.iter().any(|(n, v)| {
+                            n == "href" && (v.ends_with("style.css") || v.ends_with("favicon.svg"))
+                        })),
+                "{path}: a <{name}> tag {attrs:?}"
+            );
+            if name == "meta" {
+                let first = attrs
+                    .first()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .unwrap_or_default();
+                assert!(
+                    [
+                        "charset=utf-8",
+                        "http-equiv=Content-Security-Policy",
+                        "name=referrer",
+                        "name=viewport"
+                    ]
+                    .contains(&first.as_str()),
+                    "{path}: a <meta> the site did not write: {attrs:?}"
+                );
+            }
+            if name == "form" {
+                let action = attrs
+                    .iter()
+                    .find(|(n, _)| n == "action")
+                    .map(|(_, v)| v.as_str());
+                assert!(
+                    action.is_none_or(|a| a.ends_with("search.html")),
+                    "{path}: a form {attrs:?}"
+                );
+            }
+            if name == "script" {
+                let src = attrs
+                    .iter()
+                    .find(|(n, _)| n == "src")
+                    .map(|(_, v)| v.trim_start_matches("../").to_owned());
+                assert!(
+                    src.as_deref().is_some_and(|s| ours.contains(&s)),
+                    "{path}: a script that is not the site's own: {attrs:?}"
+                );
+            }
+            for (n, v) in &attrs {
+                assert!(
+                    !n.starts_with("on"),
+                    "{path}: an event handler <{name} {n}={v:?}>"
+                );
+                assert!(n != "style", "{path}: an inline style <{name} {n}={v:?}>");
+                let v = v.trim().to_ascii_lowercase();
+                if ["href", "src", "action", "formaction", "xlink:href"].contains(&n.as_str()) {
+                    assert!(
+                        !v.starts_with("javascript:") && !v.starts_with("data:"),
+                        "{path}: <{name} {n}={v:?}>"
+                    );
+                }
+            }
+        }
+    }
+    assert!(pages > PAYLOADS.len(), "every issue has a page");
+    // The text survives, escaped: the reader sees what was typed.
+    let page = text(&out, "issues/BC-1.html");
+    assert!(
+        page.contains("Title 0 &lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;.svg"),
+        "attachment names are shown, escaped"
+    );
+    assert!(
+        !out.keys().any(|p| p.contains("attachments")),
+        "attachments are not copied into the site"
+    );
+    let index = text(&out, "search-index.js");
+    assert!(!index.contains('<'), "the search index never holds a raw <");
+}
+
+#[test]
+fn watch_exports_again_when_the_branch_moves() {
+    let env = fixture();
+    let dir = env.root.join("watched");
+    let mut child = env
+        .cmd()
+        .args(["export", "site", dir.to_str().unwrap(), "--watch"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
+        // Generous: a slow machine is not a failure; only never is.
+        for _ in 0..600 {
+            if ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{what} did not happen within a minute");
+    };
+    wait_for("the first export", &|| {
+        dir.join("issues/BC-5.html").exists()
+    });
+    // Another process moves the branch; the watcher follows.
+    let key = env.new_issue("Filed while watching", &[]);
+    wait_for("the export after the move", &|| {
+        dir.join(format!("issues/{key}.html")).exists()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        std::fs::read_to_string(dir.join("index.html"))
+            .unwrap()
+            .contains("Filed while watching")
+    );
+}
+
+/// The short commit ids an issue page lists under History.
+fn history_on_page(page: &str) -> Vec<String> {
+    let Some(start) = page.find("<section class=\"history\">") else {
+        return Vec::new();
+    };
+    let section = &page[start
+        ..page[start..]
+            .find("</section>")
+            .map_or(page.len(), |e| start + e)];
+    section
+        .match_indices("<code class=\"sha\">")
+        .map(|(i, m)| section[i + m.len()..].split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
+    let env = fixture();
+    env.ok(&["comment", "BC-3", "-m", "Fixed by the new index."]);
+    let dir = export(&env, "site", &[]);
+    let check = |dir: &Path| {
+        for n in 1..=5 {
+            let key = format!("BC-{n}");
+            let log = crate::common::json(&env.ok(&["log", &key, "--json"]));
+            let expected: Vec<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
+                .collect();
+            let page = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))).unwrap();
+            assert_eq!(history_on_page(&page), expected, "history of {key}");
+        }
+    };
+    check(&dir);
+    // The history is remembered between exports; new commits must join it.
+    env.ok(&["close", "BC-1"]);
+    env.ok(&["label", "BC-2", "+later"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    check(&dir);
+}
