@@ -105,8 +105,11 @@ pub struct Snapshot<'r> {
 }
 
 const MAX_ATTEMPTS: usize = 200;
-/// How long a ref lock may stay before we call it stale rather than busy.
+/// How long we wait for a ref lock before giving up.
 const LOCK_PATIENCE: Duration = Duration::from_secs(10);
+/// A ref lock is held for the microseconds it takes to write 41 bytes and
+/// rename them; one this old was left by a process that was killed.
+const STALE_LOCK: Duration = Duration::from_secs(3);
 
 impl Store {
     /// Opens the repository that contains `dir`, honouring `GIT_DIR` and the
@@ -236,6 +239,10 @@ impl Store {
             match moved {
                 Ok(_) => return Ok(Some(oid.to_string())),
                 Err(e) if e.code() == ErrorCode::Locked => {
+                    if self.remove_stale_lock() {
+                        locked_since = None;
+                        continue;
+                    }
                     let since = *locked_since.get_or_insert_with(Instant::now);
                     if since.elapsed() > LOCK_PATIENCE {
                         return Err(StoreError::Locked {
@@ -256,6 +263,18 @@ impl Store {
 
     fn lock_path(&self) -> PathBuf {
         self.repo.commondir().join(format!("{}.lock", self.refname))
+    }
+
+    /// Removes the branch's ref lock when it is older than any live writer
+    /// holds one: what a writer killed at the wrong instant leaves behind.
+    /// git asks a person to delete such a file; for the issues branch, which
+    /// only we write, waiting that long is proof enough.
+    fn remove_stale_lock(&self) -> bool {
+        let lock = self.lock_path();
+        let stale = std::fs::metadata(&lock)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_LOCK));
+        stale && std::fs::remove_file(&lock).is_ok()
     }
 
     fn write_tree(&self, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
@@ -933,6 +952,9 @@ impl Store {
             match moved {
                 Ok(_) => return Ok(true),
                 Err(e) if e.code() == ErrorCode::Locked => {
+                    if self.remove_stale_lock() {
+                        continue;
+                    }
                     if started.elapsed() > LOCK_PATIENCE {
                         return Err(StoreError::Locked {
                             lock: self.lock_path(),

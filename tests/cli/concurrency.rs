@@ -112,9 +112,6 @@ fn writers_killed_at_any_moment_leave_a_consistent_branch() {
             let _ = child.wait();
         }
     }
-    // A stale lock is the one thing a kill can leave; git leaves the same.
-    let lock = env.repo.join(".git/refs/heads/issues.lock");
-    let _ = std::fs::remove_file(lock);
     env.git(&["fsck", "--no-dangling", "--strict"]);
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -130,5 +127,17 @@ fn writers_killed_at_any_moment_leave_a_consistent_branch() {
         "one commit per issue plus init: nothing half-written"
     );
     assert!(n >= 13, "the writers that were not killed landed: {n}");
+    // A writer killed while it held the ref lock leaves the lock file; the
+    // next writer must not be stuck behind it.
+    let lock = env.repo.join(".git/refs/heads/issues.lock");
+    std::fs::write(&lock, "0000000000000000000000000000000000000000\n").unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&lock)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     env.new_issue("After", &[]);
+    assert!(!lock.exists(), "the stale lock was cleared");
 }
