@@ -4,6 +4,7 @@
 //! of a page shows is in its view, so the hash of a view says whether its
 //! page needs rendering again.
 
+use crate::tracker::release;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -268,30 +269,6 @@ fn row(e: &Entry, config: &Config) -> Row {
     }
 }
 
-/// Release notes group issues by type; what no group names is "Other".
-pub fn notes_heading(kind: &str) -> &'static str {
-    match kind {
-        "feature" | "enhancement" => "Features",
-        "bug" | "fix" => "Bug fixes",
-        "optimization" | "performance" => "Optimizations",
-        "docs" | "documentation" => "Documentation",
-        _ => "Other",
-    }
-}
-
-const NOTES_ORDER: [&str; 5] = [
-    "Features",
-    "Bug fixes",
-    "Optimizations",
-    "Documentation",
-    "Other",
-];
-
-/// Closed statuses that do not mean "done": no release notes for them.
-fn not_done(status: &str) -> bool {
-    matches!(status, "wont_fix" | "duplicate" | "invalid")
-}
-
 /// How many closed issues the board's last column shows.
 pub const BOARD_CLOSED: usize = 20;
 
@@ -464,9 +441,11 @@ impl Site {
         let mut milestone_pages = Vec::new();
         for (name, ms) in &milestones {
             let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
-            for r in ms.iter().filter(|r| r.closed && !not_done(&r.status)) {
-                let h = notes_heading(&r.kind);
-                let pos = NOTES_ORDER.iter().position(|x| *x == h).unwrap_or(4);
+            for r in ms
+                .iter()
+                .filter(|r| r.closed && release::is_shipped(&r.status))
+            {
+                let pos = release::section_of(&r.kind);
                 sections.entry(pos).or_default().push((*r).clone());
             }
             let summary = MilestoneSummary {
@@ -484,7 +463,7 @@ impl Site {
                     sections: sections
                         .into_iter()
                         .map(|(pos, rows)| NotesSection {
-                            heading: NOTES_ORDER[pos].to_owned(),
+                            heading: release::SECTIONS[pos].to_owned(),
                             rows,
                         })
                         .collect(),

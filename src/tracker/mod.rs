@@ -11,7 +11,7 @@ mod change;
 mod links;
 mod mentions;
 pub mod merge;
-mod release;
+pub mod release;
 mod search;
 mod sort;
 pub mod sync;

@@ -44,18 +44,33 @@ pub struct NoteItem {
     pub link: Option<String>,
 }
 
-/// Types and the section each goes in; any other type goes in "Other".
-const SECTIONS: &[(&str, &str)] = &[
-    ("feature", "Features"),
-    ("bug", "Bug fixes"),
-    ("optimization", "Optimizations"),
-    ("docs", "Documentation"),
+/// The sections of release notes, in order.
+pub const SECTIONS: [&str; 5] = [
+    "Features",
+    "Bug fixes",
+    "Optimizations",
+    "Documentation",
+    "Other",
 ];
-const OTHER: &str = "Other";
 
-/// Closed statuses that say nothing shipped: such issues of the milestone
-/// are left out of the notes.
-const NOT_SHIPPED: &[&str] = &["wont_fix", "duplicate"];
+/// The section an issue of type `kind` goes in (an index into
+/// [`SECTIONS`]); types the defaults do not name go in "Other". The release
+/// notes command and the site's release-notes pages share this rule.
+pub fn section_of(kind: &str) -> usize {
+    match kind {
+        "feature" | "enhancement" => 0,
+        "bug" | "fix" => 1,
+        "optimization" | "performance" => 2,
+        "docs" | "documentation" => 3,
+        _ => 4,
+    }
+}
+
+/// Whether a closed status means the work shipped; `wont_fix`, `duplicate`
+/// and `invalid` issues of a milestone are left out of its notes.
+pub fn is_shipped(status: &str) -> bool {
+    !matches!(status, "wont_fix" | "duplicate" | "invalid")
+}
 
 impl Tracker {
     /// The notes for `range` (default: from the newest tag before HEAD to
@@ -106,9 +121,7 @@ impl Tracker {
             if in_milestone(r) && !closed {
                 limitations.push(r);
             } else if referenced.contains(&r.key.number)
-                || (in_milestone(r)
-                    && r.issue.commits.is_empty()
-                    && !NOT_SHIPPED.contains(&r.issue.status.as_str()))
+                || (in_milestone(r) && r.issue.commits.is_empty() && is_shipped(&r.issue.status))
             {
                 shipped.push(r);
             }
@@ -118,18 +131,14 @@ impl Tracker {
 
         let mut sections: Vec<NoteSection> = SECTIONS
             .iter()
-            .map(|(_, title)| (*title).to_owned())
-            .chain([OTHER.to_owned()])
+            .map(|title| (*title).to_owned())
             .map(|title| NoteSection {
                 title,
                 items: Vec::new(),
             })
             .collect();
         for r in shipped {
-            let i = SECTIONS
-                .iter()
-                .position(|(kind, _)| *kind == r.issue.kind)
-                .unwrap_or(SECTIONS.len());
+            let i = section_of(&r.issue.kind);
             sections[i].items.push(item(r, &config));
         }
         sections.retain(|s| !s.items.is_empty());
