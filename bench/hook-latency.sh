@@ -2,7 +2,7 @@
 # What the hooks add to `git commit` at 10,000 issues.
 #
 # Builds release binaries, makes a throwaway repository with a tracker of
-# ISSUES generated issues (examples/gen_issues.rs), installs the hooks, then
+# ISSUES generated issues (examples/corpus.rs, imported), installs the hooks, then
 # times N commits with the hooks and N without them, interleaved so that
 # both see the same machine, and prints the medians and their difference.
 # Every commit is on main and names an existing issue: prepare-commit-msg
@@ -15,7 +15,7 @@ set -euo pipefail
 N=${N:-50}
 ISSUES=${ISSUES:-10000}
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin git-issue --example gen_issues
+cargo build --release --quiet --bin git-issue --example corpus
 bin="$PWD/target/release"
 
 tmp=$(mktemp -d)
@@ -30,7 +30,8 @@ cd "$repo"
 git commit -q --allow-empty -m "Initial commit"
 git-issue init --key BC 2>/dev/null
 start=$(date +%s%N)
-"$bin/examples/gen_issues" "$ISSUES" >/dev/null
+"$bin/examples/corpus" "$ISSUES" > "$tmp/corpus.jsonl"
+git-issue import "$tmp/corpus.jsonl" 2>/dev/null
 echo "generated $ISSUES issues in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 git-issue hooks install 2>/dev/null
 # Pack the generated objects as a real repository would have them, and keep
