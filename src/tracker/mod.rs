@@ -688,6 +688,11 @@ fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
     if snap.contains(&path) {
         return Ok((key.clone(), path));
     }
+    // Only the tracker's own prefix finds an issue filed under an older one;
+    // a mistyped prefix (`XY-1` for `BC-1`) must not show another issue.
+    if read_config(snap).is_ok_and(|c| c.key != key.prefix) {
+        return Err(Error::NoSuchIssue(key.to_string()));
+    }
     let dir = format!("issues/{}", key.bucket());
     for entry in snap.list(&dir)? {
         if entry.is_dir {

@@ -163,6 +163,13 @@ fn unknown_keys_are_errors_with_a_hint() {
     );
     let r = env.fail(&["set", "BC-7", "+x"]);
     assert!(r.stderr.contains("no issue BC-7"), "{}", r.stderr);
+    env.new_issue("One", &[]);
+    let r = env.fail(&["show", "XY-1"]);
+    assert!(
+        r.stderr.contains("no issue XY-1"),
+        "another prefix is another issue: {}",
+        r.stderr
+    );
 }
 
 fn keys(out: &str) -> Vec<String> {
@@ -658,4 +665,18 @@ fn completions_and_man_page_come_from_the_command_definitions() {
         &man[..200.min(man.len())]
     );
     assert!(man.contains("release") || man.contains("doctor"));
+}
+
+#[test]
+fn issues_filed_before_the_key_changed_are_found_by_number() {
+    let env = Env::with_tracker();
+    env.new_issue("Old prefix", &[]);
+    let config = env.branch_file("tracker.yml").replace("key: BC", "key: NK");
+    env.commit_by_hand("tracker.yml", &config);
+    assert_eq!(json(&env.ok(&["show", "1", "--json"]))["key"], "BC-1");
+    assert_eq!(
+        json(&env.ok(&["show", "NK-1", "--json"]))["title"],
+        "Old prefix"
+    );
+    assert_eq!(env.new_issue("New prefix", &[]), "NK-2");
 }
