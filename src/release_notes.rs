@@ -2,6 +2,7 @@
 //! minijinja template, all rendered from the [`ReleaseNotes`] view. Pure:
 //! notes in, text out. Deciding what goes in the notes is the tracker's.
 
+use crate::site::html::esc;
 use crate::tracker::{NoteItem, ReleaseNotes};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,19 +41,15 @@ pub fn markdown(notes: &ReleaseNotes) -> String {
 
 /// HTML: a fragment to paste in a page, every text a user typed escaped.
 pub fn html(notes: &ReleaseNotes) -> String {
-    let mut out = format!("<h1>{}</h1>\n", escape_html(&notes.title));
+    let mut out = format!("<h1>{}</h1>\n", esc(&notes.title));
     let mut section = |title: &str, items: &[NoteItem]| {
-        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape_html(title)));
+        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", esc(title)));
         for i in items {
             let key = match &i.link {
-                Some(link) => format!(
-                    "<a href=\"{}\">{}</a>",
-                    escape_html(link),
-                    escape_html(&i.key)
-                ),
-                None => escape_html(&i.key),
+                Some(link) => format!("<a href=\"{}\">{}</a>", esc(link), esc(&i.key)),
+                None => esc(&i.key),
             };
-            out.push_str(&format!("  <li>{} {key}</li>\n", escape_html(&i.title)));
+            out.push_str(&format!("  <li>{} {key}</li>\n", esc(&i.title)));
         }
         out.push_str("</ul>\n");
     };
@@ -115,21 +112,6 @@ fn md_link(s: &str) -> String {
     s.replace(' ', "%20")
         .replace('(', "%28")
         .replace(')', "%29")
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
