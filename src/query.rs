@@ -641,14 +641,16 @@ impl Parser<'_> {
             let n: i64 = num
                 .parse()
                 .map_err(|_| bad(&format!("{s:?} is not a date")))?;
+            let span = jiff::Span::new();
             let span = match unit {
-                "h" => n.hours(),
-                "d" => n.days(),
-                "w" => n.weeks(),
-                "m" => n.months(),
-                "y" => n.years(),
+                "h" => span.try_hours(n),
+                "d" => span.try_days(n),
+                "w" => span.try_weeks(n),
+                "m" => span.try_months(n),
+                "y" => span.try_years(n),
                 _ => return Err(bad(&format!("{s:?} is not a date"))),
-            };
+            }
+            .map_err(|_| bad("too far back"))?;
             let at = self
                 .now
                 .to_zoned(jiff::tz::TimeZone::UTC)
@@ -840,6 +842,8 @@ mod tests {
         assert_eq!(err("\"open quote").message, "a quote is never closed");
         assert_eq!(err("created:>soon").token, "created:>soon");
         assert_eq!(err("a OR").message, "OR needs something on both sides");
+        assert_eq!(err("created:>99999999d").token, "created:>99999999d");
+        assert_eq!(err("updated:<20000y").token, "updated:<20000y");
         assert_eq!(
             err("is:maybe").to_string(),
             "is: takes open or closed: \"is:maybe\" (at column 1)"

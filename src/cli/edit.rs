@@ -27,12 +27,16 @@ pub fn run(ui: &Ui, args: EditArgs) -> Result<()> {
         ));
     }
     let draft = super::editor::draft_path(&tracker, &source.key.to_string());
+    // The issue as the draft started from: what the user's changes are
+    // measured against, even when the draft was left by an earlier session
+    // and the issue has moved on since.
+    let base = super::editor::draft_base(&draft, &source.text)?;
     let edited = super::editor::edit_until_valid(ui, &tracker, &source.text, &draft, |text| {
         let issue = Issue::parse(text)?;
         tracker.check_edit(&issue, text)?;
         Ok(issue)
     })?;
-    let outcome = tracker.save_edit(&source.key, source.issue.as_ref().ok(), &edited)?;
+    let outcome = tracker.save_edit(&source.key, Issue::parse(&base).ok().as_ref(), &edited)?;
     super::editor::discard(&draft);
     super::report(ui, &outcome);
     Ok(())

@@ -94,7 +94,29 @@ fn run_editor(tracker: &Tracker, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes a draft once its text is safely on the branch.
+/// The text a draft started from, kept beside it (`BC-1.base.md`): `current`
+/// for a new draft, the saved one for a draft left by an earlier session.
+pub fn draft_base(draft: &Path, current: &str) -> Result<String> {
+    let base = base_path(draft);
+    if draft.exists()
+        && let Ok(text) = std::fs::read_to_string(&base)
+    {
+        return Ok(text);
+    }
+    if let Some(dir) = base.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&base, current).with_context(|| format!("cannot write {}", base.display()))?;
+    Ok(current.to_owned())
+}
+
+fn base_path(draft: &Path) -> PathBuf {
+    draft.with_extension("base.md")
+}
+
+/// Removes a draft (and the text it started from) once its text is safely
+/// on the branch.
 pub fn discard(draft: &Path) {
     let _ = std::fs::remove_file(draft);
+    let _ = std::fs::remove_file(base_path(draft));
 }

@@ -154,10 +154,12 @@ fn closing_word_before(before: &str) -> bool {
         return false;
     }
     let rest = rest.strip_suffix(':').unwrap_or(rest);
-    let word_start = rest
-        .rfind(|c: char| !c.is_ascii_alphanumeric())
-        .map_or(0, |p| p + 1);
-    let word = &rest[word_start..];
+    // The last run of ASCII letters and digits; splitting on characters
+    // (not bytes) keeps `Corrigé BC-1` from cutting inside the `é`.
+    let word = rest
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
     CLOSING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
@@ -170,6 +172,12 @@ mod tests {
             .into_iter()
             .map(|m| (m.key.number, m.closes))
             .collect()
+    }
+
+    #[test]
+    fn accented_words_before_a_key_are_words() {
+        assert_eq!(closes("Corrigé BC-1"), [(1, false)]);
+        assert_eq!(closes("Fixé: BC-2, Fixes BC-3"), [(2, false), (3, true)]);
     }
 
     #[test]
