@@ -680,3 +680,35 @@ fn issues_filed_before_the_key_changed_are_found_by_number() {
     );
     assert_eq!(env.new_issue("New prefix", &[]), "NK-2");
 }
+
+#[test]
+fn a_kept_draft_does_not_undo_changes_made_since_it_was_opened() {
+    let env = Env::with_tracker();
+    env.new_issue("A", &[]);
+    let broken = env.script("broken", "sed -i 's/^status: open/status: [open/' \"$1\"");
+    let r = run_with(
+        &env,
+        &["edit", "BC-1"],
+        &[("GIT_EDITOR", broken.to_str().unwrap())],
+        "n\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Meanwhile someone raises the priority.
+    env.ok(&["set", "BC-1", "priority=p0"]);
+    let fix = env.script("fix", "sed -i 's/^status: \\[open/status: triaged/' \"$1\"");
+    let r = run_with(
+        &env,
+        &["edit", "BC-1"],
+        &[("GIT_EDITOR", fix.to_str().unwrap())],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Reopening your unsaved text"),
+        "{}",
+        r.stderr
+    );
+    let v = json(&env.ok(&["show", "BC-1", "--json"]));
+    assert_eq!(v["status"], "triaged", "the user's edit lands");
+    assert_eq!(v["priority"], "p0", "the change made meanwhile stays");
+}
