@@ -30,7 +30,7 @@ pub fn run(ui: &Ui, args: CloseArgs) -> Result<()> {
         Some(d) => {
             let original = super::key(&tracker, d)?;
             // The original must exist; its key as filed is what we record.
-            let original = tracker.details(&original)?.record.key;
+            let original = tracker.resolve(&original)?;
             if original.number == key.number {
                 return Err(
                     Error::Invalid(format!("{key} cannot be a duplicate of itself")).into(),

@@ -191,6 +191,15 @@ impl Config {
         }
     }
 
+    /// Where `value` stands in one of the lists (priorities most urgent
+    /// first, statuses in board order): what sorting by that field uses.
+    /// Values the list does not name sort last.
+    pub fn rank(list: &[String], value: &str) -> u64 {
+        list.iter()
+            .position(|x| x == value)
+            .map_or(0xFFFF, |i| i as u64)
+    }
+
     pub fn is_closed(&self, status: &str) -> bool {
         self.closed_statuses.iter().any(|s| s == status)
     }

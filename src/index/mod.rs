@@ -627,12 +627,6 @@ fn sort_key(high: u64, number: u64) -> u64 {
     (high << 28) | (number & ((1 << 28) - 1))
 }
 
-fn rank(list: &[String], value: &str) -> u64 {
-    list.iter()
-        .position(|x| x == value)
-        .map_or(0xFFFF, |i| i as u64)
-}
-
 pub struct Writer<'a> {
     index: &'a Index,
     writer: IndexWriter,
@@ -725,13 +719,16 @@ impl Writer<'_> {
         doc.add_u64(f.sort_updated, sort_key(secs(i.updated), n));
         doc.add_u64(
             f.sort_priority,
-            sort_key(rank(&config.priorities, &i.priority), n),
+            sort_key(Config::rank(&config.priorities, &i.priority), n),
         );
         doc.add_u64(
             f.sort_status,
-            sort_key(rank(&config.statuses, &i.status), n),
+            sort_key(Config::rank(&config.statuses, &i.status), n),
         );
-        doc.add_u64(f.sort_type, sort_key(rank(&config.types, &i.kind), n));
+        doc.add_u64(
+            f.sort_type,
+            sort_key(Config::rank(&config.types, &i.kind), n),
+        );
         doc.add_text(
             f.sort_title,
             format!("{}\u{0}{n:020}", i.title.to_lowercase()),

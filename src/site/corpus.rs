@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::format::{Comment, Config, Issue, Key};
 use crate::store::{PathsChanged, Store};
-use crate::tracker::{CONFIG_PATH, Problem, Tracker};
+use crate::tracker::{Problem, Tracker};
 
 /// One issue and everything its page shows.
 #[derive(Debug, Clone)]
@@ -110,17 +110,7 @@ impl Corpus {
         let Some(tip) = snap.commit_id() else {
             return Err(CorpusError::NotInitialized(store.branch_name().to_owned()));
         };
-        let config = match snap.read(CONFIG_PATH)? {
-            None => Config::default(),
-            Some(text) => Config::parse(&text).map_err(|e| {
-                crate::tracker::Error::BadFile(Problem {
-                    path: CONFIG_PATH.to_owned(),
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                })
-            })?,
-        };
+        let config = crate::tracker::read_config(&snap)?;
 
         // git2 is not shared between threads: read the blobs in one go, then
         // parse them on every core.

@@ -278,6 +278,12 @@ impl Tracker {
         Ok(snap)
     }
 
+    /// The key an issue is filed under, or `NoSuchIssue`: for checking that
+    /// an issue exists without reading it.
+    pub fn resolve(&self, key: &Key) -> Result<Key> {
+        Ok(locate(&self.snapshot()?, key)?.0)
+    }
+
     /// Reads a key as the user typed it (`BC-12`, `bc-12`, `12`).
     pub fn parse_key(&self, s: &str) -> Result<Key> {
         let config = self.config()?;
@@ -672,7 +678,7 @@ impl Tracker {
     }
 }
 
-fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
+pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
     match snap.read(CONFIG_PATH)? {
         None => Ok(Config::default()),
         Some(text) => {
@@ -799,17 +805,18 @@ fn next_number(snap: &Snapshot<'_>) -> Result<u64> {
             break;
         }
     }
-    if let Some(text) = snap.read(DELETED_PATH)? {
-        let deleted = text
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("- "))
-            .filter_map(|k| k.trim().parse::<Key>().ok())
-            .map(|k| k.number)
-            .max()
-            .unwrap_or(0);
-        highest = highest.max(deleted);
-    }
-    Ok(highest + 1)
+    let deleted = deleted_numbers(snap)?.into_iter().max().unwrap_or(0);
+    Ok(highest.max(deleted) + 1)
+}
+
+/// The numbers of deleted issues, which are never given out again.
+fn deleted_numbers(snap: &Snapshot<'_>) -> Result<Vec<u64>> {
+    let text = snap.read(DELETED_PATH)?.unwrap_or_default();
+    Ok(merge::deleted_keys(&text)
+        .iter()
+        .filter_map(|k| k.parse::<Key>().ok())
+        .map(|k| k.number)
+        .collect())
 }
 
 fn apply_template(snap: &Snapshot<'_>, name: &str, issue: &mut Issue) -> Result<()> {

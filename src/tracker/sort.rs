@@ -38,7 +38,7 @@ impl Sort {
     /// Sorts records as the index does: by the field, then by number, the
     /// whole order reversed for descending.
     pub fn apply(&self, records: &mut [Record], config: &Config) {
-        let rank = |list: &[String], v: &str| list.iter().position(|x| x == v).unwrap_or(0xFFFF);
+        let rank = Config::rank;
         records.sort_by(|a, b| {
             let (x, y) = (&a.issue, &b.issue);
             let primary = match self.field {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::{DELETED_PATH, Error, Progress, Result, Tracker, read_config};
+use super::{Error, Progress, Result, Tracker, read_config};
 use crate::format::config::Vocabulary;
 use crate::format::{Comment, Issue, Key};
 use crate::store::{Change, Edit};
@@ -117,14 +117,7 @@ impl Tracker {
                 .iter()
                 .map(|k| k.number)
                 .collect();
-            if let Some(text) = snap.read(DELETED_PATH)? {
-                taken.extend(
-                    text.lines()
-                        .filter_map(|l| l.trim().strip_prefix("- "))
-                        .filter_map(|k| k.trim().parse::<Key>().ok())
-                        .map(|k| k.number),
-                );
-            }
+            taken.extend(super::deleted_numbers(snap)?);
             let mut keys: Vec<Option<Key>> = Vec::with_capacity(lines.len());
             for line in &lines {
                 keys.push(match &line.wanted {
