@@ -382,20 +382,27 @@ impl Store {
         })
     }
 
-    /// The paths under `prefix` whose entries differ between two trees of
-    /// the branch (added, changed or removed). A folder whose id is the same
-    /// on both sides is not opened, so the cost follows what changed, not
-    /// the size of the tracker. Changed folders are named, not descended
-    /// into below `depth` levels under `prefix`.
+    /// The paths under `prefix` (`""` for everything) whose entries differ
+    /// between two trees of the branch (added, changed or removed; a missing
+    /// tree is an empty one). A folder whose id is the same on both sides is
+    /// not opened, so the cost follows what changed, not the size of the
+    /// tracker. Changed folders are named, not descended into, below `depth`
+    /// levels under `prefix`.
     pub fn changed_paths(
         &self,
-        old_tree: &str,
-        new_tree: &str,
+        old_tree: Option<&str>,
+        new_tree: Option<&str>,
         prefix: &str,
         depth: usize,
     ) -> Result<Vec<String>> {
-        let root = |id: &str| -> Result<Option<git2::Tree<'_>>> {
+        let root = |id: Option<&str>| -> Result<Option<git2::Tree<'_>>> {
+            let Some(id) = id else {
+                return Ok(None);
+            };
             let tree = self.repo.find_tree(Oid::from_str(id)?)?;
+            if prefix.is_empty() {
+                return Ok(Some(tree));
+            }
             match tree.get_path(Path::new(prefix)) {
                 Ok(e) if e.kind() == Some(ObjectType::Tree) => {
                     Ok(Some(self.repo.find_tree(e.id())?))
@@ -445,9 +452,18 @@ impl Store {
             if x.map(|e| e.1) == y.map(|e| e.1) {
                 continue;
             }
-            let path = format!("{dir}/{name}");
+            let path = if dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{dir}/{name}")
+            };
             let is_dir = |e: Option<&(String, Oid, bool)>| e.is_some_and(|e| e.2);
+            let is_file = |e: Option<&(String, Oid, bool)>| e.is_some_and(|e| !e.2);
             if depth > 0 && (is_dir(x) || is_dir(y)) {
+                // A file replaced by a folder (or back) changed too.
+                if is_file(x) || is_file(y) {
+                    out.push(path.clone());
+                }
                 let tree = |e: Option<&(String, Oid, bool)>| -> Result<Option<git2::Tree<'_>>> {
                     match e {
                         Some((_, id, true)) => Ok(Some(self.repo.find_tree(*id)?)),
@@ -882,24 +898,17 @@ impl Store {
     /// `to` when `from` is `None`). Only the subtrees that differ are read, so
     /// the cost follows the size of the change, not of the tracker.
     pub fn changed_files(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<String>> {
-        let tree = |c: Option<&str>| -> Result<Option<git2::Tree<'_>>> {
-            c.map(|c| Ok(self.repo.find_commit(Oid::from_str(c)?)?.tree()?))
-                .transpose()
+        let tree = |c: Option<&str>| -> Result<Option<String>> {
+            c.map(|c| {
+                Ok(self
+                    .repo
+                    .find_commit(Oid::from_str(c)?)?
+                    .tree_id()
+                    .to_string())
+            })
+            .transpose()
         };
-        let (a, b) = (tree(from)?, tree(to)?);
-        let diff = self.repo.diff_tree_to_tree(a.as_ref(), b.as_ref(), None)?;
-        let mut out = Vec::new();
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if let Some(p) = file.path().and_then(Path::to_str)
-                    && out.last().is_none_or(|l: &String| l != p)
-                {
-                    out.push(p.to_owned());
-                }
-            }
-        }
-        out.dedup();
-        Ok(out)
+        self.changed_paths(tree(from)?.as_deref(), tree(to)?.as_deref(), "", usize::MAX)
     }
 
     /// Writes a merge commit: the tree of `ours` with `edits` applied, with
@@ -978,57 +987,21 @@ impl Store {
     }
 }
 
-impl<'r> Snapshot<'r> {
-    /// The folder at `dir` as a snapshot of its own, paths relative to it
-    /// (empty when there is no such folder). Its tree is read once, so many
-    /// lookups in one large folder (a bucket of 1,000 issues) do not read
-    /// and parse it again each time.
-    pub fn folder(&self, dir: &str) -> Result<Snapshot<'r>> {
-        let tree = match &self.tree {
-            None => None,
-            Some(root) => match root.get_path(Path::new(dir)) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(self.repo.find_tree(e.id())?),
-                Ok(_) => None,
-                Err(e) if e.code() == ErrorCode::NotFound => None,
-                Err(e) => return Err(e.into()),
-            },
-        };
-        Ok(Snapshot {
-            repo: self.repo,
-            commit: self.commit.clone(),
-            tree,
-            folders: Default::default(),
-        })
-    }
-}
-
 impl Snapshot<'_> {
     /// A file's bytes, `None` when there is no such file.
     pub fn read_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(tree) = &self.tree else {
-            return Ok(None);
-        };
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
+        match self.entry(path)? {
+            Some((id, Some(ObjectType::Blob))) => {
+                Ok(Some(self.repo.find_blob(id)?.content().to_vec()))
+            }
+            _ => Ok(None),
         }
-        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }
 
     /// Every file under a folder, with its path relative to the folder.
     pub fn files_under(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let Some(root) = &self.tree else {
+        let Some(tree) = self.tree_at(dir)? else {
             return Ok(Vec::new());
-        };
-        let tree = match root.get_path(Path::new(dir)) {
-            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
-            Ok(_) => return Ok(Vec::new()),
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
         };
         let mut ids = Vec::new();
         tree.walk(TreeWalkMode::PreOrder, |parent, entry| {

@@ -109,8 +109,8 @@ impl Tracker {
                     && self.store.has_tree(&s.tree) =>
             {
                 Some(changed_keys(&self.store.changed_paths(
-                    &s.tree,
-                    &target.tree,
+                    Some(&s.tree),
+                    Some(&target.tree),
                     "issues",
                     1,
                 )?))

@@ -12,8 +12,7 @@
 //! Owns no I/O with people: it returns a [`SyncReport`] that says what came
 //! in, what went out and what a person should know.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -248,9 +247,8 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
         })
         .collect();
     let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
-    let (a, b) = (Reader::new(&a), Reader::new(&b));
     for k in keys {
-        match (a.contains(&k.path())?, b.contains(&k.path())?) {
+        match (a.contains(&k.path()), b.contains(&k.path())) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,
@@ -298,8 +296,7 @@ pub fn merge_commits(
         store.snapshot_of(Some(ours))?,
         store.snapshot_of(Some(theirs))?,
     ];
-    let readers = snaps.each_ref().map(Reader::new);
-    let [sb, so, st] = &readers;
+    let [sb, so, st] = &snaps;
 
     let mut keys: BTreeSet<Key> = BTreeSet::new();
     let mut others: BTreeSet<&str> = BTreeSet::new();
@@ -322,12 +319,10 @@ pub fn merge_commits(
     for key in &keys {
         let mut readable = true;
         let mut here = Vec::new();
-        for (v, snap) in readers.iter().enumerate() {
-            let folder: BTreeMap<String, Vec<u8>> = snap
-                .with(&key.dir(), |s, p| s.files_under(p))?
-                .into_iter()
-                .collect();
-            match snap.with(&key.path(), |s, p| s.read(p)) {
+        for (v, snap) in snaps.iter().enumerate() {
+            let folder: BTreeMap<String, Vec<u8>> =
+                snap.files_under(&key.dir())?.into_iter().collect();
+            match snap.read(&key.path()) {
                 Ok(Some(text)) => match Issue::parse(&text) {
                     Ok(issue) => here.push((
                         v,
@@ -365,7 +360,7 @@ pub fn merge_commits(
     }
 
     // deleted.yml as a set, then without the keys of issues kept alive.
-    let read = |r: &Reader<'_, '_>, p: &str| r.read_bytes(p);
+    let read = |r: &Snapshot<'_>, p: &str| r.read_bytes(p);
     let deleted_merge = merge_file(
         DELETED_PATH,
         read(sb, DELETED_PATH)?.as_deref(),
@@ -708,52 +703,4 @@ pub(super) fn moves_from(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Key>> {
         .filter(|(from, _)| from.trim() == key)
         .filter_map(|(_, to)| to.trim().parse().ok())
         .collect())
-}
-
-/// Reads one version of the branch, keeping each bucket folder's tree in
-/// memory: a merge of 1,000 issues looks up thousands of paths in a few
-/// large folders.
-struct Reader<'a, 'r> {
-    snap: &'a Snapshot<'r>,
-    buckets: RefCell<HashMap<String, Snapshot<'r>>>,
-}
-
-impl<'a, 'r> Reader<'a, 'r> {
-    fn new(snap: &'a Snapshot<'r>) -> Self {
-        Reader {
-            snap,
-            buckets: RefCell::new(HashMap::new()),
-        }
-    }
-
-    /// Runs `f` on the snapshot that holds `path`, with the path relative
-    /// to it.
-    fn with<T>(
-        &self,
-        path: &str,
-        f: impl FnOnce(&Snapshot<'r>, &str) -> crate::store::Result<T>,
-    ) -> Result<T> {
-        let bucket = path
-            .strip_prefix("issues/")
-            .and_then(|rest| rest.split_once('/'))
-            .filter(|(b, _)| b.parse::<u64>().is_ok());
-        let Some((b, rel)) = bucket else {
-            return Ok(f(self.snap, path)?);
-        };
-        let dir = format!("issues/{b}");
-        let mut buckets = self.buckets.borrow_mut();
-        if !buckets.contains_key(&dir) {
-            let folder = self.snap.folder(&dir)?;
-            buckets.insert(dir.clone(), folder);
-        }
-        Ok(f(&buckets[&dir], rel)?)
-    }
-
-    fn read_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        self.with(path, |s, p| s.read_bytes(p))
-    }
-
-    fn contains(&self, path: &str) -> Result<bool> {
-        self.with(path, |s, p| Ok(s.contains(p)))
-    }
 }
