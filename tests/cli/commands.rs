@@ -508,12 +508,7 @@ fn edit_applies_what_the_editor_changed() {
         "editor",
         "sed -i -e 's/^status: open/status: triaged/' -e 's/old text/new text/' \"$1\"",
     );
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", editor.to_str().unwrap())],
-        "",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &editor, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
@@ -538,10 +533,6 @@ fn edit_uses_core_editor_when_git_editor_is_unset() {
     assert_eq!(json(&env.ok(&["show", "BC-1", "--json"]))["title"], "B");
 }
 
-fn run_with(env: &Env, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> crate::common::Run {
-    env.run_with_env(args, vars, stdin)
-}
-
 #[test]
 fn an_editor_session_with_broken_yaml_is_kept_and_reopened() {
     let env = Env::with_tracker();
@@ -551,12 +542,7 @@ fn an_editor_session_with_broken_yaml_is_kept_and_reopened() {
         "broken",
         "sed -i 's/^status: open/status: [open/' \"$1\"; echo 'my precious notes' >> \"$1\"",
     );
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", broken.to_str().unwrap())],
-        "n\n",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &broken, "n\n");
     assert_eq!(r.code, 1, "{}", r.stderr);
     // The unclosed `[` on line 5 is found by the YAML parser on line 6.
     assert!(
@@ -576,12 +562,7 @@ fn an_editor_session_with_broken_yaml_is_kept_and_reopened() {
 
     // The next edit starts from the kept text; this editor repairs it.
     let fix = env.script("fix", "sed -i 's/^status: \\[open/status: open/' \"$1\"");
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", fix.to_str().unwrap())],
-        "",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &fix, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("Reopening your unsaved text"),
@@ -604,12 +585,7 @@ fn a_wrong_value_in_the_editor_can_be_fixed_in_a_second_round() {
         "twice",
         "if grep -q 'status: bogus' \"$1\"; then sed -i 's/status: bogus/status: triaged/' \"$1\"; else sed -i 's/^status: open/status: bogus/' \"$1\"; fi",
     );
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", editor.to_str().unwrap())],
-        "y\n",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &editor, "y\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("\"bogus\" is not a status"),
@@ -686,22 +662,12 @@ fn a_kept_draft_does_not_undo_changes_made_since_it_was_opened() {
     let env = Env::with_tracker();
     env.new_issue("A", &[]);
     let broken = env.script("broken", "sed -i 's/^status: open/status: [open/' \"$1\"");
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", broken.to_str().unwrap())],
-        "n\n",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &broken, "n\n");
     assert_eq!(r.code, 1, "{}", r.stderr);
     // Meanwhile someone raises the priority.
     env.ok(&["set", "BC-1", "priority=p0"]);
     let fix = env.script("fix", "sed -i 's/^status: \\[open/status: triaged/' \"$1\"");
-    let r = run_with(
-        &env,
-        &["edit", "BC-1"],
-        &[("GIT_EDITOR", fix.to_str().unwrap())],
-        "",
-    );
+    let r = env.run_editor(&["edit", "BC-1"], &fix, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("Reopening your unsaved text"),

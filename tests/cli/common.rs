@@ -210,9 +210,11 @@ impl Env {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Runs git-issue with `editor` as GIT_EDITOR and no answers on stdin.
-    pub fn run_editor(&self, args: &[&str], editor: &Path) -> Run {
-        run(self.cmd().args(args).env("GIT_EDITOR", editor))
+    /// Runs git-issue with `editor` as GIT_EDITOR and `answers` on stdin
+    /// (for the "Re-open the editor?" question).
+    pub fn run_editor(&self, args: &[&str], editor: &Path, answers: &str) -> Run {
+        let editor = editor.to_str().expect("a UTF-8 path");
+        self.run_with_env(args, &[("GIT_EDITOR", editor)], answers)
     }
 
     /// Writes an executable script under the test's root.
@@ -223,6 +225,19 @@ impl Env {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         path
     }
+}
+
+/// PATH with the built binary first, as it would be for a user who
+/// installed git-issue: hooks and git's merge driver find it as `git-issue`.
+pub fn path_with_binary() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_git-issue"))
+        .parent()
+        .expect("binary folder");
+    let mut paths = vec![bin.to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("PATH")
 }
 
 pub fn run(cmd: &mut Command) -> Run {

@@ -1,23 +1,9 @@
 //! The git hooks, installed for real and fired by real `git commit`,
 //! `rebase`, `merge`; and `scan` over history made without them.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::common::{Env, Run, json, run};
-
-/// PATH with the built binary first, as it would be for a user who
-/// installed git-issue: the shims find it as `git-issue`.
-fn path_with_binary() -> OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_git-issue"))
-        .parent()
-        .expect("binary folder");
-    let mut paths = vec![bin.to_path_buf()];
-    paths.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(paths).expect("PATH")
-}
+use crate::common::{Env, Run, json, path_with_binary, run};
 
 /// Runs git with git-issue on PATH, so the hooks do their work.
 fn git(env: &Env, args: &[&str]) -> Run {

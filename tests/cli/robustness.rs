@@ -55,7 +55,7 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
 
     // `edit` opens the broken text so it can be repaired.
     let editor = env.script("fix", "sed -i 's/priority: \\[p2/priority: p2/' \"$1\"");
-    let r = env.run_editor(&["edit", "BC-2"], &editor);
+    let r = env.run_editor(&["edit", "BC-2"], &editor, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("opening it so you can repair it"),

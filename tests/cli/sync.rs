@@ -384,7 +384,7 @@ fn conflicting_descriptions_keep_both_texts_and_doctor_says_so() {
             &format!("edit-{}", env.repo.file_name().unwrap().to_string_lossy()),
             &format!("sed -i 's/2. click/{text}/' \"$1\""),
         );
-        let r = env.run_editor(&["edit", "BC-1"], &script);
+        let r = env.run_editor(&["edit", "BC-1"], &script, "");
         assert_eq!(r.code, 0, "{}", r.stderr);
     };
     edit(a, "2. double click");
@@ -515,18 +515,10 @@ fn plain_git_merge_in_a_worktree_uses_the_merge_driver() {
     let wt = a.root.join("alice-issues");
     a.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
     a.git(&["fetch", "-q", "origin"]);
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_git-issue"))
-        .parent()
-        .unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let out = a
         .git_cmd()
         .current_dir(&wt)
-        .env("PATH", path)
+        .env("PATH", crate::common::path_with_binary())
         .args(["merge", "-q", "--no-edit", "origin/issues"])
         .output()
         .unwrap();
@@ -741,7 +733,7 @@ fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
             &format!("edit-{}", env.repo.file_name().unwrap().to_string_lossy()),
             &format!("sed -i 's/Line one/{text}/' \"$1\""),
         );
-        let r = env.run_editor(&["edit", "BC-1"], &script);
+        let r = env.run_editor(&["edit", "BC-1"], &script, "");
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
     a.ok(&["set", "BC-1", "status=in_progress"]);
@@ -750,18 +742,10 @@ fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
     let wt = a.root.join("alice-issues");
     a.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
     a.git(&["fetch", "-q", "origin"]);
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_git-issue"))
-        .parent()
-        .unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let out = a
         .git_cmd()
         .current_dir(&wt)
-        .env("PATH", path)
+        .env("PATH", crate::common::path_with_binary())
         .args(["merge", "--no-edit", "origin/issues"])
         .output()
         .unwrap();
