@@ -1446,14 +1446,8 @@ impl Snapshot<'_> {
         prefix: &str,
         wanted: impl Fn(&str) -> bool + Sync,
     ) -> Result<Vec<FileBytes>> {
-        let Some(root) = &self.tree else {
+        let Some(tree) = self.tree_at(prefix)? else {
             return Ok(Vec::new());
-        };
-        let tree = match root.get_path(Path::new(prefix)) {
-            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
-            Ok(_) => return Ok(Vec::new()),
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
         };
         let mut ids = Vec::new();
         tree.walk(TreeWalkMode::PreOrder, |dir, entry| {

@@ -325,24 +325,10 @@ impl Tracker {
         let ids: Vec<&String> = ids.collect();
         let snap = self.snapshot()?;
         let mut out = Vec::new();
-        for bucket in snap.list("issues")? {
-            if !bucket.is_dir {
-                continue;
-            }
-            let dir = format!("issues/{}", bucket.name);
-            for entry in snap.list(&dir)? {
-                let Some(key) = Key::from_file_name(&entry.name) else {
-                    continue;
-                };
-                if entry.is_dir {
-                    continue;
-                }
-                let text = snap
-                    .read(&format!("{dir}/{}", entry.name))?
-                    .unwrap_or_default();
-                if ids.iter().any(|id| text.contains(id.as_str())) {
-                    out.push(key);
-                }
+        for (key, path) in super::issue_files(&snap)? {
+            let text = snap.read(&path)?.unwrap_or_default();
+            if ids.iter().any(|id| text.contains(id.as_str())) {
+                out.push(key);
             }
         }
         Ok(out)

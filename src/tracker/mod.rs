@@ -748,35 +748,42 @@ fn load(snap: &Snapshot<'_>, key: &Key) -> Result<Record> {
 /// others are read as usual.
 fn scan(snap: &Snapshot<'_>) -> Result<Listing> {
     let mut listing = Listing::default();
+    for (key, path) in issue_files(snap)? {
+        let text = match snap.read(&path) {
+            Ok(t) => t.unwrap_or_default(),
+            Err(e) => {
+                listing
+                    .problems
+                    .push(Problem::new(&path, ParseError::new(1, 1, e.to_string())));
+                continue;
+            }
+        };
+        match Issue::parse(&text) {
+            Ok(issue) => listing.records.push(Record { key, issue }),
+            Err(e) => listing.problems.push(Problem::new(&path, e)),
+        }
+    }
+    Ok(listing)
+}
+
+/// Every issue file on the branch, with its key and where it is (a file in
+/// the wrong bucket is still found; `doctor` reports it).
+fn issue_files(snap: &Snapshot<'_>) -> Result<Vec<(Key, String)>> {
+    let mut files = Vec::new();
     for bucket in snap.list("issues")? {
         if !bucket.is_dir {
             continue;
         }
         let dir = format!("issues/{}", bucket.name);
         for entry in snap.list(&dir)? {
-            if entry.is_dir {
-                continue;
-            }
-            let Some(key) = Key::from_file_name(&entry.name) else {
-                continue;
-            };
-            let path = format!("{dir}/{}", entry.name);
-            let text = match snap.read(&path) {
-                Ok(t) => t.unwrap_or_default(),
-                Err(e) => {
-                    listing
-                        .problems
-                        .push(Problem::new(&path, ParseError::new(1, 1, e.to_string())));
-                    continue;
-                }
-            };
-            match Issue::parse(&text) {
-                Ok(issue) => listing.records.push(Record { key, issue }),
-                Err(e) => listing.problems.push(Problem::new(&path, e)),
+            if !entry.is_dir
+                && let Some(key) = Key::from_file_name(&entry.name)
+            {
+                files.push((key, format!("{dir}/{}", entry.name)));
             }
         }
     }
-    Ok(listing)
+    Ok(files)
 }
 
 /// The number after the highest one ever used: the highest issue on the

@@ -368,20 +368,10 @@ fn changed_keys(paths: &[String]) -> Vec<Key> {
 
 /// The keys of every issue file on the branch.
 pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
-    let mut keys = Vec::new();
-    for bucket in snap.list("issues")? {
-        if !bucket.is_dir {
-            continue;
-        }
-        for entry in snap.list(&format!("issues/{}", bucket.name))? {
-            if !entry.is_dir
-                && let Some(key) = Key::from_file_name(&entry.name)
-            {
-                keys.push(key);
-            }
-        }
-    }
-    Ok(keys)
+    Ok(super::issue_files(snap)?
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect())
 }
 
 /// The comment bodies of an issue, oldest first, as one text.
