@@ -54,7 +54,7 @@ pub struct ListArgs {
 pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
     let tracker = super::open()?;
     let config = tracker.config()?;
-    let query = tracker.parse_query(&args.query.join(" "))?;
+    let query = tracker.parse_query(&args.query.join(" "), &config)?;
     let mut expr = query.expr;
     for (field, values) in [
         (Field::Status, &args.statuses),

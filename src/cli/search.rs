@@ -25,7 +25,8 @@ pub struct SearchArgs {
 
 pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
     let tracker = super::open()?;
-    let query = tracker.parse_query(&args.query.join(" "))?;
+    let config = tracker.config()?;
+    let query = tracker.parse_query(&args.query.join(" "), &config)?;
     let by_score = query.sort.is_none() && query.expr.has_text();
     let page = Page {
         sort: query.sort.unwrap_or_default(),
@@ -65,7 +66,6 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
         ui.status("No issues match.");
         return Ok(());
     }
-    let config = tracker.config()?;
     let mut out = String::new();
     for (r, snippet) in found.records.iter().zip(&snippets) {
         out.push_str(&table(&[vec![

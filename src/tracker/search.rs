@@ -67,9 +67,8 @@ impl Tracker {
     }
 
     /// Parses a query in the language of `list` and `search`.
-    pub fn parse_query(&self, text: &str) -> Result<Query> {
-        let config = self.config()?;
-        Query::parse(text, &config, self.store.now()).map_err(|e| Error::Invalid(e.to_string()))
+    pub fn parse_query(&self, text: &str, config: &Config) -> Result<Query> {
+        Query::parse(text, config, self.store.now()).map_err(|e| Error::Invalid(e.to_string()))
     }
 
     /// The index, up to date with the branch tip.
