@@ -2,8 +2,9 @@ use anyhow::Result;
 use clap::Args;
 
 use super::JsonArg;
-use crate::query::{Expr, Field};
-use crate::tracker::{Page, Sort};
+use crate::query::Expr;
+use crate::query::Sort;
+use crate::tracker::Page;
 use crate::ui::{Ui, table};
 
 /// List issues: the open ones, newest first
@@ -56,19 +57,18 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
     let config = tracker.config()?;
     let query = tracker.parse_query(&args.query.join(" "), &config)?;
     let mut expr = query.expr;
-    for (field, values) in [
-        (Field::Status, &args.statuses),
-        (Field::Type, &args.types),
-        (Field::Priority, &args.priorities),
-        (Field::Severity, &args.severities),
-        (Field::Label, &args.labels),
-        (Field::Milestone, &args.milestones),
-        (Field::Assignee, &args.assignees),
-        (Field::Component, &args.components),
+    for (qualifier, values) in [
+        ("status", &args.statuses),
+        ("type", &args.types),
+        ("priority", &args.priorities),
+        ("severity", &args.severities),
+        ("label", &args.labels),
+        ("milestone", &args.milestones),
+        ("assignee", &args.assignees),
+        ("component", &args.components),
     ] {
         if !values.is_empty() {
-            let values = values.iter().map(|v| v.to_lowercase()).collect();
-            expr = expr.and(Expr::Field(field, values));
+            expr = expr.and(tracker.query_term(qualifier, values, &config)?);
         }
     }
     if !args.all && !expr.mentions_state() {

@@ -115,15 +115,7 @@ impl Config {
         let config: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_saphyr::from_str(text).map_err(|e| {
-                let (line, column) = e
-                    .location()
-                    .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-                let msg = e.without_snippet().to_string();
-                let msg = msg.lines().next().unwrap_or("invalid YAML");
-                let msg = msg.split(" at line ").next().unwrap_or(msg);
-                ParseError::new(line, column, msg.to_owned())
-            })?
+            serde_saphyr::from_str(text).map_err(|e| super::yaml::error_at(&e, 0))?
         };
         config.validate(text)?;
         Ok(config)

@@ -1,36 +1,15 @@
 //! Issue files: front matter with the fields of `issue-format.md`, then the
-//! Markdown description.
+//! Markdown description. Which fields there are, and how each is read and
+//! written, is [`super::fields`]'s table; this module walks it.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde_json::Value;
 
+use super::fields::{self, FIELDS, FieldSpec, Kind, Val, Value as FieldValue};
 use super::yaml::{self, Field, Writer};
 use super::{ParseError, format_timestamp, parse_timestamp};
-
-/// The fields an issue file may carry, in canonical order.
-pub const FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "priority",
-    "severity",
-    "labels",
-    "milestone",
-    "assignee",
-    "reporter",
-    "component",
-    "commits",
-    "prs",
-    "duplicate_of",
-    "related",
-    "aliases",
-    "confidential",
-    "votes",
-    "created",
-    "updated",
-    "resolved",
-];
 
 /// A field this version does not know, kept as it was read and written back
 /// after the known field it followed (`after`), so a file written by a newer
@@ -43,6 +22,8 @@ pub struct Extra {
 }
 
 /// One issue, as its file holds it. The key is the file name, not a field.
+/// Each member is described by its row of [`FIELDS`], which every reader and
+/// writer walks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub id: String,
@@ -107,62 +88,47 @@ impl Issue {
         }
     }
 
+    /// The value of a field by its row.
+    pub fn get(&self, field: &FieldSpec) -> Val<'_> {
+        (field.get)(self)
+    }
+
+    /// Sets a field by its row.
+    pub fn put(&mut self, field: &FieldSpec, value: FieldValue) {
+        (field.put)(self, value)
+    }
+
     /// Reads an issue file.
     pub fn parse(text: &str) -> Result<Issue, ParseError> {
         let doc = yaml::parse_document(text)?;
         let mut b = Builder::default();
-        let mut last_known: Option<&'static str> = None;
         for field in doc.fields {
-            match FIELDS.iter().find(|f| **f == field.name) {
-                Some(name) => {
-                    b.set(name, &field)?;
-                    last_known = Some(name);
-                }
-                None => b.extra.push(Extra {
-                    after: last_known,
-                    name: field.name,
-                    value: field.value,
-                }),
-            }
+            b.take(&field)?;
         }
         b.finish(doc.body)
     }
 
-    /// Writes the issue in canonical form: known fields in `FIELDS` order,
-    /// optional fields only when set, unknown fields where they were.
+    /// Writes the issue in canonical form: known fields in table order,
+    /// empty ones left out, unknown fields where they were.
     pub fn print(&self) -> String {
         let mut w = Writer::new();
         self.print_extras(&mut w, None);
-        for &name in FIELDS {
-            match name {
-                "id" => w.scalar(name, &self.id),
-                "title" => w.scalar(name, &self.title),
-                "type" => w.scalar(name, &self.kind),
-                "status" => w.scalar(name, &self.status),
-                "priority" => w.scalar(name, &self.priority),
-                "severity" => opt(&mut w, name, &self.severity),
-                "labels" => list(&mut w, name, &self.labels),
-                "milestone" => opt(&mut w, name, &self.milestone),
-                "assignee" => opt(&mut w, name, &self.assignee),
-                "reporter" => opt(&mut w, name, &self.reporter),
-                "component" => opt(&mut w, name, &self.component),
-                "commits" => list(&mut w, name, &self.commits),
-                "prs" => list(&mut w, name, &self.prs),
-                "duplicate_of" => opt(&mut w, name, &self.duplicate_of),
-                "related" => list(&mut w, name, &self.related),
-                "aliases" => list(&mut w, name, &self.aliases),
-                "confidential" if self.confidential => w.raw(name, "true"),
-                "votes" if self.votes != 0 => w.raw(name, &self.votes.to_string()),
-                "created" => w.raw(name, &format_timestamp(self.created)),
-                "updated" => w.raw(name, &format_timestamp(self.updated)),
-                "resolved" => {
-                    if let Some(ts) = self.resolved {
-                        w.raw(name, &format_timestamp(ts));
+        for spec in FIELDS {
+            let v = self.get(spec);
+            if !v.is_empty() {
+                match v {
+                    Val::Text(s) | Val::Optional(Some(s)) => w.scalar(spec.name, s),
+                    Val::List(items) => w.list(spec.name, items),
+                    Val::Flag(b) => w.raw(spec.name, &b.to_string()),
+                    Val::Count(n) => w.raw(spec.name, &n.to_string()),
+                    Val::Time(t) | Val::OptionalTime(Some(t)) => {
+                        w.raw(spec.name, &format_timestamp(t))
                     }
+                    Val::Map(_) => w.value(spec.name, &v.to_json()),
+                    Val::Optional(None) | Val::OptionalTime(None) => {}
                 }
-                _ => {}
             }
-            self.print_extras(&mut w, Some(name));
+            self.print_extras(&mut w, Some(spec.name));
         }
         w.finish(&self.body)
     }
@@ -176,31 +142,7 @@ impl Issue {
     /// The value of a known field as text, for messages and filters; lists are
     /// joined with `, `.
     pub fn field_text(&self, name: &str) -> Option<String> {
-        let o = |v: &Option<String>| v.clone();
-        Some(match name {
-            "id" => self.id.clone(),
-            "title" => self.title.clone(),
-            "type" => self.kind.clone(),
-            "status" => self.status.clone(),
-            "priority" => self.priority.clone(),
-            "severity" => return o(&self.severity),
-            "milestone" => return o(&self.milestone),
-            "assignee" => return o(&self.assignee),
-            "reporter" => return o(&self.reporter),
-            "component" => return o(&self.component),
-            "duplicate_of" => return o(&self.duplicate_of),
-            "labels" => self.labels.join(", "),
-            "commits" => self.commits.join(", "),
-            "prs" => self.prs.join(", "),
-            "related" => self.related.join(", "),
-            "aliases" => self.aliases.join(", "),
-            "confidential" => self.confidential.to_string(),
-            "votes" => self.votes.to_string(),
-            "created" => format_timestamp(self.created),
-            "updated" => format_timestamp(self.updated),
-            "resolved" => return self.resolved.map(format_timestamp),
-            _ => return None,
-        })
+        self.get(fields::field(name)?).to_text()
     }
 
     /// The issue as JSON, with the field names of `issue-format.md` in their
@@ -208,46 +150,17 @@ impl Issue {
     /// `key` and `comments`. [`Issue::from_json`] reads it back.
     pub fn to_json(&self) -> serde_json::Map<String, Value> {
         let mut m = serde_json::Map::new();
-        let s = |v: &str| Value::String(v.to_owned());
-        let o = |v: &Option<String>| v.as_deref().map_or(Value::Null, s);
-        let l = |v: &[String]| Value::Array(v.iter().map(|x| s(x)).collect());
         let extras = |m: &mut serde_json::Map<String, Value>, after: Option<&str>| {
             for e in self.extra.iter().filter(|e| e.after == after) {
                 m.entry(e.name.clone()).or_insert_with(|| e.value.clone());
             }
         };
         extras(&mut m, None);
-        for &name in FIELDS {
-            let value = match name {
-                "id" => s(&self.id),
-                "title" => s(&self.title),
-                "type" => s(&self.kind),
-                "status" => s(&self.status),
-                "priority" => s(&self.priority),
-                "severity" => o(&self.severity),
-                "labels" => l(&self.labels),
-                "milestone" => o(&self.milestone),
-                "assignee" => o(&self.assignee),
-                "reporter" => o(&self.reporter),
-                "component" => o(&self.component),
-                "commits" => l(&self.commits),
-                "prs" => l(&self.prs),
-                "duplicate_of" => o(&self.duplicate_of),
-                "related" => l(&self.related),
-                "aliases" => l(&self.aliases),
-                "confidential" => Value::Bool(self.confidential),
-                "votes" => Value::from(self.votes),
-                "created" => s(&format_timestamp(self.created)),
-                "updated" => s(&format_timestamp(self.updated)),
-                "resolved" => self
-                    .resolved
-                    .map_or(Value::Null, |t| s(&format_timestamp(t))),
-                _ => continue,
-            };
-            m.insert(name.to_owned(), value);
-            extras(&mut m, Some(name));
+        for spec in FIELDS {
+            m.insert(spec.name.to_owned(), self.get(spec).to_json());
+            extras(&mut m, Some(spec.name));
         }
-        m.insert("body".into(), s(&self.body));
+        m.insert("body".into(), Value::String(self.body.clone()));
         m
     }
 
@@ -256,7 +169,6 @@ impl Issue {
     /// unknown members become unknown fields, kept in place.
     pub fn from_json(map: &serde_json::Map<String, Value>) -> Result<Issue, String> {
         let mut b = Builder::default();
-        let mut last_known: Option<&'static str> = None;
         let mut body = String::new();
         for (i, (name, value)) in map.iter().enumerate() {
             match name.as_str() {
@@ -274,133 +186,101 @@ impl Issue {
                 line: i + 1,
                 column: 1,
             };
-            match FIELDS.iter().find(|f| **f == name) {
-                Some(known) => {
-                    b.set(known, &field).map_err(|e| e.message)?;
-                    last_known = Some(known);
-                }
-                None => b.extra.push(Extra {
-                    after: last_known,
-                    name: name.clone(),
-                    value: value.clone(),
-                }),
-            }
+            b.take(&field).map_err(|e| e.message)?;
         }
         b.finish(yaml::normalize_body(&body)).map_err(|e| e.message)
     }
 }
 
-fn opt(w: &mut Writer, name: &str, v: &Option<String>) {
-    if let Some(v) = v {
-        w.scalar(name, v);
-    }
-}
-
-fn list(w: &mut Writer, name: &str, v: &[String]) {
-    if !v.is_empty() {
-        w.list(name, v);
-    }
-}
-
-#[derive(Default)]
+/// Collects fields as they are read, in file order.
 struct Builder {
-    id: Option<String>,
-    title: Option<String>,
-    kind: Option<String>,
-    status: Option<String>,
-    priority: Option<String>,
-    severity: Option<String>,
-    labels: Vec<String>,
-    milestone: Option<String>,
-    assignee: Option<String>,
-    reporter: Option<String>,
-    component: Option<String>,
-    commits: Vec<String>,
-    prs: Vec<String>,
-    duplicate_of: Option<String>,
-    related: Vec<String>,
-    aliases: Vec<String>,
-    confidential: bool,
-    votes: u64,
-    created: Option<Timestamp>,
-    updated: Option<Timestamp>,
-    resolved: Option<Timestamp>,
-    extra: Vec<Extra>,
+    issue: Issue,
+    seen: Vec<bool>,
+    last_known: Option<&'static str>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        let blank = Issue::new(
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            Timestamp::UNIX_EPOCH,
+        );
+        Builder {
+            issue: blank,
+            seen: vec![false; FIELDS.len()],
+            last_known: None,
+        }
+    }
 }
 
 impl Builder {
-    fn set(&mut self, name: &str, f: &Field) -> Result<(), ParseError> {
-        match name {
-            "id" => self.id = text(f)?,
-            "title" => self.title = text(f)?,
-            "type" => self.kind = text(f)?,
-            "status" => self.status = text(f)?,
-            "priority" => self.priority = text(f)?,
-            "severity" => self.severity = text(f)?,
-            "labels" => self.labels = strings(f)?,
-            "milestone" => self.milestone = text(f)?,
-            "assignee" => self.assignee = text(f)?,
-            "reporter" => self.reporter = text(f)?,
-            "component" => self.component = text(f)?,
-            "commits" => self.commits = strings(f)?,
-            "prs" => self.prs = strings(f)?,
-            "duplicate_of" => self.duplicate_of = text(f)?,
-            "related" => self.related = strings(f)?,
-            "aliases" => self.aliases = strings(f)?,
-            "confidential" => {
-                self.confidential = match &f.value {
-                    Value::Bool(b) => *b,
-                    Value::Null => false,
-                    _ => return Err(ParseError::at(f, "`confidential` must be true or false")),
-                }
-            }
-            "votes" => {
-                self.votes = match &f.value {
-                    Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
-                    Value::Null => 0,
-                    _ => return Err(ParseError::at(f, "`votes` must be a whole number")),
-                }
-            }
-            "created" => self.created = timestamp(f)?,
-            "updated" => self.updated = timestamp(f)?,
-            "resolved" => self.resolved = timestamp(f)?,
-            _ => {}
+    fn take(&mut self, f: &Field) -> Result<(), ParseError> {
+        let Some(i) = FIELDS.iter().position(|s| s.name == f.name) else {
+            self.issue.extra.push(Extra {
+                after: self.last_known,
+                name: f.name.clone(),
+                value: f.value.clone(),
+            });
+            return Ok(());
+        };
+        let spec = &FIELDS[i];
+        if let Some(value) = read_value(spec, f)? {
+            self.issue.put(spec, value);
+            self.seen[i] = true;
         }
+        self.last_known = Some(spec.name);
         Ok(())
     }
 
-    fn finish(self, body: String) -> Result<Issue, ParseError> {
-        let missing = |name: &str| ParseError::new(2, 1, format!("the field `{name}` is missing"));
-        let title = self.title.ok_or_else(|| missing("title"))?;
-        if title.trim().is_empty() {
-            return Err(missing("title"));
+    fn finish(mut self, body: String) -> Result<Issue, ParseError> {
+        for (spec, seen) in FIELDS.iter().zip(&self.seen) {
+            if spec.required() && !seen {
+                return Err(ParseError::new(
+                    2,
+                    1,
+                    format!("the field `{}` is missing", spec.name),
+                ));
+            }
         }
-        Ok(Issue {
-            id: self.id.ok_or_else(|| missing("id"))?,
-            title,
-            kind: self.kind.ok_or_else(|| missing("type"))?,
-            status: self.status.ok_or_else(|| missing("status"))?,
-            priority: self.priority.ok_or_else(|| missing("priority"))?,
-            severity: self.severity,
-            labels: self.labels,
-            milestone: self.milestone,
-            assignee: self.assignee,
-            reporter: self.reporter,
-            component: self.component,
-            commits: self.commits,
-            prs: self.prs,
-            duplicate_of: self.duplicate_of,
-            related: self.related,
-            aliases: self.aliases,
-            confidential: self.confidential,
-            votes: self.votes,
-            created: self.created.ok_or_else(|| missing("created"))?,
-            updated: self.updated.ok_or_else(|| missing("updated"))?,
-            resolved: self.resolved,
-            extra: self.extra,
-            body,
-        })
+        if self.issue.title.trim().is_empty() {
+            return Err(ParseError::new(2, 1, "the field `title` is empty"));
+        }
+        self.issue.body = body;
+        Ok(self.issue)
     }
+}
+
+/// A field's value as its kind reads it. `None` is "not given" (null, or
+/// empty text), which a required field reports as missing.
+fn read_value(spec: &FieldSpec, f: &Field) -> Result<Option<FieldValue>, ParseError> {
+    let name = spec.name;
+    Ok(match spec.kind {
+        Kind::Text => text(f)?.map(FieldValue::Text),
+        Kind::Optional => Some(FieldValue::Optional(text(f)?)),
+        Kind::List => Some(FieldValue::List(strings(f)?)),
+        Kind::Flag => Some(FieldValue::Flag(match &f.value {
+            Value::Bool(b) => *b,
+            Value::Null => false,
+            _ => return Err(ParseError::at(f, format!("`{name}` must be true or false"))),
+        })),
+        Kind::Count => Some(FieldValue::Count(match &f.value {
+            Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+            Value::Null => 0,
+            _ => {
+                return Err(ParseError::at(
+                    f,
+                    format!("`{name}` must be a whole number"),
+                ));
+            }
+        })),
+        Kind::Time => timestamp(f)?.map(FieldValue::Time),
+        Kind::OptionalTime => Some(FieldValue::OptionalTime(timestamp(f)?)),
+        Kind::Map => Some(FieldValue::Map(map(f)?)),
+    })
 }
 
 /// A scalar as text. Numbers and booleans are read as the text they were
@@ -419,23 +299,52 @@ fn text(f: &Field) -> Result<Option<String>, ParseError> {
     }
 }
 
+fn plain(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 fn strings(f: &Field) -> Result<Vec<String>, ParseError> {
     match &f.value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items
             .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.clone()),
-                Value::Number(n) => Ok(n.to_string()),
-                Value::Bool(b) => Ok(b.to_string()),
-                _ => Err(ParseError::at(
-                    f,
-                    format!("`{}` must be a list of plain values", f.name),
-                )),
+            .map(|v| {
+                plain(v).ok_or_else(|| {
+                    ParseError::at(f, format!("`{}` must be a list of plain values", f.name))
+                })
             })
             .collect(),
         Value::String(s) => Ok(vec![s.clone()]),
         _ => Err(ParseError::at(f, format!("`{}` must be a list", f.name))),
+    }
+}
+
+fn map(f: &Field) -> Result<BTreeMap<String, String>, ParseError> {
+    match &f.value {
+        Value::Null => Ok(BTreeMap::new()),
+        Value::Object(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                plain(v).map(|v| (k.clone(), v)).ok_or_else(|| {
+                    ParseError::at(
+                        f,
+                        format!(
+                            "`{}.{k}` must be a single value, not a list or mapping",
+                            f.name
+                        ),
+                    )
+                })
+            })
+            .collect(),
+        _ => Err(ParseError::at(
+            f,
+            format!("`{}` must be a mapping of names to values", f.name),
+        )),
     }
 }
 
@@ -627,7 +536,7 @@ Steps:
                 .map(|(after, name, value)| Extra { after: Some(after), name, value })
                 .collect();
             // Canonical order: unknown fields in the order they are printed.
-            i.extra.sort_by_key(|e| FIELDS.iter().position(|f| Some(*f) == e.after));
+            i.extra.sort_by_key(|e| FIELDS.iter().position(|f| Some(f.name) == e.after));
             i.body = yaml::normalize_body(&body);
             i
         }

@@ -5,8 +5,10 @@
 
 pub mod comment;
 pub mod config;
+pub mod fields;
 pub mod issue;
 pub mod key;
+pub mod layout;
 pub mod yaml;
 
 use std::fmt;

@@ -74,12 +74,8 @@ pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Field>, ParseE
     if yaml.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let map: IndexMap<String, Spanned<Value>> = serde_saphyr::from_str(yaml).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-        ParseError::new(line + line_offset, column, yaml_message(&e))
-    })?;
+    let map: IndexMap<String, Spanned<Value>> =
+        serde_saphyr::from_str(yaml).map_err(|e| error_at(&e, line_offset))?;
     Ok(map
         .into_iter()
         .map(|(name, spanned)| Field {
@@ -91,21 +87,54 @@ pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Field>, ParseE
         .collect())
 }
 
-/// serde-saphyr renders its errors with a source snippet over several lines;
-/// we want its one-line reason, since we print our own `path:line:col`.
+/// A YAML error as a [`ParseError`]: where, and what is wrong in the words
+/// of someone editing the file, never the parser library's (its options,
+/// budgets and policies mean nothing to them). `line_offset` is the number
+/// of lines before the YAML in its file.
+pub(crate) fn error_at(e: &serde_saphyr::Error, line_offset: usize) -> ParseError {
+    let (line, column) = e
+        .location()
+        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    ParseError::new(line + line_offset, column.max(1), yaml_message(e))
+}
+
 fn yaml_message(e: &serde_saphyr::Error) -> String {
-    let text = e.without_snippet().to_string();
-    let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    // Drop a trailing "at line X, column Y": we print the position ourselves.
-    let first = match first.rfind(" at line ") {
-        Some(i) => &first[..i],
-        None => first,
-    };
-    let first = first.trim_end_matches(['.', ':', ',']);
-    if first.is_empty() {
-        "invalid YAML".to_owned()
-    } else {
-        first.to_owned()
+    use serde_saphyr::Error as E;
+    match e.without_snippet() {
+        E::DuplicateMappingKey { key: Some(k), .. } => format!("`{k}` is given twice; keep one"),
+        E::DuplicateMappingKey { key: None, .. } => {
+            "the same name is given twice; keep one".to_owned()
+        }
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            "the YAML nests or repeats too deeply to be read".to_owned()
+        }
+        E::Eof { .. } => "the YAML ends in the middle of a value".to_owned(),
+        E::MultipleDocuments { .. } => {
+            "a second `---` starts another document; a file holds one".to_owned()
+        }
+        E::UnknownAnchor { .. } => "an alias (*name) names no anchor (&name)".to_owned(),
+        _ => {
+            let text = e.without_snippet().to_string();
+            let first = text.lines().next().unwrap_or_default().trim();
+            // Drop a trailing "at line X, column Y": we print the position.
+            let first = match first.rfind(" at line ") {
+                Some(i) => &first[..i],
+                None => first,
+            };
+            let first = first.trim_end_matches(['.', ':', ',']);
+            // A message about the library's own settings or types is no
+            // help to someone editing a file.
+            let internal = ["Options", "Policy", "::", "{", "serde", "deserialize"];
+            if first.is_empty() || internal.iter().any(|w| first.contains(w)) {
+                "this is not valid YAML".to_owned()
+            } else {
+                first.to_owned()
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod directory;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -28,13 +28,13 @@ use tantivy::{
     DateTime, DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 
+use crate::format::fields::{FIELDS, FieldSpec, Kind, Search};
 use crate::format::{Config, Issue, Key};
-use crate::query::{DateField, Expr, Field, TimeRange};
-use crate::tracker::{Sort, SortField};
+use crate::query::{Expr, Field, NumberRange, Sort, SortField, SortKey, TimeRange, sort_key};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -100,74 +100,86 @@ pub struct Hit {
     pub score: f32,
 }
 
-#[derive(Clone, Copy)]
+/// The schema: a few fields of every document, and the fields the field
+/// table asks for, by the table's names.
+#[derive(Clone)]
 struct Fields {
     kind: SchemaField,
     key: SchemaField,
     number: SchemaField,
     state: SchemaField,
-    status: SchemaField,
-    kind_of_issue: SchemaField,
-    priority: SchemaField,
-    severity: SchemaField,
-    labels: SchemaField,
-    milestone: SchemaField,
-    assignee: SchemaField,
-    reporter: SchemaField,
-    component: SchemaField,
+    /// The names of the fields an issue has a value in, for `no:`.
     has: SchemaField,
     title: SchemaField,
     body: SchemaField,
     comments: SchemaField,
-    created: SchemaField,
-    updated: SchemaField,
-    resolved: SchemaField,
-    sort_created: SchemaField,
-    sort_updated: SchemaField,
-    sort_priority: SchemaField,
-    sort_status: SchemaField,
-    sort_type: SchemaField,
-    sort_title: SchemaField,
-    milestone_name: SchemaField,
-    label_name: SchemaField,
     json: SchemaField,
+    /// Per table field: its values lowercased (`label:ui`).
+    words: HashMap<&'static str, SchemaField>,
+    /// Per counted field: its values as written (`git issue labels`).
+    names: HashMap<&'static str, SchemaField>,
+    dates: HashMap<&'static str, SchemaField>,
+    numbers: HashMap<&'static str, SchemaField>,
+    /// Per sortable field: a fast key, the field's rank, time or number in
+    /// the high bits and the issue number in the low ones (text: a string).
+    sorts: HashMap<&'static str, SchemaField>,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let date = || tantivy::schema::DateOptions::from(INDEXED).set_fast();
-    let fields = Fields {
+    let mut fields = Fields {
         kind: b.add_text_field("kind", STRING),
         key: b.add_text_field("key", STRING | STORED),
         number: b.add_u64_field("number", INDEXED | FAST | STORED),
         state: b.add_text_field("state", STRING),
-        status: b.add_text_field("status", STRING),
-        kind_of_issue: b.add_text_field("type", STRING),
-        priority: b.add_text_field("priority", STRING),
-        severity: b.add_text_field("severity", STRING),
-        labels: b.add_text_field("label", STRING),
-        milestone: b.add_text_field("milestone", STRING),
-        assignee: b.add_text_field("assignee", STRING),
-        reporter: b.add_text_field("reporter", STRING),
-        component: b.add_text_field("component", STRING),
         has: b.add_text_field("has", STRING),
         title: b.add_text_field("title", TEXT),
         body: b.add_text_field("body", TEXT),
         comments: b.add_text_field("comments", TEXT),
-        created: b.add_date_field("created", date()),
-        updated: b.add_date_field("updated", date()),
-        resolved: b.add_date_field("resolved", date()),
-        sort_created: b.add_u64_field("sort_created", FAST),
-        sort_updated: b.add_u64_field("sort_updated", FAST),
-        sort_priority: b.add_u64_field("sort_priority", FAST),
-        sort_status: b.add_u64_field("sort_status", FAST),
-        sort_type: b.add_u64_field("sort_type", FAST),
-        sort_title: b.add_text_field("sort_title", STRING | FAST),
-        milestone_name: b.add_text_field("milestone_name", STRING),
-        label_name: b.add_text_field("label_name", STRING),
         json: b.add_text_field("json", STORED),
+        words: HashMap::new(),
+        names: HashMap::new(),
+        dates: HashMap::new(),
+        numbers: HashMap::new(),
+        sorts: HashMap::new(),
     };
+    for f in FIELDS {
+        match f.search {
+            Search::Word(_) | Search::Ranked(_) => {
+                let field = b.add_text_field(&format!("w_{}", f.name), STRING);
+                fields.words.insert(f.name, field);
+            }
+            Search::Time(_) => {
+                let field = b.add_date_field(&format!("t_{}", f.name), date());
+                fields.dates.insert(f.name, field);
+            }
+            Search::Number(_) => {
+                let field = b.add_u64_field(&format!("n_{}", f.name), INDEXED | FAST);
+                fields.numbers.insert(f.name, field);
+            }
+            Search::None => {}
+        }
+        if f.counted {
+            let field = b.add_text_field(&format!("c_{}", f.name), STRING);
+            fields.names.insert(f.name, field);
+        }
+        if f.sort {
+            let name = format!("s_{}", f.name);
+            let field = if is_text_sort(f) {
+                b.add_text_field(&name, STRING | FAST)
+            } else {
+                b.add_u64_field(&name, FAST)
+            };
+            fields.sorts.insert(f.name, field);
+        }
+    }
     (b.build(), fields)
+}
+
+/// Whether a sortable field sorts as text (a title), not by a number.
+fn is_text_sort(f: &FieldSpec) -> bool {
+    f.vocabulary.is_none() && matches!(f.kind, Kind::Text | Kind::Optional)
 }
 
 pub struct Index {
@@ -343,17 +355,13 @@ impl Index {
             };
             match sort.field {
                 SortField::Key => fast("number"),
-                SortField::Created => fast("sort_created"),
-                SortField::Updated => fast("sort_updated"),
-                SortField::Priority => fast("sort_priority"),
-                SortField::Status => fast("sort_status"),
-                SortField::Type => fast("sort_type"),
-                SortField::Title => searcher
+                SortField::Field(f) if is_text_sort(f) => searcher
                     .search(
                         &query,
-                        &top().order_by_string_fast_field("sort_title", order),
+                        &top().order_by_string_fast_field(&format!("s_{}", f.name), order),
                     )
                     .map(|v| v.into_iter().map(|(_, a)| (0.0, a)).collect()),
+                SortField::Field(f) => fast(&format!("s_{}", f.name)),
             }
         }
         .map_err(|e| self.err(e))?;
@@ -403,9 +411,8 @@ impl Index {
     /// Open and closed counts of each milestone or label name.
     pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
         let searcher = self.reader.searcher();
-        let field = match of {
-            Field::Milestone => self.fields.milestone_name,
-            _ => self.fields.label_name,
+        let Some(&field) = self.fields.names.get(of.name) else {
+            return Ok(Vec::new());
         };
         let mut names = BTreeSet::new();
         for segment in searcher.segment_readers() {
@@ -487,7 +494,8 @@ impl Index {
     }
 
     fn translate(&self, expr: &Expr) -> Box<dyn TantivyQuery> {
-        let f = self.fields;
+        let f = &self.fields;
+        let nothing = || -> Box<dyn TantivyQuery> { Box::new(BooleanQuery::new(Vec::new())) };
         match expr {
             Expr::All => Box::new(AllQuery),
             Expr::And(items) => {
@@ -516,20 +524,33 @@ impl Index {
             Expr::Open(open) => {
                 const_score(term_query(f.state, if *open { "open" } else { "closed" }))
             }
-            Expr::Field(field, values) => {
-                let schema_field = self.field(*field);
-                const_score(Box::new(BooleanQuery::new(
+            Expr::Field(field, values) => match f.words.get(field.name) {
+                Some(&schema_field) => const_score(Box::new(BooleanQuery::new(
                     values
                         .iter()
                         .map(|v| (Occur::Should, term_query(schema_field, v)))
                         .collect(),
-                )))
-            }
+                ))),
+                None => nothing(),
+            },
+            Expr::Key(values) => const_score(Box::new(BooleanQuery::new(
+                values
+                    .iter()
+                    .map(|v| (Occur::Should, term_query(f.key, v)))
+                    .collect(),
+            ))),
             Expr::Missing(field) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, term_query(f.has, field.name())),
+                (Occur::MustNot, term_query(f.has, field.name)),
             ])),
-            Expr::Date(field, range) => const_score(self.date_query(*field, *range)),
+            Expr::Date(field, range) => match f.dates.get(field.name) {
+                Some(&schema_field) => const_score(date_query(schema_field, *range)),
+                None => nothing(),
+            },
+            Expr::Number(field, range) => match f.numbers.get(field.name) {
+                Some(&schema_field) => const_score(number_query(schema_field, *range)),
+                None => nothing(),
+            },
             Expr::Text(tokens) if tokens.is_empty() => Box::new(AllQuery),
             Expr::Text(tokens) => {
                 let per_field =
@@ -549,50 +570,38 @@ impl Index {
             }
         }
     }
+}
 
-    fn date_query(&self, field: DateField, range: TimeRange) -> Box<dyn TantivyQuery> {
-        let schema_field = match field {
-            DateField::Created => self.fields.created,
-            DateField::Updated => self.fields.updated,
-            DateField::Resolved => self.fields.resolved,
-        };
-        let term = |t: jiff::Timestamp| {
-            Term::from_field_date_for_search(
-                schema_field,
-                DateTime::from_timestamp_secs(t.as_second()),
-            )
-        };
-        // Times are stored to the second; a bound with a fraction rounds
-        // the way that keeps the same issues.
-        let lower = range.from.map_or(Bound::Unbounded, |t| {
-            let secs = t.as_second() + i64::from(t.subsec_nanosecond() > 0);
-            Bound::Included(term(jiff::Timestamp::from_second(secs).unwrap_or(t)))
-        });
-        let upper = range.until.map_or(Bound::Unbounded, |t| {
-            if t.subsec_nanosecond() > 0 {
-                Bound::Included(term(t))
-            } else {
-                Bound::Excluded(term(t))
-            }
-        });
-        Box::new(RangeQuery::new(lower, upper))
-    }
-
-    fn field(&self, field: Field) -> SchemaField {
-        let f = self.fields;
-        match field {
-            Field::Status => f.status,
-            Field::Type => f.kind_of_issue,
-            Field::Label => f.labels,
-            Field::Milestone => f.milestone,
-            Field::Assignee => f.assignee,
-            Field::Reporter => f.reporter,
-            Field::Component => f.component,
-            Field::Priority => f.priority,
-            Field::Severity => f.severity,
-            Field::Key => f.key,
+fn date_query(schema_field: SchemaField, range: TimeRange) -> Box<dyn TantivyQuery> {
+    let term = |t: jiff::Timestamp| {
+        Term::from_field_date_for_search(schema_field, DateTime::from_timestamp_secs(t.as_second()))
+    };
+    // Times are stored to the second; a bound with a fraction rounds the
+    // way that keeps the same issues.
+    let lower = range.from.map_or(Bound::Unbounded, |t| {
+        let secs = t.as_second() + i64::from(t.subsec_nanosecond() > 0);
+        Bound::Included(term(jiff::Timestamp::from_second(secs).unwrap_or(t)))
+    });
+    let upper = range.until.map_or(Bound::Unbounded, |t| {
+        if t.subsec_nanosecond() > 0 {
+            Bound::Included(term(t))
+        } else {
+            Bound::Excluded(term(t))
         }
-    }
+    });
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+fn number_query(schema_field: SchemaField, range: NumberRange) -> Box<dyn TantivyQuery> {
+    let term = |n: u64| Term::from_field_u64(schema_field, n);
+    Box::new(RangeQuery::new(
+        range
+            .from
+            .map_or(Bound::Unbounded, |n| Bound::Included(term(n))),
+        range
+            .to
+            .map_or(Bound::Unbounded, |n| Bound::Included(term(n))),
+    ))
 }
 
 /// A number that differs between calls, for names of scratch folders.
@@ -621,10 +630,11 @@ fn const_score(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
-/// Sort keys: the field's rank or time in the high bits, the issue number in
-/// the low 28 bits, so equal values order by number as a scan does.
-fn sort_key(high: u64, number: u64) -> u64 {
-    (high << 28) | (number & ((1 << 28) - 1))
+/// Sort keys: the field's rank, time or number in the high bits, the issue
+/// number in the low 30 (numbers stay below a billion), so equal values order
+/// by number as a scan does.
+fn composite_sort_key(high: u64, number: u64) -> u64 {
+    (high.min((1 << 34) - 1) << 30) | (number & ((1 << 30) - 1))
 }
 
 pub struct Writer<'a> {
@@ -639,7 +649,7 @@ impl Writer<'_> {
     }
 
     pub fn apply(&self, update: Update<'_>, config: &Config) -> Result<()> {
-        let f = self.index.fields;
+        let f = &self.index.fields;
         let key = match &update {
             Update::Issue(d) => d.key,
             Update::Problem(k, _) | Update::Remove(k) => k,
@@ -666,9 +676,8 @@ impl Writer<'_> {
     }
 
     fn fill(&self, doc: &mut TantivyDocument, d: &IssueDoc<'_>, config: &Config) {
-        let f = self.index.fields;
+        let f = &self.index.fields;
         let i = d.issue;
-        let lc = |s: &str| s.to_lowercase();
         doc.add_text(f.kind, "issue");
         doc.add_text(
             f.state,
@@ -678,61 +687,40 @@ impl Writer<'_> {
                 "open"
             },
         );
-        doc.add_text(f.status, lc(&i.status));
-        doc.add_text(f.kind_of_issue, lc(&i.kind));
-        doc.add_text(f.priority, lc(&i.priority));
-        let optional = [
-            (Field::Severity, f.severity, &i.severity),
-            (Field::Milestone, f.milestone, &i.milestone),
-            (Field::Assignee, f.assignee, &i.assignee),
-            (Field::Reporter, f.reporter, &i.reporter),
-            (Field::Component, f.component, &i.component),
-        ];
-        for (name, field, value) in optional {
-            if let Some(v) = value {
-                doc.add_text(field, lc(v));
-                doc.add_text(f.has, name.name());
+        let n = d.key.number;
+        for spec in FIELDS {
+            let v = i.get(spec);
+            if let Some(&field) = f.words.get(spec.name) {
+                for text in v.texts() {
+                    doc.add_text(field, text.to_lowercase());
+                }
             }
-        }
-        if let Some(m) = &i.milestone {
-            doc.add_text(f.milestone_name, m);
-        }
-        for l in &i.labels {
-            doc.add_text(f.labels, lc(l));
-            doc.add_text(f.label_name, l);
-        }
-        if !i.labels.is_empty() {
-            doc.add_text(f.has, "label");
+            if !v.is_empty() {
+                doc.add_text(f.has, spec.name);
+            }
+            if let Some(&field) = f.names.get(spec.name) {
+                for text in v.texts() {
+                    doc.add_text(field, text);
+                }
+            }
+            if let (Some(&field), Some(t)) = (f.dates.get(spec.name), v.time()) {
+                doc.add_date(field, DateTime::from_timestamp_secs(t.as_second()));
+            }
+            if let (Some(&field), Some(c)) = (f.numbers.get(spec.name), v.count()) {
+                doc.add_u64(field, c);
+            }
+            if let Some(&field) = f.sorts.get(spec.name) {
+                match sort_key(spec, i, config) {
+                    SortKey::Rank(high) | SortKey::Number(high) => {
+                        doc.add_u64(field, composite_sort_key(high, n))
+                    }
+                    SortKey::Text(text) => doc.add_text(field, format!("{text}\u{0}{n:020}")),
+                }
+            }
         }
         doc.add_text(f.title, &i.title);
         doc.add_text(f.body, &i.body);
         doc.add_text(f.comments, d.comments);
-        let date = |t: jiff::Timestamp| DateTime::from_timestamp_secs(t.as_second());
-        doc.add_date(f.created, date(i.created));
-        doc.add_date(f.updated, date(i.updated));
-        if let Some(r) = i.resolved {
-            doc.add_date(f.resolved, date(r));
-        }
-        let n = d.key.number;
-        let secs = |t: jiff::Timestamp| t.as_second().max(0) as u64;
-        doc.add_u64(f.sort_created, sort_key(secs(i.created), n));
-        doc.add_u64(f.sort_updated, sort_key(secs(i.updated), n));
-        doc.add_u64(
-            f.sort_priority,
-            sort_key(Config::rank(&config.priorities, &i.priority), n),
-        );
-        doc.add_u64(
-            f.sort_status,
-            sort_key(Config::rank(&config.statuses, &i.status), n),
-        );
-        doc.add_u64(
-            f.sort_type,
-            sort_key(Config::rank(&config.types, &i.kind), n),
-        );
-        doc.add_text(
-            f.sort_title,
-            format!("{}\u{0}{n:020}", i.title.to_lowercase()),
-        );
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());

@@ -1,11 +1,14 @@
 //! Changes to one issue as values: what `set` assigns, how a change reads in a
 //! commit message, and how an editor's result lands on an issue that may have
-//! moved on meanwhile. Pure: no store, no files.
+//! moved on meanwhile. Pure: no store, no files. Which fields there are and
+//! how each is set and described is the field table's
+//! ([`crate::format::fields`]).
 
 use std::str::FromStr;
 
 use jiff::Timestamp;
 
+use crate::format::fields::{self, Describe, FIELDS, FieldSpec, Kind, Set, Val, Value};
 use crate::format::{Config, Issue, Key};
 
 /// One word of `git issue set`: `field=value`, `+label` or `-label`.
@@ -16,24 +19,10 @@ pub enum Assignment {
     RemoveLabel(String),
 }
 
-/// The fields `set` can change, in the order help lists them.
-pub const SETTABLE: &[&str] = &[
-    "title",
-    "type",
-    "status",
-    "priority",
-    "severity",
-    "labels",
-    "milestone",
-    "assignee",
-    "reporter",
-    "component",
-    "duplicate_of",
-    "related",
-    "prs",
-    "confidential",
-    "votes",
-];
+/// The names of the fields `set` can change, in table order.
+pub fn settable_names() -> Vec<&'static str> {
+    fields::settable().map(|f| f.name).collect()
+}
 
 impl FromStr for Assignment {
     type Err = String;
@@ -49,10 +38,10 @@ impl FromStr for Assignment {
             return Err(format!("{s:?} is not field=value, +label or -label"));
         };
         let field = field.trim();
-        if !SETTABLE.contains(&field) {
+        if fields::field(field).is_none_or(|f| f.set == Set::No) {
             return Err(format!(
                 "{field:?} is not a field set can change; these can: {}",
-                SETTABLE.join(", ")
+                settable_names().join(", ")
             ));
         }
         Ok(Assignment::Set {
@@ -79,51 +68,76 @@ impl Assignment {
             Assignment::AddLabel(l) => add(&mut issue.labels, l),
             Assignment::RemoveLabel(l) => issue.labels.retain(|x| x != l),
             Assignment::Set { field, value } => {
-                let opt = || (!value.is_empty()).then(|| value.clone());
-                let list = || -> Vec<String> {
-                    let mut out = Vec::new();
-                    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                        add(&mut out, item);
-                    }
-                    out
-                };
-                match field.as_str() {
-                    "title" if value.is_empty() => return Err("the title cannot be empty".into()),
-                    "title" => issue.title = value.clone(),
-                    "type" => issue.kind = value.clone(),
-                    "status" => set_status(issue, value, config, now),
-                    "priority" => issue.priority = value.clone(),
-                    "severity" => issue.severity = opt(),
-                    "labels" => issue.labels = list(),
-                    "milestone" => issue.milestone = opt(),
-                    "assignee" => issue.assignee = opt(),
-                    "reporter" => issue.reporter = opt(),
-                    "component" => issue.component = opt(),
-                    "duplicate_of" => issue.duplicate_of = opt().map(|k| normal_key(&k)),
-                    "related" => issue.related = list().iter().map(|k| normal_key(k)).collect(),
-                    "prs" => issue.prs = list(),
-                    "confidential" => {
-                        issue.confidential = match value.as_str() {
-                            "true" | "yes" => true,
-                            "false" | "no" | "" => false,
-                            _ => {
-                                return Err(format!(
-                                    "confidential is true or false, not {value:?}"
-                                ));
-                            }
-                        }
-                    }
-                    "votes" => {
-                        issue.votes = value
-                            .parse()
-                            .map_err(|_| format!("votes is a whole number, not {value:?}"))?
-                    }
-                    other => return Err(format!("{other:?} cannot be set")),
+                let spec = fields::field(field)
+                    .filter(|f| f.set != Set::No)
+                    .ok_or_else(|| format!("{field:?} cannot be set"))?;
+                let parsed = parse_setting(spec, value)?;
+                // Entering or leaving a closed status stamps `resolved`: a
+                // rule of the workflow, not of the field.
+                if spec.name == "status" {
+                    set_status(issue, value, config, now);
+                } else {
+                    issue.put(spec, parsed);
                 }
             }
         }
         Ok(())
     }
+}
+
+/// What `set NAME=VALUE` means for a field of each kind. An empty value
+/// clears an optional field.
+fn parse_setting(spec: &FieldSpec, value: &str) -> Result<Value, String> {
+    let name = spec.name;
+    let item = |s: &str| match spec.set {
+        Set::Keys => normal_key(s),
+        _ => s.to_owned(),
+    };
+    Ok(match spec.kind {
+        Kind::Text if value.is_empty() => return Err(format!("the {name} cannot be empty")),
+        Kind::Text => Value::Text(item(value)),
+        Kind::Optional => Value::Optional((!value.is_empty()).then(|| item(value))),
+        Kind::List => {
+            let mut out = Vec::new();
+            for x in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                add(&mut out, &item(x));
+            }
+            Value::List(out)
+        }
+        Kind::Flag => Value::Flag(match value {
+            "true" | "yes" => true,
+            "false" | "no" | "" => false,
+            _ => return Err(format!("{name} is true or false, not {value:?}")),
+        }),
+        Kind::Count => Value::Count(
+            value
+                .parse()
+                .map_err(|_| format!("{name} is a whole number, not {value:?}"))?,
+        ),
+        Kind::Time | Kind::OptionalTime => {
+            let t = crate::format::parse_timestamp(value);
+            match (spec.kind, t) {
+                (Kind::OptionalTime, _) if value.is_empty() => Value::OptionalTime(None),
+                (_, Some(t)) if spec.kind == Kind::Time => Value::Time(t),
+                (_, Some(t)) => Value::OptionalTime(Some(t)),
+                _ => {
+                    return Err(format!(
+                        "{name} is a time like 2026-01-31T09:30:00Z, not {value:?}"
+                    ));
+                }
+            }
+        }
+        Kind::Map => {
+            let mut map = std::collections::BTreeMap::new();
+            for pair in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (k, v) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("{name} takes name=value pairs, not {pair:?}"))?;
+                map.insert(k.trim().to_owned(), v.trim().to_owned());
+            }
+            Value::Map(map)
+        }
+    })
 }
 
 fn normal_key(s: &str) -> String {
@@ -153,85 +167,26 @@ pub fn set_status(issue: &mut Issue, status: &str, config: &Config, now: Timesta
 /// `labels +ui -auth`. Empty when nothing a person would notice changed.
 pub fn describe_changes(old: &Issue, new: &Issue) -> Vec<String> {
     let mut out = Vec::new();
-    let scalars: [(&str, Option<&str>, Option<&str>); 11] = [
-        ("title", Some(&old.title), Some(&new.title)),
-        ("type", Some(&old.kind), Some(&new.kind)),
-        ("status", Some(&old.status), Some(&new.status)),
-        ("priority", Some(&old.priority), Some(&new.priority)),
-        ("severity", old.severity.as_deref(), new.severity.as_deref()),
-        (
-            "milestone",
-            old.milestone.as_deref(),
-            new.milestone.as_deref(),
-        ),
-        ("assignee", old.assignee.as_deref(), new.assignee.as_deref()),
-        ("reporter", old.reporter.as_deref(), new.reporter.as_deref()),
-        (
-            "component",
-            old.component.as_deref(),
-            new.component.as_deref(),
-        ),
-        (
-            "duplicate_of",
-            old.duplicate_of.as_deref(),
-            new.duplicate_of.as_deref(),
-        ),
-        ("id", Some(&old.id), Some(&new.id)),
-    ];
-    for (name, a, b) in scalars {
-        if a != b {
-            let show = |v: Option<&str>| match v {
-                None => "(none)".to_owned(),
-                Some(v) if v.contains(' ') || v.is_empty() => format!("{v:?}"),
-                Some(v) => v.to_owned(),
-            };
-            out.push(format!("{name} {} -> {}", show(a), show(b)));
-        }
-    }
-    let lists = [
-        ("labels", &old.labels, &new.labels),
-        ("commits", &old.commits, &new.commits),
-        ("prs", &old.prs, &new.prs),
-        ("related", &old.related, &new.related),
-        ("aliases", &old.aliases, &new.aliases),
-    ];
-    for (name, a, b) in lists {
+    let status_changed = old.status != new.status;
+    for spec in FIELDS {
+        let (a, b) = (old.get(spec), new.get(spec));
         if a == b {
             continue;
         }
-        let short = |s: &str| -> String {
-            if name == "commits" {
-                s.chars().take(12).collect()
-            } else {
-                s.to_owned()
+        let name = spec.name;
+        match spec.describe {
+            Describe::Silent => {}
+            Describe::Changed => out.push(format!("{name} changed")),
+            Describe::FollowsStatus if status_changed => {}
+            Describe::FollowsStatus => out.push(format!("{name} changed")),
+            Describe::Value | Describe::Abbreviated(_) => {
+                let width = match spec.describe {
+                    Describe::Abbreviated(n) => n,
+                    _ => usize::MAX,
+                };
+                out.push(format!("{name} {}", describe_value(a, b, width)));
             }
-        };
-        let mut parts: Vec<String> = b
-            .iter()
-            .filter(|x| !a.contains(x))
-            .map(|x| format!("+{}", short(x)))
-            .collect();
-        parts.extend(
-            a.iter()
-                .filter(|x| !b.contains(x))
-                .map(|x| format!("-{}", short(x))),
-        );
-        if parts.is_empty() {
-            parts.push("reordered".to_owned());
         }
-        out.push(format!("{name} {}", parts.join(" ")));
-    }
-    if old.confidential != new.confidential {
-        out.push(format!("confidential {}", new.confidential));
-    }
-    if old.votes != new.votes {
-        out.push(format!("votes {} -> {}", old.votes, new.votes));
-    }
-    if old.created != new.created {
-        out.push("created changed".to_owned());
-    }
-    if old.resolved != new.resolved && old.status == new.status {
-        out.push("resolved changed".to_owned());
     }
     if old.body != new.body {
         out.push("description edited".to_owned());
@@ -242,48 +197,66 @@ pub fn describe_changes(old: &Issue, new: &Issue) -> Vec<String> {
     out
 }
 
+/// `open -> resolved`, `+ui -auth`, `true`.
+fn describe_value(a: Val<'_>, b: Val<'_>, width: usize) -> String {
+    let show = |v: Val<'_>| match v.to_text() {
+        None => "(none)".to_owned(),
+        Some(v) if v.contains(' ') || v.is_empty() => format!("{v:?}"),
+        Some(v) => v,
+    };
+    match (a, b) {
+        (Val::List(a), Val::List(b)) => {
+            let short = |s: &str| -> String { s.chars().take(width).collect() };
+            let mut parts: Vec<String> = b
+                .iter()
+                .filter(|x| !a.contains(x))
+                .map(|x| format!("+{}", short(x)))
+                .collect();
+            parts.extend(
+                a.iter()
+                    .filter(|x| !b.contains(x))
+                    .map(|x| format!("-{}", short(x))),
+            );
+            if parts.is_empty() {
+                parts.push("reordered".to_owned());
+            }
+            parts.join(" ")
+        }
+        (_, Val::Flag(b)) => b.to_string(),
+        (a, b) => format!("{} -> {}", show(a), show(b)),
+    }
+}
+
 /// Lands an editor's result on the issue as it is now: each field the user
 /// changed (from `base`, the issue as it was opened, to `edited`) is set on
 /// `current`; lists take the user's additions and removals, so an entry
 /// added meanwhile by someone else (a commit linked by a hook) stays.
 pub fn merge_edit(base: &Issue, edited: &Issue, current: &mut Issue) {
-    macro_rules! field {
-        ($f:ident) => {
-            if edited.$f != base.$f {
-                current.$f = edited.$f.clone();
+    for spec in FIELDS {
+        let (b, e) = (base.get(spec), edited.get(spec));
+        match (b, e, current.get(spec)) {
+            (Val::List(b), Val::List(e), Val::List(c)) => {
+                let mut merged: Vec<String> = c
+                    .iter()
+                    .filter(|x| !b.contains(x) || e.contains(x))
+                    .cloned()
+                    .collect();
+                for x in e {
+                    if !b.contains(x) && !merged.contains(x) {
+                        merged.push(x.clone());
+                    }
+                }
+                current.put(spec, Value::List(merged));
             }
-        };
-    }
-    field!(id);
-    field!(title);
-    field!(kind);
-    field!(status);
-    field!(priority);
-    field!(severity);
-    field!(milestone);
-    field!(assignee);
-    field!(reporter);
-    field!(component);
-    field!(duplicate_of);
-    field!(confidential);
-    field!(votes);
-    field!(created);
-    field!(resolved);
-    field!(body);
-    field!(extra);
-    for (b, e, c) in [
-        (&base.labels, &edited.labels, &mut current.labels),
-        (&base.commits, &edited.commits, &mut current.commits),
-        (&base.prs, &edited.prs, &mut current.prs),
-        (&base.related, &edited.related, &mut current.related),
-        (&base.aliases, &edited.aliases, &mut current.aliases),
-    ] {
-        c.retain(|x| !b.contains(x) || e.contains(x));
-        for x in e {
-            if !b.contains(x) && !c.contains(x) {
-                c.push(x.clone());
-            }
+            _ if b != e => current.put(spec, e.to_value()),
+            _ => {}
         }
+    }
+    if edited.body != base.body {
+        current.body.clone_from(&edited.body);
+    }
+    if edited.extra != base.extra {
+        current.extra.clone_from(&edited.extra);
     }
 }
 

@@ -10,6 +10,9 @@
 //! conflict keeps both texts between conflict markers. Nothing else is
 //! dropped.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::format::fields::{FIELDS, Merge, Val, Value};
 use crate::format::{Issue, Key, yaml};
 
 /// A value that lost to a newer change of the same field on the other side.
@@ -29,8 +32,23 @@ pub struct IssueMerge {
     pub conflict: bool,
 }
 
-/// Merges one issue. `base` is `None` when both sides added it.
+/// Merges one issue. `base` is `None` when both sides added it. A field
+/// changed on both sides goes to the side whose issue was updated later.
 pub fn merge_issue(base: Option<&Issue>, ours: &Issue, theirs: &Issue) -> IssueMerge {
+    // On a tie of times the text decides, so both clones pick the same side.
+    let ours_later = (ours.updated, ours.print()) > (theirs.updated, theirs.print());
+    merge_issue_by(base, ours, theirs, |_| ours_later)
+}
+
+/// Merges one issue field by field, as the field table says each merges.
+/// `ours_later(field)` says which side changed a field changed on both
+/// sides last.
+pub fn merge_issue_by(
+    base: Option<&Issue>,
+    ours: &Issue,
+    theirs: &Issue,
+    ours_later: impl Fn(&'static str) -> bool,
+) -> IssueMerge {
     let clean = |issue: &Issue| IssueMerge {
         issue: issue.clone(),
         dropped: Vec::new(),
@@ -42,81 +60,102 @@ pub fn merge_issue(base: Option<&Issue>, ours: &Issue, theirs: &Issue) -> IssueM
     if base == Some(ours) {
         return clean(theirs);
     }
-    // The side whose change is newer wins a field changed on both; on a tie
-    // the text decides, so both clones pick the same side.
-    let ours_later = (ours.updated, ours.print()) > (theirs.updated, theirs.print());
     let mut dropped = Vec::new();
     let mut out = ours.clone();
-    macro_rules! scalar {
-        ($f:ident, $name:literal) => {
-            out.$f = match scalar(base.map(|b| &b.$f), &ours.$f, &theirs.$f, ours_later) {
-                Pick::Agreed(v) => v.clone(),
-                Pick::Contested(kept) => {
-                    let text = |i: &Issue| i.field_text($name).unwrap_or_else(|| "(none)".into());
-                    let (k, l) = if ours_later {
-                        (ours, theirs)
-                    } else {
-                        (theirs, ours)
+    for spec in FIELDS {
+        let b = base.map(|b| b.get(spec));
+        let (o, t) = (ours.get(spec), theirs.get(spec));
+        let merged = match spec.merge {
+            Merge::Set | Merge::Entries => match (b, o, t) {
+                (b, Val::List(o), Val::List(t)) => {
+                    let b = match b {
+                        Some(Val::List(b)) => b,
+                        _ => &[],
                     };
-                    dropped.push(Dropped {
-                        field: $name,
-                        kept: text(k),
-                        lost: text(l),
-                    });
-                    kept.clone()
+                    Value::List(merge_set(b, o, t))
                 }
-            };
+                (b, Val::Map(o), Val::Map(t)) => {
+                    let b = match b {
+                        Some(Val::Map(b)) => Some(b),
+                        _ => None,
+                    };
+                    Value::Map(merge_map(spec.name, b, o, t, &ours_later, &mut dropped))
+                }
+                _ => o.to_value(),
+            },
+            Merge::Latest => match (o.time(), t.time()) {
+                (Some(x), Some(y)) if y > x => t.to_value(),
+                _ => o.to_value(),
+            },
+            Merge::Scalar => {
+                let later = ours_later(spec.name);
+                match scalar(b.as_ref(), &o, &t, later) {
+                    Pick::Agreed(v) => v.to_value(),
+                    Pick::Contested(kept) => {
+                        let lost = if later { t } else { o };
+                        dropped.push(Dropped {
+                            field: spec.name,
+                            kept: kept.to_text().unwrap_or_else(|| "(none)".into()),
+                            lost: lost.to_text().unwrap_or_else(|| "(none)".into()),
+                        });
+                        kept.to_value()
+                    }
+                }
+            }
         };
+        out.put(spec, merged);
     }
-    scalar!(title, "title");
-    scalar!(kind, "type");
-    scalar!(status, "status");
-    scalar!(priority, "priority");
-    scalar!(severity, "severity");
-    scalar!(milestone, "milestone");
-    scalar!(assignee, "assignee");
-    scalar!(reporter, "reporter");
-    scalar!(component, "component");
-    scalar!(duplicate_of, "duplicate_of");
-    scalar!(confidential, "confidential");
-    scalar!(votes, "votes");
-    scalar!(created, "created");
-    scalar!(resolved, "resolved");
-    scalar!(id, "id");
     // Unknown fields travel as one value: a newer version's fields are its
     // business, and kept whole they stay consistent with each other.
     out.extra = match scalar(
         base.map(|b| &b.extra),
         &ours.extra,
         &theirs.extra,
-        ours_later,
+        ours_later("extra"),
     ) {
         Pick::Agreed(v) | Pick::Contested(v) => v.clone(),
     };
-    let list = |f: fn(&Issue) -> &Vec<String>| {
-        merge_set(base.map_or(&[][..], |b| f(b)), f(ours), f(theirs))
-    };
-    out.labels = list(|i| &i.labels);
-    out.commits = list(|i| &i.commits);
-    out.prs = list(|i| &i.prs);
-    out.related = list(|i| &i.related);
-    out.aliases = list(|i| &i.aliases);
     let (body, conflict) = merge_text(base.map_or("", |b| &b.body), &ours.body, &theirs.body);
     out.body = yaml::normalize_body(&body);
-    out.updated = match scalar(
-        base.map(|b| &b.updated),
-        &ours.updated,
-        &theirs.updated,
-        true,
-    ) {
-        Pick::Agreed(v) => *v,
-        Pick::Contested(_) => ours.updated.max(theirs.updated),
-    };
     IssueMerge {
         issue: out,
         dropped,
         conflict,
     }
+}
+
+/// A map merged entry by entry, each entry by the scalar rule.
+fn merge_map(
+    field: &'static str,
+    base: Option<&BTreeMap<String, String>>,
+    ours: &BTreeMap<String, String>,
+    theirs: &BTreeMap<String, String>,
+    ours_later: &impl Fn(&'static str) -> bool,
+    dropped: &mut Vec<Dropped>,
+) -> BTreeMap<String, String> {
+    let later = ours_later(field);
+    let names: BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+    let mut out = BTreeMap::new();
+    for name in names {
+        let b = base.map(|b| b.get(name));
+        let (o, t) = (ours.get(name), theirs.get(name));
+        let kept = match scalar(b.as_ref(), &o, &t, later) {
+            Pick::Agreed(v) => *v,
+            Pick::Contested(v) => {
+                let lost = if later { t } else { o };
+                dropped.push(Dropped {
+                    field,
+                    kept: format!("{name}={}", v.map_or("(none)", String::as_str)),
+                    lost: format!("{name}={}", lost.map_or("(none)", String::as_str)),
+                });
+                *v
+            }
+        };
+        if let Some(v) = kept {
+            out.insert(name.clone(), v.clone());
+        }
+    }
+    out
 }
 
 enum Pick<'a, T> {

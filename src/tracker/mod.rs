@@ -13,7 +13,6 @@ mod mentions;
 pub mod merge;
 pub mod release;
 mod search;
-mod sort;
 pub mod sync;
 mod transfer;
 
@@ -29,7 +28,6 @@ pub use links::Batch;
 pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
-pub use sort::{Sort, SortField};
 pub use transfer::Imported;
 
 use crate::format::config::Vocabulary;
@@ -583,12 +581,12 @@ impl Tracker {
 
     /// Milestones with open and closed counts, in name order.
     pub fn milestones(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts(crate::query::Field::Milestone)
+        self.counts(crate::format::fields::named("milestone"))
     }
 
     /// Labels with open and closed counts, in name order.
     pub fn labels(&self) -> Result<(Vec<Count>, Vec<Problem>)> {
-        self.counts(crate::query::Field::Label)
+        self.counts(crate::format::fields::named("labels"))
     }
 
     /// Checks every file on the branch.

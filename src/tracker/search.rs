@@ -10,10 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::{CONFIG_PATH, Error, Listing, Problem, Record, Result, Sort, Tracker, read_config};
+use super::{CONFIG_PATH, Error, Listing, Problem, Record, Result, Tracker, read_config};
 use crate::format::{Config, Issue, Key, ParseError};
 use crate::index::{Index, IndexError, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
-use crate::query::{Expr, Field, Query, TextFields};
+use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::Snapshot;
 
 /// Told how far a long job (a rebuild of the index, an import) has got.
@@ -69,6 +69,16 @@ impl Tracker {
     /// Parses a query in the language of `list` and `search`.
     pub fn parse_query(&self, text: &str, config: &Config) -> Result<Query> {
         Query::parse(text, config, self.store.now()).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    /// The condition `--label a --label b` and the like put on a field:
+    /// the same as `label:a,b` in a query, refused the same way.
+    pub fn query_term(&self, qualifier: &str, values: &[String], config: &Config) -> Result<Expr> {
+        let values: Vec<String> = values.iter().map(|v| v.trim().to_lowercase()).collect();
+        let field = crate::format::fields::by_qualifier(qualifier)
+            .ok_or_else(|| Error::Invalid(format!("{qualifier:?} is not a field")))?;
+        crate::query::field_term(field, &values, config, self.store.now())
+            .map_err(|message| Error::Invalid(format!("--{qualifier}: {message}")))
     }
 
     /// The index, up to date with the branch tip.
@@ -250,7 +260,10 @@ impl Tracker {
                 matched.push(r);
             }
         }
-        page.sort.apply(&mut matched, &config);
+        matched.sort_by(|a, b| {
+            page.sort
+                .compare((&a.key, &a.issue), (&b.key, &b.issue), &config)
+        });
         let total = matched.len();
         let mut records: Vec<Record> = matched.into_iter().skip(page.offset).collect();
         if let Some(limit) = page.limit {
@@ -308,7 +321,7 @@ impl Tracker {
         let listing = super::scan(&snap)?;
         let mut counts: std::collections::BTreeMap<String, super::Count> = Default::default();
         for r in &listing.records {
-            for name in of.values(&r.issue, "") {
+            for name in r.issue.get(of).texts() {
                 let c = counts
                     .entry(name.to_owned())
                     .or_insert_with(|| super::Count {

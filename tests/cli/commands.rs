@@ -340,7 +340,7 @@ fn set_changes_fields_in_one_commit_that_says_what_changed() {
     let msg = env.git(&["log", "-1", "--format=%s", "issues"]);
     assert_eq!(
         msg.trim(),
-        "BC-1: status open -> in_progress, priority p2 -> p1, milestone (none) -> v2, labels +ui -core, votes 0 -> 3"
+        "BC-1: status open -> in_progress, priority p2 -> p1, labels +ui -core, milestone (none) -> v2, votes 0 -> 3"
     );
     assert_eq!(env.git(&["rev-parse", "issues~1"]).trim(), before);
     let v = json(&env.ok(&["show", "BC-1", "--json"]));

@@ -6,7 +6,8 @@ use std::process::Stdio;
 use proptest::prelude::*;
 
 use git_issue::query::Query;
-use git_issue::tracker::{Page, Quiet, Sort, Tracker};
+use git_issue::query::Sort;
+use git_issue::tracker::{Page, Quiet, Tracker};
 
 use crate::common::{Env, json};
 

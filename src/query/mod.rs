@@ -8,112 +8,36 @@
 //! (to expand `priority:p0..p1`) and the current time (to resolve `7d`), and
 //! nothing else: no repository, no files.
 
-use std::fmt;
+mod sort;
 
 use jiff::{Timestamp, ToSpan};
 
-use crate::format::config::Vocabulary;
+use crate::format::fields::{self, FIELDS, FieldSpec, Search};
 use crate::format::{Config, Issue};
-use crate::tracker::Sort;
 
-/// A field that holds one value (or, for labels, several) and is matched
-/// whole, case-insensitively.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    Status,
-    Type,
-    Label,
-    Milestone,
-    Assignee,
-    Reporter,
-    Component,
-    Priority,
-    Severity,
-    Key,
-}
+pub use sort::{Sort, SortField, SortKey, sort_key};
 
-impl Field {
-    pub const ALL: [Field; 10] = [
-        Field::Status,
-        Field::Type,
-        Field::Label,
-        Field::Milestone,
-        Field::Assignee,
-        Field::Reporter,
-        Field::Component,
-        Field::Priority,
-        Field::Severity,
-        Field::Key,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Status => "status",
-            Field::Type => "type",
-            Field::Label => "label",
-            Field::Milestone => "milestone",
-            Field::Assignee => "assignee",
-            Field::Reporter => "reporter",
-            Field::Component => "component",
-            Field::Priority => "priority",
-            Field::Severity => "severity",
-            Field::Key => "key",
-        }
-    }
-
-    fn from_name(s: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.name() == s)
-    }
-
-    /// The values an issue has in this field (the key is passed in, since
-    /// it is the file name and not a field).
-    pub fn values<'a>(self, issue: &'a Issue, key: &'a str) -> Vec<&'a str> {
-        let one = |v: &'a Option<String>| v.as_deref().into_iter().collect();
-        match self {
-            Field::Status => vec![&issue.status],
-            Field::Type => vec![&issue.kind],
-            Field::Label => issue.labels.iter().map(String::as_str).collect(),
-            Field::Milestone => one(&issue.milestone),
-            Field::Assignee => one(&issue.assignee),
-            Field::Reporter => one(&issue.reporter),
-            Field::Component => one(&issue.component),
-            Field::Priority => vec![&issue.priority],
-            Field::Severity => one(&issue.severity),
-            Field::Key => vec![key],
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateField {
-    Created,
-    Updated,
-    Resolved,
-}
-
-impl DateField {
-    pub fn name(self) -> &'static str {
-        match self {
-            DateField::Created => "created",
-            DateField::Updated => "updated",
-            DateField::Resolved => "resolved",
-        }
-    }
-
-    pub fn value(self, issue: &Issue) -> Option<Timestamp> {
-        match self {
-            DateField::Created => Some(issue.created),
-            DateField::Updated => Some(issue.updated),
-            DateField::Resolved => issue.resolved,
-        }
-    }
-}
+/// A field of the table, as the query language reaches it.
+pub type Field = &'static FieldSpec;
 
 /// A time bound: the issue's time must be `>= from` and `< until`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeRange {
     pub from: Option<Timestamp>,
     pub until: Option<Timestamp>,
+}
+
+/// A number bound: the issue's number must be `>= from` and `<= to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberRange {
+    pub from: Option<u64>,
+    pub to: Option<u64>,
+}
+
+impl NumberRange {
+    pub fn contains(&self, n: u64) -> bool {
+        self.from.is_none_or(|f| n >= f) && self.to.is_none_or(|t| n <= t)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,9 +51,12 @@ pub enum Expr {
     Open(bool),
     /// The field has one of these values (lowercase).
     Field(Field, Vec<String>),
+    /// `key:BC-12`: the issue filed under one of these keys (lowercase).
+    Key(Vec<String>),
     /// `no:assignee`: the field has no value.
     Missing(Field),
-    Date(DateField, TimeRange),
+    Date(Field, TimeRange),
+    Number(Field, NumberRange),
     /// A word of full text: all its tokens, in order, in the title, the
     /// description or the comments.
     Text(Vec<String>),
@@ -193,14 +120,17 @@ impl Expr {
             Expr::Or(v) => v.iter().any(|e| e.matches(key, issue, text, config)),
             Expr::Not(e) => !e.matches(key, issue, text, config),
             Expr::Open(open) => config.is_closed(&issue.status) != *open,
-            Expr::Field(f, wanted) => f
-                .values(issue, key)
+            Expr::Field(f, wanted) => issue
+                .get(f)
+                .texts()
                 .iter()
                 .any(|v| wanted.iter().any(|w| *w == v.to_lowercase())),
-            Expr::Missing(f) => f.values(issue, key).is_empty(),
-            Expr::Date(f, range) => f.value(issue).is_some_and(|t| {
+            Expr::Key(wanted) => wanted.iter().any(|w| *w == key.to_lowercase()),
+            Expr::Missing(f) => issue.get(f).is_empty(),
+            Expr::Date(f, range) => issue.get(f).time().is_some_and(|t| {
                 range.from.is_none_or(|from| t >= from) && range.until.is_none_or(|u| t < u)
             }),
+            Expr::Number(f, range) => issue.get(f).count().is_some_and(|n| range.contains(n)),
             Expr::Text(tokens) => {
                 tokens.is_empty()
                     || contains_run(&text.title, tokens)
@@ -214,7 +144,8 @@ impl Expr {
     /// does not add its default `is:open`).
     pub fn mentions_state(&self) -> bool {
         match self {
-            Expr::Open(_) | Expr::Field(Field::Status, _) => true,
+            Expr::Open(_) => true,
+            Expr::Field(f, _) => f.name == "status",
             Expr::And(v) | Expr::Or(v) => v.iter().any(Expr::mentions_state),
             Expr::Not(e) => e.mentions_state(),
             _ => false,
@@ -488,10 +419,9 @@ impl Parser<'_> {
         };
         let qualifier_lc = qualifier.to_ascii_lowercase();
         let value = value.trim();
-        let known = matches!(
-            qualifier_lc.as_str(),
-            "is" | "no" | "sort" | "created" | "updated" | "resolved"
-        ) || Field::from_name(&qualifier_lc).is_some();
+        let field = fields::by_qualifier(&qualifier_lc);
+        let known =
+            matches!(qualifier_lc.as_str(), "is" | "no" | "sort" | "key") || field.is_some();
         if !known {
             // `http://x` or `error:timeout` in text: a plain word.
             if qualifier.chars().all(|c| c.is_ascii_alphabetic())
@@ -499,7 +429,8 @@ impl Parser<'_> {
                 && !value.starts_with('/')
             {
                 return Err(token.error(&format!(
-                    "unknown qualifier {qualifier:?}; use is, status, type, label, milestone, assignee, reporter, component, priority, severity, key, created, updated, resolved, no or sort"
+                    "unknown qualifier {qualifier:?}; use {}",
+                    qualifier_names()
                 )));
             }
             return Ok(Some(Expr::Text(tokenize(text))));
@@ -507,217 +438,305 @@ impl Parser<'_> {
         if value.is_empty() {
             return Err(token.error(&format!("{qualifier_lc}: needs a value")));
         }
-        Ok(Some(match qualifier_lc.as_str() {
-            "is" => match value.to_ascii_lowercase().as_str() {
+        Ok(Some(match (qualifier_lc.as_str(), field) {
+            ("is", _) => match value.to_ascii_lowercase().as_str() {
                 "open" => Expr::Open(true),
                 "closed" => Expr::Open(false),
                 _ => return Err(token.error("is: takes open or closed")),
             },
-            "no" => match Field::from_name(&value.to_ascii_lowercase()) {
-                Some(
-                    f @ (Field::Label
-                    | Field::Milestone
-                    | Field::Assignee
-                    | Field::Reporter
-                    | Field::Component
-                    | Field::Severity),
-                ) => Expr::Missing(f),
+            ("no", _) => match fields::by_qualifier(&value.to_ascii_lowercase()) {
+                Some(f)
+                    if f.may_be_empty()
+                        && matches!(f.search, Search::Word(_) | Search::Ranked(_)) =>
+                {
+                    Expr::Missing(f)
+                }
                 _ => {
-                    return Err(token.error(
-                        "no: takes label, milestone, assignee, reporter, component or severity",
-                    ));
+                    let names: Vec<&str> = missing_qualifiers().collect();
+                    return Err(token.error(&format!("no: takes {}", or_list(&names))));
                 }
             },
-            "sort" => {
+            ("sort", _) => {
                 self.sort = Some(value.parse().map_err(|e: String| token.error(&e))?);
                 return Ok(None);
             }
-            "created" | "updated" | "resolved" => {
-                let field = match qualifier_lc.as_str() {
-                    "created" => DateField::Created,
-                    "updated" => DateField::Updated,
-                    _ => DateField::Resolved,
-                };
-                Expr::Date(field, self.time_range(token, value)?)
-            }
-            name => {
-                let field = Field::from_name(name).unwrap_or(Field::Key);
-                let values: Vec<String> = value
-                    .split(',')
-                    .map(|v| v.trim().to_lowercase())
-                    .filter(|v| !v.is_empty())
-                    .collect();
-                match field {
-                    Field::Priority | Field::Severity => {
-                        Expr::Field(field, self.ranked_values(token, field, &values)?)
-                    }
-                    _ => Expr::Field(field, values),
-                }
-            }
+            ("key", _) => Expr::Key(split_values(value)),
+            (_, Some(f)) => field_term(f, &split_values(value), self.config, self.now)
+                .map_err(|message| token.error(&message))?,
+            (_, None) => return Ok(Some(Expr::Text(tokenize(text)))),
         }))
-    }
-
-    /// `priority:p0..p1` expands to the values between, in tracker.yml's
-    /// order; `priority:>p2` means more urgent than p2 (earlier in the list).
-    fn ranked_values(
-        &self,
-        token: &Token,
-        field: Field,
-        values: &[String],
-    ) -> Result<Vec<String>, QueryError> {
-        let vocab = if field == Field::Priority {
-            Vocabulary::Priority
-        } else {
-            Vocabulary::Severity
-        };
-        let list: Vec<String> = self
-            .config
-            .values(vocab)
-            .iter()
-            .map(|v| v.to_lowercase())
-            .collect();
-        let index = |v: &str| {
-            list.iter().position(|x| x == v).ok_or_else(|| {
-                token.error(&format!(
-                    "{v:?} is not a {}; tracker.yml allows: {}",
-                    vocab.field(),
-                    list.join(", ")
-                ))
-            })
-        };
-        let mut out = Vec::new();
-        for v in values {
-            let (lo, hi) = if let Some((a, b)) = v.split_once("..") {
-                let (a, b) = (index(a)?, index(b)?);
-                (a.min(b), a.max(b))
-            } else if let Some(x) = v.strip_prefix(">=") {
-                (0, index(x)?)
-            } else if let Some(x) = v.strip_prefix('>') {
-                let i = index(x)?;
-                if i == 0 {
-                    continue;
-                }
-                (0, i - 1)
-            } else if let Some(x) = v.strip_prefix("<=") {
-                (index(x)?, list.len() - 1)
-            } else if let Some(x) = v.strip_prefix('<') {
-                (index(x)? + 1, list.len() - 1)
-            } else {
-                let i = index(v)?;
-                (i, i)
-            };
-            for x in list.iter().take(hi + 1).skip(lo) {
-                if !out.contains(x) {
-                    out.push(x.clone());
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// `>2026-01-01`, `<=7d`, `2026-01-01..2026-02-01`, `2026-01-05` (that
-    /// day). A relative time (`7d`, `2w`, `3m`, `1y`, `12h`) is that long
-    /// before now, so `created:>7d` is "created in the last seven days".
-    fn time_range(&self, token: &Token, value: &str) -> Result<TimeRange, QueryError> {
-        let bad = |what: &str| {
-            token.error(&format!(
-                "{what}; use a date like 2026-01-31, a time like 2026-01-31T09:30:00Z, or an age like 7d, 2w, 3m, 1y"
-            ))
-        };
-        // A point and, for a day, the day after it.
-        let point = |s: &str| -> Result<(Timestamp, Timestamp), QueryError> {
-            if let Some(ts) = crate::format::parse_timestamp(s) {
-                return Ok((ts, ts.checked_add(1.second()).unwrap_or(ts)));
-            }
-            if let Ok(date) = s.parse::<jiff::civil::Date>() {
-                let start = date
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .map_err(|_| bad("not a date"))?
-                    .timestamp();
-                let end = start.checked_add(24.hours()).unwrap_or(start);
-                return Ok((start, end));
-            }
-            let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-            let n: i64 = num
-                .parse()
-                .map_err(|_| bad(&format!("{s:?} is not a date")))?;
-            let span = jiff::Span::new();
-            let span = match unit {
-                "h" => span.try_hours(n),
-                "d" => span.try_days(n),
-                "w" => span.try_weeks(n),
-                "m" => span.try_months(n),
-                "y" => span.try_years(n),
-                _ => return Err(bad(&format!("{s:?} is not a date"))),
-            }
-            .map_err(|_| bad("too far back"))?;
-            let at = self
-                .now
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .checked_sub(span)
-                .map_err(|_| bad("too far back"))?
-                .timestamp();
-            Ok((at, at))
-        };
-        if let Some((a, b)) = value.split_once("..") {
-            let from = if a.is_empty() || a == "*" {
-                None
-            } else {
-                Some(point(a)?.0)
-            };
-            let until = if b.is_empty() || b == "*" {
-                None
-            } else {
-                Some(point(b)?.1)
-            };
-            return Ok(TimeRange { from, until });
-        }
-        let (op, rest) = if let Some(r) = value.strip_prefix(">=") {
-            (">=", r)
-        } else if let Some(r) = value.strip_prefix("<=") {
-            ("<=", r)
-        } else if let Some(r) = value.strip_prefix('>') {
-            (">", r)
-        } else if let Some(r) = value.strip_prefix('<') {
-            ("<", r)
-        } else {
-            ("=", value)
-        };
-        let (start, end) = point(rest)?;
-        Ok(match op {
-            ">=" => TimeRange {
-                from: Some(start),
-                until: None,
-            },
-            ">" => TimeRange {
-                from: Some(end),
-                until: None,
-            },
-            "<=" => TimeRange {
-                from: None,
-                until: Some(end),
-            },
-            "<" => TimeRange {
-                from: None,
-                until: Some(start),
-            },
-            _ => TimeRange {
-                from: Some(start),
-                until: Some(end),
-            },
-        })
     }
 }
 
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+fn split_values(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// `a, b or c`.
+fn or_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// Every qualifier, for the message about an unknown one.
+fn qualifier_names() -> String {
+    let mut names = vec!["is"];
+    names.extend(FIELDS.iter().filter_map(|f| f.qualifier()));
+    names.extend(["key", "no", "sort"]);
+    or_list(&names)
+}
+
+/// The qualifiers `no:` takes: fields that may be empty.
+fn missing_qualifiers() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().filter_map(|f| match f.search {
+        Search::Word(q) | Search::Ranked(q) if f.may_be_empty() => Some(q),
+        _ => None,
+    })
+}
+
+/// The condition `qualifier:v1,v2` puts on a field, for values already
+/// split and lowercased: what the query language and `list`'s flags share.
+/// `Err` is the reason, in words.
+pub fn field_term(
+    f: Field,
+    values: &[String],
+    config: &Config,
+    now: Timestamp,
+) -> Result<Expr, String> {
+    Ok(match f.search {
+        Search::Ranked(_) => Expr::Field(f, ranked_values(f, values, config)?),
+        Search::Word(_) => match f.vocabulary {
+            // A value tracker.yml does not list can match nothing: say so.
+            Some(vocab) => {
+                let allowed: Vec<String> = config
+                    .values(vocab)
+                    .iter()
+                    .map(|v| v.to_lowercase())
+                    .collect();
+                if let Some(bad) = values.iter().find(|v| !allowed.contains(v)) {
+                    return Err(format!(
+                        "{bad:?} is not a {}; tracker.yml allows: {}",
+                        f.name,
+                        config.values(vocab).join(", ")
+                    ));
+                }
+                Expr::Field(f, values.to_vec())
+            }
+            None => Expr::Field(f, values.to_vec()),
+        },
+        Search::Time(_) => Expr::Date(f, time_range(&values.join(","), now)?),
+        Search::Number(_) => Expr::Number(f, number_range(&values.join(","))?),
+        Search::None => return Err(format!("{} cannot be searched", f.name)),
+    })
+}
+
+/// `priority:p0..p1` expands to the values between, in tracker.yml's
+/// order; `priority:>p2` means more urgent than p2 (earlier in the list).
+fn ranked_values(f: Field, values: &[String], config: &Config) -> Result<Vec<String>, String> {
+    let list: Vec<String> = f
+        .vocabulary
+        .map(|v| config.values(v))
+        .unwrap_or_default()
+        .iter()
+        .map(|v| v.to_lowercase())
+        .collect();
+    let index = |v: &str| {
+        list.iter().position(|x| x == v).ok_or_else(|| {
+            format!(
+                "{v:?} is not a {}; tracker.yml allows: {}",
+                f.name,
+                list.join(", ")
+            )
+        })
+    };
+    let mut out = Vec::new();
+    for v in values {
+        let (lo, hi) = if let Some((a, b)) = v.split_once("..") {
+            let (a, b) = (index(a)?, index(b)?);
+            (a.min(b), a.max(b))
+        } else if let Some(x) = v.strip_prefix(">=") {
+            (0, index(x)?)
+        } else if let Some(x) = v.strip_prefix('>') {
+            let i = index(x)?;
+            if i == 0 {
+                continue;
+            }
+            (0, i - 1)
+        } else if let Some(x) = v.strip_prefix("<=") {
+            (index(x)?, list.len() - 1)
+        } else if let Some(x) = v.strip_prefix('<') {
+            (index(x)? + 1, list.len() - 1)
+        } else {
+            let i = index(v)?;
+            (i, i)
+        };
+        for x in list.iter().take(hi + 1).skip(lo) {
+            if !out.contains(x) {
+                out.push(x.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `>5`, `>=5`, `<5`, `<=5`, `2..10`, `5`.
+fn number_range(value: &str) -> Result<NumberRange, String> {
+    let bad = || format!("{value:?} is not a number like 5, >5, <=10 or 2..10");
+    let num = |s: &str| -> Result<Option<u64>, String> {
+        match s {
+            "" | "*" => Ok(None),
+            s => s.parse().map(Some).map_err(|_| bad()),
+        }
+    };
+    if let Some((a, b)) = value.split_once("..") {
+        return Ok(NumberRange {
+            from: num(a)?,
+            to: num(b)?,
+        });
+    }
+    let one = |s: &str| num(s)?.ok_or_else(bad);
+    Ok(if let Some(r) = value.strip_prefix(">=") {
+        NumberRange {
+            from: Some(one(r)?),
+            to: None,
+        }
+    } else if let Some(r) = value.strip_prefix('>') {
+        NumberRange {
+            from: Some(one(r)?.checked_add(1).ok_or_else(bad)?),
+            to: None,
+        }
+    } else if let Some(r) = value.strip_prefix("<=") {
+        NumberRange {
+            from: None,
+            to: Some(one(r)?),
+        }
+    } else if let Some(r) = value.strip_prefix('<') {
+        match one(r)?.checked_sub(1) {
+            Some(to) => NumberRange {
+                from: None,
+                to: Some(to),
+            },
+            // Below zero: nothing.
+            None => NumberRange {
+                from: Some(1),
+                to: Some(0),
+            },
+        }
+    } else {
+        let n = one(value)?;
+        NumberRange {
+            from: Some(n),
+            to: Some(n),
+        }
+    })
+}
+
+/// `>2026-01-01`, `<=7d`, `2026-01-01..2026-02-01`, `2026-01-05` (that
+/// day). A relative time (`7d`, `2w`, `3m`, `1y`, `12h`) is that long
+/// before now, so `created:>7d` is "created in the last seven days".
+fn time_range(value: &str, now: Timestamp) -> Result<TimeRange, String> {
+    let bad = |what: &str| {
+        format!(
+            "{what}; use a date like 2026-01-31, a time like 2026-01-31T09:30:00Z, or an age like 7d, 2w, 3m, 1y"
+        )
+    };
+    // A point and, for a day, the day after it.
+    let point = |s: &str| -> Result<(Timestamp, Timestamp), String> {
+        if let Some(ts) = crate::format::parse_timestamp(s) {
+            return Ok((ts, ts.checked_add(1.second()).unwrap_or(ts)));
+        }
+        if let Ok(date) = s.parse::<jiff::civil::Date>() {
+            let start = date
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map_err(|_| bad("not a date"))?
+                .timestamp();
+            let end = start.checked_add(24.hours()).unwrap_or(start);
+            return Ok((start, end));
+        }
+        let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+        let n: i64 = num
+            .parse()
+            .map_err(|_| bad(&format!("{s:?} is not a date")))?;
+        let span = jiff::Span::new();
+        let span = match unit {
+            "h" => span.try_hours(n),
+            "d" => span.try_days(n),
+            "w" => span.try_weeks(n),
+            "m" => span.try_months(n),
+            "y" => span.try_years(n),
+            _ => return Err(bad(&format!("{s:?} is not a date"))),
+        }
+        .map_err(|_| bad("too far back"))?;
+        let at = now
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .checked_sub(span)
+            .map_err(|_| bad("too far back"))?
+            .timestamp();
+        Ok((at, at))
+    };
+    if let Some((a, b)) = value.split_once("..") {
+        let from = if a.is_empty() || a == "*" {
+            None
+        } else {
+            Some(point(a)?.0)
+        };
+        let until = if b.is_empty() || b == "*" {
+            None
+        } else {
+            Some(point(b)?.1)
+        };
+        return Ok(TimeRange { from, until });
+    }
+    let (op, rest) = if let Some(r) = value.strip_prefix(">=") {
+        (">=", r)
+    } else if let Some(r) = value.strip_prefix("<=") {
+        ("<=", r)
+    } else if let Some(r) = value.strip_prefix('>') {
+        (">", r)
+    } else if let Some(r) = value.strip_prefix('<') {
+        ("<", r)
+    } else {
+        ("=", value)
+    };
+    let (start, end) = point(rest)?;
+    Ok(match op {
+        ">=" => TimeRange {
+            from: Some(start),
+            until: None,
+        },
+        ">" => TimeRange {
+            from: Some(end),
+            until: None,
+        },
+        "<=" => TimeRange {
+            from: None,
+            until: Some(end),
+        },
+        "<" => TimeRange {
+            from: None,
+            until: Some(start),
+        },
+        _ => TimeRange {
+            from: Some(start),
+            until: Some(end),
+        },
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn f(name: &str) -> Field {
+        fields::field(name).unwrap()
+    }
 
     fn now() -> Timestamp {
         "2026-03-01T00:00:00Z".parse().unwrap()
@@ -737,15 +756,15 @@ mod tests {
             parse(r#"is:open label:UI -label:wontfix "Connection timeout" crash"#),
             Expr::And(vec![
                 Expr::Open(true),
-                Expr::Field(Field::Label, vec!["ui".into()]),
-                Expr::Not(Box::new(Expr::Field(Field::Label, vec!["wontfix".into()]))),
+                Expr::Field(f("labels"), vec!["ui".into()]),
+                Expr::Not(Box::new(Expr::Field(f("labels"), vec!["wontfix".into()]))),
                 Expr::Text(vec!["connection".into(), "timeout".into()]),
                 Expr::Text(vec!["crash".into()]),
             ])
         );
         assert_eq!(
             parse(r#"label:"good first issue""#),
-            Expr::Field(Field::Label, vec!["good first issue".into()])
+            Expr::Field(f("labels"), vec!["good first issue".into()])
         );
     }
 
@@ -777,15 +796,15 @@ mod tests {
     fn priority_ranges_expand_in_tracker_order() {
         assert_eq!(
             parse("priority:p0..p1"),
-            Expr::Field(Field::Priority, vec!["p0".into(), "p1".into()])
+            Expr::Field(f("priority"), vec!["p0".into(), "p1".into()])
         );
         assert_eq!(
             parse("priority:<p1"),
-            Expr::Field(Field::Priority, vec!["p2".into(), "p3".into()])
+            Expr::Field(f("priority"), vec!["p2".into(), "p3".into()])
         );
         assert_eq!(
             parse("severity:>=high"),
-            Expr::Field(Field::Severity, vec!["critical".into(), "high".into()])
+            Expr::Field(f("severity"), vec!["critical".into(), "high".into()])
         );
     }
 
@@ -795,7 +814,7 @@ mod tests {
         assert_eq!(
             parse("created:>7d"),
             Expr::Date(
-                DateField::Created,
+                f("created"),
                 TimeRange {
                     from: Some(day("2026-02-22T00:00:00Z")),
                     until: None
@@ -805,7 +824,7 @@ mod tests {
         assert_eq!(
             parse("updated:<2026-01-01"),
             Expr::Date(
-                DateField::Updated,
+                f("updated"),
                 TimeRange {
                     from: None,
                     until: Some(day("2026-01-01T00:00:00Z"))
@@ -815,7 +834,7 @@ mod tests {
         assert_eq!(
             parse("created:2026-01-05"),
             Expr::Date(
-                DateField::Created,
+                f("created"),
                 TimeRange {
                     from: Some(day("2026-01-05T00:00:00Z")),
                     until: Some(day("2026-01-06T00:00:00Z"))

@@ -1,0 +1,743 @@
+//! The fields of an issue file, each described once.
+//!
+//! A row of [`FIELDS`] says what a field is called, what kind of value it
+//! holds, and how it merges, is searched, sorted, set from the command line
+//! and described in a commit message. Printing, parsing, JSON, `set`, the
+//! editor's merge, sync's merge, the query language and the index all walk
+//! this table; none of them names a field of its own accord. Adding a field
+//! is one row here, plus the member of [`Issue`] it reads and writes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+
+use super::Issue;
+use super::config::Vocabulary;
+
+/// What a field holds, which decides how it is written and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text every issue has; empty counts as missing.
+    Text,
+    /// Text that may be absent; written only when set.
+    Optional,
+    /// Texts without repeats, one a line; written only when not empty.
+    List,
+    /// true or false; written only when true.
+    Flag,
+    /// A whole number; written only when not zero.
+    Count,
+    /// A time every issue has.
+    Time,
+    /// A time that may be absent.
+    OptionalTime,
+    /// Names to texts (`env: {browser: Firefox}`); written only when not
+    /// empty, in name order.
+    Map,
+}
+
+/// How two clones' changes to the field meet (see `tracker::merge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// Changed on one side: that side. On both: the later change wins and
+    /// the loser is recorded.
+    Scalar,
+    /// Three-way, as a set: every addition and every removal counts.
+    Set,
+    /// Entry by entry, each entry as a scalar.
+    Entries,
+    /// The later of the two (the time of the last change).
+    Latest,
+}
+
+/// How the query language reaches the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Not a qualifier.
+    None,
+    /// `qualifier:value`, whole and case-insensitive; `no:qualifier` when
+    /// the field may be empty.
+    Word(&'static str),
+    /// Like `Word`, and ranges in `tracker.yml`'s order: `priority:p0..p1`,
+    /// `priority:>p2` (more urgent than p2).
+    Ranked(&'static str),
+    /// `created:>7d`, `resolved:2026-01-01..2026-02-01`.
+    Time(&'static str),
+    /// `votes:>5`, `votes:2..10`.
+    Number(&'static str),
+}
+
+/// Whether and how `git issue set NAME=VALUE` changes the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    /// Kept by the tool (ids, times, linked commits): not settable.
+    No,
+    /// Any value of the field's kind (a comma list for lists).
+    Yes,
+    /// Issue keys, written canonical (`bc-3` becomes `BC-3`).
+    Keys,
+}
+
+/// How a change of the field reads in a commit message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Describe {
+    /// `status open -> resolved`, `labels +ui -auth`, `confidential true`.
+    Value,
+    /// Like `Value`, list items cut to this many characters (commit ids).
+    Abbreviated(usize),
+    /// `created changed`.
+    Changed,
+    /// `resolved changed`, unless the status changed too (which says it).
+    FollowsStatus,
+    /// Not mentioned (`updated` changes with every change).
+    Silent,
+}
+
+/// A field's value, borrowed from an issue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Val<'a> {
+    Text(&'a str),
+    Optional(Option<&'a str>),
+    List(&'a [String]),
+    Flag(bool),
+    Count(u64),
+    Time(Timestamp),
+    OptionalTime(Option<Timestamp>),
+    Map(&'a BTreeMap<String, String>),
+}
+
+/// A field's value, owned: what parsing, merging and `set` produce.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Optional(Option<String>),
+    List(Vec<String>),
+    Flag(bool),
+    Count(u64),
+    Time(Timestamp),
+    OptionalTime(Option<Timestamp>),
+    Map(BTreeMap<String, String>),
+}
+
+/// One row of the table.
+pub struct FieldSpec {
+    /// The name in the file and in JSON.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The values `tracker.yml` allows, when it lists them.
+    pub vocabulary: Option<Vocabulary>,
+    pub merge: Merge,
+    pub search: Search,
+    /// `sort:NAME` orders by this field (`tracker.yml`'s order for a field
+    /// with a vocabulary, else the natural order of its kind).
+    pub sort: bool,
+    /// `labels` and `milestones` count issues by the values of the field.
+    pub counted: bool,
+    pub set: Set,
+    pub describe: Describe,
+    /// A one-line description, for `set --help` and the docs.
+    pub help: &'static str,
+    pub get: for<'a> fn(&'a Issue) -> Val<'a>,
+    pub put: fn(&mut Issue, Value),
+}
+
+impl FieldSpec {
+    /// A row with every rule at its plainest: scalar merge, not searched,
+    /// not sorted, not settable, described by value.
+    const fn plain(
+        name: &'static str,
+        kind: Kind,
+        help: &'static str,
+        get: for<'a> fn(&'a Issue) -> Val<'a>,
+        put: fn(&mut Issue, Value),
+    ) -> FieldSpec {
+        FieldSpec {
+            name,
+            kind,
+            vocabulary: None,
+            merge: Merge::Scalar,
+            search: Search::None,
+            sort: false,
+            counted: false,
+            set: Set::No,
+            describe: Describe::Value,
+            help,
+            get,
+            put,
+        }
+    }
+
+    /// The qualifier of the query language, if any.
+    pub fn qualifier(&self) -> Option<&'static str> {
+        match self.search {
+            Search::None => None,
+            Search::Word(q) | Search::Ranked(q) | Search::Time(q) | Search::Number(q) => Some(q),
+        }
+    }
+
+    /// Whether the field may be empty (so `no:qualifier` means something).
+    pub fn may_be_empty(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Optional | Kind::List | Kind::OptionalTime | Kind::Map
+        )
+    }
+
+    /// Whether every issue file must have it.
+    pub fn required(&self) -> bool {
+        matches!(self.kind, Kind::Text | Kind::Time)
+    }
+}
+
+impl fmt::Debug for FieldSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl PartialEq for FieldSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for FieldSpec {}
+
+impl std::hash::Hash for FieldSpec {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+/// Every field an issue file may carry, in canonical order.
+pub static FIELDS: &[FieldSpec] = &[
+    FieldSpec::plain(
+        "id",
+        Kind::Text,
+        "a ULID that never changes, even when the key does",
+        |i| Val::Text(&i.id),
+        |i, v| i.id = v.into_text(),
+    ),
+    FieldSpec {
+        sort: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "title",
+            Kind::Text,
+            "one line",
+            |i| Val::Text(&i.title),
+            |i, v| i.title = v.into_text(),
+        )
+    },
+    FieldSpec {
+        vocabulary: Some(Vocabulary::Type),
+        search: Search::Word("type"),
+        sort: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "type",
+            Kind::Text,
+            "one of tracker.yml's types",
+            |i| Val::Text(&i.kind),
+            |i, v| i.kind = v.into_text(),
+        )
+    },
+    FieldSpec {
+        vocabulary: Some(Vocabulary::Status),
+        search: Search::Word("status"),
+        sort: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "status",
+            Kind::Text,
+            "one of tracker.yml's statuses",
+            |i| Val::Text(&i.status),
+            |i, v| i.status = v.into_text(),
+        )
+    },
+    FieldSpec {
+        vocabulary: Some(Vocabulary::Priority),
+        search: Search::Ranked("priority"),
+        sort: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "priority",
+            Kind::Text,
+            "one of tracker.yml's priorities, most urgent first",
+            |i| Val::Text(&i.priority),
+            |i, v| i.priority = v.into_text(),
+        )
+    },
+    FieldSpec {
+        vocabulary: Some(Vocabulary::Severity),
+        search: Search::Ranked("severity"),
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "severity",
+            Kind::Optional,
+            "one of tracker.yml's severities",
+            |i| Val::Optional(i.severity.as_deref()),
+            |i, v| i.severity = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        search: Search::Word("label"),
+        counted: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "labels",
+            Kind::List,
+            "a comma list; +label and -label add and remove one",
+            |i| Val::List(&i.labels),
+            |i, v| i.labels = v.into_list(),
+        )
+    },
+    FieldSpec {
+        search: Search::Word("milestone"),
+        counted: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "milestone",
+            Kind::Optional,
+            "a release name, like v0.7.0",
+            |i| Val::Optional(i.milestone.as_deref()),
+            |i, v| i.milestone = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        search: Search::Word("assignee"),
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "assignee",
+            Kind::Optional,
+            "who works on it",
+            |i| Val::Optional(i.assignee.as_deref()),
+            |i, v| i.assignee = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        search: Search::Word("reporter"),
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "reporter",
+            Kind::Optional,
+            "who filed it",
+            |i| Val::Optional(i.reporter.as_deref()),
+            |i, v| i.reporter = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        search: Search::Word("component"),
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "component",
+            Kind::Optional,
+            "the part of the project it concerns",
+            |i| Val::Optional(i.component.as_deref()),
+            |i, v| i.component = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        describe: Describe::Abbreviated(12),
+        ..FieldSpec::plain(
+            "commits",
+            Kind::List,
+            "linked commits, full ids",
+            |i| Val::List(&i.commits),
+            |i, v| i.commits = v.into_list(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "prs",
+            Kind::List,
+            "linked pull requests, a comma list",
+            |i| Val::List(&i.prs),
+            |i, v| i.prs = v.into_list(),
+        )
+    },
+    FieldSpec {
+        set: Set::Keys,
+        ..FieldSpec::plain(
+            "duplicate_of",
+            Kind::Optional,
+            "the key of the issue this one duplicates",
+            |i| Val::Optional(i.duplicate_of.as_deref()),
+            |i, v| i.duplicate_of = v.into_optional(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Keys,
+        ..FieldSpec::plain(
+            "related",
+            Kind::List,
+            "keys of related issues, a comma list",
+            |i| Val::List(&i.related),
+            |i, v| i.related = v.into_list(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        ..FieldSpec::plain(
+            "aliases",
+            Kind::List,
+            "keys this issue had before a sync renumbered it",
+            |i| Val::List(&i.aliases),
+            |i, v| i.aliases = v.into_list(),
+        )
+    },
+    FieldSpec {
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "confidential",
+            Kind::Flag,
+            "true keeps it off the site unless asked for",
+            |i| Val::Flag(i.confidential),
+            |i, v| i.confidential = v.into_flag(),
+        )
+    },
+    FieldSpec {
+        search: Search::Number("votes"),
+        sort: true,
+        set: Set::Yes,
+        ..FieldSpec::plain(
+            "votes",
+            Kind::Count,
+            "a whole number",
+            |i| Val::Count(i.votes),
+            |i, v| i.votes = v.into_count(),
+        )
+    },
+    FieldSpec {
+        search: Search::Time("created"),
+        sort: true,
+        describe: Describe::Changed,
+        ..FieldSpec::plain(
+            "created",
+            Kind::Time,
+            "when it was filed",
+            |i| Val::Time(i.created),
+            |i, v| i.created = v.into_time(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Latest,
+        search: Search::Time("updated"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::plain(
+            "updated",
+            Kind::Time,
+            "when it last changed",
+            |i| Val::Time(i.updated),
+            |i, v| i.updated = v.into_time(),
+        )
+    },
+    FieldSpec {
+        search: Search::Time("resolved"),
+        describe: Describe::FollowsStatus,
+        ..FieldSpec::plain(
+            "resolved",
+            Kind::OptionalTime,
+            "when it entered a closed status",
+            |i| Val::OptionalTime(i.resolved),
+            |i, v| i.resolved = v.into_optional_time(),
+        )
+    },
+];
+
+/// The row of a field, by its name in the file.
+pub fn field(name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// The row of a field the program itself relies on (`status`, `labels`).
+/// The table is static, so a missing row is a bug a test catches.
+pub fn named(name: &str) -> &'static FieldSpec {
+    match field(name) {
+        Some(f) => f,
+        None => panic!("the field table has no row {name:?}"),
+    }
+}
+
+/// The row a query qualifier reaches.
+pub fn by_qualifier(qualifier: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.qualifier() == Some(qualifier))
+}
+
+/// The row `sort:NAME` orders by.
+pub fn by_sort_name(name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.sort && f.name == name)
+}
+
+/// The fields `git issue set` can change, in table order.
+pub fn settable() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().filter(|f| f.set != Set::No)
+}
+
+impl<'a> Val<'a> {
+    /// Whether the field is left out of the file (its kind's empty value).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Val::Text(s) => s.is_empty(),
+            Val::Optional(v) => v.is_none(),
+            Val::List(v) => v.is_empty(),
+            Val::Flag(b) => !b,
+            Val::Count(n) => *n == 0,
+            Val::Time(_) => false,
+            Val::OptionalTime(t) => t.is_none(),
+            Val::Map(m) => m.is_empty(),
+        }
+    }
+
+    /// The texts a query matches against: one for a scalar, each item of a
+    /// list, none when empty.
+    pub fn texts(&self) -> Vec<&'a str> {
+        match *self {
+            Val::Text(s) => vec![s],
+            Val::Optional(v) => v.into_iter().collect(),
+            Val::List(v) => v.iter().map(String::as_str).collect(),
+            Val::Map(m) => m.values().map(String::as_str).collect(),
+            Val::Flag(_) | Val::Count(_) | Val::Time(_) | Val::OptionalTime(_) => Vec::new(),
+        }
+    }
+
+    /// The time, for a time field.
+    pub fn time(&self) -> Option<Timestamp> {
+        match *self {
+            Val::Time(t) => Some(t),
+            Val::OptionalTime(t) => t,
+            _ => None,
+        }
+    }
+
+    /// The number, for a count.
+    pub fn count(&self) -> Option<u64> {
+        match *self {
+            Val::Count(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The value as one line of text, for messages: lists joined with
+    /// `, `, `None` when the field is empty.
+    pub fn to_text(&self) -> Option<String> {
+        if self.is_empty() && !matches!(self, Val::Flag(_) | Val::Count(_)) {
+            return None;
+        }
+        Some(match *self {
+            Val::Text(s) => s.to_owned(),
+            Val::Optional(v) => v.unwrap_or_default().to_owned(),
+            Val::List(v) => v.join(", "),
+            Val::Flag(b) => b.to_string(),
+            Val::Count(n) => n.to_string(),
+            Val::Time(t) => super::format_timestamp(t),
+            Val::OptionalTime(t) => t.map(super::format_timestamp).unwrap_or_default(),
+            Val::Map(m) => m
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// The value as JSON: text, `null`, an array, a boolean, a number or an
+    /// object.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        let s = |v: &str| J::String(v.to_owned());
+        match *self {
+            Val::Text(v) => s(v),
+            Val::Optional(v) => v.map_or(J::Null, s),
+            Val::List(v) => J::Array(v.iter().map(|x| s(x)).collect()),
+            Val::Flag(b) => J::Bool(b),
+            Val::Count(n) => J::from(n),
+            Val::Time(t) => s(&super::format_timestamp(t)),
+            Val::OptionalTime(t) => t.map_or(J::Null, |t| s(&super::format_timestamp(t))),
+            Val::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        match *self {
+            Val::Text(v) => Value::Text(v.to_owned()),
+            Val::Optional(v) => Value::Optional(v.map(str::to_owned)),
+            Val::List(v) => Value::List(v.to_vec()),
+            Val::Flag(b) => Value::Flag(b),
+            Val::Count(n) => Value::Count(n),
+            Val::Time(t) => Value::Time(t),
+            Val::OptionalTime(t) => Value::OptionalTime(t),
+            Val::Map(m) => Value::Map(m.clone()),
+        }
+    }
+}
+
+impl Value {
+    /// The empty value of a kind (a required kind's placeholder until
+    /// parsing fills it).
+    pub fn empty(kind: Kind) -> Value {
+        match kind {
+            Kind::Text => Value::Text(String::new()),
+            Kind::Optional => Value::Optional(None),
+            Kind::List => Value::List(Vec::new()),
+            Kind::Flag => Value::Flag(false),
+            Kind::Count => Value::Count(0),
+            Kind::Time => Value::Time(Timestamp::UNIX_EPOCH),
+            Kind::OptionalTime => Value::OptionalTime(None),
+            Kind::Map => Value::Map(BTreeMap::new()),
+        }
+    }
+
+    pub fn as_val(&self) -> Val<'_> {
+        match self {
+            Value::Text(v) => Val::Text(v),
+            Value::Optional(v) => Val::Optional(v.as_deref()),
+            Value::List(v) => Val::List(v),
+            Value::Flag(b) => Val::Flag(*b),
+            Value::Count(n) => Val::Count(*n),
+            Value::Time(t) => Val::Time(*t),
+            Value::OptionalTime(t) => Val::OptionalTime(*t),
+            Value::Map(m) => Val::Map(m),
+        }
+    }
+
+    // The row's `put` knows its kind; a value of another kind (a bug) reads
+    // as that kind's empty value rather than a panic.
+
+    fn into_text(self) -> String {
+        match self {
+            Value::Text(s) => s,
+            Value::Optional(s) => s.unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    fn into_optional(self) -> Option<String> {
+        match self {
+            Value::Optional(s) => s,
+            Value::Text(s) => (!s.is_empty()).then_some(s),
+            _ => None,
+        }
+    }
+
+    fn into_list(self) -> Vec<String> {
+        match self {
+            Value::List(v) => v,
+            _ => Vec::new(),
+        }
+    }
+
+    fn into_flag(self) -> bool {
+        matches!(self, Value::Flag(true))
+    }
+
+    fn into_count(self) -> u64 {
+        match self {
+            Value::Count(n) => n,
+            _ => 0,
+        }
+    }
+
+    fn into_time(self) -> Timestamp {
+        match self {
+            Value::Time(t) => t,
+            Value::OptionalTime(t) => t.unwrap_or(Timestamp::UNIX_EPOCH),
+            _ => Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn into_optional_time(self) -> Option<Timestamp> {
+        match self {
+            Value::OptionalTime(t) => t,
+            Value::Time(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    #[allow(dead_code)]
+    fn into_map(self) -> BTreeMap<String, String> {
+        match self {
+            Value::Map(m) => m,
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Issue {
+        let t = Timestamp::from_second(1_700_000_000).unwrap();
+        let mut i = Issue::new(
+            "01".into(),
+            "Crash".into(),
+            "bug".into(),
+            "open".into(),
+            "p2".into(),
+            t,
+        );
+        i.labels = vec!["ui".into()];
+        i.severity = Some("high".into());
+        i.votes = 3;
+        i.confidential = true;
+        i.resolved = Some(t);
+        i
+    }
+
+    #[test]
+    fn every_row_reads_back_what_it_writes() {
+        let original = sample();
+        let mut copy = Issue::new(
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            Timestamp::UNIX_EPOCH,
+        );
+        for f in FIELDS {
+            let v = (f.get)(&original).to_value();
+            (f.put)(&mut copy, v);
+        }
+        copy.body.clone_from(&original.body);
+        assert_eq!(copy, original);
+    }
+
+    #[test]
+    fn a_values_kind_is_its_rows_kind() {
+        let issue = sample();
+        for f in FIELDS {
+            let v = (f.get)(&issue);
+            let kind = match v {
+                Val::Text(_) => Kind::Text,
+                Val::Optional(_) => Kind::Optional,
+                Val::List(_) => Kind::List,
+                Val::Flag(_) => Kind::Flag,
+                Val::Count(_) => Kind::Count,
+                Val::Time(_) => Kind::Time,
+                Val::OptionalTime(_) => Kind::OptionalTime,
+                Val::Map(_) => Kind::Map,
+            };
+            assert_eq!(kind, f.kind, "{}", f.name);
+        }
+    }
+
+    #[test]
+    fn names_and_qualifiers_are_unique() {
+        let mut names = std::collections::HashSet::new();
+        let mut qualifiers = std::collections::HashSet::new();
+        for f in FIELDS {
+            assert!(names.insert(f.name), "{} twice", f.name);
+            if let Some(q) = f.qualifier() {
+                assert!(qualifiers.insert(q), "qualifier {q} twice");
+            }
+        }
+    }
+}
