@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use git_issue::cli::{Cli, run};
+use git_issue::cli::{Cli, error, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -9,14 +9,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            if let Some(hint) = e
-                .downcast_ref::<git_issue::tracker::Error>()
-                .and_then(|e| e.hint())
-            {
+            let report = error::report(&e);
+            eprintln!("error: {}", report.message);
+            if let Some(hint) = report.hint {
                 eprintln!("hint: {hint}");
             }
-            ExitCode::from(1)
+            ExitCode::from(report.code)
         }
     }
 }

@@ -15,11 +15,7 @@ pub struct AssignArgs {
 pub fn run(ui: &Ui, args: AssignArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let who = args.who.trim().to_owned();
-    let outcome = tracker.update(&key, |issue, _, _| {
-        issue.assignee = (!who.is_empty()).then(|| who.clone());
-        Ok(())
-    })?;
+    let outcome = tracker.assign(&key, &args.who)?;
     super::report(ui, &outcome);
     Ok(())
 }

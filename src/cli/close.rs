@@ -1,8 +1,7 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::format::config::Vocabulary;
-use crate::tracker::{Error, set_status};
+use crate::tracker::Closing;
 use crate::ui::Ui;
 
 /// Close an issue (status `closed` unless another reason is given)
@@ -25,46 +24,16 @@ pub struct CloseArgs {
 pub fn run(ui: &Ui, args: CloseArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let config = tracker.config()?;
-    let duplicate_of = match &args.duplicate_of {
-        Some(d) => {
-            let original = super::key(&tracker, d)?;
-            // The original must exist; its key as filed is what we record.
-            let original = tracker.resolve(&original)?;
-            if original.number == key.number {
-                return Err(
-                    Error::Invalid(format!("{key} cannot be a duplicate of itself")).into(),
-                );
-            }
-            Some(original.to_string())
-        }
-        None => None,
+    let duplicate_of = args
+        .duplicate_of
+        .as_deref()
+        .map(|d| super::key(&tracker, d))
+        .transpose()?;
+    let closing = Closing {
+        reason: args.reason,
+        duplicate_of,
     };
-    let reason = match (&args.reason, &duplicate_of) {
-        (Some(r), _) => r.clone(),
-        (None, Some(_)) if config.statuses.iter().any(|s| s == "duplicate") => {
-            "duplicate".to_owned()
-        }
-        (None, _) if config.is_closed("closed") => "closed".to_owned(),
-        (None, _) => config.closed_statuses.first().cloned().unwrap_or_default(),
-    };
-    config
-        .check(Vocabulary::Status, &reason)
-        .map_err(Error::Invalid)?;
-    if !config.is_closed(&reason) {
-        return Err(Error::Invalid(format!(
-            "{reason:?} is not a closed status; tracker.yml counts these as closed: {}",
-            config.closed_statuses.join(", ")
-        ))
-        .into());
-    }
-    let outcome = tracker.update(&key, |issue, config, now| {
-        set_status(issue, &reason, config, now);
-        if duplicate_of.is_some() {
-            issue.duplicate_of.clone_from(&duplicate_of);
-        }
-        Ok(())
-    })?;
+    let outcome = tracker.close(&key, &closing)?;
     super::report(ui, &outcome);
     if let Some(text) = args.comment {
         let (k, id) = tracker.comment(&outcome.key, &text, false)?;

@@ -153,7 +153,7 @@ fn scan(ui: &Ui, range: &str) -> Result<(), Failure> {
     let tracker: Tracker = super::open()?;
     match tracker.scan(Some(range)) {
         // A repository without a tracker has nothing to catch up on.
-        Err(Error::NotInitialized(_)) => Ok(()),
+        Err(Error::NotInitialized { .. }) => Ok(()),
         r => {
             report(ui, r?);
             Ok(())

@@ -31,8 +31,8 @@ pub fn run(ui: &Ui, args: LabelArgs) -> Result<()> {
             }
         })
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Invalid)?;
-    let outcome = tracker.assign(&key, &changes)?;
+        .map_err(Error::Refused)?;
+    let outcome = tracker.set(&key, &changes)?;
     super::report(ui, &outcome);
     Ok(())
 }

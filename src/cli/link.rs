@@ -19,22 +19,11 @@ pub struct LinkArgs {
 pub fn run(ui: &Ui, args: LinkArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let (field, value) = match (&args.commit, &args.pr) {
-        (Some(rev), _) => ("commits", tracker.resolve_commit(rev)?),
-        (None, Some(pr)) => ("prs", pr.trim().to_owned()),
+    let outcome = match (&args.commit, &args.pr) {
+        (Some(rev), _) => tracker.link_commit(&key, rev)?,
+        (None, Some(pr)) => tracker.link_pr(&key, pr)?,
         (None, None) => unreachable!("clap requires a commit or --pr"),
     };
-    let outcome = tracker.update(&key, |issue, _, _| {
-        let list = if field == "commits" {
-            &mut issue.commits
-        } else {
-            &mut issue.prs
-        };
-        if !list.contains(&value) {
-            list.push(value.clone());
-        }
-        Ok(())
-    })?;
     super::report(ui, &outcome);
     Ok(())
 }

@@ -10,6 +10,7 @@ mod delete;
 mod doctor;
 mod edit;
 mod editor;
+pub mod error;
 mod export;
 mod hook;
 mod hooks;

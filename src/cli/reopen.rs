@@ -1,7 +1,6 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::tracker::set_status;
 use crate::ui::Ui;
 
 /// Reopen a closed issue
@@ -14,13 +13,7 @@ pub struct ReopenArgs {
 pub fn run(ui: &Ui, args: ReopenArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let outcome = tracker.update(&key, |issue, config, now| {
-        if config.is_closed(&issue.status) {
-            set_status(issue, config.initial_status(), config, now);
-            issue.duplicate_of = None;
-        }
-        Ok(())
-    })?;
+    let outcome = tracker.reopen(&key)?;
     super::report(ui, &outcome);
     Ok(())
 }

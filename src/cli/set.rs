@@ -27,8 +27,8 @@ pub fn run(ui: &Ui, args: SetArgs) -> Result<()> {
         .iter()
         .map(|c| c.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Invalid)?;
-    let outcome = tracker.assign(&key, &changes)?;
+        .map_err(Error::Refused)?;
+    let outcome = tracker.set(&key, &changes)?;
     super::report(ui, &outcome);
     Ok(())
 }

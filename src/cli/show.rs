@@ -24,13 +24,11 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
             details.record.key
         ));
     }
-    for other in tracker.moved_from(&details.record.key)? {
-        if other != details.record.key {
-            ui.status(&format!(
-                "note: {} was also the key of {other}, renumbered by a sync",
-                details.record.key
-            ));
-        }
+    for other in &details.moved_away {
+        ui.status(&format!(
+            "note: {} was also the key of {other}, renumbered by a sync",
+            details.record.key
+        ));
     }
     for p in &details.problems {
         ui.warn(&format!("{p} (comment skipped)"));
@@ -38,7 +36,6 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
     if args.json.json {
         return Ok(ui.json(&super::view::details_json(&details))?);
     }
-    let config = tracker.config()?;
-    ui.data(&super::view::details_text(ui, &details, &config))?;
+    ui.data(&super::view::details_text(ui, &details, &details.config))?;
     Ok(())
 }

@@ -1,7 +1,6 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::tracker::Error;
 use crate::ui::Ui;
 
 /// Remove a linked commit or pull request from an issue
@@ -20,38 +19,11 @@ pub struct UnlinkArgs {
 pub fn run(ui: &Ui, args: UnlinkArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let outcome = tracker.update(&key, |issue, _, _| {
-        match (&args.commit, &args.pr) {
-            (Some(c), _) => {
-                let c = c.trim().to_ascii_lowercase();
-                let hits: Vec<String> = issue
-                    .commits
-                    .iter()
-                    .filter(|x| c.len() >= 4 && x.starts_with(&c))
-                    .cloned()
-                    .collect();
-                match hits.len() {
-                    0 => return Err(Error::Invalid(format!("{key} has no linked commit {c}"))),
-                    1 => issue.commits.retain(|x| x != &hits[0]),
-                    _ => {
-                        return Err(Error::Invalid(format!(
-                            "{c} names several linked commits of {key}; give more digits"
-                        )));
-                    }
-                }
-            }
-            (None, Some(pr)) => {
-                if !issue.prs.iter().any(|x| x == pr.trim()) {
-                    return Err(Error::Invalid(format!(
-                        "{key} has no linked pull request {pr}"
-                    )));
-                }
-                issue.prs.retain(|x| x != pr.trim());
-            }
-            (None, None) => {}
-        }
-        Ok(())
-    })?;
+    let outcome = match (&args.commit, &args.pr) {
+        (Some(c), _) => tracker.unlink_commit(&key, c)?,
+        (None, Some(pr)) => tracker.unlink_pr(&key, pr)?,
+        (None, None) => unreachable!("clap requires a commit or --pr"),
+    };
     super::report(ui, &outcome);
     Ok(())
 }

@@ -228,7 +228,7 @@ impl Builder {
             return Ok(());
         };
         let spec = &FIELDS[i];
-        if let Some(value) = read_value(spec, f)? {
+        if let Some(value) = Issue::read_value(spec, f)? {
             self.issue.put(spec, value);
             self.seen[i] = true;
         }
@@ -254,33 +254,36 @@ impl Builder {
     }
 }
 
-/// A field's value as its kind reads it. `None` is "not given" (null, or
-/// empty text), which a required field reports as missing.
-fn read_value(spec: &FieldSpec, f: &Field) -> Result<Option<FieldValue>, ParseError> {
-    let name = spec.name;
-    Ok(match spec.kind {
-        Kind::Text => text(f)?.map(FieldValue::Text),
-        Kind::Optional => Some(FieldValue::Optional(text(f)?)),
-        Kind::List => Some(FieldValue::List(strings(f)?)),
-        Kind::Flag => Some(FieldValue::Flag(match &f.value {
-            Value::Bool(b) => *b,
-            Value::Null => false,
-            _ => return Err(ParseError::at(f, format!("`{name}` must be true or false"))),
-        })),
-        Kind::Count => Some(FieldValue::Count(match &f.value {
-            Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
-            Value::Null => 0,
-            _ => {
-                return Err(ParseError::at(
-                    f,
-                    format!("`{name}` must be a whole number"),
-                ));
-            }
-        })),
-        Kind::Time => timestamp(f)?.map(FieldValue::Time),
-        Kind::OptionalTime => Some(FieldValue::OptionalTime(timestamp(f)?)),
-        Kind::Map => Some(FieldValue::Map(map(f)?)),
-    })
+impl Issue {
+    /// A field's value as its kind reads it from YAML. `None` is "not
+    /// given" (null, or empty text), which a required field reports as
+    /// missing.
+    pub fn read_value(spec: &FieldSpec, f: &Field) -> Result<Option<FieldValue>, ParseError> {
+        let name = spec.name;
+        Ok(match spec.kind {
+            Kind::Text => text(f)?.map(FieldValue::Text),
+            Kind::Optional => Some(FieldValue::Optional(text(f)?)),
+            Kind::List => Some(FieldValue::List(strings(f)?)),
+            Kind::Flag => Some(FieldValue::Flag(match &f.value {
+                Value::Bool(b) => *b,
+                Value::Null => false,
+                _ => return Err(ParseError::at(f, format!("`{name}` must be true or false"))),
+            })),
+            Kind::Count => Some(FieldValue::Count(match &f.value {
+                Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+                Value::Null => 0,
+                _ => {
+                    return Err(ParseError::at(
+                        f,
+                        format!("`{name}` must be a whole number"),
+                    ));
+                }
+            })),
+            Kind::Time => timestamp(f)?.map(FieldValue::Time),
+            Kind::OptionalTime => Some(FieldValue::OptionalTime(timestamp(f)?)),
+            Kind::Map => Some(FieldValue::Map(map(f)?)),
+        })
+    }
 }
 
 /// A scalar as text. Numbers and booleans are read as the text they were

@@ -1,19 +1,18 @@
-//! What the site is made of, read from one snapshot of the issues branch:
-//! every issue with its comments, attachments and history, and
-//! `tracker.yml`. One snapshot, so the pages agree with each other even when
-//! the branch moves during an export.
+//! What the site is made of, read from one snapshot of the issues branch
+//! through the tracker's reader: every issue with its comments, attachments
+//! and history, and `tracker.yml`. One snapshot, so the pages agree with
+//! each other even when the branch moves during an export.
 //!
 //! Confidential issues and internal comments are dropped here, before any
 //! page, list, count or index sees them, unless the export asks for them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
-use crate::format::{Comment, Config, Issue, Key};
-use crate::store::{PathsChanged, Store};
-use crate::tracker::{Problem, Tracker};
+use crate::format::layout::{self, BranchPath};
+use crate::format::{Config, Issue, Key};
+use crate::store::{CommitInfo, Revision, Store};
+use crate::tracker::{CommentRecord, Problem, Tracker};
 
 /// One issue and everything its page shows.
 #[derive(Debug, Clone)]
@@ -21,28 +20,10 @@ pub struct Entry {
     pub key: Key,
     pub issue: Issue,
     /// In the order they were written.
-    pub comments: Vec<(String, Comment)>,
+    pub comments: Vec<CommentRecord>,
     pub attachments: Vec<String>,
     /// Commits of the issues branch that changed the issue, newest first.
-    pub history: Vec<Change>,
-}
-
-/// A commit of the issues branch, as an issue's history shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Change {
-    pub commit: String,
-    pub author: String,
-    pub time: i64,
-    pub message: String,
-}
-
-/// A commit of the project that an issue names, when this clone has it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LinkedCommit {
-    pub id: String,
-    pub summary: String,
-    pub author: String,
-    pub time: i64,
+    pub history: Vec<Revision>,
 }
 
 pub struct Corpus {
@@ -52,7 +33,8 @@ pub struct Corpus {
     pub config: Config,
     /// By key number.
     pub entries: Vec<Entry>,
-    pub commits: HashMap<String, LinkedCommit>,
+    /// The project's commits the issues name, when this clone has them.
+    pub commits: HashMap<String, CommitInfo>,
     /// Files that did not parse; the site leaves them out.
     pub problems: Vec<Problem>,
 }
@@ -63,38 +45,6 @@ pub enum CorpusError {
     Tracker(#[from] crate::tracker::Error),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("this repository has no issue tracker yet (no {0} branch)")]
-    NotInitialized(String),
-}
-
-enum File {
-    Issue(Key),
-    Comment(Key, String),
-    Attachment(Key, String),
-}
-
-/// Where a path of the branch belongs, by the layout of `issue-format.md`.
-fn classify(path: &str) -> Option<File> {
-    let rest = path.strip_prefix("issues/")?;
-    let parts: Vec<&str> = rest.split('/').collect();
-    match parts.as_slice() {
-        [_, file] => Key::from_file_name(file).map(File::Issue),
-        [_, dir, "comments", file] => {
-            let id = file.strip_suffix(".md")?;
-            Some(File::Comment(dir.parse().ok()?, id.to_owned()))
-        }
-        [_, dir, "attachments", name] => {
-            Some(File::Attachment(dir.parse().ok()?, (*name).to_owned()))
-        }
-        _ => None,
-    }
-}
-
-/// The key an issue file or anything in its folder belongs to.
-fn key_of(path: &str) -> Option<Key> {
-    match classify(path)? {
-        File::Issue(k) | File::Comment(k, _) | File::Attachment(k, _) => Some(k),
-    }
 }
 
 impl Corpus {
@@ -106,161 +56,70 @@ impl Corpus {
         history: &mut HistoryCache,
     ) -> Result<Corpus, CorpusError> {
         let store = tracker.store();
-        let snap = store.snapshot()?;
-        let Some(tip) = snap.commit_id() else {
-            return Err(CorpusError::NotInitialized(store.branch_name().to_owned()));
-        };
-        let config = crate::tracker::read_config(&snap)?;
-
-        // git2 is not shared between threads: read the blobs in one go, then
-        // parse them on every core.
-        let mut texts = Vec::new();
-        let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-        let wanted = |path: &str| !matches!(classify(path), Some(File::Attachment(..)) | None);
-        for (path, bytes) in snap.files_matching("issues", wanted)? {
-            match (classify(&path), bytes) {
-                (Some(File::Attachment(k, name)), _) => {
-                    attachments.entry(k).or_default().push(name)
-                }
-                (Some(f), Some(bytes)) => texts.push((path, f, bytes)),
-                _ => {}
-            }
-        }
-        enum Parsed {
-            Issue(Key, Box<Issue>),
-            Comment(Key, String, Comment),
-            Bad(Problem),
-        }
-        let problem = |path: &str, line, column, message: String| Problem {
-            path: path.to_owned(),
-            line,
-            column,
-            message,
-        };
-        let parsed: Vec<Parsed> = texts
-            .into_par_iter()
-            .filter_map(|(path, file, bytes)| {
-                let text = match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(_) => {
-                        return Some(Parsed::Bad(problem(
-                            &path,
-                            1,
-                            1,
-                            "the file is not UTF-8 text".to_owned(),
-                        )));
-                    }
-                };
-                Some(match file {
-                    File::Issue(key) => match Issue::parse(&text) {
-                        Ok(i) => Parsed::Issue(key, Box::new(i)),
-                        Err(e) => Parsed::Bad(problem(&path, e.line, e.column, e.message)),
-                    },
-                    File::Comment(key, id) => match Comment::parse(&text) {
-                        Ok(c) => Parsed::Comment(key, id, c),
-                        Err(e) => Parsed::Bad(problem(&path, e.line, e.column, e.message)),
-                    },
-                    File::Attachment(..) => return None,
-                })
-            })
-            .collect();
-
-        let mut issues: BTreeMap<u64, Entry> = BTreeMap::new();
-        let mut comments: HashMap<Key, Vec<(String, Comment)>> = HashMap::new();
-        let mut problems = Vec::new();
-        for p in parsed {
-            match p {
-                Parsed::Issue(key, issue) => {
-                    issues.insert(
-                        key.number,
-                        Entry {
-                            key,
-                            issue: *issue,
-                            comments: Vec::new(),
-                            attachments: Vec::new(),
-                            history: Vec::new(),
-                        },
-                    );
-                }
-                Parsed::Comment(key, id, c) => comments.entry(key).or_default().push((id, c)),
-                Parsed::Bad(p) => problems.push(p),
-            }
-        }
-        issues.retain(|_, e| include_confidential || !e.issue.confidential);
-        let mut hidden_comments: Vec<String> = Vec::new();
-        for (key, mut list) in comments {
-            let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) else {
+        let (tip, config, contents) = tracker.contents(true)?;
+        let mut hidden_comments: HashSet<String> = HashSet::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(contents.issues.len());
+        for c in contents.issues {
+            if c.issue.confidential && !include_confidential {
                 continue;
-            };
-            list.sort_by(|a, b| (a.1.created, &a.0).cmp(&(b.1.created, &b.0)));
+            }
+            let mut comments = c.comments;
             if !include_confidential {
-                for (id, c) in &list {
-                    if c.internal {
-                        hidden_comments.push(format!("{}/{id}.md", key.comments_dir()));
-                    }
+                for r in comments.iter().filter(|r| r.comment.internal) {
+                    hidden_comments.insert(layout::comment_file(&c.key, &r.id));
                 }
-                list.retain(|(_, c)| !c.internal);
+                comments.retain(|r| !r.comment.internal);
             }
-            entry.comments = list;
-        }
-        for (key, names) in attachments {
-            if let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) {
-                entry.attachments = names;
-            }
+            entries.push(Entry {
+                key: c.key,
+                issue: c.issue,
+                comments,
+                attachments: c.attachments,
+                history: Vec::new(),
+            });
         }
 
         history.update(store, &tip)?;
-        let mut by_key: HashMap<Key, Vec<Change>> = HashMap::new();
-        for c in &history.commits {
+        let mut by_key: HashMap<Key, Vec<Revision>> = HashMap::new();
+        for r in &history.commits {
             let mut keys: Vec<Key> = Vec::new();
-            for path in &c.paths {
+            for path in &r.paths {
                 // A commit that only wrote internal comments is not part of
                 // the public history.
-                if hidden_comments.iter().any(|h| h == path) {
+                if hidden_comments.contains(path) {
                     continue;
                 }
-                if let Some(k) = key_of(path)
-                    && !keys.contains(&k)
+                if let Some(k) = BranchPath::parse(path).key()
+                    && !keys.contains(k)
                 {
-                    keys.push(k);
+                    keys.push(k.clone());
                 }
             }
             for k in keys {
-                by_key.entry(k).or_default().push(Change {
-                    commit: c.commit.clone(),
-                    author: c.author.clone(),
-                    time: c.time,
-                    message: c.message.clone(),
+                by_key.entry(k).or_default().push(Revision {
+                    paths: Vec::new(),
+                    ..r.clone()
                 });
             }
         }
         let mut commits = HashMap::new();
-        for entry in issues.values_mut() {
+        for entry in &mut entries {
             entry.history = by_key.remove(&entry.key).unwrap_or_default();
             for id in &entry.issue.commits {
                 if !commits.contains_key(id)
                     && let Some(info) = store.commit_info(id)
                 {
-                    commits.insert(
-                        id.clone(),
-                        LinkedCommit {
-                            id: info.id,
-                            summary: info.summary,
-                            author: info.author,
-                            time: info.time.as_second(),
-                        },
-                    );
+                    commits.insert(id.clone(), info);
                 }
             }
         }
-        problems.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Corpus {
             tip,
             project: store.repository_name(),
             config,
-            entries: issues.into_values().collect(),
+            entries,
             commits,
-            problems,
+            problems: contents.problems,
         })
     }
 }
@@ -273,22 +132,19 @@ impl Corpus {
 pub struct HistoryCache {
     version: u32,
     tip: Option<String>,
-    commits: Vec<PathsChanged>,
+    commits: Vec<Revision>,
     #[serde(skip)]
     path: Option<PathBuf>,
     #[serde(skip)]
     dirty: bool,
 }
 
-const HISTORY_VERSION: u32 = 1;
+const HISTORY_VERSION: u32 = 2;
 
 impl HistoryCache {
     /// The cache of this clone; empty when missing or unreadable.
     pub fn load(store: &Store) -> HistoryCache {
-        let path = store
-            .common_dir()
-            .join("git-issue")
-            .join("site-history.json");
+        let path = store.local_dir().join("site-history.json");
         let mut cache = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice::<HistoryCache>(&b).ok())
@@ -308,8 +164,8 @@ impl HistoryCache {
         let since = self
             .tip
             .as_deref()
-            .filter(|old| store.is_ancestor_or_self(old, tip));
-        let mut fresh = store.changes(tip, since, "issues")?;
+            .filter(|old| store.is_ancestor(old, tip));
+        let mut fresh = store.changes(tip, since, layout::ISSUES)?;
         if since.is_some() {
             fresh.append(&mut self.commits);
         }

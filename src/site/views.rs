@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::corpus::{Change, Corpus, Entry};
+use super::corpus::{Corpus, Entry};
 use crate::format::{Config, Key};
 
 /// How an issue appears in lists, tables and cards.
@@ -69,6 +69,15 @@ pub struct Frame {
     pub base_url: Option<String>,
 }
 
+/// A commit of the issues branch, as an issue's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryView {
+    pub commit: String,
+    pub author: String,
+    pub time: i64,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IssuePage {
     pub frame: Frame,
@@ -85,7 +94,7 @@ pub struct IssuePage {
     pub duplicate_of: Option<IssueLink>,
     pub related: Vec<IssueLink>,
     pub attachments: Vec<String>,
-    pub history: Vec<Change>,
+    pub history: Vec<HistoryView>,
     pub milestone_slug: Option<String>,
 }
 
@@ -322,6 +331,7 @@ impl Site {
                     comments: e
                         .comments
                         .iter()
+                        .map(|r| (&r.id, &r.comment))
                         .map(|(id, c)| CommentView {
                             id: id.clone(),
                             author: c.author.clone(),
@@ -338,7 +348,7 @@ impl Site {
                                 id: c.id.clone(),
                                 summary: Some(c.summary.clone()),
                                 author: Some(c.author.clone()),
-                                time: Some(c.time),
+                                time: Some(c.time.as_second()),
                             },
                             None => CommitView {
                                 id: id.clone(),
@@ -352,7 +362,16 @@ impl Site {
                     duplicate_of: i.duplicate_of.as_deref().map(link),
                     related: i.related.iter().map(|r| link(r)).collect(),
                     attachments: e.attachments.clone(),
-                    history: e.history.clone(),
+                    history: e
+                        .history
+                        .iter()
+                        .map(|r| HistoryView {
+                            commit: r.commit.clone(),
+                            author: r.author.clone(),
+                            time: r.time.as_second(),
+                            message: r.message.clone(),
+                        })
+                        .collect(),
                     milestone_slug: i.milestone.as_deref().map(slug),
                 }
             })
@@ -495,7 +514,7 @@ impl Site {
                 s: r.status.clone(),
                 w: words(
                     std::iter::once(e.issue.body.as_str())
-                        .chain(e.comments.iter().map(|(_, c)| c.body.as_str())),
+                        .chain(e.comments.iter().map(|r| r.comment.body.as_str())),
                 ),
             })
             .collect();

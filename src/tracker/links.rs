@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
+use super::doctor::check_values;
 use super::mentions::{branch_key, has_key_shaped_word, mentions, names_a_key, prefill};
-use super::{
-    Error, Outcome, Problem, Result, Tracker, check_values, describe_changes, load, read_config,
-    set_status,
-};
+use super::read::{issue_files, load, locate, read_config};
+use super::{Error, Outcome, Problem, Result, Tracker, describe_changes, set_status};
+use crate::format::layout;
 use crate::format::{Config, Issue, Key};
 use crate::store::{Change, Edit};
 
@@ -64,7 +64,9 @@ impl Tracker {
         let result = RefCell::new(Batch::default());
         let commit = self.store.commit(|snap| {
             if !snap.exists() {
-                return Err(Error::NotInitialized(self.store.branch_name().to_owned()));
+                return Err(Error::NotInitialized {
+                    branch: self.store.branch_name().to_owned(),
+                });
             }
             let config = read_config(snap)?;
             let mut batch = Batch::default();
@@ -93,10 +95,10 @@ impl Tracker {
                 if changes.is_empty() {
                     continue;
                 }
-                check_values(&issue, &config, Some(&old.issue)).map_err(Error::Invalid)?;
+                check_values(&issue, &config, Some(&old.issue)).map_err(Error::Refused)?;
                 issue.updated = now;
                 edits.push(Edit::Write {
-                    path: old.key.path(),
+                    path: layout::issue_file(&old.key),
                     content: issue.print().into_bytes(),
                 });
                 batch.changed.push(Outcome {
@@ -224,7 +226,7 @@ impl Tracker {
         let config = read_config(&snap)?;
         let mut out = Vec::new();
         for m in mentions(message, &config.key) {
-            if let Err(Error::NoSuchIssue(_)) = super::locate(&snap, &m.key) {
+            if let Err(Error::NoSuchIssue(_)) = locate(&snap, &m.key) {
                 out.push(m.key);
             }
         }
@@ -325,7 +327,7 @@ impl Tracker {
         let ids: Vec<&String> = ids.collect();
         let snap = self.snapshot()?;
         let mut out = Vec::new();
-        for (key, path) in super::issue_files(&snap)? {
+        for (key, path) in issue_files(&snap)? {
             let text = snap.read(&path)?.unwrap_or_default();
             if ids.iter().any(|id| text.contains(id.as_str())) {
                 out.push(key);

@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::format::fields::{FIELDS, Merge, Val, Value};
+use crate::format::layout::{self, BranchPath};
 use crate::format::{Issue, Key, yaml};
 
 /// A value that lost to a newer change of the same field on the other side.
@@ -225,42 +226,6 @@ pub struct FileMerge {
     pub notes: Vec<String>,
 }
 
-/// What kind of file a path on the branch is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileKind {
-    /// `issues/<bucket>/<KEY>.md`
-    Issue(Key),
-    /// Anything under `issues/<bucket>/<KEY>/`: comments, attachments.
-    IssueFolder(Key),
-    /// `issues/deleted.yml` or `issues/moved.yml`: lists merged as sets
-    Deleted,
-    /// `tracker.yml`
-    Config,
-    Other,
-}
-
-pub fn file_kind(path: &str) -> FileKind {
-    if path == super::DELETED_PATH || path == super::MOVED_PATH {
-        return FileKind::Deleted;
-    }
-    if path == super::CONFIG_PATH {
-        return FileKind::Config;
-    }
-    let mut parts = path.split('/');
-    if let (Some("issues"), Some(bucket), Some(name)) = (parts.next(), parts.next(), parts.next())
-        && bucket.parse::<u64>().is_ok()
-    {
-        let rest = parts.next().is_some();
-        if !rest && let Some(key) = Key::from_file_name(name) {
-            return FileKind::Issue(key);
-        }
-        if rest && let Ok(key) = name.parse::<Key>() {
-            return FileKind::IssueFolder(key);
-        }
-    }
-    FileKind::Other
-}
-
 /// Merges one file of the branch by what it is. A deletion on one side and
 /// a change on the other keeps the change: nothing is lost.
 pub fn merge_file(
@@ -299,8 +264,8 @@ pub fn merge_file(
         return m;
     };
     let b_text = base.and_then(text).unwrap_or_default();
-    match file_kind(path) {
-        FileKind::Issue(key) => {
+    match BranchPath::parse(path) {
+        BranchPath::Issue(key) => {
             let parsed = (
                 base.map(|_| Issue::parse(&b_text)).transpose(),
                 Issue::parse(&o_text),
@@ -331,14 +296,14 @@ pub fn merge_file(
                 };
             }
         }
-        FileKind::Deleted => {
+        BranchPath::Deleted | BranchPath::Moved => {
             return FileMerge {
-                content: Some(merge_deleted(&b_text, &o_text, &t_text).into_bytes()),
+                content: Some(merge_key_lists(&b_text, &o_text, &t_text).into_bytes()),
                 conflict: false,
                 notes: Vec::new(),
             };
         }
-        FileKind::Config => {
+        BranchPath::Config => {
             let (merged, conflict) = merge_text(&b_text, &o_text, &t_text);
             if !conflict {
                 return take(Some(merged.as_bytes()));
@@ -379,61 +344,37 @@ pub fn dropped_note(key: &Key, d: &Dropped) -> String {
     )
 }
 
-/// The keys `issues/deleted.yml` lists.
-pub fn deleted_keys(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("- "))
-        .map(|k| k.trim().to_owned())
-        .filter(|k| !k.is_empty())
-        .collect()
-}
-
-/// `issues/deleted.yml` as a set: a key deleted on either side stays
-/// deleted. Comment lines come from our side.
-pub fn merge_deleted(base: &str, ours: &str, theirs: &str) -> String {
-    let keys = merge_set(
-        &deleted_keys(base),
-        &deleted_keys(ours),
-        &deleted_keys(theirs),
+/// A key-list file (`issues/deleted.yml`, `issues/moved.yml`) as a set: a
+/// key listed on either side stays listed. Comment lines come from our side.
+pub fn merge_key_lists(base: &str, ours: &str, theirs: &str) -> String {
+    let items = merge_set(
+        &layout::read_key_list(base),
+        &layout::read_key_list(ours),
+        &layout::read_key_list(theirs),
     );
-    let header = if ours.trim().is_empty() { theirs } else { ours };
-    deleted_text(header, &keys)
+    let header = if ours.starts_with('#') { ours } else { theirs };
+    let header = if header.starts_with('#') {
+        header
+    } else {
+        layout::DELETED_HEADER
+    };
+    layout::print_key_list(header, &items)
 }
-
-/// The header of `issues/moved.yml`.
-pub const MOVED_HEADER: &str =
-    "# Keys a sync moved: the issue filed under the first key now has the second.\n";
 
 /// `issues/moved.yml` after a merge: the moves either side knew, as a set,
 /// and the moves this merge made.
 pub fn moved_text(base: &str, ours: &str, theirs: &str, new: &[String]) -> String {
     let mut moves = merge_set(
-        &deleted_keys(base),
-        &deleted_keys(ours),
-        &deleted_keys(theirs),
+        &layout::read_key_list(base),
+        &layout::read_key_list(ours),
+        &layout::read_key_list(theirs),
     );
     for m in new {
         if !moves.contains(m) {
             moves.push(m.clone());
         }
     }
-    deleted_text(MOVED_HEADER, &moves)
-}
-
-/// Writes the list of deleted keys under the comment lines of `header`.
-pub fn deleted_text(header: &str, keys: &[String]) -> String {
-    let mut out: String = header
-        .lines()
-        .take_while(|l| l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    if out.is_empty() {
-        out.push_str("# Keys of deleted issues: git-issue never gives them out again.\n");
-    }
-    for k in keys {
-        out.push_str(&format!("- {k}\n"));
-    }
-    out
+    layout::print_key_list(layout::MOVED_HEADER, &moves)
 }
 
 #[cfg(test)]
@@ -533,28 +474,13 @@ mod tests {
     }
 
     #[test]
-    fn paths_say_what_they_hold() {
-        assert_eq!(
-            file_kind("issues/0/BC-12.md"),
-            FileKind::Issue(Key::new("BC", 12))
-        );
-        assert_eq!(
-            file_kind("issues/0/BC-12/comments/01J.md"),
-            FileKind::IssueFolder(Key::new("BC", 12))
-        );
-        assert_eq!(file_kind("issues/deleted.yml"), FileKind::Deleted);
-        assert_eq!(file_kind("tracker.yml"), FileKind::Config);
-        assert_eq!(file_kind("templates/bug.md"), FileKind::Other);
-    }
-
-    #[test]
     fn deleted_keys_merge_as_a_set() {
         let h = "# header\n";
         let base = format!("{h}- BC-1\n");
         let ours = format!("{h}- BC-1\n- BC-4\n");
         let theirs = format!("{h}- BC-1\n- BC-7\n");
         assert_eq!(
-            merge_deleted(&base, &ours, &theirs),
+            merge_key_lists(&base, &ours, &theirs),
             format!("{h}- BC-1\n- BC-4\n- BC-7\n")
         );
     }

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::mentions::mentions;
-use super::{Record, Result, Tracker, read_config, scan};
+use super::read::{read_config, scan};
+use super::{Record, Result, Tracker};
 use crate::format::Config;
 
 /// Release notes, ready to render: what Markdown, HTML, JSON and a user's

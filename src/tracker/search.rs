@@ -10,7 +10,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::{CONFIG_PATH, Error, Listing, Problem, Record, Result, Tracker, read_config};
+use super::read::{comments_text, issue_files, load, read_config, scan};
+use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
+use crate::format::layout::{self, BranchPath};
 use crate::format::{Config, Issue, Key, ParseError};
 use crate::index::{Index, IndexError, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
@@ -63,12 +65,12 @@ pub struct Page {
 
 impl Tracker {
     fn index_path(&self) -> PathBuf {
-        self.store.common_dir().join("git-issue").join("index")
+        self.store.local_dir().join("index")
     }
 
     /// Parses a query in the language of `list` and `search`.
     pub fn parse_query(&self, text: &str, config: &Config) -> Result<Query> {
-        Query::parse(text, config, self.store.now()).map_err(|e| Error::Invalid(e.to_string()))
+        Ok(Query::parse(text, config, self.store.now())?)
     }
 
     /// The condition `--label a --label b` and the like put on a field:
@@ -76,9 +78,9 @@ impl Tracker {
     pub fn query_term(&self, qualifier: &str, values: &[String], config: &Config) -> Result<Expr> {
         let values: Vec<String> = values.iter().map(|v| v.trim().to_lowercase()).collect();
         let field = crate::format::fields::by_qualifier(qualifier)
-            .ok_or_else(|| Error::Invalid(format!("{qualifier:?} is not a field")))?;
+            .ok_or_else(|| Error::Internal(format!("{qualifier:?} is not a field")))?;
         crate::query::field_term(field, &values, config, self.store.now())
-            .map_err(|message| Error::Invalid(format!("--{qualifier}: {message}")))
+            .map_err(|message| Error::Refused(format!("--{qualifier}: {message}")))
     }
 
     /// The index, up to date with the branch tip.
@@ -88,7 +90,7 @@ impl Tracker {
         let target = State {
             version: SCHEMA_VERSION,
             tree: snap.tree_id().unwrap_or_default(),
-            settings: snap.object_id(CONFIG_PATH).unwrap_or_default(),
+            settings: snap.object_id(layout::CONFIG).unwrap_or_default(),
         };
         let (index, state) = Index::open_or_create(&self.index_path())?;
         if state.as_ref() == Some(&target) {
@@ -117,11 +119,10 @@ impl Tracker {
                     && s.settings == target.settings
                     && self.store.has_tree(&s.tree) =>
             {
-                Some(changed_keys(&self.store.changed_paths(
+                Some(changed_keys(&self.store.tree_diff(
                     Some(&s.tree),
                     Some(&target.tree),
-                    "issues",
-                    1,
+                    layout::ISSUES,
                 )?))
             }
             _ => None,
@@ -247,7 +248,7 @@ impl Tracker {
     pub fn find_by_scan(&self, expr: &Expr, page: Page) -> Result<Found> {
         let snap = self.snapshot()?;
         let config = read_config(&snap)?;
-        let Listing { records, problems } = super::scan(&snap)?;
+        let Listing { records, problems } = scan(&snap)?;
         let mut matched = Vec::new();
         for r in records {
             let comments = if expr.reads_text() {
@@ -288,7 +289,7 @@ impl Tracker {
         let snap = self.snapshot()?;
         let mut texts = Vec::with_capacity(records.len());
         for r in records {
-            let body = super::load(&snap, &r.key)?.issue.body;
+            let body = load(&snap, &r.key)?.issue.body;
             texts.push((body, comments_text(&snap, &r.key)?));
         }
         Ok(index
@@ -299,7 +300,7 @@ impl Tracker {
     }
 
     /// Open and closed counts per milestone or label.
-    pub(super) fn counts(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
+    pub(super) fn counts(&self, of: Field) -> Result<(Vec<Count>, Vec<Problem>)> {
         let indexed = self.with_index(&Quiet, |index| {
             let counts = index.counts(of)?;
             let problems = index.problems()?;
@@ -310,24 +311,22 @@ impl Tracker {
         };
         let counts = counts
             .into_iter()
-            .map(|(name, open, closed)| super::Count { name, open, closed })
+            .map(|(name, open, closed)| Count { name, open, closed })
             .collect();
         Ok((counts, problems.into_iter().map(problem).collect()))
     }
 
-    fn counts_by_scan(&self, of: Field) -> Result<(Vec<super::Count>, Vec<Problem>)> {
+    fn counts_by_scan(&self, of: Field) -> Result<(Vec<Count>, Vec<Problem>)> {
         let snap = self.snapshot()?;
         let config = read_config(&snap)?;
-        let listing = super::scan(&snap)?;
-        let mut counts: std::collections::BTreeMap<String, super::Count> = Default::default();
+        let listing = scan(&snap)?;
+        let mut counts: std::collections::BTreeMap<String, Count> = Default::default();
         for r in &listing.records {
             for name in r.issue.get(of).texts() {
-                let c = counts
-                    .entry(name.to_owned())
-                    .or_insert_with(|| super::Count {
-                        name: name.to_owned(),
-                        ..Default::default()
-                    });
+                let c = counts.entry(name.to_owned()).or_insert_with(|| Count {
+                    name: name.to_owned(),
+                    ..Default::default()
+                });
                 if config.is_closed(&r.issue.status) {
                     c.closed += 1;
                 } else {
@@ -361,44 +360,21 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 
 /// The issues that changed paths belong to.
 fn changed_keys(paths: &[String]) -> Vec<Key> {
-    let mut keys = BTreeSet::new();
-    for path in paths {
-        let mut parts = path.split('/');
-        if parts.next() != Some("issues") {
-            continue;
-        }
-        let (Some(_bucket), Some(name)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        let name = name.strip_suffix(".md").unwrap_or(name);
-        if let Ok(key) = name.parse::<Key>() {
-            keys.insert(key);
-        }
-    }
+    let keys: BTreeSet<Key> = paths
+        .iter()
+        .filter_map(|p| BranchPath::parse(p).key().cloned())
+        .collect();
     keys.into_iter().collect()
 }
 
 /// The keys of every issue file on the branch.
 pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
-    Ok(super::issue_files(snap)?
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect())
-}
-
-/// The comment bodies of an issue, oldest first, as one text.
-pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
-    let (comments, _) = super::comments_of(snap, key)?;
-    Ok(comments
-        .into_iter()
-        .map(|c| c.comment.body)
-        .collect::<Vec<_>>()
-        .join("\n"))
+    Ok(issue_files(snap)?.into_iter().map(|(k, _)| k).collect())
 }
 
 /// An issue file's text (`None` when it is gone) and its comments' text.
 fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)> {
-    let text = snap.read(&key.path())?;
+    let text = snap.read(&layout::issue_file(key))?;
     let comments = match text {
         Some(_) => comments_text(snap, key)?,
         None => String::new(),
@@ -437,7 +413,7 @@ fn index_issue(
         }) => Update::Problem(
             key.clone(),
             ProblemDoc {
-                path: key.path(),
+                path: layout::issue_file(key),
                 line,
                 column,
                 message,
@@ -494,7 +470,7 @@ fn index_all(
         drop(tx);
         for w in workers {
             w.join()
-                .map_err(|_| Error::Invalid("indexing stopped: a worker failed".to_owned()))??;
+                .map_err(|_| Error::Internal("indexing stopped: a worker failed".to_owned()))??;
         }
         read
     })

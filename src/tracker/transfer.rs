@@ -6,8 +6,11 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::{Error, Progress, Result, Tracker, read_config};
+use super::read::{comments_of, deleted_numbers, load, read_config};
+use super::search::all_keys;
+use super::{Error, Progress, Result, Tracker};
 use crate::format::config::Vocabulary;
+use crate::format::layout;
 use crate::format::{Comment, Issue, Key};
 use crate::store::{Change, Edit};
 
@@ -43,7 +46,10 @@ impl Tracker {
             if text.trim().is_empty() {
                 continue;
             }
-            let bad = |msg: String| Error::Invalid(format!("line {}: {msg}", i + 1));
+            let bad = |message: String| Error::BadLine {
+                line: i + 1,
+                message,
+            };
             let mut map: Map<String, Value> =
                 serde_json::from_str(text).map_err(|e| bad(format!("not a JSON object: {e}")))?;
             let wanted = match map.get("key").and_then(Value::as_str) {
@@ -104,20 +110,18 @@ impl Tracker {
         }
         progress.finish();
         if lines.is_empty() {
-            return Err(Error::Invalid(
-                "nothing to import: the file has no issues".to_owned(),
-            ));
+            return Err(Error::Empty {
+                what: "an import",
+                needs: "at least one issue",
+            });
         }
 
         let mut outcome = None;
         let commit = self.store.commit(|snap| {
             let prefix = read_config(snap)?.key;
             // Numbers in use: on the branch, deleted, or claimed by a line.
-            let mut taken: BTreeSet<u64> = super::search::all_keys(snap)?
-                .iter()
-                .map(|k| k.number)
-                .collect();
-            taken.extend(super::deleted_numbers(snap)?);
+            let mut taken: BTreeSet<u64> = all_keys(snap)?.iter().map(|k| k.number).collect();
+            taken.extend(deleted_numbers(snap)?);
             let mut keys: Vec<Option<Key>> = Vec::with_capacity(lines.len());
             for line in &lines {
                 keys.push(match &line.wanted {
@@ -139,12 +143,12 @@ impl Tracker {
                     k
                 });
                 edits.push(Edit::Write {
-                    path: key.path(),
+                    path: layout::issue_file(&key),
                     content: line.issue.print().into_bytes(),
                 });
                 for (id, c) in &line.comments {
                     edits.push(Edit::Write {
-                        path: format!("{}/{id}.md", key.comments_dir()),
+                        path: layout::comment_file(&key, id),
                         content: c.print().into_bytes(),
                     });
                 }
@@ -170,16 +174,16 @@ impl Tracker {
     /// `export jsonl` writes, one a line.
     pub fn export(&self, progress: &dyn Progress) -> Result<Vec<Value>> {
         let snap = self.snapshot()?;
-        let mut keys = super::search::all_keys(&snap)?;
+        let mut keys = all_keys(&snap)?;
         keys.sort_by_key(|k| k.number);
         progress.start("Exporting issues", keys.len() as u64);
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
-            let record = super::load(&snap, &key)?;
+            let record = load(&snap, &key)?;
             let mut m = Map::new();
             m.insert("key".into(), Value::String(record.key.to_string()));
             m.extend(record.issue.to_json());
-            let (comments, problems) = super::comments_of(&snap, &record.key)?;
+            let (comments, problems) = comments_of(&snap, &record.key)?;
             if let Some(p) = problems.into_iter().next() {
                 return Err(Error::BadFile(p));
             }

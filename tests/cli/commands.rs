@@ -678,3 +678,38 @@ fn a_kept_draft_does_not_undo_changes_made_since_it_was_opened() {
     assert_eq!(v["status"], "triaged", "the user's edit lands");
     assert_eq!(v["priority"], "p0", "the change made meanwhile stays");
 }
+
+/// Scripts tell failures apart by the exit status (documented in
+/// `src/cli/error.rs` and the README): usage 2, not found 3, broken data 5,
+/// refused 1.
+#[test]
+fn exit_statuses_say_what_kind_of_failure() {
+    let bare = Env::new();
+    bare.fail_with(3, &["list"]);
+    let env = Env::with_tracker();
+    env.new_issue("One", &[]);
+    env.fail_with(2, &["list", "colour:red"]);
+    env.fail_with(2, &["show", "not-a-key"]);
+    env.fail_with(3, &["show", "BC-99"]);
+    env.fail_with(3, &["sync", "nowhere"]);
+    env.fail_with(1, &["set", "BC-1", "priority=p9"]);
+    env.fail_with(1, &["new", ""]);
+    // A hand-broken file: every other issue keeps working, this one is
+    // broken data.
+    env.new_issue("Two", &[]);
+    let broken = "---\nid: 01\ntitle: [unclosed\n---\n";
+    env.git(&["worktree", "add", "-q", "../wt", "issues"]);
+    let wt = env.root.join("wt");
+    std::fs::write(wt.join("issues/0/BC-2.md"), broken).unwrap();
+    let git = |args: &[&str]| {
+        let out = env.git_cmd().current_dir(&wt).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["commit", "-qam", "break BC-2"]);
+    env.fail_with(5, &["show", "BC-2"]);
+    env.ok(&["show", "BC-1"]);
+}

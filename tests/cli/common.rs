@@ -148,13 +148,27 @@ impl Env {
         r.stdout
     }
 
-    /// Runs git-issue, asserts it failed with exit status 1.
+    /// Runs git-issue, asserts it failed with one of the documented exit
+    /// statuses (1 to 5: never a crash) and said why on stderr.
     pub fn fail(&self, args: &[&str]) -> Run {
         let r = self.run(args);
+        assert!(
+            (1..=5).contains(&r.code) && r.stderr.starts_with("error: "),
+            "git-issue {args:?} should fail with a message\nexit: {}\nstdout: {}\nstderr: {}",
+            r.code,
+            r.stdout,
+            r.stderr
+        );
+        r
+    }
+
+    /// Runs git-issue, asserts it failed with exit status `code`.
+    pub fn fail_with(&self, code: i32, args: &[&str]) -> Run {
+        let r = self.fail(args);
         assert_eq!(
-            r.code, 1,
-            "git-issue {args:?} should fail\nstdout: {}\nstderr: {}",
-            r.stdout, r.stderr
+            r.code, code,
+            "git-issue {args:?} should exit {code}\nstderr: {}",
+            r.stderr
         );
         r
     }

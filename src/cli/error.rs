@@ -1,0 +1,75 @@
+//! How a failure reads: one sentence, a hint where one helps, and an exit
+//! status by its kind. Every hint of the program is here.
+//!
+//! | status | meaning |
+//! |---|---|
+//! | 0 | done |
+//! | 1 | refused (a value `tracker.yml` does not allow, an empty title) or the machine failed (git missing, a disk error) |
+//! | 2 | the command line is wrong (clap's usage errors, a query or key that does not parse) |
+//! | 3 | not found: no such issue, tracker, remote, commit or template |
+//! | 4 | conflict: someone else was in the way (a lock held, a remote that kept moving); try again |
+//! | 5 | broken data: a file on the branch needs repair (`git issue doctor`) |
+
+use crate::site::SiteError;
+use crate::store::{StoreError, TransportError};
+use crate::tracker::{Error, ErrorKind, store_kind};
+
+/// What to tell the user about a failure.
+pub struct Report {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+/// Reads a failure: the outermost message, and the kind and hint of the
+/// first error in the chain that has them.
+pub fn report(e: &anyhow::Error) -> Report {
+    let mut kind = None;
+    let mut hint = None;
+    for cause in e.chain() {
+        if let Some(t) = cause.downcast_ref::<Error>() {
+            kind = Some(t.kind());
+            hint = tracker_hint(t);
+            break;
+        }
+        if let Some(s) = cause.downcast_ref::<StoreError>() {
+            kind = Some(store_kind(s));
+            break;
+        }
+        if let Some(s) = cause.downcast_ref::<SiteError>() {
+            kind = Some(match s {
+                SiteError::BadBaseUrl(_) => ErrorKind::Usage,
+                _ => ErrorKind::Environment,
+            });
+            // A site error that wraps a tracker error reads as that one.
+            continue;
+        }
+    }
+    Report {
+        message: e.to_string(),
+        hint,
+        code: kind.map_or(1, ErrorKind::exit_code),
+    }
+}
+
+/// A second line that tells the user what to do next.
+fn tracker_hint(e: &Error) -> Option<String> {
+    match e {
+        Error::NotInitialized { .. } => Some("run git issue init to create it".to_owned()),
+        Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
+        Error::Transport(TransportError::NoSuchRemote(_)) => {
+            Some("git remote -v lists the remotes of this repository".to_owned())
+        }
+        Error::BadFile(p) => Some(match crate::format::layout::BranchPath::parse(&p.path) {
+            crate::format::layout::BranchPath::Issue(key) => {
+                format!("fix the file with git issue edit {key}, or see git issue doctor")
+            }
+            _ => "git issue doctor lists every problem on the branch".to_owned(),
+        }),
+        Error::Query(_) => Some(
+            "the query language is in the README, under \"Search and the query language\""
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}

@@ -1,0 +1,290 @@
+//! The history of the issues branch: which commits changed which paths, and
+//! how two trees differ. One diff ([`Store::tree_diff`]) compares trees by
+//! ids and opens only folders whose ids differ, so a commit that changed one
+//! issue costs the one bucket it touched, not the size of the tracker.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use git2::{ErrorCode, ObjectType, Oid, Repository};
+use jiff::Timestamp;
+
+use super::{Result, Store, oid};
+
+/// A commit of the branch with the paths it changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Revision {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// When the author dated it.
+    pub time: Timestamp,
+    /// The whole message, without its final newline.
+    pub message: String,
+    /// The files it changed (a merge: those that differ from every parent).
+    pub paths: Vec<String>,
+}
+
+impl Store {
+    /// The commits reachable from `tip` and not from `since`, newest first,
+    /// each with the paths under the folder `prefix` it changed; commits
+    /// that changed nothing there are left out. A merge counts a path when
+    /// it differs from every parent, as `git log -- path` does.
+    pub fn changes(&self, tip: &str, since: Option<&str>, prefix: &str) -> Result<Vec<Revision>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(oid(tip)?)?;
+        if let Some(since) = since {
+            walk.hide(oid(since)?)?;
+        }
+        let prefix = prefix.trim_end_matches('/');
+        let mut memo = TreeMemo::new(&self.repo);
+        let mut out = Vec::new();
+        for id in walk {
+            let commit = self.repo.find_commit(id?)?;
+            let folder = |c: &git2::Commit<'_>| -> Result<Option<Oid>> {
+                let tree = c.tree()?;
+                Ok(if prefix.is_empty() {
+                    Some(tree.id())
+                } else {
+                    tree.get_path(Path::new(prefix)).ok().map(|e| e.id())
+                })
+            };
+            let new = folder(&commit)?;
+            let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
+                vec![None]
+            } else {
+                commit
+                    .parents()
+                    .map(|p| folder(&p))
+                    .collect::<Result<_>>()?
+            };
+            let mut paths: Option<Vec<String>> = None;
+            for old in parents {
+                let mut changed = Vec::new();
+                diff(&mut memo, old, new, prefix, &mut changed)?;
+                paths = Some(match paths {
+                    None => changed,
+                    Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
+                });
+            }
+            let paths = paths.unwrap_or_default();
+            if paths.is_empty() {
+                continue;
+            }
+            let author = commit.author();
+            out.push(Revision {
+                commit: commit.id().to_string(),
+                author: author.name().unwrap_or_default().to_owned(),
+                email: author.email().unwrap_or_default().to_owned(),
+                time: Timestamp::from_second(author.when().seconds())
+                    .unwrap_or(Timestamp::UNIX_EPOCH),
+                message: String::from_utf8_lossy(commit.message_bytes())
+                    .trim_end()
+                    .to_owned(),
+                paths,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The commits of the branch that changed a file at one of `paths` or
+    /// anything under it, newest first.
+    pub fn history(&self, paths: &[String]) -> Result<Vec<Revision>> {
+        let Some(tip) = self.tip()? else {
+            return Ok(Vec::new());
+        };
+        // Walk only the folder the paths share.
+        let mut prefix: &str = paths.first().map_or("", String::as_str);
+        while !paths
+            .iter()
+            .all(|p| prefix.is_empty() || p.starts_with(&format!("{prefix}/")))
+        {
+            prefix = prefix.rsplit_once('/').map_or("", |(dir, _)| dir);
+        }
+        let touches = |p: &String| {
+            paths.iter().any(|q| {
+                p == q
+                    || p.strip_prefix(q.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        };
+        let mut out = self.changes(&tip.to_string(), None, prefix)?;
+        out.retain(|r| r.paths.iter().any(touches));
+        Ok(out)
+    }
+
+    /// The files under the folder `prefix` (`""` for everything) that
+    /// differ between two trees of the branch (added, changed or removed; a
+    /// missing tree is an empty one).
+    pub fn tree_diff(
+        &self,
+        old_tree: Option<&str>,
+        new_tree: Option<&str>,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        let prefix = prefix.trim_end_matches('/');
+        let folder = |tree: Option<&str>| -> Result<Option<Oid>> {
+            let Some(tree) = tree else {
+                return Ok(None);
+            };
+            let tree = self.repo.find_tree(oid(tree)?)?;
+            if prefix.is_empty() {
+                return Ok(Some(tree.id()));
+            }
+            Ok(match tree.get_path(Path::new(prefix)) {
+                Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(e.id()),
+                _ => None,
+            })
+        };
+        let mut out = Vec::new();
+        let mut memo = TreeMemo::new(&self.repo);
+        diff(
+            &mut memo,
+            folder(old_tree)?,
+            folder(new_tree)?,
+            prefix,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    /// The files that differ between two commits of the branch (every file
+    /// of `to` when `from` is `None`).
+    pub fn changed_files(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<String>> {
+        let tree = |c: Option<&str>| -> Result<Option<String>> {
+            c.map(|c| Ok(self.repo.find_commit(oid(c)?)?.tree_id().to_string()))
+                .transpose()
+        };
+        self.tree_diff(tree(from)?.as_deref(), tree(to)?.as_deref(), "")
+    }
+
+    /// Whether `tree` is a tree object this repository has.
+    pub fn has_tree(&self, tree: &str) -> bool {
+        Oid::from_str(tree).is_ok_and(|oid| self.repo.find_tree(oid).is_ok())
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors. Ids this
+    /// repository does not have are no ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        let (Ok(a), Ok(d)) = (Oid::from_str(ancestor), Oid::from_str(descendant)) else {
+            return false;
+        };
+        a == d || self.repo.graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    /// The best common ancestor of two commits, `None` for unrelated ones.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>> {
+        match self.repo.merge_base(oid(a)?, oid(b)?) {
+            Ok(id) => Ok(Some(id.to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The files that differ between two folders, by comparing ids and going
+/// down only into folders whose ids differ.
+fn diff(
+    memo: &mut TreeMemo<'_>,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    path: &str,
+    out: &mut Vec<String>,
+) -> Result<()> {
+    use std::cmp::Ordering;
+    if old == new {
+        return Ok(());
+    }
+    let a = old.map(|id| memo.get(id)).transpose()?;
+    let b = new.map(|id| memo.get(id)).transpose()?;
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let x = a.as_ref().and_then(|t| t.get(i));
+        let y = b.as_ref().and_then(|t| t.get(j));
+        let order = match (&x, &y) {
+            (None, None) => break,
+            (Some(x), Some(y)) => sort_key(x).cmp(&sort_key(y)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+        };
+        let (x, y) = match order {
+            Ordering::Less => (x, None),
+            Ordering::Greater => (None, y),
+            Ordering::Equal => (x, y),
+        };
+        i += usize::from(x.is_some());
+        j += usize::from(y.is_some());
+        let (xid, yid) = (x.as_ref().map(|e| e.id()), y.as_ref().map(|e| e.id()));
+        if xid == yid {
+            continue;
+        }
+        let Some(e) = x.as_ref().or(y.as_ref()) else {
+            break;
+        };
+        let name = String::from_utf8_lossy(e.name_bytes());
+        let full = if path.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{path}/{name}")
+        };
+        let is_tree = |e: &Option<git2::TreeEntry<'_>>| {
+            e.as_ref()
+                .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
+        };
+        match (is_tree(&x), is_tree(&y)) {
+            (false, false) => out.push(full),
+            (true, true) => diff(memo, xid, yid, &full, out)?,
+            // A file replaced by a folder, or back: both changed.
+            (true, false) => {
+                if y.is_some() {
+                    out.push(full.clone());
+                }
+                diff(memo, xid, None, &full, out)?;
+            }
+            (false, true) => {
+                if x.is_some() {
+                    out.push(full.clone());
+                }
+                diff(memo, None, yid, &full, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Trees read during one walk. Consecutive commits share most of their
+/// trees, and libgit2 does not cache trees larger than 4 KiB (a bucket of a
+/// thousand issues is 40 KiB), so the walk keeps the recent ones.
+struct TreeMemo<'r> {
+    repo: &'r Repository,
+    trees: HashMap<Oid, Rc<git2::Tree<'r>>>,
+}
+
+impl<'r> TreeMemo<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        TreeMemo {
+            repo,
+            trees: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: Oid) -> Result<Rc<git2::Tree<'r>>> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        if self.trees.len() > 256 {
+            self.trees.clear();
+        }
+        let tree = Rc::new(self.repo.find_tree(id)?);
+        self.trees.insert(id, Rc::clone(&tree));
+        Ok(tree)
+    }
+}
+
+/// Git orders a folder as if its name ended with `/`.
+fn sort_key<'a>(e: &'a git2::TreeEntry<'_>) -> (&'a [u8], &'static [u8]) {
+    let folder = e.kind() == Some(ObjectType::Tree);
+    (e.name_bytes(), if folder { b"/" } else { b"" })
+}

@@ -1,0 +1,232 @@
+//! The issues branch as it was at one commit: files read by path, folders
+//! listed, and one walk over a folder's files.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+
+use super::{Result, Store, StoreError, oid};
+
+/// An entry of a folder on the branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// A path of the branch and the bytes of the file there, when asked for.
+pub type FileBytes = (String, Option<Vec<u8>>);
+
+/// The branch as it was at one commit.
+pub struct Snapshot<'r> {
+    repo: &'r Repository,
+    commit: Option<git2::Commit<'r>>,
+    tree: Option<git2::Tree<'r>>,
+    /// Folders already looked up. libgit2 does not cache trees larger than
+    /// 4 KiB (a bucket of a thousand issues is ~70 KiB), so without this every
+    /// read of a file in a bucket would inflate the bucket's tree again.
+    folders: RefCell<HashMap<String, Option<git2::Tree<'r>>>>,
+}
+
+/// Below this many files a walk reads them on the calling thread; above,
+/// the blobs are inflated on every core.
+const PARALLEL_FROM: usize = 256;
+
+impl Store {
+    /// The branch as it is now.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        let tip = self.tip()?;
+        self.snapshot_at(tip)
+    }
+
+    /// The branch as it was at a commit; `None` is the empty branch.
+    pub fn snapshot_of(&self, commit: Option<&str>) -> Result<Snapshot<'_>> {
+        self.snapshot_at(commit.map(oid).transpose()?)
+    }
+
+    fn snapshot_at(&self, tip: Option<Oid>) -> Result<Snapshot<'_>> {
+        let commit = tip.map(|oid| self.repo.find_commit(oid)).transpose()?;
+        let tree = commit.as_ref().map(|c| c.tree()).transpose()?;
+        Ok(Snapshot {
+            repo: &self.repo,
+            commit,
+            tree,
+            folders: Default::default(),
+        })
+    }
+}
+
+impl<'r> Snapshot<'r> {
+    /// The commit this snapshot is, `None` before the branch exists.
+    pub fn commit_id(&self) -> Option<String> {
+        self.commit.as_ref().map(|c| c.id().to_string())
+    }
+
+    pub(super) fn commit_oid(&self) -> Option<Oid> {
+        self.commit.as_ref().map(|c| c.id())
+    }
+
+    pub(super) fn tree(&self) -> Option<&git2::Tree<'r>> {
+        self.tree.as_ref()
+    }
+
+    pub fn exists(&self) -> bool {
+        self.tree.is_some()
+    }
+
+    /// The id of the branch's tree at this commit.
+    pub fn tree_id(&self) -> Option<String> {
+        self.tree.as_ref().map(|t| t.id().to_string())
+    }
+
+    /// The object id of the file or folder at `path`: equal ids, equal
+    /// content.
+    pub fn object_id(&self, path: &str) -> Option<String> {
+        self.entry(path)
+            .ok()
+            .flatten()
+            .map(|(id, _)| id.to_string())
+    }
+
+    /// The tree of a folder (`""` for the root), `None` when there is none.
+    fn tree_at(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
+        let Some(root) = &self.tree else {
+            return Ok(None);
+        };
+        if dir.is_empty() {
+            return Ok(Some(root.clone()));
+        }
+        if let Some(t) = self.folders.borrow().get(dir) {
+            return Ok(t.clone());
+        }
+        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let tree = match self.tree_at(parent)? {
+            None => None,
+            Some(p) => match p.get_name(name) {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => Some(self.repo.find_tree(e.id())?),
+                _ => None,
+            },
+        };
+        self.folders
+            .borrow_mut()
+            .insert(dir.to_owned(), tree.clone());
+        Ok(tree)
+    }
+
+    /// The id and kind of the entry at `path`.
+    fn entry(&self, path: &str) -> Result<Option<(Oid, Option<ObjectType>)>> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Ok(self
+            .tree_at(dir)?
+            .and_then(|t| t.get_name(name).map(|e| (e.id(), e.kind()))))
+    }
+
+    /// A file's bytes, `None` when there is no such file.
+    pub fn read_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.entry(path)? {
+            Some((id, Some(ObjectType::Blob))) => {
+                Ok(Some(self.repo.find_blob(id)?.content().to_vec()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A file's text, `None` when there is no such file.
+    pub fn read(&self, path: &str) -> Result<Option<String>> {
+        match self.read_bytes(path)? {
+            None => Ok(None),
+            Some(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| StoreError::NotText {
+                    path: path.to_owned(),
+                }),
+        }
+    }
+
+    /// Whether a file or folder is at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.entry(path).is_ok_and(|e| e.is_some())
+    }
+
+    /// The entries of a folder, in git's order; empty when there is none.
+    pub fn list(&self, dir: &str) -> Result<Vec<Entry>> {
+        Ok(self
+            .tree_at(dir)?
+            .map(|tree| {
+                tree.iter()
+                    .map(|e| Entry {
+                        name: e.name().unwrap_or_default().to_owned(),
+                        is_dir: e.kind() == Some(ObjectType::Tree),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Every file under the folder `dir` (`""` for the whole branch), in tree
+    /// order, by its full path, with its bytes when `wanted` says so for its
+    /// path (an attachment need not be read to be listed). Submodules are
+    /// left out.
+    pub fn files(&self, dir: &str, wanted: impl Fn(&str) -> bool + Sync) -> Result<Vec<FileBytes>> {
+        let Some(tree) = self.tree_at(dir)? else {
+            return Ok(Vec::new());
+        };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut ids = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                let path = format!("{prefix}{parent}{}", entry.name().unwrap_or_default());
+                ids.push((path, entry.id()));
+            }
+            TreeWalkResult::Ok
+        })?;
+        if ids.len() < PARALLEL_FROM {
+            return ids
+                .into_iter()
+                .map(|(path, id)| {
+                    let bytes = if wanted(&path) {
+                        Some(self.repo.find_blob(id)?.content().to_vec())
+                    } else {
+                        None
+                    };
+                    Ok((path, bytes))
+                })
+                .collect();
+        }
+        // Inflating the blobs is most of the cost: spread it over the cores,
+        // each with its own handle on the repository (a git2 Repository is
+        // not shared between threads).
+        use rayon::prelude::*;
+        let git_dir = self.repo.path().to_path_buf();
+        let chunk = ids
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(PARALLEL_FROM);
+        let parts: Vec<Result<Vec<FileBytes>>> = ids
+            .par_chunks(chunk)
+            .map(|part| {
+                let repo = Repository::open(&git_dir)?;
+                part.iter()
+                    .map(|(path, id)| {
+                        let bytes = if wanted(path) {
+                            Some(repo.find_blob(*id)?.content().to_vec())
+                        } else {
+                            None
+                        };
+                        Ok((path.clone(), bytes))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for part in parts {
+            out.extend(part?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,200 @@
+//! Writing the issues branch: a change is one commit built from trees in
+//! memory, and the ref moves by compare-and-swap from the tip the change was
+//! built on. One primitive moves the ref ([`Store::swap_tip`]); making a
+//! commit ([`Store::commit`]) and adopting one made elsewhere (a merge, a
+//! remote's branch) both go through it.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use git2::{ErrorCode, Oid};
+
+use super::{Result, Role, Snapshot, Store, StoreError, oid};
+
+/// One change to a file on the branch.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    Write {
+        path: String,
+        content: Vec<u8>,
+    },
+    /// Removes a file or a whole folder.
+    Remove {
+        path: String,
+    },
+}
+
+/// What one commit on the branch does.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+const MAX_ATTEMPTS: usize = 200;
+/// How long we wait for a ref lock before giving up.
+const LOCK_PATIENCE: Duration = Duration::from_secs(10);
+/// A ref lock is held for the microseconds it takes to write 41 bytes and
+/// rename them; one this old was left by a process that was killed.
+const STALE_LOCK: Duration = Duration::from_secs(3);
+
+impl Store {
+    /// Makes one commit on the branch. `build` looks at the branch as it is
+    /// and says what to change (or `None` for nothing); it runs again on the
+    /// new tip whenever another writer got there first, so it must decide
+    /// from the snapshot alone.
+    pub fn commit<E>(
+        &self,
+        mut build: impl FnMut(&Snapshot<'_>) -> Result<Option<Change>, E>,
+    ) -> Result<Option<String>, E>
+    where
+        E: From<StoreError>,
+    {
+        for attempt in 0..MAX_ATTEMPTS {
+            let snapshot = self.snapshot()?;
+            let Some(change) = build(&snapshot)? else {
+                return Ok(None);
+            };
+            let parent = snapshot.commit_oid();
+            let tree = self.write_tree(snapshot.tree(), &change.edits)?;
+            let parents: Vec<Oid> = parent.into_iter().collect();
+            let new = self.write_commit(&change.message, tree, &parents)?;
+            if self.swap(parent, new, first_line(&change.message))? {
+                return Ok(Some(new.to_string()));
+            }
+            backoff(attempt);
+        }
+        Err(StoreError::TooManyRetries(MAX_ATTEMPTS).into())
+    }
+
+    /// Moves the branch to commit `new` if it is still at `expected` (`None`:
+    /// if it does not exist yet). `false` when another writer moved it first.
+    pub fn swap_tip(&self, expected: Option<&str>, new: &str, why: &str) -> Result<bool> {
+        self.swap(expected.map(oid).transpose()?, oid(new)?, why)
+    }
+
+    /// The compare-and-swap of the ref, waiting out a held lock (and
+    /// removing one a killed writer left behind).
+    fn swap(&self, expected: Option<Oid>, new: Oid, why: &str) -> Result<bool> {
+        let log = format!("git-issue: {why}");
+        let mut locked_since: Option<Instant> = None;
+        loop {
+            let moved = match expected {
+                Some(old) => self
+                    .repo
+                    .reference_matching(&self.refname, new, true, old, &log),
+                None => self.repo.reference(&self.refname, new, false, &log),
+            };
+            match moved {
+                Ok(_) => return Ok(true),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                    return Ok(false);
+                }
+                Err(e) if e.code() == ErrorCode::Locked => {
+                    if self.remove_stale_lock() {
+                        locked_since = None;
+                        continue;
+                    }
+                    let since = *locked_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() > LOCK_PATIENCE {
+                        return Err(StoreError::Locked {
+                            lock: self.lock_path(),
+                        });
+                    }
+                    backoff(0);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.repo.commondir().join(format!("{}.lock", self.refname))
+    }
+
+    /// Removes the branch's ref lock when it is older than any live writer
+    /// holds one: what a writer killed at the wrong instant leaves behind.
+    /// git asks a person to delete such a file; for the issues branch, which
+    /// only we write, waiting that long is proof enough.
+    fn remove_stale_lock(&self) -> bool {
+        let lock = self.lock_path();
+        let stale = std::fs::metadata(&lock)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_LOCK));
+        stale && std::fs::remove_file(&lock).is_ok()
+    }
+
+    /// Writes the blobs of `edits` and the trees above them, on `base`
+    /// (`None`: the empty tree).
+    pub(super) fn write_tree(&self, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
+        let empty;
+        let base = match base {
+            Some(t) => t,
+            None => {
+                let oid = self.repo.treebuilder(None)?.write()?;
+                empty = self.repo.find_tree(oid)?;
+                &empty
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for edit in edits {
+            match edit {
+                Edit::Write { path, content } => {
+                    let blob = self.repo.blob(content)?;
+                    update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+                }
+                Edit::Remove { path } => {
+                    update.remove(path.as_str());
+                }
+            }
+        }
+        Ok(update.create_updated(&self.repo, base)?)
+    }
+
+    /// Writes a commit of `tree` on `parents`, by the user. No ref moves.
+    fn write_commit(&self, message: &str, tree: Oid, parents: &[Oid]) -> Result<Oid> {
+        let tree = self.repo.find_tree(tree)?;
+        let author = self.signature(Role::Author)?;
+        let committer = self.signature(Role::Committer)?;
+        let parents = parents
+            .iter()
+            .map(|p| self.repo.find_commit(*p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let mut message = message.trim_end().to_owned();
+        message.push('\n');
+        Ok(self
+            .repo
+            .commit(None, &author, &committer, &message, &tree, &parents)?)
+    }
+
+    /// Writes a merge commit: the tree of `ours` with `edits` applied, with
+    /// `ours` and `theirs` as parents. The branch does not move.
+    pub fn write_merge(
+        &self,
+        ours: &str,
+        theirs: &str,
+        message: &str,
+        edits: &[Edit],
+    ) -> Result<String> {
+        let (ours, theirs) = (oid(ours)?, oid(theirs)?);
+        let base = self.repo.find_commit(ours)?.tree()?;
+        let tree = self.write_tree(Some(&base), edits)?;
+        Ok(self
+            .write_commit(message, tree, &[ours, theirs])?
+            .to_string())
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}
+
+/// Spreads retries out so writers that collided do not collide again.
+fn backoff(attempt: usize) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64);
+    let base = 1u64 << attempt.min(5);
+    std::thread::sleep(Duration::from_millis(base + nanos % (base * 4 + 1)));
+}

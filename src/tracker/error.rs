@@ -1,0 +1,171 @@
+//! What can go wrong in an operation, by kind. Each error says what failed
+//! and carries what a person needs to find it (the key, the path and line);
+//! [`ErrorKind`] says which kind of failure it is, which the command line
+//! turns into an exit status and a hint.
+
+use std::fmt;
+
+use crate::format::ParseError;
+use crate::index::IndexError;
+use crate::query::QueryError;
+use crate::store::{StoreError, TransportError};
+
+/// The kinds of failure, each with its exit status (see `docs/architecture.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Something the tracker refuses: a value `tracker.yml` does not allow,
+    /// an empty title, a line of an import that does not read. Exit 1.
+    Refused,
+    /// The command line itself is wrong: a query that does not parse, a
+    /// key that is not a key. Exit 2.
+    Usage,
+    /// What was asked for is not there: an issue, the tracker, a remote, a
+    /// commit, a template. Exit 3.
+    NotFound,
+    /// Someone else was in the way: a lock held too long, a remote that kept
+    /// moving. Trying again later may work. Exit 4.
+    Conflict,
+    /// A file on the branch is broken and needs repair. Exit 5.
+    Broken,
+    /// The machine failed us: git missing, a disk error. Exit 1.
+    Environment,
+}
+
+impl ErrorKind {
+    /// The exit status of a command that failed this way.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Refused | ErrorKind::Environment => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::NotFound => 3,
+            ErrorKind::Conflict => 4,
+            ErrorKind::Broken => 5,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("this repository has no issue tracker yet (no {branch} branch)")]
+    NotInitialized { branch: String },
+    #[error("no issue {0}")]
+    NoSuchIssue(String),
+    #[error("{0}")]
+    BadFile(Problem),
+    #[error("{0}")]
+    Query(#[from] QueryError),
+    #[error("{0:?} is not an issue key like {1}-12")]
+    BadKey(String, String),
+    /// A value or a request the tracker's rules refuse, in words.
+    #[error("{0}")]
+    Refused(String),
+    #[error("{what} needs {needs}")]
+    Empty {
+        what: &'static str,
+        needs: &'static str,
+    },
+    #[error("no template {name:?}{}", available_templates(.available))]
+    NoTemplate {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("{key} has no linked {what} {value}")]
+    NoLink {
+        key: String,
+        what: &'static str,
+        value: String,
+    },
+    #[error("line {line}: {message}")]
+    BadLine { line: usize, message: String },
+    #[error(
+        "gave up after {attempts} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
+    )]
+    RemoteKeptMoving { remote: String, attempts: usize },
+    /// A failure of the program itself: a worker thread gone.
+    #[error("{0}")]
+    Internal(String),
+}
+
+fn available_templates(names: &[String]) -> String {
+    if names.is_empty() {
+        ": the branch has no templates/ folder".to_owned()
+    } else {
+        format!("; there are: {}", names.join(", "))
+    }
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            Error::Store(e) => store_kind(e),
+            Error::Transport(TransportError::NoSuchRemote(_)) => K::NotFound,
+            Error::Transport(_) => K::Environment,
+            Error::Index(IndexError::Busy(_)) => K::Conflict,
+            Error::Index(_) => K::Environment,
+            Error::NotInitialized { .. }
+            | Error::NoSuchIssue(_)
+            | Error::NoTemplate { .. }
+            | Error::NoLink { .. } => K::NotFound,
+            Error::BadFile(_) => K::Broken,
+            Error::Query(_) | Error::BadKey(..) => K::Usage,
+            Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
+            Error::RemoteKeptMoving { .. } => K::Conflict,
+            Error::Internal(_) => K::Environment,
+        }
+    }
+}
+
+/// The kind of a failure of the store.
+pub fn store_kind(e: &StoreError) -> ErrorKind {
+    match e {
+        StoreError::NotARepository(_) | StoreError::UnknownCommit(_) => ErrorKind::NotFound,
+        StoreError::Locked { .. } | StoreError::TooManyRetries(_) => ErrorKind::Conflict,
+        StoreError::NoIdentity => ErrorKind::Refused,
+        StoreError::NotText { .. } | StoreError::BadRef { .. } => ErrorKind::Broken,
+        StoreError::Git(_) => ErrorKind::Environment,
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Something wrong with one file on the branch: `path:line:col: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: &str, e: ParseError) -> Self {
+        Problem {
+            path: path.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }
+    }
+
+    /// A problem with the file as a whole, reported at its first line.
+    pub fn whole(path: &str, message: impl Into<String>) -> Self {
+        Problem::new(path, ParseError::new(1, 1, message))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}

@@ -1,0 +1,310 @@
+//! Reading the branch: one issue, its comments, every issue, the numbers in
+//! use. Functions of a [`Snapshot`], so a command that reads several things
+//! reads them all from the same commit. Paths come from
+//! [`crate::format::layout`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::{CommentRecord, Error, Listing, Problem, Record, Result};
+use crate::format::layout::{self, BranchPath, Part};
+use crate::format::{Comment, Config, Issue, Key};
+use crate::store::Snapshot;
+
+/// `tracker.yml`, or the defaults when there is none.
+pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
+    match snap.read(layout::CONFIG)? {
+        None => Ok(Config::default()),
+        Some(text) => {
+            Config::parse(&text).map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))
+        }
+    }
+}
+
+/// Finds the file of an issue: at its path, or by number in its bucket when
+/// the prefix differs (`tracker.yml`'s key was changed after it was filed).
+pub(super) fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
+    let path = layout::issue_file(key);
+    if snap.contains(&path) {
+        return Ok((key.clone(), path));
+    }
+    // Only the tracker's own prefix finds an issue filed under an older one;
+    // a mistyped prefix (`XY-1` for `BC-1`) must not show another issue.
+    if read_config(snap).is_ok_and(|c| c.key != key.prefix) {
+        return Err(Error::NoSuchIssue(key.to_string()));
+    }
+    let dir = layout::bucket_dir(layout::bucket(key.number));
+    for entry in snap.list(&dir)? {
+        if entry.is_dir {
+            continue;
+        }
+        if let Some(k) = layout::key_of_file_name(&entry.name)
+            && k.number == key.number
+        {
+            return Ok((k.clone(), layout::issue_file(&k)));
+        }
+    }
+    Err(Error::NoSuchIssue(key.to_string()))
+}
+
+/// One issue, parsed; a file that does not parse is a `BadFile`.
+pub(super) fn load(snap: &Snapshot<'_>, key: &Key) -> Result<Record> {
+    let (key, path) = locate(snap, key)?;
+    let text = snap.read(&path)?.unwrap_or_default();
+    let issue = Issue::parse(&text).map_err(|e| Error::BadFile(Problem::new(&path, e)))?;
+    Ok(Record { key, issue })
+}
+
+/// The comments of an issue, oldest first; files that do not parse become
+/// problems.
+pub(super) fn comments_of(
+    snap: &Snapshot<'_>,
+    key: &Key,
+) -> Result<(Vec<CommentRecord>, Vec<Problem>)> {
+    let mut comments = Vec::new();
+    let mut problems = Vec::new();
+    let dir = layout::comments_dir(key);
+    for entry in snap.list(&dir)? {
+        let Some(id) = entry.name.strip_suffix(".md") else {
+            continue;
+        };
+        let path = layout::comment_file(key, id);
+        let text = match snap.read(&path) {
+            Ok(t) => t.unwrap_or_default(),
+            Err(e) => {
+                problems.push(Problem::whole(&path, e.to_string()));
+                continue;
+            }
+        };
+        match Comment::parse(&text) {
+            Ok(comment) => comments.push(CommentRecord {
+                id: id.to_owned(),
+                comment,
+            }),
+            Err(e) => problems.push(Problem::new(&path, e)),
+        }
+    }
+    sort_comments(&mut comments);
+    Ok((comments, problems))
+}
+
+fn sort_comments(comments: &mut [CommentRecord]) {
+    comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
+}
+
+/// The comment bodies of an issue, oldest first, as one text: what full-text
+/// search reads.
+pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
+    let (comments, _) = comments_of(snap, key)?;
+    Ok(comments
+        .into_iter()
+        .map(|c| c.comment.body)
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Every issue file on the branch, with its key and where it is (a file in
+/// the wrong bucket is still found; `doctor` reports it).
+pub(super) fn issue_files(snap: &Snapshot<'_>) -> Result<Vec<(Key, String)>> {
+    let mut files = Vec::new();
+    for bucket in snap.list(layout::ISSUES)? {
+        if !bucket.is_dir {
+            continue;
+        }
+        let dir = format!("{}/{}", layout::ISSUES, bucket.name);
+        for entry in snap.list(&dir)? {
+            let path = format!("{dir}/{}", entry.name);
+            if !entry.is_dir
+                && let BranchPath::Issue(key) = BranchPath::parse(&path)
+            {
+                files.push((key, path));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Reads every issue file; one that does not parse becomes a problem and the
+/// others are read as usual.
+pub(super) fn scan(snap: &Snapshot<'_>) -> Result<Listing> {
+    let mut listing = Listing::default();
+    for (key, path) in issue_files(snap)? {
+        let text = match snap.read(&path) {
+            Ok(t) => t.unwrap_or_default(),
+            Err(e) => {
+                listing.problems.push(Problem::whole(&path, e.to_string()));
+                continue;
+            }
+        };
+        match Issue::parse(&text) {
+            Ok(issue) => listing.records.push(Record { key, issue }),
+            Err(e) => listing.problems.push(Problem::new(&path, e)),
+        }
+    }
+    Ok(listing)
+}
+
+/// The number after the highest one ever used: the highest issue on the
+/// branch or in the list of deleted keys.
+pub(super) fn next_number(snap: &Snapshot<'_>) -> Result<u64> {
+    let mut buckets: Vec<u64> = snap
+        .list(layout::ISSUES)?
+        .into_iter()
+        .filter(|e| e.is_dir)
+        .filter_map(|e| e.name.parse().ok())
+        .collect();
+    buckets.sort_unstable_by(|a, b| b.cmp(a));
+    let mut highest = 0;
+    for bucket in buckets {
+        let dir = layout::bucket_dir(bucket);
+        highest = snap
+            .list(&dir)?
+            .iter()
+            .filter_map(|e| match BranchPath::parse(&format!("{dir}/{}", e.name)) {
+                BranchPath::Issue(k) => Some(k.number),
+                BranchPath::InIssue(k, _) => Some(k.number),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        if highest > 0 {
+            break;
+        }
+    }
+    let deleted = deleted_numbers(snap)?.into_iter().max().unwrap_or(0);
+    Ok(highest.max(deleted) + 1)
+}
+
+/// The keys `issues/deleted.yml` lists.
+pub(super) fn deleted_keys(snap: &Snapshot<'_>) -> Result<Vec<String>> {
+    Ok(layout::read_key_list(
+        &snap.read(layout::DELETED)?.unwrap_or_default(),
+    ))
+}
+
+/// The numbers of deleted issues, which are never given out again.
+pub(super) fn deleted_numbers(snap: &Snapshot<'_>) -> Result<Vec<u64>> {
+    Ok(deleted_keys(snap)?
+        .iter()
+        .filter_map(|k| k.parse::<Key>().ok())
+        .map(|k| k.number)
+        .collect())
+}
+
+/// The keys issues filed under `key` were moved to by a sync, as
+/// `issues/moved.yml` records them.
+pub(super) fn moves_from(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Key>> {
+    let text = snap.read(layout::MOVED)?.unwrap_or_default();
+    let key = key.to_string();
+    Ok(layout::read_key_list(&text)
+        .iter()
+        .filter_map(|m| m.split_once(" -> "))
+        .filter(|(from, _)| from.trim() == key)
+        .filter_map(|(_, to)| to.trim().parse().ok())
+        .collect())
+}
+
+/// One issue with everything in its folder, as [`contents`] reads it.
+#[derive(Debug, Clone)]
+pub struct IssueContents {
+    pub key: Key,
+    pub issue: Issue,
+    /// In the order they were written.
+    pub comments: Vec<CommentRecord>,
+    /// Names of attached files.
+    pub attachments: Vec<String>,
+}
+
+/// Everything on the branch that is an issue or belongs to one, parsed.
+#[derive(Debug, Default)]
+pub struct Contents {
+    /// By number.
+    pub issues: Vec<IssueContents>,
+    /// Files that did not parse; the rest are read as usual.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads every issue with its comments in one walk of the branch, parsing on
+/// every core: what the site and a full export read. `with_comments: false`
+/// leaves comment files unread.
+pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
+    let wanted = |path: &str| match BranchPath::parse(path) {
+        BranchPath::Issue(_) => true,
+        BranchPath::InIssue(_, Part::Comment(_)) => with_comments,
+        _ => false,
+    };
+    let mut texts = Vec::new();
+    let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    for (path, bytes) in snap.files(layout::ISSUES, wanted)? {
+        match (BranchPath::parse(&path), bytes) {
+            (BranchPath::InIssue(k, Part::Attachment(name)), _) => {
+                attachments.entry(k).or_default().push(name);
+            }
+            (what @ (BranchPath::Issue(_) | BranchPath::InIssue(_, Part::Comment(_))), Some(b)) => {
+                texts.push((path, what, b));
+            }
+            _ => {}
+        }
+    }
+    enum Parsed {
+        Issue(Key, Box<Issue>),
+        Comment(Key, CommentRecord),
+        Bad(Problem),
+    }
+    let parsed: Vec<Parsed> = texts
+        .into_par_iter()
+        .map(|(path, what, bytes)| {
+            let Ok(text) = String::from_utf8(bytes) else {
+                return Parsed::Bad(Problem::whole(&path, "the file is not UTF-8 text"));
+            };
+            match what {
+                BranchPath::InIssue(key, Part::Comment(id)) => match Comment::parse(&text) {
+                    Ok(comment) => Parsed::Comment(key, CommentRecord { id, comment }),
+                    Err(e) => Parsed::Bad(Problem::new(&path, e)),
+                },
+                BranchPath::Issue(key) => match Issue::parse(&text) {
+                    Ok(i) => Parsed::Issue(key, Box::new(i)),
+                    Err(e) => Parsed::Bad(Problem::new(&path, e)),
+                },
+                _ => Parsed::Bad(Problem::whole(&path, "not an issue file")),
+            }
+        })
+        .collect();
+    let mut issues: BTreeMap<u64, IssueContents> = BTreeMap::new();
+    let mut comments: HashMap<Key, Vec<CommentRecord>> = HashMap::new();
+    let mut problems = Vec::new();
+    for p in parsed {
+        match p {
+            Parsed::Issue(key, issue) => {
+                issues.insert(
+                    key.number,
+                    IssueContents {
+                        key,
+                        issue: *issue,
+                        comments: Vec::new(),
+                        attachments: Vec::new(),
+                    },
+                );
+            }
+            Parsed::Comment(key, c) => comments.entry(key).or_default().push(c),
+            Parsed::Bad(p) => problems.push(p),
+        }
+    }
+    for (key, mut list) in comments {
+        if let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) {
+            sort_comments(&mut list);
+            entry.comments = list;
+        }
+    }
+    for (key, names) in attachments {
+        if let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) {
+            entry.attachments = names;
+        }
+    }
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Contents {
+        issues: issues.into_values().collect(),
+        problems,
+    })
+}
