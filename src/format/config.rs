@@ -17,6 +17,8 @@ pub struct Config {
     pub types: Vec<String>,
     pub priorities: Vec<String>,
     pub severities: Vec<String>,
+    /// What kind of problem an issue is (`record` files errors by it).
+    pub categories: Vec<String>,
     pub defaults: Defaults,
     /// The branch where `Fixes BC-12` resolves an issue.
     pub main_branch: String,
@@ -70,6 +72,18 @@ impl Default for Config {
             types: strings(&["bug", "feature", "optimization", "docs", "question"]),
             priorities: strings(&["p0", "p1", "p2", "p3"]),
             severities: strings(&["critical", "high", "medium", "low", "info"]),
+            categories: strings(&[
+                "security",
+                "performance",
+                "reliability",
+                "data_integrity",
+                "configuration",
+                "deployment",
+                "integration",
+                "validation",
+                "monitoring",
+                "other",
+            ]),
             defaults: Defaults::default(),
             main_branch: "main".to_owned(),
             release_notes: ReleaseNotes::default(),
@@ -96,6 +110,7 @@ pub enum Vocabulary {
     Type,
     Priority,
     Severity,
+    Category,
 }
 
 impl Vocabulary {
@@ -105,6 +120,7 @@ impl Vocabulary {
             Vocabulary::Type => "type",
             Vocabulary::Priority => "priority",
             Vocabulary::Severity => "severity",
+            Vocabulary::Category => "category",
         }
     }
 }
@@ -166,6 +182,7 @@ impl Config {
             Vocabulary::Type => &self.types,
             Vocabulary::Priority => &self.priorities,
             Vocabulary::Severity => &self.severities,
+            Vocabulary::Category => &self.categories,
         }
     }
 
@@ -237,6 +254,7 @@ impl Config {
              types: [{}]\n\
              priorities: [{}]\n\
              severities: [{}]\n\
+             categories: [{}]\n\
              defaults:\n  status: open\n  type: bug\n  priority: p2\n\
              main_branch: main\n\
              release_notes:\n  link: \"\"\n\
@@ -246,6 +264,7 @@ impl Config {
             Listing(&d.types),
             Listing(&d.priorities),
             Listing(&d.severities),
+            Listing(&d.categories),
         )
     }
 }

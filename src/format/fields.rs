@@ -138,20 +138,34 @@ pub struct FieldSpec {
     pub describe: Describe,
     /// A one-line description, for `set --help` and the docs.
     pub help: &'static str,
-    pub get: for<'a> fn(&'a Issue) -> Val<'a>,
-    pub put: fn(&mut Issue, Value),
+    /// Reads the field from its member of [`Issue`]; `None` for a field
+    /// kept in [`Issue::more`], by name.
+    pub get: Option<for<'a> fn(&'a Issue) -> Val<'a>>,
+    /// Writes the field to its member; `None` for a field in `more`.
+    pub put: Option<fn(&mut Issue, Value)>,
 }
 
 impl FieldSpec {
-    /// A row with every rule at its plainest: scalar merge, not searched,
-    /// not sorted, not settable, described by value.
-    const fn plain(
+    /// A field kept in a member of [`Issue`] (the fields every part of the
+    /// program reads), with every rule at its plainest: scalar merge, not
+    /// searched, not sorted, not settable, described by value.
+    const fn member(
         name: &'static str,
         kind: Kind,
         help: &'static str,
         get: for<'a> fn(&'a Issue) -> Val<'a>,
         put: fn(&mut Issue, Value),
     ) -> FieldSpec {
+        FieldSpec {
+            get: Some(get),
+            put: Some(put),
+            ..FieldSpec::stored(name, kind, help)
+        }
+    }
+
+    /// A field kept by name in [`Issue::more`]: adding one needs nothing but
+    /// its row.
+    const fn stored(name: &'static str, kind: Kind, help: &'static str) -> FieldSpec {
         FieldSpec {
             name,
             kind,
@@ -163,8 +177,8 @@ impl FieldSpec {
             set: Set::No,
             describe: Describe::Value,
             help,
-            get,
-            put,
+            get: None,
+            put: None,
         }
     }
 
@@ -212,7 +226,7 @@ impl std::hash::Hash for FieldSpec {
 
 /// Every field an issue file may carry, in canonical order.
 pub static FIELDS: &[FieldSpec] = &[
-    FieldSpec::plain(
+    FieldSpec::member(
         "id",
         Kind::Text,
         "a ULID that never changes, even when the key does",
@@ -222,7 +236,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         sort: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "title",
             Kind::Text,
             "one line",
@@ -235,7 +249,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Word("type"),
         sort: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "type",
             Kind::Text,
             "one of tracker.yml's types",
@@ -248,7 +262,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Word("status"),
         sort: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "status",
             Kind::Text,
             "one of tracker.yml's statuses",
@@ -261,7 +275,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Ranked("priority"),
         sort: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "priority",
             Kind::Text,
             "one of tracker.yml's priorities, most urgent first",
@@ -273,7 +287,7 @@ pub static FIELDS: &[FieldSpec] = &[
         vocabulary: Some(Vocabulary::Severity),
         search: Search::Ranked("severity"),
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "severity",
             Kind::Optional,
             "one of tracker.yml's severities",
@@ -286,7 +300,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Word("label"),
         counted: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "labels",
             Kind::List,
             "a comma list; +label and -label add and remove one",
@@ -298,7 +312,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Word("milestone"),
         counted: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "milestone",
             Kind::Optional,
             "a release name, like v0.7.0",
@@ -309,7 +323,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         search: Search::Word("assignee"),
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "assignee",
             Kind::Optional,
             "who works on it",
@@ -320,7 +334,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         search: Search::Word("reporter"),
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "reporter",
             Kind::Optional,
             "who filed it",
@@ -331,7 +345,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         search: Search::Word("component"),
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "component",
             Kind::Optional,
             "the part of the project it concerns",
@@ -340,9 +354,19 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        vocabulary: Some(Vocabulary::Category),
+        search: Search::Word("category"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "category",
+            Kind::Optional,
+            "one of tracker.yml's categories: what kind of problem it is",
+        )
+    },
+    FieldSpec {
         merge: Merge::Set,
         describe: Describe::Abbreviated(12),
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "commits",
             Kind::List,
             "linked commits, full ids",
@@ -353,7 +377,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         merge: Merge::Set,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "prs",
             Kind::List,
             "linked pull requests, a comma list",
@@ -363,7 +387,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         set: Set::Keys,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "duplicate_of",
             Kind::Optional,
             "the key of the issue this one duplicates",
@@ -374,7 +398,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         merge: Merge::Set,
         set: Set::Keys,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "related",
             Kind::List,
             "keys of related issues, a comma list",
@@ -384,7 +408,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         merge: Merge::Set,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "aliases",
             Kind::List,
             "keys this issue had before a sync renumbered it",
@@ -394,7 +418,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "confidential",
             Kind::Flag,
             "true keeps it off the site unless asked for",
@@ -406,7 +430,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Number("votes"),
         sort: true,
         set: Set::Yes,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "votes",
             Kind::Count,
             "a whole number",
@@ -418,7 +442,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Time("created"),
         sort: true,
         describe: Describe::Changed,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "created",
             Kind::Time,
             "when it was filed",
@@ -431,7 +455,7 @@ pub static FIELDS: &[FieldSpec] = &[
         search: Search::Time("updated"),
         sort: true,
         describe: Describe::Silent,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "updated",
             Kind::Time,
             "when it last changed",
@@ -442,7 +466,7 @@ pub static FIELDS: &[FieldSpec] = &[
     FieldSpec {
         search: Search::Time("resolved"),
         describe: Describe::FollowsStatus,
-        ..FieldSpec::plain(
+        ..FieldSpec::member(
             "resolved",
             Kind::OptionalTime,
             "when it entered a closed status",
@@ -479,6 +503,25 @@ pub fn by_sort_name(name: &str) -> Option<&'static FieldSpec> {
 /// The fields `git issue set` can change, in table order.
 pub fn settable() -> impl Iterator<Item = &'static FieldSpec> {
     FIELDS.iter().filter(|f| f.set != Set::No)
+}
+
+/// The empty map, for reading an absent map field.
+static NO_ENTRIES: BTreeMap<String, String> = BTreeMap::new();
+
+impl Val<'static> {
+    /// The empty value of a kind: what an absent field reads as.
+    pub fn empty(kind: Kind) -> Val<'static> {
+        match kind {
+            Kind::Text => Val::Text(""),
+            Kind::Optional => Val::Optional(None),
+            Kind::List => Val::List(&[]),
+            Kind::Flag => Val::Flag(false),
+            Kind::Count => Val::Count(0),
+            Kind::Time => Val::Time(Timestamp::UNIX_EPOCH),
+            Kind::OptionalTime => Val::OptionalTime(None),
+            Kind::Map => Val::Map(&NO_ENTRIES),
+        }
+    }
 }
 
 impl<'a> Val<'a> {
@@ -610,7 +653,7 @@ impl Value {
     // The row's `put` knows its kind; a value of another kind (a bug) reads
     // as that kind's empty value rather than a panic.
 
-    fn into_text(self) -> String {
+    pub fn into_text(self) -> String {
         match self {
             Value::Text(s) => s,
             Value::Optional(s) => s.unwrap_or_default(),
@@ -618,7 +661,7 @@ impl Value {
         }
     }
 
-    fn into_optional(self) -> Option<String> {
+    pub fn into_optional(self) -> Option<String> {
         match self {
             Value::Optional(s) => s,
             Value::Text(s) => (!s.is_empty()).then_some(s),
@@ -626,25 +669,25 @@ impl Value {
         }
     }
 
-    fn into_list(self) -> Vec<String> {
+    pub fn into_list(self) -> Vec<String> {
         match self {
             Value::List(v) => v,
             _ => Vec::new(),
         }
     }
 
-    fn into_flag(self) -> bool {
+    pub fn into_flag(self) -> bool {
         matches!(self, Value::Flag(true))
     }
 
-    fn into_count(self) -> u64 {
+    pub fn into_count(self) -> u64 {
         match self {
             Value::Count(n) => n,
             _ => 0,
         }
     }
 
-    fn into_time(self) -> Timestamp {
+    pub fn into_time(self) -> Timestamp {
         match self {
             Value::Time(t) => t,
             Value::OptionalTime(t) => t.unwrap_or(Timestamp::UNIX_EPOCH),
@@ -652,7 +695,7 @@ impl Value {
         }
     }
 
-    fn into_optional_time(self) -> Option<Timestamp> {
+    pub fn into_optional_time(self) -> Option<Timestamp> {
         match self {
             Value::OptionalTime(t) => t,
             Value::Time(t) => Some(t),
@@ -660,8 +703,7 @@ impl Value {
         }
     }
 
-    #[allow(dead_code)]
-    fn into_map(self) -> BTreeMap<String, String> {
+    pub fn into_map(self) -> BTreeMap<String, String> {
         match self {
             Value::Map(m) => m,
             _ => BTreeMap::new(),
@@ -703,8 +745,8 @@ mod tests {
             Timestamp::UNIX_EPOCH,
         );
         for f in FIELDS {
-            let v = (f.get)(&original).to_value();
-            (f.put)(&mut copy, v);
+            let v = original.get(f).to_value();
+            copy.put(f, v);
         }
         copy.body.clone_from(&original.body);
         assert_eq!(copy, original);
@@ -714,7 +756,7 @@ mod tests {
     fn a_values_kind_is_its_rows_kind() {
         let issue = sample();
         for f in FIELDS {
-            let v = (f.get)(&issue);
+            let v = issue.get(f);
             let kind = match v {
                 Val::Text(_) => Kind::Text,
                 Val::Optional(_) => Kind::Optional,

@@ -47,6 +47,9 @@ pub struct Issue {
     pub created: Timestamp,
     pub updated: Timestamp,
     pub resolved: Option<Timestamp>,
+    /// The fields of the table that have no member of their own, by name;
+    /// an empty value is never kept.
+    pub more: BTreeMap<&'static str, FieldValue>,
     pub extra: Vec<Extra>,
     pub body: String,
 }
@@ -83,6 +86,7 @@ impl Issue {
             created: now,
             updated: now,
             resolved: None,
+            more: BTreeMap::new(),
             extra: Vec::new(),
             body: String::new(),
         }
@@ -90,12 +94,26 @@ impl Issue {
 
     /// The value of a field by its row.
     pub fn get(&self, field: &FieldSpec) -> Val<'_> {
-        (field.get)(self)
+        match field.get {
+            Some(get) => get(self),
+            None => self
+                .more
+                .get(field.name)
+                .map_or(Val::empty(field.kind), FieldValue::as_val),
+        }
     }
 
     /// Sets a field by its row.
-    pub fn put(&mut self, field: &FieldSpec, value: FieldValue) {
-        (field.put)(self, value)
+    pub fn put(&mut self, field: &'static FieldSpec, value: FieldValue) {
+        match field.put {
+            Some(put) => put(self, value),
+            None if value.as_val().is_empty() => {
+                self.more.remove(field.name);
+            }
+            None => {
+                self.more.insert(field.name, value);
+            }
+        }
     }
 
     /// Reads an issue file.
@@ -512,6 +530,7 @@ Steps:
             assignee in proptest::option::of(word()),
             commits in prop::collection::vec("[0-9a-f]{40}", 0..3),
             related in prop::collection::vec(word(), 0..2),
+            category in proptest::option::of(word()),
             confidential in any::<bool>(),
             votes in 0u64..1000,
             created in ts(),
@@ -528,6 +547,9 @@ Steps:
             i.assignee = assignee;
             i.commits = commits;
             i.related = related;
+            if let Some(c) = category {
+                i.put(fields::named("category"), FieldValue::Optional(Some(c)));
+            }
             i.confidential = confidential;
             i.votes = votes;
             i.updated = updated;

@@ -92,6 +92,21 @@ mod contract {
     }
 
     #[test]
+    fn the_field_table_of_the_contract_is_the_programs() {
+        let table: Vec<&str> = DOC
+            .split("### Fields\n")
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .take_while(|l| !l.starts_with('#'))
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let program: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(table, program, "issue-format.md's field table, in order");
+    }
+
+    #[test]
     fn the_example_settings_are_the_defaults() {
         let yaml = blocks("yaml");
         let settings = yaml.iter().find(|b| b.starts_with("key: BC")).unwrap();

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::{Problem, Result, Tracker};
 use crate::format::config::Vocabulary;
+use crate::format::fields::{FIELDS, FieldSpec};
 use crate::format::issue::field_position;
 use crate::format::layout::{self, BranchPath, Part};
 use crate::format::{Comment, Config, Issue, ParseError};
@@ -93,6 +94,15 @@ impl Tracker {
     }
 }
 
+/// The values of the fields whose values `tracker.yml` lists.
+fn listed_values(issue: &Issue) -> impl Iterator<Item = (&'static FieldSpec, Vocabulary, &str)> {
+    FIELDS.iter().filter_map(move |f| {
+        let vocab = f.vocabulary?;
+        let value = issue.get(f).texts().into_iter().next()?;
+        Some((f, vocab, value))
+    })
+}
+
 /// Checks the values `tracker.yml` lists. With `old`, only fields that
 /// changed are checked, so an issue whose status a newer `tracker.yml` no
 /// longer lists can still get a comment or a label.
@@ -101,34 +111,16 @@ pub(super) fn check_values(
     config: &Config,
     old: Option<&Issue>,
 ) -> Result<(), String> {
-    let checks = [
-        (
-            Vocabulary::Status,
-            Some(&issue.status),
-            old.map(|o| &o.status),
-        ),
-        (Vocabulary::Type, Some(&issue.kind), old.map(|o| &o.kind)),
-        (
-            Vocabulary::Priority,
-            Some(&issue.priority),
-            old.map(|o| &o.priority),
-        ),
-        (
-            Vocabulary::Severity,
-            issue.severity.as_ref(),
-            old.and_then(|o| o.severity.as_ref()),
-        ),
-    ];
-    for (vocab, value, before) in checks {
-        if let Some(v) = value
-            && (old.is_none() || before != Some(v))
-        {
-            config.check(vocab, v)?;
+    for (f, vocab, value) in listed_values(issue) {
+        let before = old.map(|o| o.get(f));
+        if before.is_none_or(|b| b != issue.get(f)) {
+            config.check(vocab, value)?;
         }
     }
     Ok(())
 }
 
+/// What `doctor` says of an issue's values, at their lines in `text`.
 pub(super) fn value_problems(
     issue: &Issue,
     text: &str,
@@ -136,17 +128,9 @@ pub(super) fn value_problems(
     path: &str,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
-    let fields = [
-        (Vocabulary::Status, Some(&issue.status)),
-        (Vocabulary::Type, Some(&issue.kind)),
-        (Vocabulary::Priority, Some(&issue.priority)),
-        (Vocabulary::Severity, issue.severity.as_ref()),
-    ];
-    for (vocab, value) in fields {
-        if let Some(v) = value
-            && let Err(msg) = config.check(vocab, v)
-        {
-            let (line, column) = field_position(text, vocab.field()).unwrap_or((1, 1));
+    for (f, vocab, value) in listed_values(issue) {
+        if let Err(msg) = config.check(vocab, value) {
+            let (line, column) = field_position(text, f.name).unwrap_or((1, 1));
             out.push(Problem {
                 path: path.to_owned(),
                 line,

@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 use super::read::{comments_of, deleted_numbers, load, read_config};
 use super::search::all_keys;
 use super::{Error, Progress, Result, Tracker};
-use crate::format::config::Vocabulary;
 use crate::format::layout;
 use crate::format::{Comment, Issue, Key};
 use crate::store::{Change, Edit};
@@ -74,16 +73,7 @@ impl Tracker {
                 fill(&mut map, "reporter", r.clone());
             }
             let issue = Issue::from_json(&map).map_err(bad)?;
-            for (vocab, value) in [
-                (Vocabulary::Status, Some(&issue.status)),
-                (Vocabulary::Type, Some(&issue.kind)),
-                (Vocabulary::Priority, Some(&issue.priority)),
-                (Vocabulary::Severity, issue.severity.as_ref()),
-            ] {
-                if let Some(v) = value {
-                    config.check(vocab, v).map_err(bad)?;
-                }
-            }
+            super::doctor::check_values(&issue, &config, None).map_err(bad)?;
             let mut comments = Vec::new();
             for c in map
                 .get("comments")

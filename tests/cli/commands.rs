@@ -713,3 +713,52 @@ fn exit_statuses_say_what_kind_of_failure() {
     env.fail_with(5, &["show", "BC-2"]);
     env.ok(&["show", "BC-1"]);
 }
+
+/// `category` was added as one row of the field table (and its list in
+/// tracker.yml): every command knows it without naming it.
+#[test]
+fn a_field_added_as_one_row_works_in_every_command() {
+    let env = Env::with_tracker();
+    env.new_issue("Token leak", &[]);
+    env.new_issue("Slow page", &[]);
+    env.ok(&["set", "BC-1", "category=security"]);
+    assert!(
+        env.branch_file("issues/0/BC-1.md")
+            .contains("\ncategory: security\n")
+    );
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s", "issues"]).trim(),
+        "BC-1: category (none) -> security"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "BC-1", "--json"])).unwrap();
+    assert_eq!(json["category"], "security");
+    let listed = env.ok(&["list", "category:security", "--json"]);
+    let keys: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&listed)
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys, ["BC-1"]);
+    assert!(env.ok(&["list", "no:category"]).contains("BC-2"));
+    let r = env.fail(&["set", "BC-2", "category=cosmic-rays"]);
+    assert!(
+        r.stderr
+            .contains("\"cosmic-rays\" is not a category; tracker.yml allows: security,"),
+        "{}",
+        r.stderr
+    );
+    let r = env.fail(&["list", "category:cosmic-rays"]);
+    assert!(r.stderr.contains("is not a category"), "{}", r.stderr);
+    // Exported and imported back, it survives.
+    let exported = env.ok(&["export", "jsonl"]);
+    let other = env.sibling("other");
+    other.git(&["init", "-q", "-b", "main"]);
+    other.ok(&["init", "--key", "BC"]);
+    other.run_with_stdin(&["import", "-"], &exported);
+    assert!(
+        other
+            .branch_file("issues/0/BC-1.md")
+            .contains("\ncategory: security\n")
+    );
+}
