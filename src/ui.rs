@@ -175,8 +175,8 @@ impl Ui {
     }
 
     /// A progress bar on stderr when it is a terminal; nothing otherwise.
-    pub fn progress(&self) -> Progress {
-        Progress {
+    pub fn progress(&self) -> ProgressBar {
+        ProgressBar {
             bar: io::stderr()
                 .is_terminal()
                 .then(indicatif::ProgressBar::hidden),
@@ -203,11 +203,11 @@ impl Drop for Ui {
 }
 
 /// A progress bar for long jobs (rebuilding the index, importing).
-pub struct Progress {
+pub struct ProgressBar {
     bar: Option<indicatif::ProgressBar>,
 }
 
-impl crate::tracker::Progress for Progress {
+impl crate::tracker::Progress for ProgressBar {
     fn start(&self, what: &str, total: u64) {
         if let Some(bar) = &self.bar {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());

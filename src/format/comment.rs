@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::yaml::{self, Writer};
+use super::yaml::{self, Printer};
 use super::{ParseError, format_timestamp, parse_timestamp};
 
 /// One comment. Its id is the ULID in its file name, which also orders
@@ -113,7 +113,7 @@ impl Comment {
     }
 
     pub fn print(&self) -> String {
-        let mut w = Writer::new();
+        let mut w = Printer::new();
         w.scalar("author", &self.author);
         w.raw("created", &format_timestamp(self.created));
         if self.internal {

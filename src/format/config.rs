@@ -22,8 +22,8 @@ pub struct Config {
     pub defaults: Defaults,
     /// The branch where `Fixes BC-12` resolves an issue.
     pub main_branch: String,
-    pub release_notes: ReleaseNotes,
-    pub hooks: Hooks,
+    pub release_notes: ReleaseNotesSettings,
+    pub hooks: HookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ pub struct Defaults {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ReleaseNotes {
+pub struct ReleaseNotesSettings {
     /// The link of each issue in release notes; `{n}` is the number and
     /// `{key}` the whole key. Empty: no links.
     pub link: String,
@@ -46,7 +46,7 @@ pub struct ReleaseNotes {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Hooks {
+pub struct HookSettings {
     /// Refuse commits that name a key no issue has.
     pub strict: bool,
 }
@@ -86,8 +86,8 @@ impl Default for Config {
             ]),
             defaults: Defaults::default(),
             main_branch: "main".to_owned(),
-            release_notes: ReleaseNotes::default(),
-            hooks: Hooks::default(),
+            release_notes: ReleaseNotesSettings::default(),
+            hooks: HookSettings::default(),
         }
     }
 }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::fields::{self, FIELDS, FieldSpec, Kind, Val, Value as FieldValue};
-use super::yaml::{self, Field, Writer};
+use super::yaml::{self, Pair, Printer};
 use super::{ParseError, format_timestamp, parse_timestamp};
 
 /// A field this version does not know, kept as it was read and written back
@@ -129,7 +129,7 @@ impl Issue {
     /// Writes the issue in canonical form: known fields in table order,
     /// empty ones left out, unknown fields where they were.
     pub fn print(&self) -> String {
-        let mut w = Writer::new();
+        let mut w = Printer::new();
         self.print_extras(&mut w, None);
         for spec in FIELDS {
             let v = self.get(spec);
@@ -151,7 +151,7 @@ impl Issue {
         w.finish(&self.body)
     }
 
-    fn print_extras(&self, w: &mut Writer, after: Option<&'static str>) {
+    fn print_extras(&self, w: &mut Printer, after: Option<&'static str>) {
         for e in self.extra.iter().filter(|e| e.after == after) {
             w.value(&e.name, &e.value);
         }
@@ -198,7 +198,7 @@ impl Issue {
                 _ => {}
             }
             // JSON has no lines; the member's place stands in for one.
-            let field = Field {
+            let field = Pair {
                 name: name.clone(),
                 value: value.clone(),
                 line: i + 1,
@@ -236,7 +236,7 @@ impl Default for Builder {
 }
 
 impl Builder {
-    fn take(&mut self, f: &Field) -> Result<(), ParseError> {
+    fn take(&mut self, f: &Pair) -> Result<(), ParseError> {
         let Some(i) = FIELDS.iter().position(|s| s.name == f.name) else {
             self.issue.extra.push(Extra {
                 after: self.last_known,
@@ -276,7 +276,7 @@ impl Issue {
     /// A field's value as its kind reads it from YAML. `None` is "not
     /// given" (null, or empty text), which a required field reports as
     /// missing.
-    pub fn read_value(spec: &FieldSpec, f: &Field) -> Result<Option<FieldValue>, ParseError> {
+    pub fn read_value(spec: &FieldSpec, f: &Pair) -> Result<Option<FieldValue>, ParseError> {
         let name = spec.name;
         Ok(match spec.kind {
             Kind::Text => text(f)?.map(FieldValue::Text),
@@ -306,7 +306,7 @@ impl Issue {
 
 /// A scalar as text. Numbers and booleans are read as the text they were
 /// written as, so `milestone: 2` is milestone "2"; null and `""` mean unset.
-fn text(f: &Field) -> Result<Option<String>, ParseError> {
+fn text(f: &Pair) -> Result<Option<String>, ParseError> {
     match &f.value {
         Value::Null => Ok(None),
         Value::String(s) if s.is_empty() => Ok(None),
@@ -329,7 +329,7 @@ fn plain(v: &Value) -> Option<String> {
     }
 }
 
-fn strings(f: &Field) -> Result<Vec<String>, ParseError> {
+fn strings(f: &Pair) -> Result<Vec<String>, ParseError> {
     match &f.value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items
@@ -345,7 +345,7 @@ fn strings(f: &Field) -> Result<Vec<String>, ParseError> {
     }
 }
 
-fn map(f: &Field) -> Result<BTreeMap<String, String>, ParseError> {
+fn map(f: &Pair) -> Result<BTreeMap<String, String>, ParseError> {
     match &f.value {
         Value::Null => Ok(BTreeMap::new()),
         Value::Object(entries) => entries
@@ -369,7 +369,7 @@ fn map(f: &Field) -> Result<BTreeMap<String, String>, ParseError> {
     }
 }
 
-fn timestamp(f: &Field) -> Result<Option<Timestamp>, ParseError> {
+fn timestamp(f: &Pair) -> Result<Option<Timestamp>, ParseError> {
     match &f.value {
         Value::Null => Ok(None),
         Value::String(s) => parse_timestamp(s).map(Some).ok_or_else(|| {

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod issue;
 pub mod key;
 pub mod layout;
+pub mod value;
 pub mod yaml;
 
 use std::fmt;
@@ -38,8 +39,43 @@ impl ParseError {
         }
     }
 
-    pub(crate) fn at(field: &yaml::Field, message: impl Into<String>) -> Self {
+    pub(crate) fn at(field: &yaml::Pair, message: impl Into<String>) -> Self {
         ParseError::new(field.line, field.column, message)
+    }
+}
+
+/// Something wrong with one file on the branch: `path:line:col: message`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: &str, e: ParseError) -> Self {
+        Problem {
+            path: path.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }
+    }
+
+    /// A problem with the file as a whole, reported at its first line.
+    pub fn whole(path: &str, message: impl Into<String>) -> Self {
+        Problem::new(path, ParseError::new(1, 1, message))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 

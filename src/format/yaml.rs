@@ -14,7 +14,7 @@ use super::ParseError;
 
 /// One top-level field of a front-matter block, in file order.
 #[derive(Debug, Clone)]
-pub struct Field {
+pub struct Pair {
     pub name: String,
     pub value: Value,
     /// 1-based line and column of the value in the whole file.
@@ -25,7 +25,7 @@ pub struct Field {
 /// A file split into its front-matter fields and its body.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub fields: Vec<Field>,
+    pub fields: Vec<Pair>,
     pub body: String,
 }
 
@@ -70,7 +70,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
 
 /// Reads a YAML mapping into ordered fields. `line_offset` is the number of
 /// lines in the file before `yaml` starts, so positions name the real line.
-pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Field>, ParseError> {
+pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Pair>, ParseError> {
     if yaml.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -78,7 +78,7 @@ pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Field>, ParseE
         serde_saphyr::from_str(yaml).map_err(|e| error_at(&e, line_offset))?;
     Ok(map
         .into_iter()
-        .map(|(name, spanned)| Field {
+        .map(|(name, spanned)| Pair {
             name,
             line: spanned.referenced.line() as usize + line_offset,
             column: spanned.referenced.column() as usize,
@@ -161,13 +161,13 @@ pub fn normalize_body(body: &str) -> String {
 
 /// Builds a front-matter block line by line, in canonical form.
 #[derive(Debug, Default)]
-pub struct Writer {
+pub struct Printer {
     out: String,
 }
 
-impl Writer {
+impl Printer {
     pub fn new() -> Self {
-        Writer {
+        Printer {
             out: String::from("---\n"),
         }
     }

@@ -8,29 +8,28 @@
 //! queries; which issues changed is the tracker's business.
 
 mod directory;
+mod translate;
+mod update;
+
+pub use update::Updater;
 
 use std::collections::{BTreeSet, HashMap};
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
-    TermQuery,
-};
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{
-    DateTime, DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::format::fields::{FIELDS, FieldSpec, Kind, Search};
-use crate::format::{Config, Issue, Key};
-use crate::query::{Expr, Field, NumberRange, Sort, SortField, SortKey, TimeRange, sort_key};
+use crate::format::{Issue, Key, Problem};
+use crate::query::{Expr, Field, Sort, SortField};
+use translate::{const_score, term_query};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
@@ -73,21 +72,12 @@ pub struct IssueDoc<'a> {
     pub comments: &'a str,
 }
 
-/// A file that did not parse, kept in the index so that `list` can warn
-/// about it without reading the branch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProblemDoc {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
 /// One change to apply: a document to (re)write or a key to drop.
 pub enum Update<'a> {
     Issue(IssueDoc<'a>),
-    /// A file that does not parse, filed under the key of its name.
-    Problem(Key, ProblemDoc),
+    /// A file that does not parse, kept so that `list` can warn about it
+    /// without reading the branch; filed under the key of its name.
+    Problem(Key, Problem),
     Remove(Key),
 }
 
@@ -293,7 +283,7 @@ impl Index {
     }
 
     /// Takes the writer lock, waiting while another process holds it.
-    pub fn writer(&self, threads: usize, budget: usize) -> Result<Writer<'_>> {
+    pub fn writer(&self, threads: usize, budget: usize) -> Result<Updater<'_>> {
         let started = Instant::now();
         loop {
             match self
@@ -301,7 +291,7 @@ impl Index {
                 .writer_with_num_threads::<TantivyDocument>(threads, budget)
             {
                 Ok(w) => {
-                    return Ok(Writer {
+                    return Ok(Updater {
                         index: self,
                         writer: w,
                     });
@@ -383,7 +373,7 @@ impl Index {
     }
 
     /// The files that did not parse when the index was built.
-    pub fn problems(&self) -> Result<Vec<ProblemDoc>> {
+    pub fn problems(&self) -> Result<Vec<Problem>> {
         let searcher = self.reader.searcher();
         let query = TermQuery::new(
             Term::from_field_text(self.fields.kind, "problem"),
@@ -492,116 +482,6 @@ impl Index {
             (Occur::Must, query),
         ])
     }
-
-    fn translate(&self, expr: &Expr) -> Box<dyn TantivyQuery> {
-        let f = &self.fields;
-        let nothing = || -> Box<dyn TantivyQuery> { Box::new(BooleanQuery::new(Vec::new())) };
-        match expr {
-            Expr::All => Box::new(AllQuery),
-            Expr::And(items) => {
-                let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-                for e in items {
-                    match e {
-                        Expr::Not(inner) => clauses.push((Occur::MustNot, self.translate(inner))),
-                        e => clauses.push((Occur::Must, self.translate(e))),
-                    }
-                }
-                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-                    clauses.push((Occur::Must, Box::new(AllQuery)));
-                }
-                Box::new(BooleanQuery::new(clauses))
-            }
-            Expr::Or(items) => Box::new(BooleanQuery::new(
-                items
-                    .iter()
-                    .map(|e| (Occur::Should, self.translate(e)))
-                    .collect(),
-            )),
-            Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, self.translate(inner)),
-            ])),
-            Expr::Open(open) => {
-                const_score(term_query(f.state, if *open { "open" } else { "closed" }))
-            }
-            Expr::Field(field, values) => match f.words.get(field.name) {
-                Some(&schema_field) => const_score(Box::new(BooleanQuery::new(
-                    values
-                        .iter()
-                        .map(|v| (Occur::Should, term_query(schema_field, v)))
-                        .collect(),
-                ))),
-                None => nothing(),
-            },
-            Expr::Key(values) => const_score(Box::new(BooleanQuery::new(
-                values
-                    .iter()
-                    .map(|v| (Occur::Should, term_query(f.key, v)))
-                    .collect(),
-            ))),
-            Expr::Missing(field) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, term_query(f.has, field.name)),
-            ])),
-            Expr::Date(field, range) => match f.dates.get(field.name) {
-                Some(&schema_field) => const_score(date_query(schema_field, *range)),
-                None => nothing(),
-            },
-            Expr::Number(field, range) => match f.numbers.get(field.name) {
-                Some(&schema_field) => const_score(number_query(schema_field, *range)),
-                None => nothing(),
-            },
-            Expr::Text(tokens) if tokens.is_empty() => Box::new(AllQuery),
-            Expr::Text(tokens) => {
-                let per_field =
-                    [f.title, f.body, f.comments].map(|field| -> (Occur, Box<dyn TantivyQuery>) {
-                        let terms: Vec<Term> = tokens
-                            .iter()
-                            .map(|t| Term::from_field_text(field, t))
-                            .collect();
-                        if terms.len() == 1 {
-                            let q = TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs);
-                            (Occur::Should, Box::new(q))
-                        } else {
-                            (Occur::Should, Box::new(PhraseQuery::new(terms)))
-                        }
-                    });
-                Box::new(BooleanQuery::new(per_field.into_iter().collect()))
-            }
-        }
-    }
-}
-
-fn date_query(schema_field: SchemaField, range: TimeRange) -> Box<dyn TantivyQuery> {
-    let term = |t: jiff::Timestamp| {
-        Term::from_field_date_for_search(schema_field, DateTime::from_timestamp_secs(t.as_second()))
-    };
-    // Times are stored to the second; a bound with a fraction rounds the
-    // way that keeps the same issues.
-    let lower = range.from.map_or(Bound::Unbounded, |t| {
-        let secs = t.as_second() + i64::from(t.subsec_nanosecond() > 0);
-        Bound::Included(term(jiff::Timestamp::from_second(secs).unwrap_or(t)))
-    });
-    let upper = range.until.map_or(Bound::Unbounded, |t| {
-        if t.subsec_nanosecond() > 0 {
-            Bound::Included(term(t))
-        } else {
-            Bound::Excluded(term(t))
-        }
-    });
-    Box::new(RangeQuery::new(lower, upper))
-}
-
-fn number_query(schema_field: SchemaField, range: NumberRange) -> Box<dyn TantivyQuery> {
-    let term = |n: u64| Term::from_field_u64(schema_field, n);
-    Box::new(RangeQuery::new(
-        range
-            .from
-            .map_or(Bound::Unbounded, |n| Bound::Included(term(n))),
-        range
-            .to
-            .map_or(Bound::Unbounded, |n| Bound::Included(term(n))),
-    ))
 }
 
 /// A number that differs between calls, for names of scratch folders.
@@ -615,137 +495,5 @@ fn tantivy_error(path: &Path, source: tantivy::TantivyError) -> IndexError {
     IndexError::Tantivy {
         path: path.to_owned(),
         source,
-    }
-}
-
-fn term_query(field: SchemaField, value: &str) -> Box<dyn TantivyQuery> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    ))
-}
-
-/// Filters must not change the ranking of full-text matches.
-fn const_score(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
-    Box::new(ConstScoreQuery::new(q, 0.0))
-}
-
-/// Sort keys: the field's rank, time or number in the high bits, the issue
-/// number in the low 30 (numbers stay below a billion), so equal values order
-/// by number as a scan does.
-fn composite_sort_key(high: u64, number: u64) -> u64 {
-    (high.min((1 << 34) - 1) << 30) | (number & ((1 << 30) - 1))
-}
-
-pub struct Writer<'a> {
-    index: &'a Index,
-    writer: IndexWriter,
-}
-
-impl Writer<'_> {
-    /// What the index reflects, read afresh now that we hold the lock.
-    pub fn state(&self) -> Option<State> {
-        self.index.state()
-    }
-
-    pub fn apply(&self, update: Update<'_>, config: &Config) -> Result<()> {
-        let f = &self.index.fields;
-        let key = match &update {
-            Update::Issue(d) => d.key,
-            Update::Problem(k, _) | Update::Remove(k) => k,
-        };
-        // Keys are matched as typed (`key:bc-12`), so they are kept lowercase.
-        let key_text = key.to_string().to_lowercase();
-        self.writer
-            .delete_term(Term::from_field_text(f.key, &key_text));
-        let mut doc = TantivyDocument::new();
-        doc.add_text(f.key, &key_text);
-        doc.add_u64(f.number, key.number);
-        match update {
-            Update::Remove(_) => return Ok(()),
-            Update::Problem(_, p) => {
-                doc.add_text(f.kind, "problem");
-                doc.add_text(f.json, serde_json::to_string(&p).unwrap_or_default());
-            }
-            Update::Issue(d) => self.fill(&mut doc, &d, config),
-        }
-        self.writer
-            .add_document(doc)
-            .map_err(|e| self.index.err(e))?;
-        Ok(())
-    }
-
-    fn fill(&self, doc: &mut TantivyDocument, d: &IssueDoc<'_>, config: &Config) {
-        let f = &self.index.fields;
-        let i = d.issue;
-        doc.add_text(f.kind, "issue");
-        doc.add_text(
-            f.state,
-            if config.is_closed(&i.status) {
-                "closed"
-            } else {
-                "open"
-            },
-        );
-        let n = d.key.number;
-        for spec in FIELDS {
-            let v = i.get(spec);
-            if let Some(&field) = f.words.get(spec.name) {
-                for text in v.texts() {
-                    doc.add_text(field, text.to_lowercase());
-                }
-            }
-            if !v.is_empty() {
-                doc.add_text(f.has, spec.name);
-            }
-            if let Some(&field) = f.names.get(spec.name) {
-                for text in v.texts() {
-                    doc.add_text(field, text);
-                }
-            }
-            if let (Some(&field), Some(t)) = (f.dates.get(spec.name), v.time()) {
-                doc.add_date(field, DateTime::from_timestamp_secs(t.as_second()));
-            }
-            if let (Some(&field), Some(c)) = (f.numbers.get(spec.name), v.count()) {
-                doc.add_u64(field, c);
-            }
-            if let Some(&field) = f.sorts.get(spec.name) {
-                match sort_key(spec, i, config) {
-                    SortKey::Rank(high) | SortKey::Number(high) => {
-                        doc.add_u64(field, composite_sort_key(high, n))
-                    }
-                    SortKey::Text(text) => doc.add_text(field, format!("{text}\u{0}{n:020}")),
-                }
-            }
-        }
-        doc.add_text(f.title, &i.title);
-        doc.add_text(f.body, &i.body);
-        doc.add_text(f.comments, d.comments);
-        let mut json = i.to_json();
-        json.remove("body");
-        doc.add_text(f.json, serde_json::Value::Object(json).to_string());
-    }
-
-    /// Drops every document (for a rebuild in place).
-    pub fn clear(&mut self) -> Result<()> {
-        self.writer
-            .delete_all_documents()
-            .map_err(|e| self.index.err(e))?;
-        Ok(())
-    }
-
-    /// Makes the changes visible, recording what the index now reflects.
-    pub fn commit(mut self, state: &State) -> Result<()> {
-        let payload = serde_json::to_string(state).unwrap_or_default();
-        let mut prepared = self
-            .writer
-            .prepare_commit()
-            .map_err(|e| self.index.err(e))?;
-        prepared.set_payload(&payload);
-        prepared.commit().map_err(|e| self.index.err(e))?;
-        self.writer
-            .wait_merging_threads()
-            .map_err(|e| self.index.err(e))?;
-        Ok(())
     }
 }

@@ -16,7 +16,7 @@ use crate::tracker::{CommentRecord, Problem, Tracker};
 
 /// One issue and everything its page shows.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct SiteIssue {
     pub key: Key,
     pub issue: Issue,
     /// In the order they were written.
@@ -32,7 +32,7 @@ pub struct Corpus {
     pub project: String,
     pub config: Config,
     /// By key number.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<SiteIssue>,
     /// The project's commits the issues name, when this clone has them.
     pub commits: HashMap<String, CommitInfo>,
     /// Files that did not parse; the site leaves them out.
@@ -58,7 +58,7 @@ impl Corpus {
         let store = tracker.store();
         let (tip, config, contents) = tracker.contents(true)?;
         let mut hidden_comments: HashSet<String> = HashSet::new();
-        let mut entries: Vec<Entry> = Vec::with_capacity(contents.issues.len());
+        let mut entries: Vec<SiteIssue> = Vec::with_capacity(contents.issues.len());
         for c in contents.issues {
             if c.issue.confidential && !include_confidential {
                 continue;
@@ -70,7 +70,7 @@ impl Corpus {
                 }
                 comments.retain(|r| !r.comment.internal);
             }
-            entries.push(Entry {
+            entries.push(SiteIssue {
                 key: c.key,
                 issue: c.issue,
                 comments,

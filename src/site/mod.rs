@@ -10,6 +10,8 @@
 
 pub mod charts;
 pub mod corpus;
+mod dashboard;
+pub mod escape;
 pub mod html;
 pub mod output;
 pub mod views;

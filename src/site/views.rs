@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::corpus::{Corpus, Entry};
+use super::corpus::{Corpus, SiteIssue};
+use super::dashboard::dashboard;
 use crate::format::{Config, Key};
 
 /// How an issue appears in lists, tables and cards.
@@ -256,7 +257,7 @@ fn rank(list: &[String], v: &str) -> usize {
     list.iter().position(|x| x == v).unwrap_or(list.len())
 }
 
-fn row(e: &Entry, config: &Config) -> Row {
+fn row(e: &SiteIssue, config: &Config) -> Row {
     let i = &e.issue;
     Row {
         key: e.key.to_string(),
@@ -570,102 +571,12 @@ fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
-const WEEK: i64 = 7 * 24 * 3600;
-
-/// Monday 00:00 UTC of the week holding `t` (1970-01-01 was a Thursday).
-fn week_start(t: i64) -> i64 {
-    let shifted = t + 3 * 24 * 3600;
-    shifted - shifted.rem_euclid(WEEK) - 3 * 24 * 3600
-}
-
-fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> DashboardPage {
-    let open: Vec<&Row> = rows.iter().filter(|r| !r.closed).collect();
-    let count_by = |values: &[String], get: &dyn Fn(&Row) -> Option<String>| {
-        let mut counts: Vec<(String, usize)> = values.iter().map(|v| (v.clone(), 0)).collect();
-        let mut none = 0;
-        for r in &open {
-            match get(r) {
-                Some(v) => match counts.iter_mut().find(|(n, _)| *n == v) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((v, 1)),
-                },
-                None => none += 1,
-            }
-        }
-        if none > 0 {
-            counts.push(("(none)".to_owned(), none));
-        }
-        counts
-    };
-    let by_severity = count_by(&config.severities, &|r| r.severity.clone());
-    let by_priority = count_by(&config.priorities, &|r| Some(r.priority.clone()));
-
-    // Weeks up to the latest thing that happened, not up to today, so the
-    // same branch gives the same page whenever it is exported.
-    let latest = rows
-        .iter()
-        .map(|r| r.resolved.unwrap_or(r.created).max(r.created))
-        .max();
-    let mut weeks = Vec::new();
-    if let Some(latest) = latest {
-        let last = week_start(latest);
-        for i in (0..WEEKS as i64).rev() {
-            let start = last - i * WEEK;
-            let within = |t: i64| t >= start && t < start + WEEK;
-            weeks.push(Week {
-                start: jiff::Timestamp::from_second(start)
-                    .map(|t| t.strftime("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                created: rows.iter().filter(|r| within(r.created)).count(),
-                resolved: rows
-                    .iter()
-                    .filter(|r| r.closed && r.resolved.is_some_and(within))
-                    .count(),
-            });
-        }
-    }
-
-    let mut durations: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.closed)
-        .filter_map(|r| r.resolved.map(|t| (t - r.created).max(0)))
-        .collect();
-    durations.sort_unstable();
-    let median_resolve = match durations.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(durations[n / 2]),
-        n => Some((durations[n / 2 - 1] + durations[n / 2]) / 2),
-    };
-
-    let mut components: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &open {
-        if let Some(c) = &r.component {
-            *components.entry(c).or_default() += 1;
-        }
-    }
-    let mut components: Vec<(String, usize)> = components
-        .into_iter()
-        .map(|(n, c)| (n.to_owned(), c))
-        .collect();
-    components.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    components.truncate(10);
-
-    DashboardPage {
-        frame: frame.clone(),
-        open: open.len(),
-        closed: rows.len() - open.len(),
-        by_severity,
-        by_priority,
-        weeks,
-        median_resolve,
-        resolved_count: durations.len(),
-        components,
-    }
-}
+pub(super) const WEEK: i64 = 7 * 24 * 3600;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::dashboard::week_start;
 
     #[test]
     fn slugs_are_safe_file_names_and_distinct() {

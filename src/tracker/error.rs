@@ -3,9 +3,7 @@
 //! [`ErrorKind`] says which kind of failure it is, which the command line
 //! turns into an exit status and a hint.
 
-use std::fmt;
-
-use crate::format::ParseError;
+pub use crate::format::Problem;
 use crate::index::IndexError;
 use crate::query::QueryError;
 use crate::store::{StoreError, TransportError};
@@ -134,38 +132,3 @@ pub fn store_kind(e: &StoreError) -> ErrorKind {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Something wrong with one file on the branch: `path:line:col: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(path: &str, e: ParseError) -> Self {
-        Problem {
-            path: path.to_owned(),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        }
-    }
-
-    /// A problem with the file as a whole, reported at its first line.
-    pub fn whole(path: &str, message: impl Into<String>) -> Self {
-        Problem::new(path, ParseError::new(1, 1, message))
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
-        )
-    }
-}

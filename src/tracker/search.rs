@@ -14,7 +14,7 @@ use super::read::{comments_text, issue_files, load, read_config, scan};
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Config, Issue, Key, ParseError};
-use crate::index::{Index, IndexError, IssueDoc, ProblemDoc, SCHEMA_VERSION, State, Update};
+use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::Snapshot;
 
@@ -225,7 +225,7 @@ impl Tracker {
     fn find_in(&self, index: &Index, expr: &Expr, page: Page) -> Result<Found> {
         let (hits, total) =
             index.search(expr, page.sort, page.by_score, page.offset, page.limit)?;
-        let problems = index.problems()?.into_iter().map(problem).collect();
+        let problems = index.problems()?.into_iter().collect();
         let scores = hits.iter().map(|h| h.score).collect();
         Ok(Found {
             records: hits
@@ -313,7 +313,7 @@ impl Tracker {
             .into_iter()
             .map(|(name, open, closed)| Count { name, open, closed })
             .collect();
-        Ok((counts, problems.into_iter().map(problem).collect()))
+        Ok((counts, problems.into_iter().collect()))
     }
 
     fn counts_by_scan(&self, of: Field) -> Result<(Vec<Count>, Vec<Problem>)> {
@@ -335,15 +335,6 @@ impl Tracker {
             }
         }
         Ok((counts.into_values().collect(), listing.problems))
-    }
-}
-
-fn problem(p: ProblemDoc) -> Problem {
-    Problem {
-        path: p.path,
-        line: p.line,
-        column: p.column,
-        message: p.message,
     }
 }
 
@@ -385,7 +376,7 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)
 /// Puts one issue into the index: parsed, or as a problem when its file
 /// does not parse, or removed when it is gone.
 fn index_issue(
-    writer: &crate::index::Writer<'_>,
+    writer: &crate::index::Updater<'_>,
     key: &Key,
     text: Option<String>,
     comments: &str,
@@ -412,7 +403,7 @@ fn index_issue(
             message,
         }) => Update::Problem(
             key.clone(),
-            ProblemDoc {
+            Problem {
                 path: layout::issue_file(key),
                 line,
                 column,
@@ -427,7 +418,7 @@ fn index_issue(
 /// made them) while two others parse the files and build documents: reading
 /// and parsing each take about half of a rebuild.
 fn index_all(
-    writer: &crate::index::Writer<'_>,
+    writer: &crate::index::Updater<'_>,
     snap: &Snapshot<'_>,
     keys: &[Key],
     config: &Config,

@@ -53,7 +53,7 @@ impl TreeMerge {
 
 /// One issue as one version of the branch holds it.
 #[derive(Debug, Clone, PartialEq)]
-struct Found {
+struct Version {
     key: Key,
     text: String,
     issue: Issue,
@@ -106,9 +106,9 @@ pub fn merge_commits(
 
     // Read every touched key in every version; a key whose file does not
     // parse somewhere is merged path by path instead of by id.
-    let mut by_id: BTreeMap<String, [Option<Found>; 3]> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, [Option<Version>; 3]> = BTreeMap::new();
     let mut by_path: BTreeSet<Key> = BTreeSet::new();
-    let mut found: Vec<(usize, Found)> = Vec::new();
+    let mut found: Vec<(usize, Version)> = Vec::new();
     for key in &keys {
         let mut readable = true;
         let mut here = Vec::new();
@@ -118,7 +118,7 @@ pub fn merge_commits(
                 Ok(Some(text)) => match Issue::parse(&text) {
                     Ok(issue) => here.push((
                         v,
-                        Found {
+                        Version {
                             key: key.clone(),
                             text,
                             issue,
@@ -338,8 +338,8 @@ pub fn merge_commits(
 }
 
 /// Merges one issue, with its folder, across the three versions.
-fn merge_one(b: Option<&Found>, o: Option<&Found>, t: Option<&Found>) -> Option<Merged> {
-    let whole = |f: &Found, resurrected: bool| Merged {
+fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> Option<Merged> {
+    let whole = |f: &Version, resurrected: bool| Merged {
         key: f.key.clone(),
         issue: f.issue.clone(),
         text: Some(f.text.clone()),

@@ -1,0 +1,129 @@
+//! Writing documents: one per issue, its fields as the field table asks,
+//! and one per file that does not parse.
+
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use super::{Index, IssueDoc, Result, State, Update};
+use crate::format::Config;
+use crate::format::fields::FIELDS;
+use crate::query::{SortKey, sort_key};
+
+/// Sort keys: the field's rank, time or number in the high bits, the issue
+/// number in the low 30 (numbers stay below a billion), so equal values order
+/// by number as a scan does.
+fn composite_sort_key(high: u64, number: u64) -> u64 {
+    (high.min((1 << 34) - 1) << 30) | (number & ((1 << 30) - 1))
+}
+
+pub struct Updater<'a> {
+    pub(super) index: &'a Index,
+    pub(super) writer: IndexWriter,
+}
+
+impl Updater<'_> {
+    /// What the index reflects, read afresh now that we hold the lock.
+    pub fn state(&self) -> Option<State> {
+        self.index.state()
+    }
+
+    pub fn apply(&self, update: Update<'_>, config: &Config) -> Result<()> {
+        let f = &self.index.fields;
+        let key = match &update {
+            Update::Issue(d) => d.key,
+            Update::Problem(k, _) | Update::Remove(k) => k,
+        };
+        // Keys are matched as typed (`key:bc-12`), so they are kept lowercase.
+        let key_text = key.to_string().to_lowercase();
+        self.writer
+            .delete_term(Term::from_field_text(f.key, &key_text));
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.key, &key_text);
+        doc.add_u64(f.number, key.number);
+        match update {
+            Update::Remove(_) => return Ok(()),
+            Update::Problem(_, p) => {
+                doc.add_text(f.kind, "problem");
+                doc.add_text(f.json, serde_json::to_string(&p).unwrap_or_default());
+            }
+            Update::Issue(d) => self.fill(&mut doc, &d, config),
+        }
+        self.writer
+            .add_document(doc)
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+
+    fn fill(&self, doc: &mut TantivyDocument, d: &IssueDoc<'_>, config: &Config) {
+        let f = &self.index.fields;
+        let i = d.issue;
+        doc.add_text(f.kind, "issue");
+        doc.add_text(
+            f.state,
+            if config.is_closed(&i.status) {
+                "closed"
+            } else {
+                "open"
+            },
+        );
+        let n = d.key.number;
+        for spec in FIELDS {
+            let v = i.get(spec);
+            if let Some(&field) = f.words.get(spec.name) {
+                for text in v.texts() {
+                    doc.add_text(field, text.to_lowercase());
+                }
+            }
+            if !v.is_empty() {
+                doc.add_text(f.has, spec.name);
+            }
+            if let Some(&field) = f.names.get(spec.name) {
+                for text in v.texts() {
+                    doc.add_text(field, text);
+                }
+            }
+            if let (Some(&field), Some(t)) = (f.dates.get(spec.name), v.time()) {
+                doc.add_date(field, DateTime::from_timestamp_secs(t.as_second()));
+            }
+            if let (Some(&field), Some(c)) = (f.numbers.get(spec.name), v.count()) {
+                doc.add_u64(field, c);
+            }
+            if let Some(&field) = f.sorts.get(spec.name) {
+                match sort_key(spec, i, config) {
+                    SortKey::Rank(high) | SortKey::Number(high) => {
+                        doc.add_u64(field, composite_sort_key(high, n))
+                    }
+                    SortKey::Text(text) => doc.add_text(field, format!("{text}\u{0}{n:020}")),
+                }
+            }
+        }
+        doc.add_text(f.title, &i.title);
+        doc.add_text(f.body, &i.body);
+        doc.add_text(f.comments, d.comments);
+        let mut json = i.to_json();
+        json.remove("body");
+        doc.add_text(f.json, serde_json::Value::Object(json).to_string());
+    }
+
+    /// Drops every document (for a rebuild in place).
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer
+            .delete_all_documents()
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+
+    /// Makes the changes visible, recording what the index now reflects.
+    pub fn commit(mut self, state: &State) -> Result<()> {
+        let payload = serde_json::to_string(state).unwrap_or_default();
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| self.index.err(e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| self.index.err(e))?;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| self.index.err(e))?;
+        Ok(())
+    }
+}

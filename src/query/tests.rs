@@ -1,0 +1,161 @@
+//! The query language against plain values.
+
+use super::*;
+use crate::format::fields;
+
+fn f(name: &str) -> Field {
+    fields::field(name).unwrap()
+}
+
+fn now() -> Timestamp {
+    "2026-03-01T00:00:00Z".parse().unwrap()
+}
+
+fn parse(s: &str) -> Expr {
+    Query::parse(s, &Config::default(), now()).unwrap().expr
+}
+
+fn err(s: &str) -> QueryError {
+    Query::parse(s, &Config::default(), now()).unwrap_err()
+}
+
+#[test]
+fn qualifiers_words_and_phrases() {
+    assert_eq!(
+        parse(r#"is:open label:UI -label:wontfix "Connection timeout" crash"#),
+        Expr::And(vec![
+            Expr::Open(true),
+            Expr::Field(f("labels"), vec!["ui".into()]),
+            Expr::Not(Box::new(Expr::Field(f("labels"), vec!["wontfix".into()]))),
+            Expr::Text(vec!["connection".into(), "timeout".into()]),
+            Expr::Text(vec!["crash".into()]),
+        ])
+    );
+    assert_eq!(
+        parse(r#"label:"good first issue""#),
+        Expr::Field(f("labels"), vec!["good first issue".into()])
+    );
+}
+
+#[test]
+fn or_binds_looser_than_and_and_parentheses_group() {
+    assert_eq!(
+        parse("a b OR c"),
+        Expr::Or(vec![
+            Expr::And(vec![
+                Expr::Text(vec!["a".into()]),
+                Expr::Text(vec!["b".into()])
+            ]),
+            Expr::Text(vec!["c".into()]),
+        ])
+    );
+    assert_eq!(
+        parse("a (b OR c)"),
+        Expr::And(vec![
+            Expr::Text(vec!["a".into()]),
+            Expr::Or(vec![
+                Expr::Text(vec!["b".into()]),
+                Expr::Text(vec!["c".into()])
+            ]),
+        ])
+    );
+}
+
+#[test]
+fn priority_ranges_expand_in_tracker_order() {
+    assert_eq!(
+        parse("priority:p0..p1"),
+        Expr::Field(f("priority"), vec!["p0".into(), "p1".into()])
+    );
+    assert_eq!(
+        parse("priority:<p1"),
+        Expr::Field(f("priority"), vec!["p2".into(), "p3".into()])
+    );
+    assert_eq!(
+        parse("severity:>=high"),
+        Expr::Field(f("severity"), vec!["critical".into(), "high".into()])
+    );
+}
+
+#[test]
+fn dates_absolute_and_relative() {
+    let day = |s: &str| s.parse::<Timestamp>().unwrap();
+    assert_eq!(
+        parse("created:>7d"),
+        Expr::Date(
+            f("created"),
+            TimeRange {
+                from: Some(day("2026-02-22T00:00:00Z")),
+                until: None
+            }
+        )
+    );
+    assert_eq!(
+        parse("updated:<2026-01-01"),
+        Expr::Date(
+            f("updated"),
+            TimeRange {
+                from: None,
+                until: Some(day("2026-01-01T00:00:00Z"))
+            }
+        )
+    );
+    assert_eq!(
+        parse("created:2026-01-05"),
+        Expr::Date(
+            f("created"),
+            TimeRange {
+                from: Some(day("2026-01-05T00:00:00Z")),
+                until: Some(day("2026-01-06T00:00:00Z"))
+            }
+        )
+    );
+}
+
+#[test]
+fn sort_is_not_a_condition() {
+    let q = Query::parse("is:closed sort:updated-asc", &Config::default(), now()).unwrap();
+    assert_eq!(q.expr, Expr::Open(false));
+    assert_eq!(q.sort, Some("updated-asc".parse().unwrap()));
+}
+
+#[test]
+fn errors_point_at_the_offending_token() {
+    let e = err("is:open colour:red");
+    assert_eq!((e.offset, e.token.as_str()), (8, "colour:red"));
+    assert!(e.message.contains("unknown qualifier"));
+    assert_eq!(err("priority:p7").token, "priority:p7");
+    assert_eq!(err("(a OR b").message, "this parenthesis is never closed");
+    assert_eq!(err("a )").message, "unbalanced parenthesis");
+    assert_eq!(err("\"open quote").message, "a quote is never closed");
+    assert_eq!(err("created:>soon").token, "created:>soon");
+    assert_eq!(err("a OR").message, "OR needs something on both sides");
+    assert_eq!(err("created:>99999999d").token, "created:>99999999d");
+    assert_eq!(err("updated:<20000y").token, "updated:<20000y");
+    assert_eq!(
+        err("is:maybe").to_string(),
+        "is: takes open or closed: \"is:maybe\" (at column 1)"
+    );
+}
+
+#[test]
+fn urls_and_colons_in_text_are_words() {
+    assert_eq!(
+        parse("https://example.com/x"),
+        Expr::Text(vec![
+            "https".into(),
+            "example".into(),
+            "com".into(),
+            "x".into()
+        ])
+    );
+}
+
+#[test]
+fn tokens_match_tantivys_default_tokenizer() {
+    assert_eq!(
+        tokenize("Can't log-in: ÉCOLE_42"),
+        ["can", "t", "log", "in", "école", "42"]
+    );
+    assert!(tokenize(&"x".repeat(40)).is_empty());
+}

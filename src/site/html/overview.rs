@@ -1,0 +1,292 @@
+//! The pages over many issues: the board, milestones, labels, release
+//! notes, the dashboard and search.
+
+use std::fmt::Write as _;
+
+use super::*;
+
+fn card(r: &Row) -> String {
+    format!(
+        "<li class=\"card\"><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div></li>\n",
+        esc(&r.key),
+        esc(&r.title),
+        token(&r.priority),
+        esc(&r.priority),
+        labels_html(&r.labels, "")
+    )
+}
+
+pub fn board_page(v: &BoardPage) -> String {
+    let mut m = String::from("<h1>Board</h1>\n<div class=\"board\">\n");
+    for c in &v.columns {
+        let _ = writeln!(
+            m,
+            "<section class=\"column s-{}\" data-status=\"{}\">\n<h2>{} <span class=\"count\">{}</span></h2>\n<ul class=\"cards\">",
+            token(&c.status),
+            esc(&c.status),
+            esc(&c.status.replace('_', " ")),
+            c.cards.len() + c.more
+        );
+        for r in &c.cards {
+            m.push_str(&card(r));
+        }
+        m.push_str("</ul>\n");
+        if c.more > 0 {
+            let _ = writeln!(
+                m,
+                "<p class=\"more\"><a href=\"index.html?state=closed\">and {} more</a></p>",
+                c.more
+            );
+        }
+        m.push_str("</section>\n");
+    }
+    m.push_str("</div>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Board".to_owned(),
+            root: "",
+            path: "board.html",
+            nav: Nav::Board,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+fn progress(open: usize, closed: usize) -> String {
+    let total = open + closed;
+    let pct = (closed * 100).checked_div(total).unwrap_or(0);
+    format!(
+        "<progress max=\"{}\" value=\"{closed}\">{pct}%</progress> <span class=\"counts\">{pct}% · {open} open · {closed} closed</span>",
+        total.max(1)
+    )
+}
+
+pub fn milestones_page(v: &MilestonesPage) -> String {
+    let mut m = String::from("<h1>Milestones</h1>\n");
+    if v.milestones.is_empty() {
+        m.push_str("<p class=\"empty\">No issue has a milestone yet.</p>\n");
+    }
+    m.push_str("<ul class=\"milestones\">\n");
+    for s in &v.milestones {
+        let _ = write!(
+            m,
+            "<li><h2><a href=\"milestones/{}.html\">{}</a></h2>{}",
+            esc(&s.slug),
+            esc(&s.name),
+            progress(s.open, s.closed)
+        );
+        if s.has_notes {
+            let _ = write!(
+                m,
+                " <a class=\"notes-link\" href=\"release-notes/{}.html\">Release notes</a>",
+                esc(&s.slug)
+            );
+        }
+        m.push_str("</li>\n");
+    }
+    m.push_str("</ul>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Milestones".to_owned(),
+            root: "",
+            path: "milestones.html",
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn milestone_page(v: &MilestonePage) -> String {
+    let s = &v.summary;
+    let mut m = format!(
+        "<h1>Milestone {}</h1>\n<p>{}",
+        esc(&s.name),
+        progress(s.open, s.closed)
+    );
+    if s.has_notes {
+        let _ = write!(
+            m,
+            " <a class=\"notes-link\" href=\"../release-notes/{}.html\">Release notes</a>",
+            esc(&s.slug)
+        );
+    }
+    m.push_str("</p>\n");
+    m.push_str(&issue_table(&v.rows, "../", "milestone-issues"));
+    let path = format!("milestones/{}.html", s.slug);
+    page(
+        Page {
+            frame: &v.frame,
+            title: format!("Milestone {}", s.name),
+            root: "../",
+            path: &path,
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn labels_page(v: &LabelsPage) -> String {
+    let mut m = String::from("<h1>Labels</h1>\n");
+    if v.labels.is_empty() {
+        m.push_str("<p class=\"empty\">No issue has a label yet.</p>\n");
+    } else {
+        m.push_str("<table class=\"labels\">\n<thead><tr><th>Label</th><th>Open</th><th>Closed</th></tr></thead>\n<tbody>\n");
+        for l in &v.labels {
+            let _ = writeln!(
+                m,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                labels_html(std::slice::from_ref(&l.name), ""),
+                l.open,
+                l.closed
+            );
+        }
+        m.push_str("</tbody>\n</table>\n");
+    }
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Labels".to_owned(),
+            root: "",
+            path: "labels.html",
+            nav: Nav::Labels,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn notes_page(v: &NotesPage) -> String {
+    let mut m = format!(
+        "<h1>Release notes: {}</h1>\n<p><a href=\"../milestones/{}.html\">Milestone {}</a></p>\n",
+        esc(&v.milestone),
+        esc(&v.milestone_slug),
+        esc(&v.milestone)
+    );
+    let line = |m: &mut String, r: &Row| {
+        let _ = writeln!(
+            m,
+            "<li>{} <a href=\"../issues/{1}.html\">{1}</a></li>",
+            esc(&r.title),
+            esc(&r.key)
+        );
+    };
+    for s in &v.sections {
+        let _ = writeln!(m, "<h2>{}</h2>\n<ul class=\"notes\">", esc(&s.heading));
+        for r in &s.rows {
+            line(&mut m, r);
+        }
+        m.push_str("</ul>\n");
+    }
+    if !v.open.is_empty() {
+        m.push_str("<h2>Known limitations</h2>\n<ul class=\"notes\">\n");
+        for r in &v.open {
+            line(&mut m, r);
+        }
+        m.push_str("</ul>\n");
+    }
+    let path = format!("release-notes/{}.html", v.milestone_slug);
+    page(
+        Page {
+            frame: &v.frame,
+            title: format!("Release notes {}", v.milestone),
+            root: "../",
+            path: &path,
+            nav: Nav::Milestones,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+/// A duration in words: `3.5 days`, `5 hours`.
+fn duration(secs: i64) -> String {
+    let hours = secs as f64 / 3600.0;
+    if hours < 48.0 {
+        format!("{hours:.1} hours")
+    } else {
+        format!("{:.1} days", hours / 24.0)
+    }
+}
+
+pub fn dashboard_page(v: &DashboardPage) -> String {
+    let mut m = String::from("<h1>Dashboard</h1>\n<div class=\"tiles\">\n");
+    let _ = writeln!(
+        m,
+        "<div class=\"tile\"><span class=\"big\">{}</span> open</div>\n<div class=\"tile\"><span class=\"big\">{}</span> closed</div>",
+        v.open, v.closed
+    );
+    let _ = writeln!(
+        m,
+        "<div class=\"tile\"><span class=\"big\">{}</span> median time to resolve{}</div>",
+        v.median_resolve.map_or_else(|| "–".to_owned(), duration),
+        if v.resolved_count > 0 {
+            format!(" ({} resolved issues)", v.resolved_count)
+        } else {
+            String::new()
+        }
+    );
+    m.push_str("</div>\n<div class=\"charts\">\n");
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Open issues by severity</h2>\n{}</section>",
+        charts::bars("Open issues by severity", &v.by_severity)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Open issues by priority</h2>\n{}</section>",
+        charts::bars("Open issues by priority", &v.by_priority)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart wide\"><h2>Created and resolved per week</h2>\n{}</section>",
+        charts::weeks(&v.weeks)
+    );
+    let _ = writeln!(
+        m,
+        "<section class=\"chart\"><h2>Components with the most open issues</h2>\n{}</section>",
+        charts::bars("Components with the most open issues", &v.components)
+    );
+    m.push_str("</div>\n");
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Dashboard".to_owned(),
+            root: "",
+            path: "dashboard.html",
+            nav: Nav::Dashboard,
+            scripts: &[],
+        },
+        &m,
+    )
+}
+
+pub fn search_page(v: &SearchPage) -> String {
+    let m = "<h1>Search</h1>\n<form id=\"search\" class=\"search\" action=\"search.html\" method=\"get\" role=\"search\">\n<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"Words from titles, descriptions and comments\" aria-label=\"Search\" autofocus>\n<button type=\"submit\">Search</button>\n</form>\n<p id=\"search-status\" aria-live=\"polite\"></p>\n<ol id=\"results\" class=\"results\"></ol>\n<noscript><p>Search needs JavaScript; the <a href=\"index.html\">issue list</a> works without it.</p></noscript>\n";
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Search".to_owned(),
+            root: "",
+            path: "search.html",
+            nav: Nav::Search,
+            scripts: &["search-index.js", "search.js"],
+        },
+        m,
+    )
+}
+
+/// The search index as a script that sets a global: browsers refuse to
+/// `fetch` a JSON file from `file://`, but load a script.
+pub fn search_index(docs: &[SearchDoc]) -> String {
+    let json = serde_json::to_string(docs).unwrap_or_else(|_| "[]".to_owned());
+    // `<` never appears raw, so the file stays inert even if served as HTML.
+    format!(
+        "window.GIT_ISSUE_SEARCH = {};\n",
+        json.replace('<', "\\u003c")
+    )
+}
