@@ -3,6 +3,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use git_issue::cli::{Cli, error, run};
 
+// The library never prints (`print_stdout`/`print_stderr` are lints); the
+// one thing the binary itself says is why it failed.
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

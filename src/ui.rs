@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use unicode_width::UnicodeWidthStr;
+use console::{Style, measure_text_width};
 
 pub struct Ui {
     color: bool,
@@ -126,24 +126,24 @@ impl Ui {
     }
 
     pub fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(Style::new().bold(), s)
     }
 
     pub fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
+        self.paint(Style::new().dim(), s)
     }
 
     /// A status in a colour that says open (green), in progress (yellow) or
     /// closed (purple), as git hosts do.
     pub fn status_word(&self, status: &str, closed: bool) -> String {
-        let code = if closed {
-            "35"
+        let style = if closed {
+            Style::new().magenta()
         } else if status == "open" {
-            "32"
+            Style::new().green()
         } else {
-            "33"
+            Style::new().yellow()
         };
-        self.paint(code, status)
+        self.paint(style, status)
     }
 
     /// `text` with the byte ranges `marks` shown: bold yellow on a colour
@@ -162,7 +162,7 @@ impl Ui {
             out.push_str(&text[at..m.start]);
             let word = &text[m.clone()];
             if self.color {
-                out.push_str(&self.paint("1;33", word));
+                out.push_str(&self.paint(Style::new().bold().yellow(), word));
             } else {
                 out.push('*');
                 out.push_str(word);
@@ -183,12 +183,8 @@ impl Ui {
         }
     }
 
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
+    fn paint(&self, style: Style, s: &str) -> String {
+        style.force_styling(self.color).apply_to(s).to_string()
     }
 }
 
@@ -260,18 +256,10 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The columns a cell takes on a terminal: colour codes take none, wide
+/// characters two.
 fn visible_width(s: &str) -> usize {
-    let mut plain = String::with_capacity(s.len());
-    let mut in_escape = false;
-    for c in s.chars() {
-        match (in_escape, c) {
-            (false, '\x1b') => in_escape = true,
-            (true, 'm') => in_escape = false,
-            (true, _) => {}
-            (false, c) => plain.push(c),
-        }
-    }
-    plain.width()
+    measure_text_width(s)
 }
 
 #[cfg(test)]

@@ -235,8 +235,11 @@ impl Index {
         };
         let parent = path.parent().unwrap_or(path);
         std::fs::create_dir_all(parent).map_err(io)?;
-        let tmp = parent.join(format!("index.new-{}-{}", std::process::id(), unique()));
-        std::fs::create_dir_all(&tmp).map_err(io)?;
+        let tmp = tempfile::Builder::new()
+            .prefix("index.new-")
+            .tempdir_in(parent)
+            .map_err(io)?
+            .keep();
         let (schema, _) = schema();
         let dir = directory::Unsynced::open(&tmp).map_err(|e| tantivy_error(&tmp, e))?;
         tantivy::Index::create(dir, schema, tantivy::IndexSettings::default())
@@ -257,18 +260,31 @@ impl Index {
         if !path.exists() {
             return Ok(());
         }
-        let old = path.with_file_name(format!("index.old-{}-{}", std::process::id(), unique()));
+        let parent = path.parent().unwrap_or(path);
+        let io = |source| IndexError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        // A fresh empty folder's name, which the rename replaces.
+        let old = tempfile::Builder::new()
+            .prefix("index.old-")
+            .tempdir_in(parent)
+            .map_err(io)?
+            .keep();
         match std::fs::rename(path, &old) {
             Ok(()) => {
                 let _ = std::fs::remove_dir_all(&old);
                 Ok(())
             }
-            // Another process moved it first.
-            Err(_) if !path.exists() => Ok(()),
-            Err(source) => Err(IndexError::Io {
-                path: path.to_owned(),
-                source,
-            }),
+            Err(source) => {
+                let _ = std::fs::remove_dir(&old);
+                // Another process moved it first.
+                if path.exists() {
+                    Err(io(source))
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 
@@ -482,13 +498,6 @@ impl Index {
             (Occur::Must, query),
         ])
     }
-}
-
-/// A number that differs between calls, for names of scratch folders.
-fn unique() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos())
 }
 
 fn tantivy_error(path: &Path, source: tantivy::TantivyError) -> IndexError {

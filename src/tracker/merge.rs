@@ -569,7 +569,7 @@ mod tests {
         }
     }
 
-    fn as_set(v: &[String]) -> std::collections::BTreeSet<&String> {
+    fn as_set(v: &[String]) -> BTreeSet<&String> {
         v.iter().collect()
     }
 

@@ -1,6 +1,9 @@
 //! The one integration test binary: the real `git-issue` against real
 //! temporary repositories, one module per area.
 
+// Tests may tell the person running them why one was skipped.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 mod browser;
