@@ -60,6 +60,8 @@ pub enum Error {
     Query(#[from] QueryError),
     #[error("{0:?} is not an issue key like {1}-12")]
     BadKey(String, String),
+    #[error("--{flag}: {message}")]
+    BadFlag { flag: String, message: String },
     /// A value or a request the tracker's rules refuse, in words.
     #[error("{0}")]
     Refused(String),
@@ -112,7 +114,7 @@ impl Error {
             | Error::NoTemplate { .. }
             | Error::NoLink { .. } => K::NotFound,
             Error::BadFile(_) => K::Broken,
-            Error::Query(_) | Error::BadKey(..) => K::Usage,
+            Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
             Error::RemoteKeptMoving { .. } => K::Conflict,
             Error::Internal(_) => K::Environment,

@@ -79,8 +79,12 @@ impl Tracker {
         let values: Vec<String> = values.iter().map(|v| v.trim().to_lowercase()).collect();
         let field = crate::format::fields::by_qualifier(qualifier)
             .ok_or_else(|| Error::Internal(format!("{qualifier:?} is not a field")))?;
-        crate::query::field_term(field, &values, config, self.store.now())
-            .map_err(|message| Error::Refused(format!("--{qualifier}: {message}")))
+        crate::query::field_term(field, &values, config, self.store.now()).map_err(|message| {
+            Error::BadFlag {
+                flag: qualifier.to_owned(),
+                message,
+            }
+        })
     }
 
     /// The index, up to date with the branch tip.

@@ -19,6 +19,32 @@ pub struct Run {
     pub code: i32,
 }
 
+impl Run {
+    /// All a user sees of a command, for a snapshot: its exit status, then
+    /// stdout, then stderr.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Snapshots a transcript with what differs between runs (ULIDs, commit
+/// ids) replaced by placeholders.
+#[macro_export]
+macro_rules! assert_transcript {
+    ($name:expr, $run:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]"),
+            (r"\b[0-9a-f]{40}\b", "[COMMIT]"),
+            (r"\b[0-9a-f]{7,12}\b", "[SHORT]"),
+        ]}, {
+            insta::assert_snapshot!($name, $run.transcript());
+        })
+    };
+}
+
 impl Env {
     /// A repository named `bug-catcher` with one commit on `main`.
     pub fn new() -> Env {

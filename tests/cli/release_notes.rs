@@ -1,29 +1,10 @@
-//! Release notes against golden files: `history` builds the same repository
+//! Release notes against snapshots: `history` builds the same repository
 //! every time (fixed identity and dates), and the expected output of each
-//! format lives in `tests/fixtures/release-notes/`. To accept a deliberate
-//! change of output, run with `BLESS=1` and review the diff.
-
-use std::path::PathBuf;
+//! format is an insta snapshot in `tests/cli/snapshots/`. To accept a
+//! deliberate change of output, run with `INSTA_UPDATE=always` (or `cargo
+//! insta review`) and review the diff.
 
 use crate::common::{Env, json};
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/release-notes")
-        .join(name)
-}
-
-/// Compares `actual` with the golden file, byte for byte.
-fn golden(name: &str, actual: &str) {
-    let path = fixture(name);
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
-    assert_eq!(actual, expected, "{name} differs from {}", path.display());
-}
 
 fn commit(env: &Env, message: &str) {
     env.git(&["commit", "-q", "--allow-empty", "-m", message]);
@@ -80,14 +61,14 @@ fn release_notes_match_the_golden_files_in_every_format() {
     let env = history();
     // HEAD is tagged v0.7.0: the default range is v0.6.0..v0.7.0 and the
     // tag names the milestone.
-    golden("expected.md", &env.ok(&["release-notes"]));
-    golden(
-        "expected.html",
-        &env.ok(&["release-notes", "--format", "html"]),
+    insta::assert_snapshot!("release_notes_md", env.ok(&["release-notes"]));
+    insta::assert_snapshot!(
+        "release_notes_html",
+        env.ok(&["release-notes", "--format", "html"])
     );
-    golden(
-        "expected.json",
-        &env.ok(&["release-notes", "--format", "json"]),
+    insta::assert_snapshot!(
+        "release_notes_json",
+        env.ok(&["release-notes", "--format", "json"])
     );
     assert_eq!(
         env.ok(&["release-notes", "v0.6.0..v0.7.0", "--format", "json"]),

@@ -98,49 +98,23 @@ pub fn export(env: &Env, name: &str, extra: &[&str]) -> PathBuf {
     dir
 }
 
-/// The expected site of `fixture()`. `GIT_ISSUE_UPDATE_GOLDEN=1 cargo test
-/// site::` writes it anew; review the diff before committing it.
+/// The expected site of `fixture()`: every page is an insta snapshot in
+/// `tests/cli/snapshots/` (`INSTA_UPDATE=always` writes them anew; review the
+/// diff before committing it).
 #[test]
-fn the_site_of_a_small_tracker_matches_the_golden_files() {
+fn the_site_of_a_small_tracker_matches_the_snapshots() {
     let env = fixture();
     let out = files(&export(&env, "site", &[]));
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/expected");
     // The style sheet and scripts are shipped as they are in src/site/assets.
     let pages: BTreeMap<&String, &Vec<u8>> = out
         .iter()
         .filter(|(p, _)| p.ends_with(".html") || p.as_str() == "search-index.js")
         .collect();
-    if std::env::var_os("GIT_ISSUE_UPDATE_GOLDEN").is_some() {
-        let _ = std::fs::remove_dir_all(&golden);
-        for (path, bytes) in &pages {
-            let file = golden.join(path);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(file, bytes).unwrap();
-        }
-    }
-    let expected = files(&golden);
-    let expected_paths: Vec<&String> = expected.keys().collect();
-    let actual_paths: Vec<&String> = pages.keys().copied().collect();
-    assert_eq!(
-        actual_paths, expected_paths,
-        "the site has other files than the golden one"
-    );
+    let names: Vec<&str> = pages.keys().map(|p| p.as_str()).collect();
+    insta::assert_debug_snapshot!("site_files", names);
     for (path, bytes) in pages {
-        let want = String::from_utf8_lossy(&expected[path]);
-        let got = String::from_utf8_lossy(bytes);
-        if want != got {
-            let line = want
-                .lines()
-                .zip(got.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(want.lines().count().min(got.lines().count()));
-            panic!(
-                "{path} differs from tests/fixtures/site/expected/{path} at line {}:\nexpected: {}\nactual:   {}\n(GIT_ISSUE_UPDATE_GOLDEN=1 regenerates)",
-                line + 1,
-                want.lines().nth(line).unwrap_or("<end>"),
-                got.lines().nth(line).unwrap_or("<end>")
-            );
-        }
+        let name = format!("site_{}", path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, String::from_utf8_lossy(bytes));
     }
     for asset in ["style.css", "list.js", "search.js", "favicon.svg"] {
         assert!(out.contains_key(asset), "{asset} missing");
