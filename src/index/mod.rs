@@ -506,3 +506,6 @@ fn tantivy_error(path: &Path, source: tantivy::TantivyError) -> IndexError {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests;

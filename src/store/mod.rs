@@ -263,7 +263,10 @@ fn parse_offset(s: &str) -> Option<i32> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod dates {
     use super::*;
 
     #[test]

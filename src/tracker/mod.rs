@@ -316,3 +316,6 @@ impl Tracker {
         Ok((tip, config, read::contents(&snap, with_comments)?))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+//! The index against the query language's own evaluation, on issues made
+//! in memory and an index in a temporary folder.
+
+use jiff::Timestamp;
+
+use super::*;
+use crate::format::{Config, fields};
+use crate::query::{Query, TextFields};
+
+fn issue(n: u64, title: &str, status: &str, priority: &str, labels: &[&str]) -> (Key, Issue) {
+    let t = Timestamp::from_second(1_700_000_000 + n as i64 * 3600).unwrap();
+    let mut i = Issue::new(
+        format!("01ID{n:022}"),
+        title.to_owned(),
+        "bug".to_owned(),
+        status.to_owned(),
+        priority.to_owned(),
+        t,
+    );
+    i.labels = labels.iter().map(|l| (*l).to_owned()).collect();
+    (Key::new("BC", n), i)
+}
+
+fn corpus() -> Vec<(Key, Issue)> {
+    let mut v = vec![
+        issue(1, "Login fails on Safari", "open", "p1", &["auth", "ui"]),
+        issue(2, "Export is slow", "resolved", "p2", &["perf"]),
+        issue(3, "Crash on login", "open", "p0", &["auth"]),
+        issue(4, "Typo", "open", "p3", &[]),
+    ];
+    v[3].1.assignee = Some("Bob".into());
+    v[1].1.votes = 7;
+    v
+}
+
+fn built(config: &Config) -> (tempfile::TempDir, Index) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    let (index, state) = Index::open_or_create(&path).unwrap();
+    assert!(state.is_none());
+    let updater = index.writer(1, 15_000_000).unwrap();
+    for (key, issue) in &corpus() {
+        let doc = IssueDoc {
+            key,
+            issue,
+            comments: "",
+        };
+        updater.apply(Update::Issue(doc), config).unwrap();
+    }
+    let problem = Problem::whole("issues/0/BC-5.md", "broken");
+    updater
+        .apply(Update::Problem(Key::new("BC", 5), problem), config)
+        .unwrap();
+    let state = State {
+        version: SCHEMA_VERSION,
+        tree: "t".into(),
+        settings: "s".into(),
+    };
+    updater.commit(&state).unwrap();
+    index.reload().unwrap();
+    (dir, index)
+}
+
+fn keys(hits: &[Hit]) -> Vec<u64> {
+    hits.iter().map(|h| h.key.number).collect()
+}
+
+#[test]
+fn the_index_answers_as_the_query_language_does() {
+    let config = Config::default();
+    let (_dir, index) = built(&config);
+    let now = Timestamp::from_second(1_800_000_000).unwrap();
+    for q in [
+        "",
+        "is:open",
+        "is:closed",
+        "label:auth",
+        "-label:auth",
+        "label:auth,perf",
+        "priority:p0..p1",
+        "priority:>p2",
+        "no:label",
+        "no:assignee",
+        "assignee:bob",
+        "login",
+        "login -crash",
+        "votes:>5",
+        "key:bc-3",
+        "label:auth (priority:p0 OR priority:p3)",
+        "created:<2023-11-14T23:00:00Z",
+    ] {
+        let expr = Query::parse(q, &config, now).unwrap().expr;
+        let mut want: Vec<u64> = corpus()
+            .iter()
+            .filter(|(k, i)| expr.matches(&k.to_string(), i, &TextFields::new(i, ""), &config))
+            .map(|(k, _)| k.number)
+            .collect();
+        want.reverse();
+        let (hits, total) = index
+            .search(&expr, Sort::default(), false, 0, None)
+            .unwrap();
+        assert_eq!(keys(&hits), want, "{q}");
+        assert_eq!(total, want.len(), "{q}");
+    }
+}
+
+#[test]
+fn sorts_and_pages_follow_the_fields_order() {
+    let config = Config::default();
+    let (_dir, index) = built(&config);
+    let sort = |s: &str| s.parse::<Sort>().unwrap();
+    let (hits, _) = index
+        .search(&Expr::All, sort("priority"), false, 0, None)
+        .unwrap();
+    assert_eq!(keys(&hits), [3, 1, 2, 4]);
+    let (hits, _) = index
+        .search(&Expr::All, sort("title"), false, 0, None)
+        .unwrap();
+    assert_eq!(keys(&hits), [3, 2, 1, 4]);
+    let (hits, total) = index
+        .search(&Expr::All, sort("votes"), false, 1, Some(2))
+        .unwrap();
+    assert_eq!((keys(&hits), total), (vec![4, 3], 4));
+}
+
+#[test]
+fn counts_and_problems_come_back_as_stored() {
+    let config = Config::default();
+    let (_dir, index) = built(&config);
+    let counts = index.counts(fields::named("labels")).unwrap();
+    assert_eq!(
+        counts,
+        [
+            ("auth".to_owned(), 2, 0),
+            ("perf".to_owned(), 0, 1),
+            ("ui".to_owned(), 1, 0)
+        ]
+    );
+    let problems = index.problems().unwrap();
+    assert_eq!(problems, [Problem::whole("issues/0/BC-5.md", "broken")]);
+}

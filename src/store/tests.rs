@@ -1,0 +1,194 @@
+//! The store against real repositories made in temporary folders: commits
+//! by compare-and-swap, snapshots, the one tree diff and the one history
+//! walk.
+
+use std::cell::Cell;
+
+use super::*;
+
+/// A repository with an identity in its own config and one commit on
+/// `main`, and the store on it.
+fn repo() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let mut config = repo.config().unwrap();
+    config.set_str("user.name", "Alice Example").unwrap();
+    config.set_str("user.email", "alice@example.com").unwrap();
+    std::fs::write(dir.path().join("README"), "hello\n").unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("README")).unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = repo.signature().unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "Initial commit", &tree, &[])
+        .unwrap();
+    index.write().unwrap();
+    let store = Store::discover(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn write(path: &str, content: &str) -> Edit {
+    Edit::Write {
+        path: path.to_owned(),
+        content: content.as_bytes().to_vec(),
+    }
+}
+
+fn change(message: &str, edits: Vec<Edit>) -> Change {
+    Change {
+        message: message.to_owned(),
+        edits,
+    }
+}
+
+fn commit(store: &Store, message: &str, edits: Vec<Edit>) -> String {
+    store
+        .commit(|_| Ok::<_, StoreError>(Some(change(message, edits.clone()))))
+        .unwrap()
+        .unwrap()
+}
+
+#[test]
+fn a_change_is_one_commit_on_the_branch_and_never_touches_the_checkout() {
+    let (dir, store) = repo();
+    let head_before = std::fs::read(dir.path().join(".git/HEAD")).unwrap();
+    let index_before = std::fs::read(dir.path().join(".git/index")).unwrap();
+    let first = commit(&store, "one", vec![write("a/x.md", "x\n")]);
+    let second = commit(&store, "two", vec![write("a/y.md", "y\n")]);
+    assert_eq!(store.tip().unwrap().unwrap().to_string(), second);
+    assert!(store.is_ancestor(&first, &second));
+    let snap = store.snapshot().unwrap();
+    assert_eq!(snap.read("a/x.md").unwrap().as_deref(), Some("x\n"));
+    assert_eq!(snap.read("a/y.md").unwrap().as_deref(), Some("y\n"));
+    assert_eq!(
+        std::fs::read(dir.path().join(".git/HEAD")).unwrap(),
+        head_before
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join(".git/index")).unwrap(),
+        index_before
+    );
+    assert!(
+        !dir.path().join("a").exists(),
+        "the working tree is untouched"
+    );
+}
+
+#[test]
+fn a_change_built_on_an_old_tip_is_built_again_on_the_new_one() {
+    let (_dir, store) = repo();
+    commit(&store, "base", vec![write("n.txt", "0\n")]);
+    let attempts = Cell::new(0);
+    store
+        .commit(|snap| {
+            attempts.set(attempts.get() + 1);
+            let n: u32 = snap.read("n.txt")?.unwrap().trim().parse().unwrap();
+            if attempts.get() == 1 {
+                // Another writer gets there first.
+                commit(&store, "other", vec![write("n.txt", "10\n")]);
+            }
+            Ok::<_, StoreError>(Some(change(
+                "inc",
+                vec![write("n.txt", &format!("{}\n", n + 1))],
+            )))
+        })
+        .unwrap();
+    assert_eq!(attempts.get(), 2);
+    let text = store.snapshot().unwrap().read("n.txt").unwrap();
+    assert_eq!(
+        text.as_deref(),
+        Some("11\n"),
+        "built on the other writer's value"
+    );
+}
+
+#[test]
+fn the_tip_moves_only_from_where_the_caller_saw_it() {
+    let (_dir, store) = repo();
+    let a = commit(&store, "a", vec![write("f", "a")]);
+    let b = commit(&store, "b", vec![write("f", "b")]);
+    assert!(!store.swap_tip(Some(&a), &a, "stale").unwrap());
+    assert_eq!(store.tip().unwrap().unwrap().to_string(), b);
+    assert!(store.swap_tip(Some(&b), &a, "back").unwrap());
+    assert_eq!(store.tip().unwrap().unwrap().to_string(), a);
+}
+
+#[test]
+fn the_tree_diff_names_changed_files_only() {
+    let (_dir, store) = repo();
+    let a = commit(
+        &store,
+        "a",
+        vec![
+            write("issues/0/A.md", "1"),
+            write("issues/0/B.md", "1"),
+            write("other/C", "1"),
+        ],
+    );
+    let b = commit(
+        &store,
+        "b",
+        vec![
+            write("issues/0/B.md", "2"),
+            write("issues/1/D/comments/x.md", "new"),
+            Edit::Remove {
+                path: "other/C".to_owned(),
+            },
+        ],
+    );
+    let mut all = store.changed_files(Some(&a), Some(&b)).unwrap();
+    all.sort();
+    assert_eq!(
+        all,
+        ["issues/0/B.md", "issues/1/D/comments/x.md", "other/C"]
+    );
+    let tree = |c: &str| store.snapshot_of(Some(c)).unwrap().tree_id();
+    let under = store
+        .tree_diff(tree(&a).as_deref(), tree(&b).as_deref(), "issues")
+        .unwrap();
+    assert_eq!(under, ["issues/0/B.md", "issues/1/D/comments/x.md"]);
+    assert!(store.changed_files(Some(&b), Some(&b)).unwrap().is_empty());
+}
+
+#[test]
+fn history_lists_the_commits_that_touched_a_path_newest_first() {
+    let (_dir, store) = repo();
+    commit(&store, "x1", vec![write("i/x.md", "1")]);
+    commit(&store, "y1", vec![write("i/y.md", "1")]);
+    commit(&store, "x2", vec![write("i/x/comments/c.md", "c")]);
+    let messages: Vec<String> = store
+        .history(&["i/x.md".to_owned(), "i/x".to_owned()])
+        .unwrap()
+        .into_iter()
+        .map(|r| r.message)
+        .collect();
+    assert_eq!(messages, ["x2", "x1"]);
+    let tip = store.tip().unwrap().unwrap().to_string();
+    let all = store.changes(&tip, None, "i").unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].paths, ["i/x/comments/c.md"]);
+}
+
+#[test]
+fn a_walk_reads_only_the_files_it_is_asked_for() {
+    let (_dir, store) = repo();
+    commit(
+        &store,
+        "files",
+        vec![
+            write("d/a.md", "A"),
+            write("d/sub/b.bin", "B"),
+            write("e/c", "C"),
+        ],
+    );
+    let snap = store.snapshot().unwrap();
+    let files = snap.files("d", |p| p.ends_with(".md")).unwrap();
+    assert_eq!(
+        files,
+        [
+            ("d/a.md".to_owned(), Some(b"A".to_vec())),
+            ("d/sub/b.bin".to_owned(), None)
+        ]
+    );
+    assert_eq!(snap.files("", |_| false).unwrap().len(), 3);
+    assert!(snap.files("nowhere", |_| true).unwrap().is_empty());
+}
