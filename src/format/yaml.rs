@@ -449,6 +449,18 @@ mod tests {
     }
 
     #[test]
+    fn yaml_errors_never_speak_the_parsers_language() {
+        let twice = parse_document("---\ntitle: a\ntitle: b\n---\n").unwrap_err();
+        assert_eq!(twice.message, "`title` is given twice; keep one");
+        assert_eq!(twice.line, 3);
+        let deep = format!("---\nx: {}{}\n---\n", "[".repeat(200), "]".repeat(200));
+        let e = parse_document(&deep).unwrap_err();
+        for internal in ["Options", "Policy", "budget", "Depth", "{"] {
+            assert!(!e.message.contains(internal), "{}", e.message);
+        }
+    }
+
+    #[test]
     fn yaml_errors_name_the_file_line() {
         let e = parse_document("---\nid: a\ntitle: [unclosed\n---\n").unwrap_err();
         assert!(e.line >= 3, "line {} for {}", e.line, e.message);
