@@ -66,6 +66,13 @@ fn tracker_hint(e: &Error) -> Option<String> {
             }
             _ => "git issue doctor lists every problem on the branch".to_owned(),
         }),
+        Error::DuplicateId { .. } => {
+            Some("git issue doctor --fix gives the later-filed one a new id".to_owned())
+        }
+        Error::Problems(_) => Some(
+            "git issue doctor --fix repairs what it can; git issue edit KEY opens a file to fix by hand"
+                .to_owned(),
+        ),
         Error::Query(_) => Some(
             "the query language is in the README, under \"Search and the query language\""
                 .to_owned(),

@@ -79,6 +79,24 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The first character of `s` that a terminal would obey rather than show:
+/// C0 and C1 controls, DEL, and the bidirectional controls that reorder
+/// text (U+061C, U+200E/F, U+202A to U+202E, U+2066 to U+2069). In
+/// `multiline` text, newlines and tabs are text.
+pub fn control_char(s: &str, multiline: bool) -> Option<char> {
+    s.chars()
+        .find(|&c| is_control(c) && !(multiline && matches!(c, '\n' | '\t')))
+}
+
+/// Whether a terminal would obey `c` rather than show it.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// A timestamp as the files write it: RFC 3339 in UTC.
 pub fn format_timestamp(ts: Timestamp) -> String {
     ts.to_string()

@@ -41,6 +41,19 @@ impl Store {
         }
     }
 
+    /// Whether `name` is a local branch, or a branch of a remote (a fresh
+    /// clone has `origin/main` before it has `main`).
+    pub fn has_branch(&self, name: &str) -> bool {
+        if self.repo.find_branch(name, git2::BranchType::Local).is_ok() {
+            return true;
+        }
+        self.remotes().iter().any(|r| {
+            self.repo
+                .find_reference(&format!("refs/remotes/{r}/{name}"))
+                .is_ok()
+        })
+    }
+
     /// The branch HEAD is on (even before its first commit), `None` when
     /// HEAD is detached.
     pub fn head_branch(&self) -> Option<String> {

@@ -87,6 +87,10 @@ pub enum Error {
         "gave up after {attempts} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
     )]
     RemoteKeptMoving { remote: String, attempts: usize },
+    #[error("{} have the same id {id}; sync does not send a tracker git issue doctor calls broken", .keys.join(" and "))]
+    DuplicateId { id: String, keys: Vec<String> },
+    #[error("{0} problem{s} found", s = if *.0 == 1 { "" } else { "s" })]
+    Problems(usize),
     /// A failure of the program itself: a worker thread gone.
     #[error("{0}")]
     Internal(String),
@@ -113,7 +117,7 @@ impl Error {
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
             | Error::NoLink { .. } => K::NotFound,
-            Error::BadFile(_) => K::Broken,
+            Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
             Error::RemoteKeptMoving { .. } => K::Conflict,
