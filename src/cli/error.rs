@@ -9,6 +9,7 @@
 //! | 3 | not found: no such issue, tracker, remote, commit or template |
 //! | 4 | conflict: someone else was in the way (a lock held, a remote that kept moving); try again |
 //! | 5 | broken data: a file on the branch needs repair (`git issue doctor`) |
+//! | 9 | `git issue hook commit-msg` refuses the commit (`hooks.strict`); the hook shims refuse on 9 alone |
 
 use crate::site::SiteError;
 use crate::store::{StoreError, TransportError};

@@ -311,7 +311,7 @@ impl Config {
 
     /// The text `init` writes: the key, and every default spelled out so a
     /// user sees what can be changed.
-    pub fn initial_text(key: &str) -> String {
+    pub fn initial_text(key: &str, main_branch: &str) -> String {
         let d = Config::default();
         format!(
             "# git-issue settings, shared by every clone. See issue-format.md.\n\
@@ -323,7 +323,7 @@ impl Config {
              severities: [{}]\n\
              categories: [{}]\n\
              defaults:\n  status: open\n  type: bug\n  priority: p2\n\
-             main_branch: main\n\
+             main_branch: {}\n\
              release_notes:\n  link: \"\"\n\
              hooks:\n  strict: false\n",
             Listing(&d.statuses),
@@ -332,6 +332,7 @@ impl Config {
             Listing(&d.priorities),
             Listing(&d.severities),
             Listing(&d.categories),
+            super::yaml::quote(main_branch),
         )
     }
 }
@@ -357,7 +358,7 @@ mod tests {
 
     #[test]
     fn initial_text_reads_back_as_defaults_with_its_key() {
-        let c = Config::parse(&Config::initial_text("BC")).unwrap();
+        let c = Config::parse(&Config::initial_text("BC", "main")).unwrap();
         assert_eq!(
             c,
             Config {

@@ -27,6 +27,9 @@ pub enum ErrorKind {
     Broken,
     /// The machine failed us: git missing, a disk error. Exit 1.
     Environment,
+    /// The commit-msg hook refuses the commit (`hooks.strict`). Exit 9,
+    /// which the hook shims take as a refusal and nothing else does.
+    CommitRefused,
 }
 
 impl ErrorKind {
@@ -38,6 +41,7 @@ impl ErrorKind {
             ErrorKind::NotFound => 3,
             ErrorKind::Conflict => 4,
             ErrorKind::Broken => 5,
+            ErrorKind::CommitRefused => 9,
         }
     }
 }
@@ -91,6 +95,8 @@ pub enum Error {
     DuplicateId { id: String, keys: Vec<String> },
     #[error("{0} problem{s} found", s = if *.0 == 1 { "" } else { "s" })]
     Problems(usize),
+    #[error("{0}")]
+    CommitRefused(String),
     /// A failure of the program itself: a worker thread gone.
     #[error("{0}")]
     Internal(String),
@@ -122,6 +128,7 @@ impl Error {
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
             Error::RemoteKeptMoving { .. } => K::Conflict,
             Error::Internal(_) => K::Environment,
+            Error::CommitRefused(_) => K::CommitRefused,
         }
     }
 }
@@ -130,7 +137,9 @@ impl Error {
 pub fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
         StoreError::NotARepository(_) | StoreError::UnknownCommit(_) => ErrorKind::NotFound,
-        StoreError::Locked { .. } | StoreError::TooManyRetries(_) => ErrorKind::Conflict,
+        StoreError::Locked { .. }
+        | StoreError::TooManyRetries(_)
+        | StoreError::CheckedOut { .. } => ErrorKind::Conflict,
         StoreError::NoIdentity => ErrorKind::Refused,
         StoreError::NotText { .. } | StoreError::BadRef { .. } => ErrorKind::Broken,
         StoreError::Git(_) => ErrorKind::Environment,

@@ -132,6 +132,11 @@ impl Tracker {
     /// `Fixes BC-12` resolves BC-12 when the commit is on the main branch.
     /// Reads only the issues named, whatever the size of the tracker.
     pub fn record_head(&self) -> Result<Batch> {
+        // During a rebase each copied commit passes through here; the
+        // post-rewrite hook moves every link in one commit when it ends.
+        if self.store.rebase_in_progress() {
+            return Ok(Batch::default());
+        }
         let head = self.store.commit_message("HEAD")?;
         let branch = self.store.head_branch();
         // A commit made by hand in a worktree of the issues branch is not

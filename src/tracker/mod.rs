@@ -181,7 +181,8 @@ impl Tracker {
                 edits: vec![
                     Edit::Write {
                         path: layout::CONFIG.to_owned(),
-                        content: Config::initial_text(&key).into_bytes(),
+                        content: Config::initial_text(&key, &self.store.main_branch_guess())
+                            .into_bytes(),
                     },
                     Edit::Write {
                         path: layout::ATTRIBUTES.to_owned(),

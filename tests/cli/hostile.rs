@@ -318,3 +318,231 @@ fn an_unclosed_front_matter_is_reported_where_it_should_have_closed() {
         r.stdout
     );
 }
+
+#[test]
+fn a_worktree_of_the_issues_branch_never_reverts_a_write() {
+    let env = Env::with_tracker();
+    env.new_issue("One", &[]);
+    env.git(&["worktree", "add", "-q", "../issues-wt", "issues"]);
+    let r = env.fail(&["new", "Two"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("checked out in") && r.stderr.contains("checkout --detach"),
+        "{}",
+        r.stderr
+    );
+    // A commit in that worktree reverts nothing, because nothing moved.
+    let wt = env.root.join("issues-wt");
+    std::fs::write(wt.join("notes.txt"), "hand\n").unwrap();
+    env.git_in(&wt, &["add", "notes.txt"]);
+    env.git_in(&wt, &["commit", "-q", "-m", "notes by hand"]);
+    env.git_in(&wt, &["checkout", "-q", "--detach"]);
+    assert_eq!(env.new_issue("Two", &[]), "BC-2");
+    assert_eq!(keys(&env), ["BC-2", "BC-1"]);
+    assert!(
+        env.git(&["ls-tree", "--name-only", "issues"])
+            .contains("notes.txt")
+    );
+}
+
+#[test]
+fn release_notes_leave_confidential_issues_out_unless_asked() {
+    let env = Env::with_tracker();
+    env.new_issue("Public fix", &["--milestone", "v1"]);
+    env.new_issue("Secret fix", &["--milestone", "v1"]);
+    env.ok(&["set", "BC-2", "confidential=true"]);
+    env.ok(&["close", "BC-1"]);
+    env.ok(&["close", "BC-2"]);
+    for format in ["md", "html", "json"] {
+        let notes = env.ok(&[
+            "release-notes",
+            "HEAD",
+            "--milestone",
+            "v1",
+            "--format",
+            format,
+        ]);
+        assert!(
+            notes.contains("Public fix") && !notes.contains("Secret fix"),
+            "{format}: {notes}"
+        );
+    }
+    let all = env.ok(&[
+        "release-notes",
+        "HEAD",
+        "--milestone",
+        "v1",
+        "--include-confidential",
+    ]);
+    assert!(all.contains("Secret fix"), "{all}");
+}
+
+/// Runs `git issue …` through git itself, as a user does, with extra
+/// environment.
+fn via_git(env: &Env, unset: &[&str], args: &[&str]) -> crate::common::Run {
+    let mut cmd = env.git_cmd();
+    cmd.env("PATH", crate::common::path_with_binary());
+    for k in unset {
+        cmd.env_remove(k);
+    }
+    crate::common::run(cmd.args(args))
+}
+
+#[test]
+fn settings_resolve_as_git_resolves_them() {
+    let env = Env::with_tracker();
+    let global = env.root.join("global.gitconfig");
+    std::fs::write(
+        &global,
+        "[user]\n\tname = Global Person\n\temail = global@example.com\n[core]\n\thooksPath = my-hooks\n",
+    )
+    .unwrap();
+    let global = global.to_str().unwrap();
+    // Identity only in $GIT_CONFIG_GLOBAL, none in the environment.
+    let mut cmd = env.cmd();
+    cmd.env("GIT_CONFIG_GLOBAL", global);
+    for var in [
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ] {
+        cmd.env_remove(var);
+    }
+    let r = crate::common::run(cmd.args(["new", "From global"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        json(&env.ok(&["show", "BC-1", "--json"]))["reporter"],
+        "Global Person <global@example.com>"
+    );
+    // `git -c` reaches git-issue through git, and wins.
+    let r = via_git(
+        &env,
+        &["GIT_AUTHOR_NAME"],
+        &["-c", "author.name=Dash C", "issue", "new", "From -c"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        json(&env.ok(&["show", "BC-2", "--json"]))["reporter"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dash C <"),
+    );
+    let r = via_git(
+        &env,
+        &[],
+        &["-c", "issue.branch=elsewhere", "issue", "list"],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("no elsewhere branch"), "{}", r.stderr);
+    // core.hooksPath from the global file: the hooks go where git looks.
+    let mut cmd = env.cmd();
+    cmd.env("GIT_CONFIG_GLOBAL", global);
+    let r = crate::common::run(cmd.args(["hooks", "install"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(env.repo.join("my-hooks/post-commit").exists());
+}
+
+#[test]
+fn a_new_tracker_takes_the_projects_main_branch_not_main() {
+    let env = Env::new();
+    env.git(&["branch", "-m", "main", "master"]);
+    env.ok(&["init", "--key", "BC"]);
+    assert!(
+        env.branch_file("tracker.yml")
+            .contains("\nmain_branch: master\n")
+    );
+    env.ok(&["doctor"]);
+    env.git(&["branch", "-m", "master", "trunk"]);
+    let r = env.run(&["doctor"]);
+    assert_eq!(r.code, 5);
+    assert!(
+        r.stdout.contains("main_branch \"master\" names no branch"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_lock_held_by_a_live_git_is_waited_for_not_taken() {
+    use std::io::Write;
+    let env = Env::with_tracker();
+    env.new_issue("One", &[]);
+    let tip = env.git(&["rev-parse", "issues"]).trim().to_owned();
+    let parent = env.git(&["rev-parse", "issues~1"]).trim().to_owned();
+    // git holds the ref lock in a prepared transaction for five seconds.
+    let mut git = env
+        .git_cmd()
+        .args(["update-ref", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = git.stdin.take().unwrap();
+    writeln!(
+        input,
+        "start\nupdate refs/heads/issues {parent} {tip}\nprepare"
+    )
+    .unwrap();
+    input.flush().unwrap();
+    let lock = env.repo.join(".git/refs/heads/issues.lock");
+    while !lock.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let writer = env.cmd().args(["new", "Two"]).output().unwrap();
+    // The writer gave up (the lock outlived its patience) or waited; either
+    // way git's transaction is still whole.
+    writeln!(input, "commit").unwrap();
+    drop(input);
+    assert!(
+        git.wait().unwrap().success(),
+        "git's own update must not fail"
+    );
+    assert_eq!(env.git(&["rev-parse", "issues"]).trim(), parent);
+    let stderr = String::from_utf8_lossy(&writer.stderr);
+    assert!(
+        !writer.status.success() && stderr.contains("locked"),
+        "the lock is git's: wait, never take it: {stderr}"
+    );
+}
+
+#[test]
+fn a_query_nested_twenty_thousand_deep_is_refused_not_a_crash() {
+    let env = Env::with_tracker();
+    let deep = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+    let r = env.fail(&["list", &deep]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("parentheses nest more than 32 deep"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn scan_says_how_many_keys_name_no_issue_not_each_one_each_time() {
+    let env = Env::with_tracker();
+    env.new_issue("One", &[]);
+    for n in 10..20 {
+        env.git(&[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            &format!("BC-{n}: typo"),
+        ]);
+    }
+    let r = env.run(&["scan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("warning:").count(),
+        1,
+        "one line, not ten: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("10 keys are named by commits but by no issue: BC-10, BC-11, BC-12, BC-13, BC-14 and 5 more"),
+        "{}",
+        r.stderr
+    );
+}
