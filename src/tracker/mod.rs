@@ -13,6 +13,7 @@ mod change;
 mod doctor;
 mod edit;
 mod error;
+mod history;
 mod links;
 mod mentions;
 pub mod merge;
@@ -39,7 +40,7 @@ pub use transfer::Imported;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
-use crate::store::{Change, CommitInfo, Edit, Revision, Snapshot, Store};
+use crate::store::{Change, CommitInfo, Edit, Snapshot, Store};
 use read::{comments_of, load, locate, moves_from, read_config};
 
 /// An issue with the key it is filed under.
@@ -278,24 +279,6 @@ impl Tracker {
             issue: Issue::parse(&text),
             text,
         })
-    }
-
-    /// The commits of the branch that changed the issue or its comments.
-    pub fn log(&self, key: &Key) -> Result<Vec<Revision>> {
-        let snap = self.snapshot()?;
-        let key = match locate(&snap, key) {
-            Ok((k, _)) => k,
-            // A deleted issue still has a history.
-            Err(Error::NoSuchIssue(_)) => key.clone(),
-            Err(e) => return Err(e),
-        };
-        let history = self
-            .store
-            .history(&[layout::issue_file(&key), layout::issue_dir(&key)])?;
-        if history.is_empty() {
-            return Err(Error::NoSuchIssue(key.to_string()));
-        }
-        Ok(history)
     }
 
     /// Milestones with open and closed counts, in name order.

@@ -546,3 +546,47 @@ fn scan_says_how_many_keys_name_no_issue_not_each_one_each_time() {
         r.stderr
     );
 }
+
+#[test]
+fn history_follows_the_issue_not_the_key_a_sync_moved() {
+    let a = Env::new();
+    a.git(&["init", "-q", "--bare", "../remote.git"]);
+    a.git(&["remote", "add", "origin", "../remote.git"]);
+    a.ok(&["init", "--key", "BC"]);
+    a.new_issue("Public one", &[]);
+    a.ok(&["sync"]);
+    a.git(&["clone", "-q", "../remote.git", "../b"]);
+    let b = a.sibling("b");
+    b.ok(&["init"]);
+    let at = |day: &str| format!("2026-01-0{day}T00:00:00Z");
+    // Offline, both file BC-2; b's is confidential and filed later.
+    let d2 = at("2");
+    a.run_with_env(&["new", "Public two"], &[("GIT_COMMITTER_DATE", &d2)], "");
+    let d3 = at("3");
+    b.run_with_env(
+        &["new", "Secret plan", "-m", "hush"],
+        &[("GIT_COMMITTER_DATE", &d3)],
+        "",
+    );
+    b.ok(&["set", "BC-2", "confidential=true"]);
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    a.ok(&["sync"]);
+    assert_eq!(
+        json(&b.ok(&["show", "BC-3", "--json"]))["title"],
+        "Secret plan"
+    );
+    for env in [&a, &b] {
+        let log = env.ok(&["log", "BC-2"]);
+        assert!(
+            !log.contains("Secret") && !log.contains("confidential"),
+            "BC-2's history shows another issue's commits:\n{log}"
+        );
+        assert!(log.contains("Public two"), "{log}");
+        let moved = env.ok(&["log", "BC-3"]);
+        assert!(
+            moved.contains("Secret plan") && moved.contains("confidential"),
+            "{moved}"
+        );
+    }
+}
