@@ -230,7 +230,9 @@ def load_fossil(data, n, repo, cwd):
     t["write artifacts"] = (time.perf_counter() - start) * 1000
     t["reconstruct"] = run([fossil, "reconstruct", repo, arts], cwd)[0]
     shutil.rmtree(arts)
-    stmts = [f"REPLACE INTO config(name,value,mtime) VALUES('ticket-table',{sql_quote(TICKET_TABLE)},now())"]
+    stmts = [f"REPLACE INTO config(name,value,mtime) VALUES('ticket-table',{sql_quote(TICKET_TABLE)},now())",
+             # /srchsetup's "maximum number of results" (default 100): print every hit, as ours does.
+             f"REPLACE INTO config(name,value,mtime) VALUES('search-limit','{n}',now())"]
     for title, sql in REPORTS.items():
         stmts.append("INSERT INTO reportfmt(owner,title,mtime,cols,sqlcode) VALUES("
                      f"'bench',{sql_quote(title)},now(),'',{sql_quote(sql)})")
@@ -294,6 +296,7 @@ def bench(n):
     load["git-issue first index"] = run([gi, "list", "--limit", "1"], repo)[0]
     fl = load_fossil(data, n, frepo, fdir)
     print(f"loaded {n}: {fl}", file=sys.stderr)
+    os.sync()  # let the loads' writeback finish before anything is timed
 
     k = n // 2 + 1
     key = f"BC-{k}"
@@ -362,6 +365,7 @@ def bench(n):
          lambda i: R("ticket", "change", uuid, "icomment", f"Comment {i} from the benchmark",
                      "login", "bench", "username", "bench", "mimetype", "text/x-markdown")),
     ]
+    os.sync()
     for name, ours, theirs in writes:
         rows.append({"name": name, "lines": None, "t": timed_pair(ours, theirs)})
 
