@@ -16,5 +16,6 @@ pub mod query;
 pub mod release_notes;
 pub mod site;
 pub mod store;
+pub mod bridge;
 pub mod tracker;
 pub mod ui;
