@@ -64,7 +64,10 @@ fn block(node: &Value, mode: Mode) -> String {
     match kind(node) {
         "paragraph" => escape_line_starts(&inlines(children(node), mode)),
         "heading" => {
-            let level = attr(node, "level").and_then(Value::as_u64).unwrap_or(1).clamp(1, 6);
+            let level = attr(node, "level")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .clamp(1, 6);
             format!(
                 "{} {}",
                 "#".repeat(level as usize),
@@ -322,8 +325,16 @@ fn text_node(node: &Value, mode: Mode) -> String {
     let has = |t: &str| marks.iter().any(|m| kind(m) == t);
     let mut s = if has("code") {
         let ticks = "`".repeat(longest_run(raw, '`') + 1);
-        let pad = if raw.starts_with('`') || raw.ends_with('`') { " " } else { "" };
-        let raw = if mode == Mode::Cell { raw.replace('|', "\\|") } else { raw.to_owned() };
+        let pad = if raw.starts_with('`') || raw.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
+        let raw = if mode == Mode::Cell {
+            raw.replace('|', "\\|")
+        } else {
+            raw.to_owned()
+        };
         format!("{ticks}{pad}{raw}{pad}{ticks}")
     } else {
         escape(raw, mode)
@@ -339,7 +350,11 @@ fn text_node(node: &Value, mode: Mode) -> String {
     }
     for m in &marks {
         if kind(m) == "subsup" {
-            let tag = if attr_str(m, "type") == Some("sup") { "sup" } else { "sub" };
+            let tag = if attr_str(m, "type") == Some("sup") {
+                "sup"
+            } else {
+                "sub"
+            };
             s = format!("<{tag}>{s}</{tag}>");
         }
     }
@@ -374,13 +389,16 @@ fn escape_line_starts(text: &str) -> String {
     text.split('\n')
         .map(|line| {
             let hashes = line.chars().take_while(|&c| c == '#').count();
-            if (1..=6).contains(&hashes) && matches!(line[hashes..].chars().next(), None | Some(' ')) {
+            if (1..=6).contains(&hashes)
+                && matches!(line[hashes..].chars().next(), None | Some(' '))
+            {
                 return format!("\\{line}");
             }
             let digits = line.chars().take_while(char::is_ascii_digit).count();
             if digits > 0 && digits <= 9 {
                 let rest = &line[digits..];
-                if (rest.starts_with(". ") || rest.starts_with(") ")) || rest == "." || rest == ")" {
+                if (rest.starts_with(". ") || rest.starts_with(") ")) || rest == "." || rest == ")"
+                {
                     return format!("{}\\{}", &line[..digits], rest);
                 }
             }
@@ -466,7 +484,9 @@ fn md_blocks(lines: &[&str]) -> Vec<Value> {
         if trimmed.starts_with('>') {
             let mut inner = Vec::new();
             while i < lines.len() && lines[i].trim_start().starts_with('>') {
-                let l = lines[i].trim_start()[1..].strip_prefix(' ').unwrap_or(&lines[i].trim_start()[1..]);
+                let l = lines[i].trim_start()[1..]
+                    .strip_prefix(' ')
+                    .unwrap_or(&lines[i].trim_start()[1..]);
                 inner.push(l);
                 i += 1;
             }
@@ -483,7 +503,9 @@ fn md_blocks(lines: &[&str]) -> Vec<Value> {
                     // A blank line inside a list continues it when the next
                     // line is indented or another item.
                     let next = lines.get(i + 1);
-                    if next.is_some_and(|n| indent_of(n) > base || (indent_of(n) == base && list_marker(n).is_some())) {
+                    if next.is_some_and(|n| {
+                        indent_of(n) > base || (indent_of(n) == base && list_marker(n).is_some())
+                    }) {
                         i += 1;
                         continue;
                     }
@@ -502,7 +524,10 @@ fn md_blocks(lines: &[&str]) -> Vec<Value> {
         i += 1;
         while i < lines.len() {
             let l = lines[i].trim_start();
-            if l.is_empty() || l.starts_with("```") || l.starts_with('>') || list_marker(lines[i]).is_some()
+            if l.is_empty()
+                || l.starts_with("```")
+                || l.starts_with('>')
+                || list_marker(lines[i]).is_some()
                 || (l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
             {
                 break;
@@ -527,7 +552,8 @@ fn list_marker(line: &str) -> Option<(usize, Option<u64>)> {
         return Some((2, None));
     }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && digits <= 9 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")) {
+    if digits > 0 && digits <= 9 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+    {
         return Some((digits + 2, t[..digits].parse().ok()));
     }
     None
@@ -540,9 +566,14 @@ fn md_list(lines: &[&str]) -> Vec<Value> {
     let mut task = true;
     let mut states = Vec::new();
     for l in lines {
-        if indent_of(l) == base && let Some((width, _)) = list_marker(l) {
+        if indent_of(l) == base
+            && let Some((width, _)) = list_marker(l)
+        {
             let content = &l.trim_start()[width..];
-            let (state, content) = match content.strip_prefix("[x] ").or_else(|| content.strip_prefix("[X] ")) {
+            let (state, content) = match content
+                .strip_prefix("[x] ")
+                .or_else(|| content.strip_prefix("[X] "))
+            {
                 Some(rest) => (Some("DONE"), rest),
                 None => match content.strip_prefix("[ ] ") {
                     Some(rest) => (Some("TODO"), rest),
@@ -701,7 +732,11 @@ fn inline_into(text: &str, marks: &[Value], out: &mut Vec<Value>) {
             let label = &rest[1..1 + close];
             let href = &rest[close + 3..close + 3 + paren];
             push_text(out, &std::mem::take(&mut plain), marks);
-            inline_into(label, &with(json!({"type": "link", "attrs": {"href": href}})), out);
+            inline_into(
+                label,
+                &with(json!({"type": "link", "attrs": {"href": href}})),
+                out,
+            );
             i += rest[..close + 3 + paren + 1].chars().count();
             continue;
         }
@@ -742,7 +777,10 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/tests/fixtures/bridges/jira/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/bridges/jira/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(path).unwrap()
     }
 
@@ -751,8 +789,8 @@ mod tests {
         let text = fixture("adf-expected.md");
         let mut out = Vec::new();
         let mut rest = text.as_str();
-        while let Some(start) = rest.find("<!-- BEGIN ") {
-            let after = &rest[start + 11..];
+        while let Some(start) = rest.find("\n<!-- BEGIN ") {
+            let after = &rest[start + 12..];
             let (name, after) = after.split_once(" -->\n").unwrap();
             let (body, after) = after.split_once("<!-- END -->").unwrap();
             out.push((name.to_owned(), body.to_owned()));
@@ -767,7 +805,10 @@ mod tests {
             let v: Value = serde_json::from_str(&fixture(page)).unwrap();
             for issue in v["issues"].as_array().unwrap() {
                 let key = issue["key"].as_str().unwrap();
-                out.push((format!("{key} description"), issue["fields"]["description"].clone()));
+                out.push((
+                    format!("{key} description"),
+                    issue["fields"]["description"].clone(),
+                ));
                 for c in issue["fields"]["comment"]["comments"].as_array().unwrap() {
                     let id = c["id"].as_str().unwrap();
                     out.push((format!("{key} comment {id}"), c["body"].clone()));
@@ -783,8 +824,16 @@ mod tests {
         let expected = expected();
         assert_eq!(docs.len(), expected.len(), "one expectation per document");
         for (name, want) in expected {
-            let doc = &docs.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("{name}")).1;
-            let got = if doc.is_null() { String::new() } else { to_markdown(doc) };
+            let doc = &docs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("{name}"))
+                .1;
+            let got = if doc.is_null() {
+                String::new()
+            } else {
+                to_markdown(doc)
+            };
             assert_eq!(got, want, "{name}");
         }
     }

@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::state::State;
-use super::{Error, Fetched, Person, Project, RemoteComment, RemoteIssue, Report, Result, Unmapped};
+use super::{
+    Error, Fetched, Person, Project, RemoteComment, RemoteIssue, Report, Result, Unmapped,
+};
 use crate::format::config::{BridgeTable, Vocabulary};
 use crate::format::fields;
 use crate::format::layout::{self, BranchPath, Part};
@@ -84,7 +86,10 @@ impl Mapped {
         if let Some(c) = self.confidential {
             issue.confidential = c;
         }
-        issue.put(fields::named("bridge"), fields::Value::Map(self.bridge.clone()));
+        issue.put(
+            fields::named("bridge"),
+            fields::Value::Map(self.bridge.clone()),
+        );
         issue
     }
 
@@ -163,7 +168,11 @@ impl Mapper<'_> {
                     if self.config.is_closed("closed") {
                         "closed".to_owned()
                     } else {
-                        self.config.closed_statuses.first().cloned().unwrap_or_default()
+                        self.config
+                            .closed_statuses
+                            .first()
+                            .cloned()
+                            .unwrap_or_default()
                     }
                 } else {
                     self.config.initial_status().to_owned()
@@ -220,7 +229,10 @@ impl Mapper<'_> {
         if !r.url.is_empty() {
             bridge.insert("url".to_owned(), r.url.clone());
         }
-        bridge.insert("synced".to_owned(), crate::format::format_timestamp(r.updated));
+        bridge.insert(
+            "synced".to_owned(),
+            crate::format::format_timestamp(r.updated),
+        );
         Mapped {
             title: r.title.trim().to_owned(),
             body: r.body.clone(),
@@ -270,7 +282,11 @@ fn table_name(v: Vocabulary) -> &'static str {
 
 fn dedup(items: &[String]) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    items.iter().filter(|x| seen.insert(x.as_str())).cloned().collect()
+    items
+        .iter()
+        .filter(|x| seen.insert(x.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// The `bridge` mapping of an issue.
@@ -284,7 +300,10 @@ pub(super) fn bridge_of(issue: &Issue) -> Option<&BTreeMap<String, String>> {
 /// The `bridge` of a comment file: the service and the remote id.
 pub(super) fn comment_origin(c: &Comment) -> Option<(String, String)> {
     let (_, v) = c.extra.iter().find(|(k, _)| k == "bridge")?;
-    Some((v.get("service")?.as_str()?.to_owned(), v.get("id")?.as_str()?.to_owned()))
+    Some((
+        v.get("service")?.as_str()?.to_owned(),
+        v.get("id")?.as_str()?.to_owned(),
+    ))
 }
 
 /// The issues of the branch bridged to one project, by remote id, and what
@@ -298,7 +317,9 @@ pub(super) struct Local {
 }
 
 pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) -> Result<Local> {
-    let files = snap.files(layout::ISSUES, |p| matches!(BranchPath::parse(p), BranchPath::Issue(_)))?;
+    let files = snap.files(layout::ISSUES, |p| {
+        matches!(BranchPath::parse(p), BranchPath::Issue(_))
+    })?;
     let mut highest = 0;
     let mut texts = Vec::new();
     for (path, bytes) in files {
@@ -430,7 +451,7 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
     let service = project.service.name();
 
     let mut remote: Vec<&RemoteIssue> = batch.fetched.issues.iter().collect();
-    remote.sort_by_key(|r| (r.created, r.number));
+    remote.sort_by_key(|r| (r.number, r.created));
     // Comments not in their issue's entry: by the issue's remote id.
     let mut loose: HashMap<String, Vec<&RemoteComment>> = HashMap::new();
     for (rkey, c) in &batch.fetched.loose_comments {
@@ -459,7 +480,8 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
             None => {
                 let key = Key::new(prefix.clone(), next);
                 next += 1;
-                let id = super::stable_ulid(r.created, &format!("{service} {} {}", project.name, r.id));
+                let id =
+                    super::stable_ulid(r.created, &format!("{service} {} {}", project.name, r.id));
                 let issue = mapped.new_issue(id, &config);
                 edits.push(Edit::Write {
                     path: layout::issue_file(&key),
@@ -482,7 +504,11 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
                     ours.updated.max(r.updated)
                 };
                 for d in &merged.dropped {
-                    let (winner, loser) = if ours_later { ("here", "there") } else { ("there", "here") };
+                    let (winner, loser) = if ours_later {
+                        ("here", "there")
+                    } else {
+                        ("there", "here")
+                    };
                     report.dropped.push(format!(
                         "{key}: {} kept {} (changed later {winner}), the value {loser} was {}",
                         d.field, d.kept, d.lost
@@ -506,7 +532,14 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
         let mut comments: Vec<&RemoteComment> = r.comments.iter().collect();
         comments.extend(loose.get(&r.id).into_iter().flatten());
         let comments_changed = write_comments(
-            snap, &key, is_new, &comments, &mut mapper, project, &mut edits, &mut report,
+            snap,
+            &key,
+            is_new,
+            &comments,
+            &mut mapper,
+            project,
+            &mut edits,
+            &mut report,
         )?;
         if !is_new {
             if changed_issue || comments_changed {
@@ -522,14 +555,25 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
             continue;
         };
         let comments = loose.get(&id).cloned().unwrap_or_default();
-        if write_comments(snap, key, false, &comments, &mut mapper, project, &mut edits, &mut report)? {
+        if write_comments(
+            snap,
+            key,
+            false,
+            &comments,
+            &mut mapper,
+            project,
+            &mut edits,
+            &mut report,
+        )? {
             let rk = bridge_of(&local.by_id[&id].1)
                 .and_then(|b| b.get("key").cloned())
                 .unwrap_or_default();
             report.updated.push((key.to_string(), rk));
         }
     }
-    report.notes.extend(mapper.unmapped.notes.into_iter().map(|n| n.message));
+    report
+        .notes
+        .extend(mapper.unmapped.notes.into_iter().map(|n| n.message));
     Ok(Plan {
         edits,
         report,
@@ -573,7 +617,10 @@ fn write_comments(
                 }
             }
             None => {
-                let id = super::stable_ulid(c.created, &format!("{service} {} comment {}", project.name, c.id));
+                let id = super::stable_ulid(
+                    c.created,
+                    &format!("{service} {} comment {}", project.name, c.id),
+                );
                 let path = layout::comment_file(key, &id);
                 if !is_new && snap.read(&path)?.as_deref() == Some(text.as_str()) {
                     continue;
@@ -654,7 +701,11 @@ fn message(r: &Report) -> String {
         r.created.len(),
         r.updated.len(),
         r.comments_added + r.comments_updated,
-        if r.comments_added + r.comments_updated == 1 { "" } else { "s" }
+        if r.comments_added + r.comments_updated == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     if !r.dropped.is_empty() {
         m.push_str("\n\n");

@@ -32,7 +32,11 @@ pub fn read(items: Vec<Value>) -> Result<(Option<String>, Fetched), String> {
                     .to_owned(),
             );
         }
-        let number = need(item.get("number").and_then(Value::as_u64), "an issue", "number")?;
+        let number = need(
+            item.get("number").and_then(Value::as_u64),
+            "an issue",
+            "number",
+        )?;
         let here = repo_of(item);
         match (&project, here) {
             (Some(p), Some(h)) if *p != h => {
@@ -62,7 +66,8 @@ pub fn read(items: Vec<Value>) -> Result<(Option<String>, Fetched), String> {
     }
     fetched.issues = issues.into_values().collect();
     for i in &mut fetched.issues {
-        i.comments.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        i.comments
+            .sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
     }
     Ok((project, fetched))
 }
@@ -90,7 +95,11 @@ fn person(v: Option<&Value>) -> Option<Person> {
 }
 
 pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
-    let number = need(item.get("number").and_then(Value::as_u64), "an issue", "number")?;
+    let number = need(
+        item.get("number").and_then(Value::as_u64),
+        "an issue",
+        "number",
+    )?;
     let what = format!("GitHub issue #{number}");
     let state = need(text(item, "state"), &what, "state")?;
     let closed = state == "closed";
@@ -133,7 +142,11 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         confidential: None,
         created,
         updated: time(item, "updated_at").unwrap_or(created),
-        resolved: if closed { time(item, "closed_at") } else { None },
+        resolved: if closed {
+            time(item, "closed_at")
+        } else {
+            None
+        },
         comments: Vec::new(),
     })
 }
@@ -190,7 +203,10 @@ pub fn issue_body(fields: &super::push::Fields) -> Value {
         m.insert("body".into(), json!(b));
     }
     if let Some(closed) = fields.closed {
-        m.insert("state".into(), json!(if closed { "closed" } else { "open" }));
+        m.insert(
+            "state".into(),
+            json!(if closed { "closed" } else { "open" }),
+        );
         if closed && let Some(r) = &fields.state_reason {
             m.insert("state_reason".into(), json!(r));
         }
@@ -207,8 +223,9 @@ pub fn issue_body(fields: &super::push::Fields) -> Value {
     if let Some(ms) = &fields.milestone_id {
         m.insert(
             "milestone".into(),
-            ms.as_ref()
-                .map_or(Value::Null, |n| n.parse::<u64>().map_or(json!(n), |n| json!(n))),
+            ms.as_ref().map_or(Value::Null, |n| {
+                n.parse::<u64>().map_or(json!(n), |n| json!(n))
+            }),
         );
     }
     Value::Object(m)

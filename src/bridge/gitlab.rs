@@ -64,7 +64,8 @@ pub fn read(items: Vec<Value>) -> Result<(Option<String>, Fetched), String> {
     fetched.issues = issues.into_values().collect();
     for i in &mut fetched.issues {
         // GitLab lists notes newest first.
-        i.comments.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        i.comments
+            .sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
     }
     Ok((project, fetched))
 }
@@ -131,7 +132,11 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         confidential: Some(item.get("confidential").and_then(Value::as_bool) == Some(true)),
         created,
         updated: time(item, "updated_at").unwrap_or(created),
-        resolved: if closed { time(item, "closed_at") } else { None },
+        resolved: if closed {
+            time(item, "closed_at")
+        } else {
+            None
+        },
         comments: Vec::new(),
     })
 }
@@ -207,7 +212,11 @@ pub fn issue_body(fields: &super::push::Fields) -> Value {
     if let Some(a) = &fields.assignee_id {
         m.insert(
             "assignee_ids".into(),
-            json!(a.iter().filter_map(|a| a.parse::<u64>().ok()).collect::<Vec<u64>>()),
+            json!(
+                a.iter()
+                    .filter_map(|a| a.parse::<u64>().ok())
+                    .collect::<Vec<u64>>()
+            ),
         );
     }
     if let Some(ms) = &fields.milestone_id {

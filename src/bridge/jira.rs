@@ -65,7 +65,11 @@ fn project_of(item: &Value) -> Option<String> {
         .get("fields")
         .and_then(|f| f.get("project"))
         .and_then(|p| text(p, "key"))
-        .or_else(|| text(item, "key")?.rsplit_once('-').map(|(k, _)| k.to_owned()))?;
+        .or_else(|| {
+            text(item, "key")?
+                .rsplit_once('-')
+                .map(|(k, _)| k.to_owned())
+        })?;
     Some(format!("{site}/{key}"))
 }
 
@@ -88,7 +92,9 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
     let f = item
         .get("fields")
         .ok_or_else(|| format!("{what} has no `fields`: ask the search for fields={FIELDS}"))?;
-    let status = f.get("status").ok_or_else(|| format!("{what} has no `status`"))?;
+    let status = f
+        .get("status")
+        .ok_or_else(|| format!("{what} has no `status`"))?;
     let category = status
         .get("statusCategory")
         .and_then(|c| text(c, "key"))
@@ -102,7 +108,9 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
     if !category.is_empty() {
         states.push(category);
     }
-    let site = text(item, "self").and_then(|s| site_of(&s)).unwrap_or_default();
+    let site = text(item, "self")
+        .and_then(|s| site_of(&s))
+        .unwrap_or_default();
     let url = format!("{site}/browse/{key}");
     let created = need(time(f, "created"), &what, "created")?;
     let comments = f
@@ -114,15 +122,30 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RemoteIssue {
         id: need(id(item, "id"), &what, "id")?,
-        number: key.rsplit_once('-').and_then(|(_, n)| n.parse().ok()).unwrap_or(0),
+        number: key
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0),
         key,
         url,
         title: need(text(f, "summary"), &what, "summary")?,
-        body: f.get("description").filter(|d| d.is_object()).map(adf::to_markdown).unwrap_or_default(),
+        body: f
+            .get("description")
+            .filter(|d| d.is_object())
+            .map(adf::to_markdown)
+            .unwrap_or_default(),
         states,
         closed,
-        kinds: f.get("issuetype").and_then(|t| text(t, "name")).into_iter().collect(),
-        priorities: f.get("priority").and_then(|p| text(p, "name")).into_iter().collect(),
+        kinds: f
+            .get("issuetype")
+            .and_then(|t| text(t, "name"))
+            .into_iter()
+            .collect(),
+        priorities: f
+            .get("priority")
+            .and_then(|p| text(p, "name"))
+            .into_iter()
+            .collect(),
         severity: None,
         labels: list(f, "labels")
             .iter()
@@ -135,14 +158,22 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         confidential: None,
         created,
         updated: time(f, "updated").unwrap_or(created),
-        resolved: if closed { time(f, "resolutiondate") } else { None },
+        resolved: if closed {
+            time(f, "resolutiondate")
+        } else {
+            None
+        },
         comments,
     })
 }
 
 pub(super) fn read_comment(c: &Value, issue_url: &str) -> Result<RemoteComment, String> {
     let cid = need(id(c, "id"), "a Jira comment", "id")?;
-    let created = need(time(c, "created"), &format!("Jira comment {cid}"), "created")?;
+    let created = need(
+        time(c, "created"),
+        &format!("Jira comment {cid}"),
+        "created",
+    )?;
     Ok(RemoteComment {
         url: format!("{issue_url}?focusedCommentId={cid}"),
         author: person(c.get("author")).unwrap_or_else(|| Person {
@@ -152,7 +183,11 @@ pub(super) fn read_comment(c: &Value, issue_url: &str) -> Result<RemoteComment, 
         }),
         created,
         updated: time(c, "updated").unwrap_or(created),
-        body: c.get("body").filter(|b| b.is_object()).map(adf::to_markdown).unwrap_or_default(),
+        body: c
+            .get("body")
+            .filter(|b| b.is_object())
+            .map(adf::to_markdown)
+            .unwrap_or_default(),
         internal: c.get("visibility").is_some_and(|v| v.is_object()),
         id: cid,
     })
@@ -173,7 +208,9 @@ pub fn split_project(project: &str) -> Option<(String, String)> {
 pub fn jql(key: &str, since: Option<jiff::Timestamp>) -> String {
     let mut q = format!("project = \"{key}\"");
     if let Some(t) = since {
-        let day_before = t.checked_sub(jiff::SignedDuration::from_hours(24)).unwrap_or(t);
+        let day_before = t
+            .checked_sub(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(t);
         q.push_str(&format!(
             " AND updated >= \"{}\"",
             day_before.strftime("%Y-%m-%d %H:%M")
@@ -222,7 +259,8 @@ pub fn issue_body(project_key: &str, fields: &super::push::Fields, create: bool)
     if let Some(a) = &fields.assignee {
         m.insert(
             "assignee".into(),
-            a.as_ref().map_or(Value::Null, |id| json!({"accountId": id})),
+            a.as_ref()
+                .map_or(Value::Null, |id| json!({"accountId": id})),
         );
     }
     json!({"fields": Value::Object(m)})

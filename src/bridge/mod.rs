@@ -79,7 +79,9 @@ impl std::str::FromStr for Service {
             "github" => Ok(Service::Github),
             "gitlab" => Ok(Service::Gitlab),
             "jira" => Ok(Service::Jira),
-            _ => Err(format!("{s:?} is not a service: use github, gitlab or jira")),
+            _ => Err(format!(
+                "{s:?} is not a service: use github, gitlab or jira"
+            )),
         }
     }
 }
@@ -242,7 +244,9 @@ pub enum Error {
     #[error("{what}: {message}")]
     BadInput { what: String, message: String },
     /// `gh` or `glab` is not installed.
-    #[error("{program} is not installed or not on PATH; the {service} bridge runs it with your own login")]
+    #[error(
+        "{program} is not installed or not on PATH; the {service} bridge runs it with your own login"
+    )]
     NoTool { program: String, service: String },
     /// `gh api` or `glab api` failed.
     #[error("{program} {request} failed (exit status {status}): {message}")]
@@ -267,13 +271,17 @@ pub enum Error {
         url: String,
         message: String,
     },
-    #[error("no Jira token: set it with git config issue.jira.token TOKEN or the JIRA_API_TOKEN environment variable")]
+    #[error(
+        "no Jira token: set it with git config issue.jira.token TOKEN or the JIRA_API_TOKEN environment variable"
+    )]
     NoToken,
     /// A usage error the command line could not catch.
     #[error("{0}")]
     Usage(String),
     /// A push stopped half-way: what was sent is recorded, the rest is not.
-    #[error("{message}; {sent} change(s) before it were sent and recorded, run the same command again to send the rest")]
+    #[error(
+        "{message}; {sent} change(s) before it were sent and recorded, run the same command again to send the rest"
+    )]
     Stopped {
         message: String,
         sent: usize,
@@ -320,7 +328,8 @@ pub fn parse_time(s: &str) -> Option<Timestamp> {
     }
     // Jira: 2024-01-16T14:37:00.000+0100
     let (head, tail) = s.split_at(s.len().checked_sub(5)?);
-    if (tail.starts_with('+') || tail.starts_with('-')) && tail[1..].bytes().all(|b| b.is_ascii_digit())
+    if (tail.starts_with('+') || tail.starts_with('-'))
+        && tail[1..].bytes().all(|b| b.is_ascii_digit())
     {
         let fixed = format!("{head}{}:{}", &tail[..3], &tail[3..]);
         return fixed.parse().ok();
@@ -346,7 +355,9 @@ mod tests {
         let t = parse_time("2024-01-16T14:37:00.000+0100").unwrap();
         assert_eq!(t.to_string(), "2024-01-16T13:37:00Z");
         assert_eq!(
-            parse_time("2024-03-06T10:15:02.344Z").unwrap().as_millisecond(),
+            parse_time("2024-03-06T10:15:02.344Z")
+                .unwrap()
+                .as_millisecond(),
             1_709_720_102_344
         );
         assert!(parse_time("yesterday").is_none());
@@ -406,7 +417,13 @@ pub(crate) mod json {
 /// an error message can never drive the terminal.
 pub fn plain(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -444,11 +461,14 @@ pub fn read_batch(service: Service, texts: &[String], project: Option<&str>) -> 
         }
         (Some(f), _) => f,
         (None, Some(p)) => p.to_owned(),
-        (None, None) if fetched.issues.is_empty() && fetched.loose_comments.is_empty() => String::new(),
+        (None, None) if fetched.issues.is_empty() && fetched.loose_comments.is_empty() => {
+            String::new()
+        }
         (None, None) => {
             return Err(Error::BadInput {
                 what: format!("{} data", service.title()),
-                message: "the items do not say which project they are of; name it with --project".to_owned(),
+                message: "the items do not say which project they are of; name it with --project"
+                    .to_owned(),
             });
         }
     };
@@ -459,7 +479,13 @@ pub fn read_batch(service: Service, texts: &[String], project: Option<&str>) -> 
 }
 
 /// `git issue bridge import`: files saved from a service's API.
-pub fn import(tracker: &tracker::Tracker, service: Service, texts: &[String], project: Option<&str>, dry_run: bool) -> Result<Report> {
+pub fn import(
+    tracker: &tracker::Tracker,
+    service: Service,
+    texts: &[String],
+    project: Option<&str>,
+    dry_run: bool,
+) -> Result<Report> {
     let batch = read_batch(service, texts, project)?;
     if batch.fetched.issues.is_empty() && batch.fetched.loose_comments.is_empty() {
         return Err(Error::BadInput {
@@ -493,7 +519,10 @@ pub fn project(service: Service, name: &str) -> Result<Project> {
             Service::Gitlab => "the project's path, like group/project",
             Service::Jira => "the site and project key, like https://example.atlassian.net/PROJ",
         };
-        return Err(Error::Usage(format!("{name:?} is not a {} project: give {like}", service.title())));
+        return Err(Error::Usage(format!(
+            "{name:?} is not a {} project: give {like}",
+            service.title()
+        )));
     }
     Ok(Project {
         service,
@@ -546,7 +575,10 @@ pub fn pull(tracker: &tracker::Tracker, project: &Project, opts: &Options) -> Re
             let issues = stream::items(&tool.get_all(&path)?).map_err(|m| bad(&path, m))?;
             let mut items = Vec::new();
             for issue in &issues {
-                let iid = issue.get("iid").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                let iid = issue
+                    .get("iid")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
                 let notes = gitlab::notes_request(&project.name, iid);
                 items.extend(stream::items(&tool.get_all(&notes)?).map_err(|m| bad(&notes, m))?);
             }
@@ -572,7 +604,10 @@ pub fn pull(tracker: &tracker::Tracker, project: &Project, opts: &Options) -> Re
                 let page = http.get(&path)?;
                 // Comments beyond the first page of those embedded.
                 let mut page = page;
-                if let Some(issues) = page.get_mut("issues").and_then(serde_json::Value::as_array_mut) {
+                if let Some(issues) = page
+                    .get_mut("issues")
+                    .and_then(serde_json::Value::as_array_mut)
+                {
                     for issue in issues.iter_mut() {
                         complete_jira_comments(&http, issue)?;
                     }
@@ -604,10 +639,16 @@ fn complete_jira_comments(http: &transport::Http, issue: &mut serde_json::Value)
     let Some(comment) = issue.get_mut("fields").and_then(|f| f.get_mut("comment")) else {
         return Ok(());
     };
-    let total = comment.get("total").and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
+    let total = comment
+        .get("total")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0) as usize;
     let mut have: Vec<serde_json::Value> = json::list(comment, "comments").to_vec();
     while have.len() < total {
-        let page = http.get(&format!("/rest/api/3/issue/{key}/comment?startAt={}&maxResults=100", have.len()))?;
+        let page = http.get(&format!(
+            "/rest/api/3/issue/{key}/comment?startAt={}&maxResults=100",
+            have.len()
+        ))?;
         let more = json::list(&page, "comments");
         if more.is_empty() {
             break;

@@ -126,7 +126,11 @@ struct Work {
     comments: Vec<(String, Comment)>,
 }
 
-fn work_list(tracker: &Tracker, project: &Project, state: &State) -> Result<(Config, Vec<Work>, Vec<String>)> {
+fn work_list(
+    tracker: &Tracker,
+    project: &Project,
+    state: &State,
+) -> Result<(Config, Vec<Work>, Vec<String>)> {
     let snap = tracker.store().snapshot()?;
     let config = read_config(&snap)?;
     let local = local_issues(&snap, project, true)?;
@@ -160,7 +164,14 @@ fn work_list(tracker: &Tracker, project: &Project, state: &State) -> Result<(Con
         }
         let fields = match &remote {
             None => create_fields(&issue, &config, project, &mut notes, &key),
-            Some((_, id)) => changed_fields(&issue, state.bases.get(id), &config, project, &mut notes, &key),
+            Some((_, id)) => changed_fields(
+                &issue,
+                state.bases.get(id),
+                &config,
+                project,
+                &mut notes,
+                &key,
+            ),
         };
         let mut comments = Vec::new();
         for (path, bytes) in snap.files(&layout::comments_dir(&key), |_| true)? {
@@ -223,7 +234,13 @@ fn status_fields(issue: &Issue, config: &Config, project: &Project, f: &mut Fiel
     }
 }
 
-fn assignee_field(issue: &Issue, config: &Config, notes: &mut Vec<String>, key: &Key, title: &str) -> Option<Option<String>> {
+fn assignee_field(
+    issue: &Issue,
+    config: &Config,
+    notes: &mut Vec<String>,
+    key: &Key,
+    title: &str,
+) -> Option<Option<String>> {
     match &issue.assignee {
         None => Some(None),
         Some(a) => match login_of(config, a) {
@@ -238,7 +255,13 @@ fn assignee_field(issue: &Issue, config: &Config, notes: &mut Vec<String>, key: 
     }
 }
 
-fn create_fields(issue: &Issue, config: &Config, project: &Project, notes: &mut Vec<String>, key: &Key) -> Fields {
+fn create_fields(
+    issue: &Issue,
+    config: &Config,
+    project: &Project,
+    notes: &mut Vec<String>,
+    key: &Key,
+) -> Fields {
     let service = project.service;
     let mut f = Fields {
         title: Some(issue.title.clone()),
@@ -255,8 +278,12 @@ fn create_fields(issue: &Issue, config: &Config, project: &Project, notes: &mut 
     }
     match service {
         Service::Jira => {
-            f.kind = config.bridge.reverse("jira", BridgeTable::Types, &issue.kind);
-            f.priority = config.bridge.reverse("jira", BridgeTable::Priorities, &issue.priority);
+            f.kind = config
+                .bridge
+                .reverse("jira", BridgeTable::Types, &issue.kind);
+            f.priority = config
+                .bridge
+                .reverse("jira", BridgeTable::Priorities, &issue.priority);
             if issue.component.is_some() {
                 f.component = Some(issue.component.clone());
             }
@@ -320,7 +347,9 @@ fn changed_fields(
     }
     if service == Service::Jira {
         if issue.priority != base.priority {
-            f.priority = config.bridge.reverse("jira", BridgeTable::Priorities, &issue.priority);
+            f.priority = config
+                .bridge
+                .reverse("jira", BridgeTable::Priorities, &issue.priority);
         }
         if issue.component != base.component {
             f.component = Some(issue.component.clone());
@@ -409,7 +438,13 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
             match &w.remote {
                 None => {
                     let mut fields = w.fields.clone();
-                    resolve(client, project, &mut fields, &mut lookups, &mut report.notes)?;
+                    resolve(
+                        client,
+                        project,
+                        &mut fields,
+                        &mut lookups,
+                        &mut report.notes,
+                    )?;
                     let created = create(client, project, &config, &fields)?;
                     let mut mapped = mapper.map(&created.remote);
                     // The issue was created now; its own fields stay ours.
@@ -426,10 +461,16 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                     if last.updated != mapped.updated {
                         mapped = mapper.map(&last);
                     }
-                    record(tracker, &w.key, Some(&mapped), &comment_edits, &format!(
-                        "{}: sent to {} {} as {rkey}",
-                        w.key, project.service, project.name
-                    ))?;
+                    record(
+                        tracker,
+                        &w.key,
+                        Some(&mapped),
+                        &comment_edits,
+                        &format!(
+                            "{}: sent to {} {} as {rkey}",
+                            w.key, project.service, project.name
+                        ),
+                    )?;
                     sent += 1 + comment_edits.len();
                     report.comments += comment_edits.len();
                     state.bases.insert(last.id.clone(), mapped);
@@ -440,7 +481,13 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                     let mut last: Option<RemoteIssue> = None;
                     if w.fields != Fields::default() {
                         let mut fields = w.fields.clone();
-                        resolve(client, project, &mut fields, &mut lookups, &mut report.notes)?;
+                        resolve(
+                            client,
+                            project,
+                            &mut fields,
+                            &mut lookups,
+                            &mut report.notes,
+                        )?;
                         last = Some(update(client, project, &config, rkey, &fields)?.remote);
                         sent += 1;
                         report.updated.push((w.key.to_string(), rkey.clone()));
@@ -460,13 +507,19 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                         if comment_edits.is_empty() {
                             pending.push((w.key.clone(), mapped.clone()));
                         } else {
-                            record(tracker, &w.key, Some(&mapped), &comment_edits, &format!(
-                                "{}: {} comment(s) sent to {} {}",
-                                w.key,
-                                comment_edits.len(),
-                                project.service,
-                                project.name
-                            ))?;
+                            record(
+                                tracker,
+                                &w.key,
+                                Some(&mapped),
+                                &comment_edits,
+                                &format!(
+                                    "{}: {} comment(s) sent to {} {}",
+                                    w.key,
+                                    comment_edits.len(),
+                                    project.service,
+                                    project.name
+                                ),
+                            )?;
                             sent += comment_edits.len();
                             report.comments += comment_edits.len();
                         }
@@ -521,9 +574,14 @@ fn record(
             let path = layout::issue_file(key);
             let text = snap.read(&path)?.unwrap_or_default();
             let mut issue = Issue::parse(&text).map_err(|e| {
-                Error::Tracker(crate::tracker::Error::BadFile(crate::format::Problem::new(&path, e)))
+                Error::Tracker(crate::tracker::Error::BadFile(crate::format::Problem::new(
+                    &path, e,
+                )))
             })?;
-            issue.put(fields::named("bridge"), fields::Value::Map(m.bridge.clone()));
+            issue.put(
+                fields::named("bridge"),
+                fields::Value::Map(m.bridge.clone()),
+            );
             let new = issue.print();
             if new != text {
                 edits.push(Edit::Write {
@@ -557,7 +615,10 @@ fn record_many(tracker: &Tracker, pending: &[(Key, Mapped)], project: &Project) 
             let Ok(mut issue) = Issue::parse(&text) else {
                 continue;
             };
-            issue.put(fields::named("bridge"), fields::Value::Map(m.bridge.clone()));
+            issue.put(
+                fields::named("bridge"),
+                fields::Value::Map(m.bridge.clone()),
+            );
             let new = issue.print();
             if new != text {
                 edits.push(Edit::Write {
@@ -605,18 +666,31 @@ fn resolve(
             Some(title) => {
                 if lookups.milestones.is_none() {
                     let path = match project.service {
-                        Service::Github => format!("repos/{}/milestones?state=all&per_page=100", project.name),
-                        _ => format!("projects/{}/milestones?per_page=100", gitlab::project_id(&project.name)),
+                        Service::Github => {
+                            format!("repos/{}/milestones?state=all&per_page=100", project.name)
+                        }
+                        _ => format!(
+                            "projects/{}/milestones?per_page=100",
+                            gitlab::project_id(&project.name)
+                        ),
                     };
-                    let items = super::stream::items(&tool.get_all(&path)?).map_err(|m| Error::BadInput {
-                        what: format!("{} {path}", tool.program),
-                        message: m,
+                    let items = super::stream::items(&tool.get_all(&path)?).map_err(|m| {
+                        Error::BadInput {
+                            what: format!("{} {path}", tool.program),
+                            message: m,
+                        }
                     })?;
-                    let id_key = if project.service == Service::Github { "number" } else { "id" };
+                    let id_key = if project.service == Service::Github {
+                        "number"
+                    } else {
+                        "id"
+                    };
                     lookups.milestones = Some(
                         items
                             .iter()
-                            .filter_map(|m| Some((super::json::text(m, "title")?, super::json::id(m, id_key)?)))
+                            .filter_map(|m| {
+                                Some((super::json::text(m, "title")?, super::json::id(m, id_key)?))
+                            })
                             .collect(),
                     );
                 }
@@ -679,7 +753,11 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
                     state_reason: f.state_reason.clone(),
                     ..Fields::default()
                 };
-                v = tool.send("PATCH", &format!("repos/{}/issues/{number}", project.name), &github::issue_body(&close))?;
+                v = tool.send(
+                    "PATCH",
+                    &format!("repos/{}/issues/{number}", project.name),
+                    &github::issue_body(&close),
+                )?;
             }
             Ok(Sent {
                 remote: github::read_issue(&v).map_err(|m| bad("GitHub's answer", m))?,
@@ -696,7 +774,10 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
                 let iid = v.get("iid").and_then(Value::as_u64).unwrap_or(0);
                 v = tool.send(
                     "PUT",
-                    &format!("projects/{}/issues/{iid}", gitlab::project_id(&project.name)),
+                    &format!(
+                        "projects/{}/issues/{iid}",
+                        gitlab::project_id(&project.name)
+                    ),
                     &json!({"state_event": "close"}),
                 )?;
             }
@@ -706,8 +787,13 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
         }
         (Client::Jira(http), _) => {
             let (_, pkey) = jira::split_project(&project.name).unwrap_or_default();
-            let v = http.send("POST", "/rest/api/3/issue", &jira::issue_body(&pkey, f, true))?;
-            let key = super::json::text(&v, "key").ok_or_else(|| bad("Jira's answer", "no `key`".to_owned()))?;
+            let v = http.send(
+                "POST",
+                "/rest/api/3/issue",
+                &jira::issue_body(&pkey, f, true),
+            )?;
+            let key = super::json::text(&v, "key")
+                .ok_or_else(|| bad("Jira's answer", "no `key`".to_owned()))?;
             if let Some(status) = &f.status {
                 transition(http, &key, status, config)?;
             }
@@ -719,11 +805,21 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
     }
 }
 
-fn update(client: &Client, project: &Project, config: &Config, rkey: &str, f: &Fields) -> Result<Sent> {
+fn update(
+    client: &Client,
+    project: &Project,
+    config: &Config,
+    rkey: &str,
+    f: &Fields,
+) -> Result<Sent> {
     match (client, project.service) {
         (Client::Tool(tool), Service::Github) => {
             let n = rkey.trim_start_matches('#');
-            let v = tool.send("PATCH", &format!("repos/{}/issues/{n}", project.name), &github::issue_body(f))?;
+            let v = tool.send(
+                "PATCH",
+                &format!("repos/{}/issues/{n}", project.name),
+                &github::issue_body(f),
+            )?;
             Ok(Sent {
                 remote: github::read_issue(&v).map_err(|m| bad("GitHub's answer", m))?,
             })
@@ -786,13 +882,23 @@ fn add_comment(
     let n = rkey.trim_start_matches('#');
     let posted = match (client, project.service) {
         (Client::Tool(tool), Service::Github) => {
-            let v = tool.send("POST", &format!("repos/{}/issues/{n}/comments", project.name), &json!({"body": c.body}))?;
-            (super::json::id(&v, "id").unwrap_or_default(), super::json::text(&v, "html_url").unwrap_or_default())
+            let v = tool.send(
+                "POST",
+                &format!("repos/{}/issues/{n}/comments", project.name),
+                &json!({"body": c.body}),
+            )?;
+            (
+                super::json::id(&v, "id").unwrap_or_default(),
+                super::json::text(&v, "html_url").unwrap_or_default(),
+            )
         }
         (Client::Tool(tool), Service::Gitlab) => {
             let v = tool.send(
                 "POST",
-                &format!("projects/{}/issues/{n}/notes", gitlab::project_id(&project.name)),
+                &format!(
+                    "projects/{}/issues/{n}/notes",
+                    gitlab::project_id(&project.name)
+                ),
                 &json!({"body": c.body, "internal": c.internal}),
             )?;
             let id = super::json::id(&v, "id").unwrap_or_default();
@@ -832,17 +938,29 @@ fn transition(http: &Http, key: &str, status: &str, config: &Config) -> Result<(
         .flatten()
         .find(|t| {
             let to = t.get("to");
-            let name = to.and_then(|x| super::json::text(x, "name")).unwrap_or_default();
+            let name = to
+                .and_then(|x| super::json::text(x, "name"))
+                .unwrap_or_default();
             let category = to
                 .and_then(|x| x.get("statusCategory"))
                 .and_then(|c| super::json::text(c, "key"))
                 .unwrap_or_default();
-            settings.lookup("jira", BridgeTable::Statuses, &name).as_deref() == Some(status)
-                || settings.lookup("jira", BridgeTable::Statuses, &category).as_deref() == Some(status)
+            settings
+                .lookup("jira", BridgeTable::Statuses, &name)
+                .as_deref()
+                == Some(status)
+                || settings
+                    .lookup("jira", BridgeTable::Statuses, &category)
+                    .as_deref()
+                    == Some(status)
         });
     match pick.and_then(|t| super::json::id(t, "id")) {
         Some(id) => {
-            http.send("POST", &format!("/rest/api/3/issue/{key}/transitions"), &json!({"transition": {"id": id}}))?;
+            http.send(
+                "POST",
+                &format!("/rest/api/3/issue/{key}/transitions"),
+                &json!({"transition": {"id": id}}),
+            )?;
             Ok(())
         }
         None => Ok(()),

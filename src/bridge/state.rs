@@ -72,7 +72,13 @@ fn file_name(project: &Project) -> String {
     let readable: String = project
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let hash = xxhash_rust::xxh3::xxh3_64(project.name.as_bytes());
     let readable: String = readable.trim_matches('-').chars().take(60).collect();

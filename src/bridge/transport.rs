@@ -50,7 +50,11 @@ impl Tool {
     fn run(&self, args: &[&str], stdin: Option<String>, request: &str) -> Result<String> {
         let mut cmd = Command::new(&self.program);
         cmd.args(args)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
@@ -180,7 +184,8 @@ impl Http {
                 .map_err(|e| self.unreachable(&url, &e.to_string()))?;
             let transient = status == 429 || matches!(status, 502..=504);
             if transient && attempt < ATTEMPTS {
-                let wait = Duration::from_secs(retry_after.unwrap_or(1 << attempt)).min(self.max_wait);
+                let wait =
+                    Duration::from_secs(retry_after.unwrap_or(1 << attempt)).min(self.max_wait);
                 std::thread::sleep(wait);
                 continue;
             }
@@ -214,7 +219,11 @@ impl Http {
 /// Jira's error body (`errorMessages`, `errors`) in one line.
 fn jira_message(text: &str) -> String {
     let Ok(v) = serde_json::from_str::<Value>(text) else {
-        let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no message");
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("no message");
         return super::plain(&line.chars().take(200).collect::<String>());
     };
     let mut parts: Vec<String> = v
@@ -225,7 +234,11 @@ fn jira_message(text: &str) -> String {
         .filter_map(|m| m.as_str().map(str::to_owned))
         .collect();
     if let Some(errors) = v.get("errors").and_then(Value::as_object) {
-        parts.extend(errors.iter().map(|(k, m)| format!("{k}: {}", m.as_str().unwrap_or(""))));
+        parts.extend(
+            errors
+                .iter()
+                .map(|(k, m)| format!("{k}: {}", m.as_str().unwrap_or(""))),
+        );
     }
     if parts.is_empty() {
         "no message".to_owned()

@@ -212,7 +212,9 @@ impl BridgeSettings {
     /// first name that maps to it, `tracker.yml`'s tables first.
     pub fn reverse(&self, service: &str, which: BridgeTable, value: &str) -> Option<String> {
         let find = |t: &IndexMap<String, String>| {
-            t.iter().find(|(_, v)| v.as_str() == value).map(|(k, _)| k.clone())
+            t.iter()
+                .find(|(_, v)| v.as_str() == value)
+                .map(|(k, _)| k.clone())
         };
         self.tables(service)
             .and_then(|t| find(t.table(which)))

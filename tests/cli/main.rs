@@ -6,6 +6,7 @@
 
 mod common;
 
+mod bridge;
 mod browser;
 mod commands;
 mod concurrency;

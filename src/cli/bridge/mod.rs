@@ -98,10 +98,12 @@ pub fn run(ui: &Ui, args: BridgeArgs) -> Result<()> {
                 texts.push(if f.as_os_str() == "-" {
                     std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
                 } else {
-                    std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?
+                    std::fs::read_to_string(f)
+                        .with_context(|| format!("cannot read {}", f.display()))?
                 });
             }
-            let report = bridge::import(&tracker, a.service, &texts, a.project.as_deref(), a.dry_run)?;
+            let report =
+                bridge::import(&tracker, a.service, &texts, a.project.as_deref(), a.dry_run)?;
             show(ui, &report, a.json.json)
         }
         BridgeCommand::Pull(a) => {
@@ -171,7 +173,10 @@ fn show(ui: &Ui, r: &Report, json: bool) -> Result<()> {
         skipped.push(format!("{} pull request(s)", r.skipped_pulls));
     }
     if r.skipped_comments > 0 {
-        skipped.push(format!("{} comment(s) on pull requests", r.skipped_comments));
+        skipped.push(format!(
+            "{} comment(s) on pull requests",
+            r.skipped_comments
+        ));
     }
     if r.skipped_system_notes > 0 {
         skipped.push(format!("{} system note(s)", r.skipped_system_notes));
@@ -202,15 +207,31 @@ fn show_push(ui: &Ui, r: &PushReport, json: bool) -> Result<()> {
         ));
         for step in &r.plan {
             let line = match step {
-                Step::Create { key, fields, comments } => format!(
+                Step::Create {
+                    key,
+                    fields,
+                    comments,
+                } => format!(
                     "create {key}: {}{}",
                     fields.names().join(", "),
-                    if *comments > 0 { format!(", {comments} comment(s)") } else { String::new() }
+                    if *comments > 0 {
+                        format!(", {comments} comment(s)")
+                    } else {
+                        String::new()
+                    }
                 ),
-                Step::Update { key, remote, fields } => {
+                Step::Update {
+                    key,
+                    remote,
+                    fields,
+                } => {
                     format!("update {key} ({remote}): {}", fields.names().join(", "))
                 }
-                Step::Comment { key, remote, comment } => format!("comment on {key} ({remote}): {comment}"),
+                Step::Comment {
+                    key,
+                    remote,
+                    comment,
+                } => format!("comment on {key} ({remote}): {comment}"),
             };
             ui.data(&line)?;
         }
