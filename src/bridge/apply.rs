@@ -607,6 +607,14 @@ fn write_comments(
         let text = comment.print();
         match existing.get(&c.id) {
             Some((id, old)) => {
+                // Who wrote it and when never change there; a comment sent
+                // from here keeps its author here (the service shows the
+                // sender's login).
+                let mut kept = old.clone();
+                kept.body.clone_from(&comment.body);
+                kept.internal = comment.internal;
+                kept.extra.clone_from(&comment.extra);
+                let text = kept.print();
                 if old.print() != text {
                     edits.push(Edit::Write {
                         path: layout::comment_file(key, id),

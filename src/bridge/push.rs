@@ -121,6 +121,8 @@ struct Work {
     key: Key,
     /// The remote key and id, for a bridged issue.
     remote: Option<(String, String)>,
+    /// Its page there.
+    url: String,
     fields: Fields,
     /// Comment files not yet on the service: id and comment.
     comments: Vec<(String, Comment)>,
@@ -200,8 +202,13 @@ fn work_list(
         if remote.is_some() && fields == Fields::default() && comments.is_empty() {
             continue;
         }
+        let url = bridge
+            .as_ref()
+            .and_then(|b| b.get("url").cloned())
+            .unwrap_or_default();
         out.push(Work {
             key,
+            url,
             remote,
             fields,
             comments,
@@ -265,7 +272,7 @@ fn create_fields(
     let service = project.service;
     let mut f = Fields {
         title: Some(issue.title.clone()),
-        body: Some(issue.body.clone()),
+        body: Some(sent_text(&issue.body)),
         labels: Some(issue.labels.clone()),
         ..Fields::default()
     };
@@ -331,7 +338,7 @@ fn changed_fields(
         f.title = Some(issue.title.clone());
     }
     if issue.body != base.body {
-        f.body = Some(issue.body.clone());
+        f.body = Some(sent_text(&issue.body));
     }
     if issue.status != base.status {
         status_fields(issue, config, project, &mut f);
@@ -359,6 +366,12 @@ fn changed_fields(
         f.confidential = Some(issue.confidential);
     }
     f
+}
+
+/// Text as a person would have typed it there: without the final newline
+/// our files end with (a pull adds it back).
+fn sent_text(body: &str) -> String {
+    body.trim_end_matches('\n').to_owned()
 }
 
 /// The requests of a push, without making them.
@@ -452,7 +465,8 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                     let mut comment_edits = Vec::new();
                     let mut last = created.remote;
                     for (id, c) in &w.comments {
-                        let (posted, after) = add_comment(client, project, &rkey, &last, c)?;
+                        let (rid, url) = (last.id.clone(), last.url.clone());
+                        let (posted, after) = add_comment(client, project, &rkey, &rid, &url, c)?;
                         if let Some(after) = after {
                             last = after;
                         }
@@ -494,12 +508,10 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                     }
                     let mut comment_edits = Vec::new();
                     for (id, c) in &w.comments {
-                        let base = match &last {
-                            Some(l) => l.clone(),
-                            None => fetch_one(client, project, rkey, rid)?,
-                        };
-                        let (posted, after) = add_comment(client, project, rkey, &base, c)?;
-                        last = Some(after.unwrap_or(base));
+                        let (posted, after) = add_comment(client, project, rkey, rid, &w.url, c)?;
+                        if after.is_some() {
+                            last = after;
+                        }
                         comment_edits.push((id.clone(), with_origin(c, project, &posted)));
                     }
                     if let Some(l) = &last {
@@ -876,7 +888,8 @@ fn add_comment(
     client: &Client,
     project: &Project,
     rkey: &str,
-    issue: &RemoteIssue,
+    rid: &str,
+    issue_url: &str,
     c: &Comment,
 ) -> Result<((String, String), Option<RemoteIssue>)> {
     let n = rkey.trim_start_matches('#');
@@ -885,7 +898,7 @@ fn add_comment(
             let v = tool.send(
                 "POST",
                 &format!("repos/{}/issues/{n}/comments", project.name),
-                &json!({"body": c.body}),
+                &json!({"body": sent_text(&c.body)}),
             )?;
             (
                 super::json::id(&v, "id").unwrap_or_default(),
@@ -899,10 +912,10 @@ fn add_comment(
                     "projects/{}/issues/{n}/notes",
                     gitlab::project_id(&project.name)
                 ),
-                &json!({"body": c.body, "internal": c.internal}),
+                &json!({"body": sent_text(&c.body), "internal": c.internal}),
             )?;
             let id = super::json::id(&v, "id").unwrap_or_default();
-            (id.clone(), format!("{}#note_{id}", issue.url))
+            (id.clone(), format!("{issue_url}#note_{id}"))
         }
         (Client::Jira(http), _) => {
             let v = http.send(
@@ -911,13 +924,13 @@ fn add_comment(
                 &json!({"body": super::adf::from_markdown(&c.body)}),
             )?;
             let id = super::json::id(&v, "id").unwrap_or_default();
-            (id.clone(), format!("{}?focusedCommentId={id}", issue.url))
+            (id.clone(), format!("{issue_url}?focusedCommentId={id}"))
         }
         _ => return Err(Error::Usage(format!("no push for {}", project.service))),
     };
     // A comment moves the issue's update time: read it again so the
     // record matches what a pull will see.
-    let after = fetch_one(client, project, rkey, &issue.id).ok();
+    let after = fetch_one(client, project, rkey, rid).ok();
     Ok((posted, after))
 }
 

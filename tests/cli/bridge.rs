@@ -302,3 +302,15 @@ fn bad_input_is_refused_in_one_sentence_and_nothing_is_written() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(env.tip(), tip);
 }
+
+/// The items of concatenated JSON arrays (`gh api --paginate`'s pages).
+pub fn stream_items(text: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for v in serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>() {
+        match v.unwrap() {
+            serde_json::Value::Array(items) => out.extend(items),
+            other => out.push(other),
+        }
+    }
+    out
+}
