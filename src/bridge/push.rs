@@ -806,7 +806,10 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
             )?;
             let key = super::json::text(&v, "key")
                 .ok_or_else(|| bad("Jira's answer", "no `key`".to_owned()))?;
-            if let Some(status) = &f.status {
+            // A new issue starts in the workflow's first status.
+            if f.closed == Some(true)
+                && let Some(status) = &f.status
+            {
                 transition(http, &key, status, config)?;
             }
             Ok(Sent {
