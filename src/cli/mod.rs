@@ -3,6 +3,7 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod blame;
 mod bridge;
 mod close;
 mod comment;
@@ -91,6 +92,7 @@ pub enum Command {
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
     Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -136,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -81,6 +81,17 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
     if !i.prs.is_empty() {
         fields.push(("pull requests", i.prs.join(", ")));
     }
+    let paths = i.get(crate::format::fields::named("paths"));
+    if let Some(p) = paths.to_text() {
+        fields.push(("paths", p));
+    }
+    if let crate::format::fields::Val::Map(b) = i.get(crate::format::fields::named("bridge"))
+        && let (Some(service), Some(key)) = (b.get("service"), b.get("key"))
+    {
+        let project = b.get("project").map(String::as_str).unwrap_or_default();
+        let url = b.get("url").map(|u| format!("  {u}")).unwrap_or_default();
+        fields.push(("bridged", format!("{service} {project} {key}{url}")));
+    }
     if !i.aliases.is_empty() {
         fields.push(("formerly", i.aliases.join(", ")));
     }

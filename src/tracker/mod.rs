@@ -10,6 +10,7 @@
 //! operation.
 
 mod change;
+mod code;
 mod doctor;
 mod edit;
 mod error;
@@ -28,6 +29,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use code::Blamed;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;

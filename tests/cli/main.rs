@@ -7,6 +7,7 @@
 mod common;
 
 mod bridge;
+mod bridge_code;
 mod bridge_jira;
 mod bridge_live;
 mod browser;
