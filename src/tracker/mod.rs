@@ -21,7 +21,7 @@ pub mod read;
 pub mod release;
 mod search;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 
@@ -127,6 +127,8 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.

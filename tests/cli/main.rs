@@ -10,6 +10,7 @@ mod bridge;
 mod bridge_code;
 mod bridge_jira;
 mod bridge_live;
+mod bridge_templates;
 mod browser;
 mod commands;
 mod concurrency;
