@@ -233,8 +233,12 @@ impl Mapper<'_> {
             "synced".to_owned(),
             crate::format::format_timestamp(r.updated),
         );
+        let title = match r.title.trim() {
+            "" => "(no title)".to_owned(),
+            t => t.to_owned(),
+        };
         Mapped {
-            title: r.title.trim().to_owned(),
+            title,
             body: r.body.clone(),
             status,
             resolved,
@@ -356,7 +360,8 @@ pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) ->
     for (k, i) in &parsed {
         if let Some(b) = bridge_of(i)
             && b.get("service").map(String::as_str) == Some(service)
-            && b.get("project") == Some(&project.name)
+            && b.get("project")
+                .is_some_and(|p| p.eq_ignore_ascii_case(&project.name))
             && let Some(id) = b.get("id")
         {
             if let Some(rk) = b.get("key") {
@@ -723,4 +728,69 @@ fn message(r: &Report) -> String {
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::format::Issue;
+    use crate::format::fields::{self, Val, Value};
+    use crate::tracker::merge::merge_issue;
+
+    fn issue() -> Issue {
+        let t = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+        Issue::new(
+            "01".into(),
+            "Crash".into(),
+            "bug".into(),
+            "open".into(),
+            "p2".into(),
+            t,
+        )
+    }
+
+    fn with(mut i: Issue, paths: &[&str], bridge: &[(&str, &str)], later: i64) -> Issue {
+        i.put(
+            fields::named("paths"),
+            Value::List(paths.iter().map(|p| (*p).to_owned()).collect()),
+        );
+        let map: BTreeMap<String, String> = bridge
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        i.put(fields::named("bridge"), Value::Map(map));
+        i.updated = jiff::Timestamp::from_second(1_700_000_000 + later).unwrap();
+        i
+    }
+
+    /// Two clones linking paths and syncing a bridge at once lose nothing:
+    /// paths merge as a set, `bridge` entry by entry.
+    #[test]
+    fn two_clones_adding_paths_and_bridge_entries_at_once_lose_nothing() {
+        let base = with(issue(), &["src/a.rs"], &[("id", "1"), ("synced", "t1")], 0);
+        let ours = with(
+            issue(),
+            &["src/a.rs", "src/b.rs"],
+            &[("id", "1"), ("synced", "t2")],
+            10,
+        );
+        let theirs = with(
+            issue(),
+            &["src/c.rs"],
+            &[("id", "1"), ("synced", "t1"), ("url", "u")],
+            5,
+        );
+        let m = merge_issue(Some(&base), &ours, &theirs);
+        assert_eq!(
+            m.issue.get(fields::named("paths")),
+            Val::List(&["src/b.rs".to_owned(), "src/c.rs".to_owned()])
+        );
+        let Val::Map(b) = m.issue.get(fields::named("bridge")) else {
+            panic!("no bridge");
+        };
+        assert_eq!(b.get("synced").map(String::as_str), Some("t2"));
+        assert_eq!(b.get("url").map(String::as_str), Some("u"));
+        assert!(m.dropped.is_empty());
+    }
 }

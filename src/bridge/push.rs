@@ -323,14 +323,9 @@ fn changed_fields(
             if synced.is_some_and(|s| issue.updated <= s) {
                 return Fields::default();
             }
-            let mut blank = issue.clone();
-            blank.title = String::new();
-            blank.body = "\u{0}".to_owned();
-            blank.status = String::new();
-            blank.labels = vec!["\u{0}".to_owned()];
-            blank.milestone = Some("\u{0}".to_owned());
-            blank.assignee = Some("\u{0}".to_owned());
-            blank
+            let mut all = create_fields(issue, config, project, notes, key);
+            all.kind = None;
+            return all;
         }
     };
     let mut f = Fields::default();

@@ -184,6 +184,25 @@ impl ServiceTables {
     }
 }
 
+/// The built-in tables, made once (an import asks them for every issue).
+fn builtin(service: &str) -> &'static ServiceTables {
+    static TABLES: std::sync::OnceLock<[ServiceTables; 4]> = std::sync::OnceLock::new();
+    let t = TABLES.get_or_init(|| {
+        [
+            ServiceTables::builtin("github"),
+            ServiceTables::builtin("gitlab"),
+            ServiceTables::builtin("jira"),
+            ServiceTables::default(),
+        ]
+    });
+    match service {
+        "github" => &t[0],
+        "gitlab" => &t[1],
+        "jira" => &t[2],
+        _ => &t[3],
+    }
+}
+
 impl BridgeSettings {
     pub fn tables(&self, service: &str) -> Option<&ServiceTables> {
         match service {
@@ -205,7 +224,7 @@ impl BridgeSettings {
         };
         self.tables(service)
             .and_then(|t| find(t.table(which)))
-            .or_else(|| find(ServiceTables::builtin(service).table(which)))
+            .or_else(|| find(builtin(service).table(which)))
     }
 
     /// The service's name of one of our values, for sending it back: the
@@ -218,7 +237,7 @@ impl BridgeSettings {
         };
         self.tables(service)
             .and_then(|t| find(t.table(which)))
-            .or_else(|| find(ServiceTables::builtin(service).table(which)))
+            .or_else(|| find(builtin(service).table(which)))
     }
 
     /// The person a login stands for, when `people` names it.
