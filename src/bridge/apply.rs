@@ -313,11 +313,12 @@ pub(super) fn comment_origin(c: &Comment) -> Option<(String, String)> {
 /// The issues of the branch bridged to one project, by remote id, and what
 /// a new issue's number must exceed.
 pub(super) struct Local {
-    pub by_id: HashMap<String, (Key, Issue)>,
+    /// By remote id: the key, the issue, and the path of its file.
+    pub by_id: HashMap<String, (Key, Issue, String)>,
     pub by_remote_key: HashMap<String, String>,
     pub highest: u64,
-    /// Every parsed issue, for push.
-    pub all: Vec<(Key, Issue)>,
+    /// Every parsed issue with the path of its file, for push.
+    pub all: Vec<(Key, Issue, String)>,
 }
 
 pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) -> Result<Local> {
@@ -331,7 +332,7 @@ pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) ->
             BranchPath::Issue(k) => {
                 highest = highest.max(k.number);
                 if let Some(b) = bytes {
-                    texts.push((k, b));
+                    texts.push((k, b, path));
                 }
             }
             BranchPath::InIssue(k, _) => highest = highest.max(k.number),
@@ -345,19 +346,19 @@ pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) ->
         }
     }
     let service = project.service.name();
-    let parsed: Vec<(Key, Issue)> = texts
+    let parsed: Vec<(Key, Issue, String)> = texts
         .into_par_iter()
-        .filter_map(|(k, b)| {
+        .filter_map(|(k, b, path)| {
             let text = String::from_utf8(b).ok()?;
             if !all && !text.contains("\nbridge:") {
                 return None;
             }
-            Issue::parse(&text).ok().map(|i| (k, i))
+            Issue::parse(&text).ok().map(|i| (k, i, path))
         })
         .collect();
     let mut by_id = HashMap::new();
     let mut by_remote_key = HashMap::new();
-    for (k, i) in &parsed {
+    for (k, i, path) in &parsed {
         if let Some(b) = bridge_of(i)
             && b.get("service").map(String::as_str) == Some(service)
             && b.get("project")
@@ -367,7 +368,7 @@ pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) ->
             if let Some(rk) = b.get("key") {
                 by_remote_key.insert(rk.clone(), id.clone());
             }
-            by_id.insert(id.clone(), (k.clone(), i.clone()));
+            by_id.insert(id.clone(), (k.clone(), i.clone(), path.clone()));
         }
     }
     Ok(Local {
@@ -382,11 +383,11 @@ pub(super) fn local_issues(snap: &Snapshot<'_>, project: &Project, all: bool) ->
 /// their remote id: the local file id and the comment.
 pub(super) fn bridged_comments(
     snap: &Snapshot<'_>,
-    key: &Key,
+    issue_path: &str,
     service: &str,
 ) -> Result<HashMap<String, (String, Comment)>> {
     let mut out = HashMap::new();
-    for (path, bytes) in snap.files(&layout::comments_dir(key), |_| true)? {
+    for (path, bytes) in snap.files(&comments_dir_of(issue_path), |_| true)? {
         let BranchPath::InIssue(_, Part::Comment(id)) = BranchPath::parse(&path) else {
             continue;
         };
@@ -410,6 +411,12 @@ struct Plan {
     edits: Vec<Edit>,
     report: Report,
     bases: Vec<(String, Mapped)>,
+}
+
+/// The folder of an issue's comments, beside its file wherever it is (the
+/// branch's first layout or the current one).
+pub(super) fn comments_dir_of(issue_path: &str) -> String {
+    format!("{}/comments", layout::folder_of(issue_path))
 }
 
 /// The base of the merge of a bridged issue: the remote's fields at the
@@ -481,21 +488,22 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
 
     for r in &remote {
         let mapped = mapper.map(r);
-        let (key, changed_issue, is_new) = match local.by_id.get(&r.id) {
+        let (key, path, changed_issue, is_new) = match local.by_id.get(&r.id) {
             None => {
                 let key = Key::new(prefix.clone(), next);
                 next += 1;
                 let id =
                     super::stable_ulid(r.created, &format!("{service} {} {}", project.name, r.id));
                 let issue = mapped.new_issue(id, &config);
+                let path = layout::issue_file(&key);
                 edits.push(Edit::Write {
-                    path: layout::issue_file(&key),
+                    path: path.clone(),
                     content: issue.print().into_bytes(),
                 });
                 report.created.push((key.to_string(), r.key.clone()));
-                (key, true, true)
+                (key, path, true, true)
             }
-            Some((key, ours)) => {
+            Some((key, ours, path)) => {
                 let theirs = mapped.carry(ours.clone());
                 let ours_later = ours.updated > r.updated;
                 let base = base_of(ours, state.bases.get(&r.id), &theirs, ours_later);
@@ -527,18 +535,18 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
                 let changed = issue != *ours;
                 if changed {
                     edits.push(Edit::Write {
-                        path: layout::issue_file(key),
+                        path: path.clone(),
                         content: issue.print().into_bytes(),
                     });
                 }
-                (key.clone(), changed, false)
+                (key.clone(), path.clone(), changed, false)
             }
         };
         let mut comments: Vec<&RemoteComment> = r.comments.iter().collect();
         comments.extend(loose.get(&r.id).into_iter().flatten());
         let comments_changed = write_comments(
             snap,
-            &key,
+            &path,
             is_new,
             &comments,
             &mut mapper,
@@ -556,13 +564,13 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
         bases.push((r.id.clone(), mapped));
     }
     for id in loose_only {
-        let Some((key, _)) = local.by_id.get(&id) else {
+        let Some((key, _, path)) = local.by_id.get(&id) else {
             continue;
         };
         let comments = loose.get(&id).cloned().unwrap_or_default();
         if write_comments(
             snap,
-            key,
+            path,
             false,
             &comments,
             &mut mapper,
@@ -589,7 +597,7 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
 #[allow(clippy::too_many_arguments)]
 fn write_comments(
     snap: &Snapshot<'_>,
-    key: &Key,
+    issue_path: &str,
     is_new: bool,
     comments: &[&RemoteComment],
     mapper: &mut Mapper<'_>,
@@ -604,7 +612,7 @@ fn write_comments(
     let existing = if is_new {
         HashMap::new()
     } else {
-        bridged_comments(snap, key, service)?
+        bridged_comments(snap, issue_path, service)?
     };
     let mut changed = false;
     for c in comments {
@@ -622,7 +630,7 @@ fn write_comments(
                 let text = kept.print();
                 if old.print() != text {
                     edits.push(Edit::Write {
-                        path: layout::comment_file(key, id),
+                        path: format!("{}/{id}.md", comments_dir_of(issue_path)),
                         content: text.into_bytes(),
                     });
                     report.comments_updated += 1;
@@ -634,7 +642,7 @@ fn write_comments(
                     c.created,
                     &format!("{service} {} comment {}", project.name, c.id),
                 );
-                let path = layout::comment_file(key, &id);
+                let path = format!("{}/{id}.md", comments_dir_of(issue_path));
                 if !is_new && snap.read(&path)?.as_deref() == Some(text.as_str()) {
                     continue;
                 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::apply::{Mapped, Mapper, bridge_of, comment_origin, local_issues};
+use super::apply::{Mapped, Mapper, bridge_of, comment_origin, comments_dir_of, local_issues};
 use super::state::State;
 use super::transport::{Http, Tool};
 use super::{Error, Project, RemoteIssue, Result, Service, Unmapped, github, gitlab, jira};
@@ -140,8 +140,8 @@ fn work_list(
     let mut notes = Vec::new();
     let mut out = Vec::new();
     let mut all = local.all;
-    all.sort_by_key(|(k, _)| k.number);
-    for (key, issue) in all {
+    all.sort_by_key(|(k, _, _)| k.number);
+    for (key, issue, path) in all {
         let bridge = bridge_of(&issue).cloned();
         let remote = match &bridge {
             Some(b)
@@ -176,7 +176,7 @@ fn work_list(
             ),
         };
         let mut comments = Vec::new();
-        for (path, bytes) in snap.files(&layout::comments_dir(&key), |_| true)? {
+        for (path, bytes) in snap.files(&comments_dir_of(&path), |_| true)? {
             let BranchPath::InIssue(_, Part::Comment(id)) = BranchPath::parse(&path) else {
                 continue;
             };
@@ -567,6 +567,15 @@ fn with_origin(c: &Comment, project: &Project, posted: &(String, String)) -> Com
     c
 }
 
+/// Where an issue's file is: the current layout's path, or the first
+/// layout's for an issue filed before it.
+fn issue_path(snap: &crate::store::Snapshot<'_>, key: &Key) -> String {
+    layout::issue_file_candidates(key)
+        .into_iter()
+        .find(|p| snap.contains(p))
+        .unwrap_or_else(|| layout::issue_file(key))
+}
+
 /// Writes the `bridge` of an issue (and comment origins) in one commit.
 fn record(
     tracker: &Tracker,
@@ -577,8 +586,9 @@ fn record(
 ) -> Result<()> {
     tracker.store().commit(|snap| {
         let mut edits = Vec::new();
+        let path = issue_path(snap, key);
         if let Some(m) = mapped {
-            let path = layout::issue_file(key);
+            let path = path.clone();
             let text = snap.read(&path)?.unwrap_or_default();
             let mut issue = Issue::parse(&text).map_err(|e| {
                 Error::Tracker(crate::tracker::Error::BadFile(crate::format::Problem::new(
@@ -599,7 +609,7 @@ fn record(
         }
         for (id, c) in comments {
             edits.push(Edit::Write {
-                path: layout::comment_file(key, id),
+                path: format!("{}/{id}.md", comments_dir_of(&path)),
                 content: c.print().into_bytes(),
             });
         }
@@ -615,7 +625,7 @@ fn record_many(tracker: &Tracker, pending: &[(Key, Mapped)], project: &Project) 
     tracker.store().commit(|snap| {
         let mut edits = Vec::new();
         for (key, m) in pending {
-            let path = layout::issue_file(key);
+            let path = issue_path(snap, key);
             let Some(text) = snap.read(&path)? else {
                 continue;
             };
