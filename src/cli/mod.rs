@@ -3,6 +3,8 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod blame;
+mod bridge;
 mod close;
 mod comment;
 mod completions;
@@ -89,6 +91,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -133,6 +137,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

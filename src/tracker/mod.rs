@@ -10,6 +10,7 @@
 //! operation.
 
 mod change;
+mod code;
 mod doctor;
 mod edit;
 mod error;
@@ -21,7 +22,7 @@ pub mod read;
 pub mod release;
 mod search;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 
@@ -29,6 +30,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use code::Blamed;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -126,6 +128,8 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.
