@@ -162,6 +162,10 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         let mut message = message.trim_end().to_owned();
+        if let Some(via) = &self.via {
+            message.push_str("\n\nVia: ");
+            message.push_str(via);
+        }
         message.push('\n');
         Ok(self
             .repo
