@@ -22,6 +22,7 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod mcp;
 mod merge_driver;
 mod milestones;
 mod new;
@@ -34,7 +35,7 @@ mod set;
 mod show;
 mod sync;
 mod unlink;
-mod view;
+pub mod view;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -89,6 +90,7 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -133,6 +135,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Mcp(a) => mcp::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }
