@@ -11,13 +11,11 @@
 //! (`-word`) could match an issue *because* an internal comment was dropped,
 //! which the index cannot say, so it is answered by reading the files.
 
-use std::collections::HashSet;
-
 use super::read::{comments_of, load, read_config, scan};
 use super::{Details, Error, Found, Page, Progress, Quiet, Record, ReleaseNotes, Result, Tracker};
 use crate::format::fields;
 use crate::format::{Config, Key};
-use crate::query::{Expr, Sort, TextFields};
+use crate::query::{Expr, TextFields};
 use crate::store::Snapshot;
 
 /// Who is reading.
@@ -232,35 +230,14 @@ impl Tracker {
         Ok(record.key)
     }
 
-    /// [`Tracker::release_notes`] for `audience`: confidential issues are
-    /// left out, and sections they alone filled.
+    /// [`Tracker::release_notes`] for `audience`: confidential issues only
+    /// for the team.
     pub fn release_notes_for(
         &self,
         range: Option<&str>,
         milestone: Option<&str>,
         audience: Audience,
     ) -> Result<ReleaseNotes> {
-        let mut notes = self.release_notes(range, milestone)?;
-        if audience == Audience::Team {
-            return Ok(notes);
-        }
-        let page = Page {
-            sort: Sort::default(),
-            by_score: false,
-            offset: 0,
-            limit: None,
-        };
-        let hidden: HashSet<String> = self
-            .find(&Expr::Not(Box::new(not_confidential())), page, &Quiet)?
-            .records
-            .into_iter()
-            .map(|r| r.key.to_string())
-            .collect();
-        for section in &mut notes.sections {
-            section.items.retain(|i| !hidden.contains(&i.key));
-        }
-        notes.sections.retain(|s| !s.items.is_empty());
-        notes.known_limitations.retain(|i| !hidden.contains(&i.key));
-        Ok(notes)
+        self.release_notes_with(range, milestone, audience == Audience::Team)
     }
 }
