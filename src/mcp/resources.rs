@@ -5,8 +5,7 @@
 
 use rmcp::ErrorData;
 use rmcp::model::{
-    ListResourcesResult, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
-    ResourceTemplate,
+    ListResourcesResult, ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
 };
 
 use super::server::Server;
@@ -95,7 +94,7 @@ pub(super) async fn list(
     Ok(result)
 }
 
-pub(super) async fn read(server: &Server, uri: &str) -> Result<ReadResourceResponse, ErrorData> {
+pub(super) async fn read(server: &Server, uri: &str) -> Result<ReadResourceResult, ErrorData> {
     let owned = uri.to_owned();
     let (text, mime) = server
         .with_tracker(None, move |t, audience| {

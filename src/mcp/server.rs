@@ -8,9 +8,10 @@ use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
+    Implementation, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler};
@@ -95,6 +96,16 @@ pub(super) fn client_name(context: &RequestContext<RoleServer>) -> String {
         .unwrap_or_else(|| "an unnamed MCP client".to_owned())
 }
 
+/// The cache hints protocol 2026-07-28 asks of every listing and read:
+/// reuse nothing (the branch may move at any time), and keep it to this
+/// user. Older protocols have no such fields.
+fn no_cache(context: &RequestContext<RoleServer>) -> Option<(u64, CacheScope)> {
+    context
+        .protocol_version()
+        .filter(|v| *v >= ProtocolVersion::V_2026_07_28)
+        .map(|_| (0, CacheScope::Private))
+}
+
 /// A failure the agent should read and can act on: a tool error (not a
 /// protocol error, which clients tend to hide), in the command line's words.
 pub(super) fn failure(e: &anyhow::Error) -> CallToolResult {
@@ -143,9 +154,13 @@ impl ServerHandler for Server {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tool_router.list_all()))
+        let mut result = ListToolsResult::with_all_items(self.tool_router.list_all());
+        if let Some((ttl, scope)) = no_cache(&context) {
+            result = result.with_ttl_ms(ttl).with_cache_scope(scope);
+        }
+        Ok(result)
     }
 
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
@@ -184,26 +199,36 @@ impl ServerHandler for Server {
     async fn list_resources(
         &self,
         request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        super::resources::list(self, request.and_then(|r| r.cursor)).await
+        let mut result = super::resources::list(self, request.and_then(|r| r.cursor)).await?;
+        if let Some((ttl, scope)) = no_cache(&context) {
+            result = result.with_ttl_ms(ttl).with_cache_scope(scope);
+        }
+        Ok(result)
     }
 
     async fn list_resource_templates(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(ListResourceTemplatesResult::with_all_items(
-            super::resources::templates(),
-        ))
+        let mut result = ListResourceTemplatesResult::with_all_items(super::resources::templates());
+        if let Some((ttl, scope)) = no_cache(&context) {
+            result = result.with_ttl_ms(ttl).with_cache_scope(scope);
+        }
+        Ok(result)
     }
 
     async fn read_resource(
         &self,
         request: ReadResourceRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        super::resources::read(self, &request.uri).await
+        let mut result = super::resources::read(self, &request.uri).await?;
+        if let Some((ttl, scope)) = no_cache(&context) {
+            result = result.with_ttl_ms(ttl).with_cache_scope(scope);
+        }
+        Ok(result.into())
     }
 }

@@ -13,8 +13,8 @@
 
 use super::read::{comments_of, load, read_config, scan};
 use super::{Details, Error, Found, Page, Progress, Quiet, Record, ReleaseNotes, Result, Tracker};
+use crate::format::Key;
 use crate::format::fields;
-use crate::format::{Config, Key};
 use crate::query::{Expr, TextFields};
 use crate::store::Snapshot;
 
@@ -96,10 +96,10 @@ impl Tracker {
         if !expr.reads_text() {
             return self.find(&expr, page, progress);
         }
-        let snap = self.snapshot()?;
-        let config = read_config(&snap)?;
-        let mut found = if negates_text(&expr) {
-            self.scan_public(&snap, &config, &expr, page)?
+        let (snap, mut found) = if negates_text(&expr) {
+            let snap = self.snapshot()?;
+            let found = self.scan_public(&snap, &expr, page)?;
+            (snap, found)
         } else {
             // Public text is a part of all the text, so what matches it is
             // among what the index finds in all of it.
@@ -109,6 +109,10 @@ impl Tracker {
                 ..page
             };
             let candidates = self.find(&expr, all, progress)?;
+            // Read after the index caught up, so the files are at least as
+            // new as what it found.
+            let snap = self.snapshot()?;
+            let config = read_config(&snap)?;
             let mut kept = Found {
                 problems: candidates.problems,
                 fallback: candidates.fallback,
@@ -117,7 +121,12 @@ impl Tracker {
             for (r, score) in candidates.records.into_iter().zip(candidates.scores) {
                 let (public, hidden) = comments_for(&snap, &r.key, Audience::Public)?;
                 if hidden {
-                    let issue = load(&snap, &r.key)?.issue;
+                    let issue = match load(&snap, &r.key) {
+                        Ok(record) => record.issue,
+                        // Deleted since the index was brought up to date.
+                        Err(Error::NoSuchIssue(_)) => continue,
+                        Err(e) => return Err(e),
+                    };
                     let text = TextFields::new(&issue, &public);
                     if !expr.matches(&r.key.to_string(), &issue, &text, &config) {
                         continue;
@@ -133,7 +142,7 @@ impl Tracker {
                 kept.records.truncate(limit);
                 kept.scores.truncate(limit);
             }
-            kept
+            (snap, kept)
         };
         if snippets && expr.has_text() {
             found.snippets = self.public_snippets(&snap, &expr, &found.records)?;
@@ -142,13 +151,8 @@ impl Tracker {
     }
 
     /// The query answered from the files, with public text only.
-    fn scan_public(
-        &self,
-        snap: &Snapshot<'_>,
-        config: &Config,
-        expr: &Expr,
-        page: Page,
-    ) -> Result<Found> {
+    fn scan_public(&self, snap: &Snapshot<'_>, expr: &Expr, page: Page) -> Result<Found> {
+        let config = &read_config(snap)?;
         let listing = scan(snap)?;
         let mut matched = Vec::new();
         for r in listing.records {
@@ -190,7 +194,11 @@ impl Tracker {
     ) -> Result<Vec<Option<super::Snippet>>> {
         let mut texts = Vec::with_capacity(records.len());
         for r in records {
-            let body = load(snap, &r.key)?.issue.body;
+            let body = match load(snap, &r.key) {
+                Ok(record) => record.issue.body,
+                Err(Error::NoSuchIssue(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
             texts.push((body, comments_for(snap, &r.key, Audience::Public)?.0));
         }
         // Snippets are a nicety: an index that cannot be opened now leaves
