@@ -115,10 +115,9 @@ pub(super) async fn read(server: &Server, uri: &str) -> Result<ReadResourceResul
         })
         .await
         .map_err(|e| protocol_error(&e))?;
-    Ok(
-        ReadResourceResult::new(vec![ResourceContents::text(text, uri).with_mime_type(mime)])
-            .into(),
-    )
+    Ok(ReadResourceResult::new(vec![
+        ResourceContents::text(text, uri).with_mime_type(mime),
+    ]))
 }
 
 /// A failure to read or list: a protocol error, resources having no other
