@@ -11,8 +11,10 @@
 pub mod charts;
 pub mod corpus;
 mod dashboard;
+pub mod data;
 pub mod escape;
 pub mod html;
+mod listing;
 pub mod output;
 pub mod views;
 pub mod watch;
@@ -63,9 +65,10 @@ pub enum SiteError {
 
 /// Bump when the HTML a view renders to changes, so that pages rendered by
 /// an older version are not kept as fresh.
-const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 1");
+const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 2");
 
 const STYLE: &str = include_str!("assets/style.css");
+const DATA_JS: &str = include_str!("assets/data.js");
 const LIST_JS: &str = include_str!("assets/list.js");
 const SEARCH_JS: &str = include_str!("assets/search.js");
 const FAVICON: &str = include_str!("assets/favicon.svg");
@@ -139,28 +142,37 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     let mut out = Output::open(dir)?;
     out.put_all(vec![
         page("style.css", STYLE.to_owned()),
+        page("data.js", DATA_JS.to_owned()),
         page("list.js", LIST_JS.to_owned()),
         page("search.js", SEARCH_JS.to_owned()),
         page("favicon.svg", FAVICON.to_owned()),
-        page("search-index.js", html::search_index(&site.search_index)),
-        page("index.html", html::list_page(&site.list)),
         page("board.html", html::board_page(&site.board)),
         page("milestones.html", html::milestones_page(&site.milestones)),
         page("labels.html", html::labels_page(&site.labels)),
         page("dashboard.html", html::dashboard_page(&site.dashboard)),
         page("search.html", html::search_page(&site.search)),
     ])?;
+    out.put_all(
+        site.data
+            .into_iter()
+            .map(|d| File {
+                path: d.path,
+                bytes: d.bytes,
+                input: None,
+            })
+            .collect(),
+    )?;
+    cached(
+        &mut out,
+        &site.listings,
+        |v| v.path.clone(),
+        html::listing_page,
+    )?;
     cached(
         &mut out,
         &site.issues,
         |v| format!("issues/{}.html", v.row.key),
         html::issue_page,
-    )?;
-    cached(
-        &mut out,
-        &site.milestone_pages,
-        |v| format!("milestones/{}.html", v.summary.slug),
-        html::milestone_page,
     )?;
     cached(
         &mut out,

@@ -28,6 +28,23 @@ fn filter(b: &Browser, name: &str, value: &str) {
         "const c = document.querySelector('[data-filter={name}]'); c.value = {}; c.dispatchEvent(new Event(c.tagName === 'SELECT' ? 'change' : 'input')); return true;",
         serde_json::to_string(value).unwrap()
     ));
+    list_ready(b);
+}
+
+/// Waits until the list has shown what its filters ask for.
+pub fn list_ready(b: &Browser) {
+    b.wait_for(
+        "the list script ran",
+        "const f = document.getElementById('filters'); return !f.hidden && f.dataset.busy === 'false';",
+    );
+}
+
+/// Waits until search has shown its results.
+pub fn search_ready(b: &Browser) {
+    b.wait_for(
+        "search results",
+        "return document.getElementById('results').dataset.busy === 'false';",
+    );
 }
 
 fn no_console_errors(b: &Browser, page: &str) {
@@ -66,10 +83,7 @@ fn the_site_works_in_a_browser() {
 
     // The list: every issue, then filtered by label, by text, and from a link.
     b.goto(&url("index.html"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     assert_eq!(keys(&b), ["BC-6", "BC-5", "BC-4", "BC-3", "BC-2", "BC-1"]);
     filter(&b, "label", "perf");
     assert_eq!(keys(&b), ["BC-6", "BC-5", "BC-3"], "label filter");
@@ -87,16 +101,10 @@ fn the_site_works_in_a_browser() {
         "sorted by title: Dark…, Document…"
     );
     b.goto(&url("index.html?label=auth"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     assert_eq!(keys(&b), ["BC-1"], "a label link opens the list filtered");
     b.goto(&url("index.html"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     b.screenshot("list");
     no_console_errors(&b, "index.html");
 
@@ -107,10 +115,7 @@ fn the_site_works_in_a_browser() {
         ("reproduce", "BC-1"),
     ] {
         b.goto(&url(&format!("search.html?q={q}")));
-        b.wait_for(
-            "search results",
-            "return document.querySelectorAll('#results li').length > 0;",
-        );
+        search_ready(&b);
         let found = b.js("return Array.from(document.querySelectorAll('#results li .key')).map(k => k.textContent.trim());");
         assert_eq!(found, Value::from(vec![want]), "search for {q:?}");
     }
@@ -156,10 +161,7 @@ fn the_site_works_in_a_browser() {
     // From file://, no server: scripts and the search index still load.
     let file = |p: &str| format!("file://{}/{p}", dir.display());
     b.goto(&file("index.html"));
-    b.wait_for(
-        "the list script ran from file://",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     filter(&b, "label", "perf");
     assert_eq!(
         keys(&b),
@@ -167,9 +169,10 @@ fn the_site_works_in_a_browser() {
         "label filter from file://"
     );
     b.goto(&file("search.html?q=colon"));
-    b.wait_for(
-        "search from file://",
-        "return document.querySelectorAll('#results li').length === 1;",
+    search_ready(&b);
+    assert_eq!(
+        b.js("return document.querySelectorAll('#results li').length;"),
+        1
     );
     b.goto(&file("issues/BC-1.html"));
     let styled =
@@ -201,9 +204,10 @@ fn assert_inert(b: &Browser, page: &str) {
         })
         .collect();
     assert!(
-        scripts
-            .iter()
-            .all(|s| ["list.js", "search.js", "search-index.js"].contains(&s.as_str())),
+        scripts.iter().all(
+            |s| ["data.js", "list.js", "search.js"].contains(&s.as_str())
+                || (s.contains("/data/") && s.ends_with(".js"))
+        ),
         "{page}: scripts that are not the site's own: {scripts:?}"
     );
     assert_eq!(
@@ -237,19 +241,18 @@ fn a_hostile_corpus_runs_nothing_in_a_browser() {
         // Scripts that build the page from data: the list filtered by a
         // hostile label, and search results for a hostile word.
         b.goto(&format!("http://127.0.0.1:{port}/{prefix}index.html"));
-        b.wait_for(
-            "the list script ran",
-            "return !document.getElementById('filters').hidden;",
-        );
+        list_ready(&b);
         filter(&b, "label", PAYLOADS[1]);
         assert_eq!(keys(&b).len(), 1, "a hostile label still filters");
         assert_inert(&b, "index.html filtered");
         b.goto(&format!(
             "http://127.0.0.1:{port}/{prefix}search.html?q=onerror"
         ));
-        b.wait_for(
-            "search results",
-            "return document.querySelectorAll('#results li').length > 0;",
+        search_ready(&b);
+        assert!(
+            b.js("return document.querySelectorAll('#results li').length;")
+                .as_u64()
+                > Some(0)
         );
         assert_inert(&b, "search.html");
     }

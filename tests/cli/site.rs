@@ -108,7 +108,10 @@ fn the_site_of_a_small_tracker_matches_the_snapshots() {
     // The style sheet and scripts are shipped as they are in src/site/assets.
     let pages: BTreeMap<&String, &Vec<u8>> = out
         .iter()
-        .filter(|(p, _)| p.ends_with(".html") || p.as_str() == "search-index.js")
+        .filter(|(p, _)| {
+            p.ends_with(".html")
+                || ["data/meta.js", "data/rows/0.js", "data/s/co.js"].contains(&p.as_str())
+        })
         .collect();
     let names: Vec<&str> = pages.keys().map(|p| p.as_str()).collect();
     insta::assert_debug_snapshot!("site_files", names);
@@ -116,7 +119,13 @@ fn the_site_of_a_small_tracker_matches_the_snapshots() {
         let name = format!("site_{}", path.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, String::from_utf8_lossy(bytes));
     }
-    for asset in ["style.css", "list.js", "search.js", "favicon.svg"] {
+    for asset in [
+        "style.css",
+        "data.js",
+        "list.js",
+        "search.js",
+        "favicon.svg",
+    ] {
         assert!(out.contains_key(asset), "{asset} missing");
     }
 }
@@ -505,7 +514,7 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
     let env = hostile();
     let dir = export(&env, "site", &[]);
     let out = files(&dir);
-    let ours = ["list.js", "search-index.js", "search.js"];
+    let ours = ["data.js", "list.js", "search.js"];
     let mut pages = 0;
     for (path, bytes) in &out {
         if !path.ends_with(".html") {
@@ -589,8 +598,12 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
         !out.keys().any(|p| p.contains("attachments")),
         "attachments are not copied into the site"
     );
-    let index = text(&out, "search-index.js");
-    assert!(!index.contains('<'), "the search index never holds a raw <");
+    for (path, bytes) in out.iter().filter(|(p, _)| p.starts_with("data/")) {
+        assert!(
+            !bytes.contains(&b'<'),
+            "{path}: a data file never holds a raw <"
+        );
+    }
 }
 
 #[test]

@@ -34,7 +34,12 @@ pub fn board_page(v: &BoardPage) -> String {
         if c.more > 0 {
             let _ = writeln!(
                 m,
-                "<p class=\"more\"><a href=\"index.html?state=closed\">and {} more</a></p>",
+                "<p class=\"more\"><a href=\"index.html?{}\">and {} more</a></p>",
+                if c.status == "closed" {
+                    "state=closed".to_owned()
+                } else {
+                    format!("status={}", esc(&query_value(&c.status)))
+                },
                 c.more
             );
         }
@@ -54,7 +59,7 @@ pub fn board_page(v: &BoardPage) -> String {
     )
 }
 
-fn progress(open: usize, closed: usize) -> String {
+pub(super) fn progress(open: usize, closed: usize) -> String {
     let total = open + closed;
     let pct = (closed * 100).checked_div(total).unwrap_or(0);
     format!(
@@ -93,36 +98,6 @@ pub fn milestones_page(v: &MilestonesPage) -> String {
             title: "Milestones".to_owned(),
             root: "",
             path: "milestones.html",
-            nav: Nav::Milestones,
-            scripts: &[],
-        },
-        &m,
-    )
-}
-
-pub fn milestone_page(v: &MilestonePage) -> String {
-    let s = &v.summary;
-    let mut m = format!(
-        "<h1>Milestone {}</h1>\n<p>{}",
-        esc(&s.name),
-        progress(s.open, s.closed)
-    );
-    if s.has_notes {
-        let _ = write!(
-            m,
-            " <a class=\"notes-link\" href=\"../release-notes/{}.html\">Release notes</a>",
-            esc(&s.slug)
-        );
-    }
-    m.push_str("</p>\n");
-    m.push_str(&issue_table(&v.rows, "../", "milestone-issues"));
-    let path = format!("milestones/{}.html", s.slug);
-    page(
-        Page {
-            frame: &v.frame,
-            title: format!("Milestone {}", s.name),
-            root: "../",
-            path: &path,
             nav: Nav::Milestones,
             scripts: &[],
         },
@@ -274,19 +249,8 @@ pub fn search_page(v: &SearchPage) -> String {
             root: "",
             path: "search.html",
             nav: Nav::Search,
-            scripts: &["search-index.js", "search.js"],
+            scripts: &["data.js", "search.js"],
         },
         m,
-    )
-}
-
-/// The search index as a script that sets a global: browsers refuse to
-/// `fetch` a JSON file from `file://`, but load a script.
-pub fn search_index(docs: &[SearchDoc]) -> String {
-    let json = serde_json::to_string(docs).unwrap_or_else(|_| "[]".to_owned());
-    // `<` never appears raw, so the file stays inert even if served as HTML.
-    format!(
-        "window.GIT_ISSUE_SEARCH = {};\n",
-        json.replace('<', "\\u003c")
     )
 }
