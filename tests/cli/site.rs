@@ -684,3 +684,95 @@ fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
     env.ok(&["export", "site", dir.to_str().unwrap()]);
     check(&dir);
 }
+
+/// Issue 10, item 7: a folder inside the site folder replaced by a link to
+/// elsewhere is refused, never written through, and nothing outside is
+/// removed through it.
+#[test]
+fn a_planted_folder_link_inside_the_site_is_never_followed() {
+    let env = fixture();
+    let dir = export(&env, "site", &[]);
+    let outside = env.root.join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("BC-4.html"), "someone else's page\n").unwrap();
+    std::fs::remove_dir_all(dir.join("issues")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("issues")).unwrap();
+    // BC-4 goes: its page, listed in the manifest, would be removed.
+    let wt = env.root.join("by-hand");
+    env.git_in(&wt, &["checkout", "-q", "--detach"]);
+    env.git_in(&wt, &["checkout", "-q", "issues"]);
+    env.git_in(&wt, &["rm", "-q", "issues/0/BC-4.md"]);
+    env.git_in(&wt, &["commit", "-q", "-m", "Drop BC-4"]);
+    let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+    assert_ne!(r.code, 0, "an export through a link: {}", r.stderr);
+    assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+    let mut left: Vec<String> = files(&outside).into_keys().collect();
+    left.sort();
+    assert_eq!(left, ["BC-4.html"], "nothing written outside the folder");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("BC-4.html")).unwrap(),
+        "someone else's page\n",
+        "nothing removed or rewritten outside the folder"
+    );
+}
+
+/// Issue 10, item 7: links planted under the temporary names an export
+/// might use do not redirect its writes (today's names were
+/// `<file>.tmp<pid>`; links for the next few thousand process ids cover
+/// the export's).
+#[test]
+fn links_planted_under_temporary_names_do_not_redirect_a_write() {
+    let env = fixture();
+    let dir = export(&env, "site", &[]);
+    let victim = env.root.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    env.ok(&["label", "BC-2", "+accessibility"]);
+    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1);
+    for pid in last..last + 3000 {
+        std::os::unix::fs::symlink(&victim, dir.join(format!("index.html.tmp{pid}"))).unwrap();
+    }
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    let index = std::fs::symlink_metadata(dir.join("index.html")).unwrap();
+    assert!(index.file_type().is_file(), "index.html is a file again");
+    assert!(text(&files(&dir), "index.html").contains("accessibility"));
+}
+
+/// Issue 10, item 7: the manifest in the folder is not trusted for
+/// deletions: a file the site never writes, or whose bytes are not what
+/// the last export wrote, stays whatever the manifest lists.
+#[test]
+fn a_tampered_manifest_removes_nothing_the_export_did_not_write() {
+    let env = fixture();
+    let dir = export(&env, "site", &[]);
+    std::fs::write(dir.join("CNAME"), "bugs.example.com\n").unwrap();
+    // A page the user edited after the export: not what was written.
+    std::fs::write(dir.join("issues/BC-4.html"), "edited by hand\n").unwrap();
+    let manifest_path = dir.join(".git-issue-site.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let cname = b"bugs.example.com\n";
+    manifest["files"]["CNAME"] = serde_json::json!({
+        "hash": git_issue::site::output::hash(cname),
+        "len": cname.len(),
+    });
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let wt = env.root.join("by-hand");
+    env.git_in(&wt, &["checkout", "-q", "--detach"]);
+    env.git_in(&wt, &["checkout", "-q", "issues"]);
+    env.git_in(&wt, &["rm", "-q", "issues/0/BC-4.md"]);
+    env.git_in(&wt, &["commit", "-q", "-m", "Drop BC-4"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("CNAME")).unwrap(),
+        "bugs.example.com\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("issues/BC-4.html")).unwrap(),
+        "edited by hand\n",
+        "a page changed since the export is not removed"
+    );
+}
