@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod index;
 pub mod query;
 pub mod release_notes;
+pub mod serve;
 pub mod site;
 pub mod store;
 pub mod tracker;

@@ -124,6 +124,128 @@ impl Corpus {
     }
 }
 
+/// What [`Corpus::refresh`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refreshed {
+    /// The branch had not moved.
+    Nothing,
+    /// These issues were read again.
+    Issues(Vec<String>),
+    /// Everything was read again (settings changed, history rewritten, or
+    /// too much changed to go issue by issue).
+    Everything,
+}
+
+/// Beyond this many changed issues, reading the whole branch is as quick.
+const REFRESH_MAX: usize = 500;
+
+impl Corpus {
+    /// Brings the corpus up to the branch as it is now, reading only the
+    /// issues that the new commits changed, for `git issue serve`: a change
+    /// costs one issue's files, not the whole branch's.
+    pub fn refresh(
+        &mut self,
+        tracker: &Tracker,
+        include_confidential: bool,
+        history: &mut HistoryCache,
+    ) -> Result<Refreshed, CorpusError> {
+        let store = tracker.store();
+        let Some(tip) = store.tip()?.map(|o| o.to_string()) else {
+            return Ok(Refreshed::Nothing);
+        };
+        if tip == self.tip {
+            return Ok(Refreshed::Nothing);
+        }
+        let config = tracker.config()?;
+        let everything = |this: &mut Corpus, history: &mut HistoryCache| {
+            *this = Corpus::read(tracker, include_confidential, history)?;
+            Ok(Refreshed::Everything)
+        };
+        if format!("{config:?}") != format!("{:?}", self.config)
+            || !store.is_ancestor(&self.tip, &tip)
+        {
+            return everything(self, history);
+        }
+        let new = store.changes(&tip, Some(&self.tip), layout::ISSUES)?;
+        let mut keys: Vec<Key> = Vec::new();
+        for r in &new {
+            for path in &r.paths {
+                if let Some(k) = BranchPath::parse(path).key()
+                    && !keys.contains(k)
+                {
+                    keys.push(k.clone());
+                }
+            }
+        }
+        if keys.len() > REFRESH_MAX {
+            return everything(self, history);
+        }
+        history.update(store, &tip)?;
+        for key in &keys {
+            let at = self
+                .entries
+                .binary_search_by_key(&key.number, |e| e.key.number);
+            let details = match tracker.details(key) {
+                Ok(d) if d.record.key == *key => Some(d),
+                Ok(_) | Err(crate::tracker::Error::NoSuchIssue(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let Some(d) = details.filter(|d| include_confidential || !d.record.issue.confidential)
+            else {
+                if let Ok(i) = at
+                    && self.entries[i].key == *key
+                {
+                    self.entries.remove(i);
+                }
+                continue;
+            };
+            let mut hidden: HashSet<String> = HashSet::new();
+            let mut comments = d.comments;
+            if !include_confidential {
+                for r in comments.iter().filter(|r| r.comment.internal) {
+                    hidden.insert(layout::comment_file(key, &r.id));
+                }
+                comments.retain(|r| !r.comment.internal);
+            }
+            let revisions = history
+                .commits
+                .iter()
+                .filter(|r| {
+                    r.paths
+                        .iter()
+                        .any(|p| !hidden.contains(p) && BranchPath::parse(p).key() == Some(key))
+                })
+                .map(|r| Revision {
+                    paths: Vec::new(),
+                    ..r.clone()
+                })
+                .collect();
+            for c in d.commits {
+                self.commits.insert(c.id.clone(), c);
+            }
+            let entry = SiteIssue {
+                key: key.clone(),
+                issue: d.record.issue,
+                comments,
+                attachments: Vec::new(),
+                history: revisions,
+            };
+            match at {
+                Ok(i) => {
+                    let attachments = std::mem::take(&mut self.entries[i].attachments);
+                    self.entries[i] = SiteIssue {
+                        attachments,
+                        ..entry
+                    };
+                }
+                Err(i) => self.entries.insert(i, entry),
+            }
+        }
+        self.tip = tip;
+        Ok(Refreshed::Issues(keys.iter().map(Key::to_string).collect()))
+    }
+}
+
 /// The branch's history with the paths each commit changed, kept between
 /// exports in `<git common dir>/git-issue/site-history.json` (beside the
 /// search index, never in the published folder) so that an export after one

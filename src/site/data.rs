@@ -10,7 +10,7 @@
 //!
 //! - `meta`: counts, the values of each filter and their file names, the
 //!   search shards.
-//! - `rows/<n>`: the issues numbered `n*100` to `n*100+99`, as the list
+//! - `rows/<n>`: the issues numbered `n*50` to `n*50+49`, as the list
 //!   shows them.
 //! - `f/<field>/<slug>`: the numbers of the issues with that value (`all`,
 //!   `state/open`, `label/ui-…`), as a posting list.
@@ -33,7 +33,7 @@ use super::corpus::Corpus;
 use super::views::{Row, slug, words};
 
 /// Issues per `rows/` file.
-pub const ROWS: u64 = 100;
+pub const ROWS: u64 = 50;
 
 /// A search shard bigger than this is split by the term's third letter.
 const SHARD_SPLIT: usize = 192 * 1024;

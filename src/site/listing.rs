@@ -169,6 +169,7 @@ mod tests {
         Frame {
             project: "p".into(),
             base_url: None,
+            live: None,
         }
     }
 

@@ -73,6 +73,15 @@ const LIST_JS: &str = include_str!("assets/list.js");
 const SEARCH_JS: &str = include_str!("assets/search.js");
 const FAVICON: &str = include_str!("assets/favicon.svg");
 
+/// The site's own files that are not pages: name, bytes, content type.
+pub const ASSETS: &[(&str, &str, &str)] = &[
+    ("style.css", STYLE, "text/css; charset=utf-8"),
+    ("data.js", DATA_JS, "text/javascript; charset=utf-8"),
+    ("list.js", LIST_JS, "text/javascript; charset=utf-8"),
+    ("search.js", SEARCH_JS, "text/javascript; charset=utf-8"),
+    ("favicon.svg", FAVICON, "image/svg+xml"),
+];
+
 fn check_base_url(url: &str) -> Result<(), SiteError> {
     let lower = url.to_ascii_lowercase();
     let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -140,18 +149,24 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     let site = Site::build(&corpus, options.base_url.as_deref());
 
     let mut out = Output::open(dir)?;
-    out.put_all(vec![
-        page("style.css", STYLE.to_owned()),
-        page("data.js", DATA_JS.to_owned()),
-        page("list.js", LIST_JS.to_owned()),
-        page("search.js", SEARCH_JS.to_owned()),
-        page("favicon.svg", FAVICON.to_owned()),
-        page("board.html", html::board_page(&site.board)),
-        page("milestones.html", html::milestones_page(&site.milestones)),
-        page("labels.html", html::labels_page(&site.labels)),
-        page("dashboard.html", html::dashboard_page(&site.dashboard)),
-        page("search.html", html::search_page(&site.search)),
-    ])?;
+    let mut files: Vec<File> = ASSETS
+        .iter()
+        .map(|(name, bytes, _)| page(*name, (*bytes).to_owned()))
+        .collect();
+    files.extend([
+        page("board.html", html::board_page(&site.pages.board)),
+        page(
+            "milestones.html",
+            html::milestones_page(&site.pages.milestones),
+        ),
+        page("labels.html", html::labels_page(&site.pages.labels)),
+        page(
+            "dashboard.html",
+            html::dashboard_page(&site.pages.dashboard),
+        ),
+        page("search.html", html::search_page(&site.pages.search)),
+    ]);
+    out.put_all(files)?;
     out.put_all(
         site.data
             .into_iter()
@@ -164,7 +179,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     )?;
     cached(
         &mut out,
-        &site.listings,
+        &site.pages.listings,
         |v| v.path.clone(),
         html::listing_page,
     )?;
@@ -176,7 +191,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     )?;
     cached(
         &mut out,
-        &site.notes,
+        &site.pages.notes,
         |v| format!("release-notes/{}.html", v.milestone_slug),
         html::notes_page,
     )?;

@@ -1,7 +1,7 @@
 //! Writing the site into its folder, and only into it: a file is written
 //! only when its bytes changed, files an earlier export wrote and this one
 //! did not are removed, and nothing else in the folder is touched. A
-//! manifest (`.git-issue-site.json`) remembers what was written, with the
+//! manifest (`.git-issue-site/`) remembers what was written, with the
 //! hash of each file and of the view it was rendered from, so that an export
 //! after one change renders and writes only what that change affects.
 //!
@@ -20,8 +20,30 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const MANIFEST: &str = ".git-issue-site.json";
-const MANIFEST_VERSION: u32 = 1;
+/// The manifest: a folder of 256 small files, cut by a hash of each path,
+/// so that no file of the site grows with the number of issues (100,000
+/// pages would make one manifest of 16 MB) and an export after one change
+/// rewrites a few of them, not all.
+pub const MANIFEST: &str = ".git-issue-site";
+/// Where versions before 2 kept the manifest, in one file; read once and
+/// removed.
+const OLD_MANIFEST: &str = ".git-issue-site.json";
+const MANIFEST_VERSION: u32 = 2;
+
+fn shard_of(path: &str) -> String {
+    format!(
+        "{:02x}.json",
+        xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
+    )
+}
+
+/// The bytes of a plain file (not a link), if there is one.
+fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_file())
+        .then(|| std::fs::read(path).ok())
+        .flatten()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Record {
@@ -102,14 +124,24 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 impl Output {
     pub fn open(dir: &Path) -> Result<Output, OutputError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let manifest = dir.join(MANIFEST);
-        let old = std::fs::symlink_metadata(&manifest)
-            .is_ok_and(|m| m.file_type().is_file())
-            .then(|| std::fs::read(&manifest).ok())
-            .flatten()
-            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-            .filter(|m| m.version == MANIFEST_VERSION)
-            .unwrap_or_default();
+        let mut old = Manifest::default();
+        let parse = |bytes: Vec<u8>| serde_json::from_slice::<Manifest>(&bytes).ok();
+        if let Some(m) = read_plain(&dir.join(OLD_MANIFEST)).and_then(parse) {
+            old.files.extend(m.files);
+        }
+        let folder = dir.join(MANIFEST);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_dir())
+            && let Ok(entries) = std::fs::read_dir(&folder)
+        {
+            for e in entries.flatten() {
+                if let Some(m) = read_plain(&e.path())
+                    .and_then(parse)
+                    .filter(|m| m.version == MANIFEST_VERSION)
+                {
+                    old.files.extend(m.files);
+                }
+            }
+        }
         Ok(Output {
             dir: dir.to_path_buf(),
             old,
@@ -242,13 +274,47 @@ impl Output {
                 Err(e) => return Err(io_err(&full)(e)),
             }
         }
-        let mut bytes = serde_json::to_vec_pretty(&self.new).unwrap_or_default();
-        bytes.push(b'\n');
-        let manifest = self.dir.join(MANIFEST);
-        let same = std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.file_type().is_file())
-            && std::fs::read(&manifest).ok().as_deref() == Some(&bytes[..]);
-        if !same {
-            write_atomically(&manifest, &bytes)?;
+        let mut shards: BTreeMap<String, Manifest> = BTreeMap::new();
+        for (path, record) in std::mem::take(&mut self.new.files) {
+            shards
+                .entry(shard_of(&path))
+                .or_insert_with(|| Manifest {
+                    version: MANIFEST_VERSION,
+                    files: BTreeMap::new(),
+                })
+                .files
+                .insert(path, record);
+        }
+        let folder = self.dir.join(MANIFEST);
+        match std::fs::symlink_metadata(&folder) {
+            Ok(m) if m.file_type().is_dir() => {}
+            Ok(_) => return Err(OutputError::NotAFolder(folder)),
+            Err(_) => std::fs::create_dir(&folder).map_err(io_err(&folder))?,
+        }
+        for (name, shard) in &shards {
+            let mut bytes = serde_json::to_vec(shard).unwrap_or_default();
+            bytes.push(b'\n');
+            let file = folder.join(name);
+            if read_plain(&file).as_deref() != Some(&bytes[..]) {
+                write_atomically(&file, &bytes)?;
+            }
+        }
+        // Shards left from an export of more files: ours by their names.
+        for e in std::fs::read_dir(&folder)
+            .map_err(io_err(&folder))?
+            .flatten()
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.len() == 7
+                && name.ends_with(".json")
+                && name[..2].bytes().all(|b| b.is_ascii_hexdigit());
+            if ours && !shards.contains_key(&name) && read_plain(&e.path()).is_some() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        let old = self.dir.join(OLD_MANIFEST);
+        if read_plain(&old).is_some_and(|b| serde_json::from_slice::<Manifest>(&b).is_ok()) {
+            let _ = std::fs::remove_file(old);
         }
         self.done.written.sort();
         self.done.removed.sort();

@@ -5,7 +5,7 @@
 //! page needs rendering again.
 
 use crate::tracker::release;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -64,11 +64,59 @@ pub struct CommitView {
 }
 
 /// Settings every page shares.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Frame {
     pub project: String,
     /// Where the site will be published, for canonical links.
     pub base_url: Option<String>,
+    /// Pages served by `git issue serve`: what they add (forms, live
+    /// updates). `None` in an export, whose pages are read-only.
+    pub live: Option<Live>,
+}
+
+/// What `git issue serve` adds to every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Live {
+    /// The server's secret, sent back with every change (CSRF).
+    pub token: String,
+    /// `--read-only`: pages without forms.
+    pub read_only: bool,
+    /// The values the forms offer.
+    pub choices: Choices,
+    /// What the last change did or why it was refused, shown atop the page.
+    pub notice: Option<String>,
+}
+
+/// The form to file an issue, with what was typed when it comes back.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewIssuePage {
+    pub frame: Frame,
+    pub title: String,
+    pub kind: String,
+    pub priority: String,
+    pub severity: String,
+    pub labels: String,
+    pub milestone: String,
+    pub assignee: String,
+    pub component: String,
+    pub template: String,
+    pub body: String,
+}
+
+/// Values a form offers: `tracker.yml`'s lists, and the labels,
+/// milestones, assignees and components issues use.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Choices {
+    pub statuses: Vec<String>,
+    pub closed_statuses: Vec<String>,
+    pub types: Vec<String>,
+    pub priorities: Vec<String>,
+    pub severities: Vec<String>,
+    pub labels: Vec<String>,
+    pub milestones: Vec<String>,
+    pub assignees: Vec<String>,
+    pub components: Vec<String>,
+    pub templates: Vec<String>,
 }
 
 /// A commit of the issues branch, as an issue's history shows it.
@@ -229,16 +277,26 @@ pub struct SearchPage {
 
 /// Every page of the site.
 pub struct Site {
-    pub listings: Vec<ListingPage>,
+    pub pages: Pages,
     pub issues: Vec<IssuePage>,
+    /// The data files the scripts fetch (see [`super::data`]).
+    pub data: Vec<super::data::DataFile>,
+}
+
+/// The pages over many issues, and the rows they are made of.
+pub struct Pages {
+    pub frame: Frame,
+    /// Every issue as lists show it, by number.
+    pub rows: Vec<Row>,
+    /// `tracker.yml`'s statuses, then the others issues have.
+    pub statuses: Vec<String>,
+    pub listings: Vec<ListingPage>,
     pub board: BoardPage,
     pub milestones: MilestonesPage,
     pub labels: LabelsPage,
     pub notes: Vec<NotesPage>,
     pub dashboard: DashboardPage,
     pub search: SearchPage,
-    /// The data files the scripts fetch (see [`super::data`]).
-    pub data: Vec<super::data::DataFile>,
 }
 
 /// A file name for a milestone or label, whatever its name holds: readable letters
@@ -305,13 +363,29 @@ pub const WEEKS: usize = 12;
 
 impl Site {
     pub fn build(corpus: &Corpus, base_url: Option<&str>) -> Site {
-        let config = &corpus.config;
         let frame = Frame {
             project: corpus.project.clone(),
             base_url: base_url.map(|u| u.trim_end_matches('/').to_owned()),
+            live: None,
         };
+        let pages = Pages::build(corpus, frame);
+        let issues = (0..corpus.entries.len())
+            .into_par_iter()
+            .map(|i| issue_page(corpus, &pages.rows, i, &pages.frame))
+            .collect();
+        let data = super::data::files(corpus, &pages.rows, &pages.statuses);
+        Site {
+            pages,
+            issues,
+            data,
+        }
+    }
+}
+
+impl Pages {
+    pub fn build(corpus: &Corpus, frame: Frame) -> Pages {
+        let config = &corpus.config;
         let rows: Vec<Row> = corpus.entries.iter().map(|e| row(e, config)).collect();
-        let issues = issue_pages(corpus, &rows, &frame);
 
         let mut labels: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
         let mut milestones: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
@@ -395,10 +469,20 @@ impl Site {
         }
 
         let dashboard = dashboard(&frame, &rows, config);
-        let data = super::data::files(corpus, &rows, &statuses);
-        Site {
+        let labels = labels
+            .iter()
+            .map(|(name, rs)| {
+                let t = totals(rs);
+                LabelCount {
+                    name: (*name).to_owned(),
+                    slug: slug(name),
+                    open: t.open,
+                    closed: t.closed,
+                }
+            })
+            .collect();
+        Pages {
             listings,
-            issues,
             board,
             milestones: MilestonesPage {
                 frame: frame.clone(),
@@ -406,23 +490,16 @@ impl Site {
             },
             labels: LabelsPage {
                 frame: frame.clone(),
-                labels: labels
-                    .iter()
-                    .map(|(name, rs)| {
-                        let t = totals(rs);
-                        LabelCount {
-                            name: (*name).to_owned(),
-                            slug: slug(name),
-                            open: t.open,
-                            closed: t.closed,
-                        }
-                    })
-                    .collect(),
+                labels,
             },
             notes,
             dashboard,
-            search: SearchPage { frame },
-            data,
+            search: SearchPage {
+                frame: frame.clone(),
+            },
+            frame,
+            rows,
+            statuses,
         }
     }
 }
@@ -466,17 +543,19 @@ fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> B
     }
 }
 
-/// The page of every issue: the one place that decides what an issue page
+/// The page of the issue at `index` of the corpus (`rows` are the
+/// corpus's rows, by number): the one place that decides what an issue page
 /// shows (add a field to [`IssuePage`] and fill it here).
-fn issue_pages(corpus: &Corpus, rows: &[Row], frame: &Frame) -> Vec<IssuePage> {
+pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) -> IssuePage {
     let config = &corpus.config;
-    let by_number: HashMap<u64, &Row> = rows.iter().map(|r| (r.number, r)).collect();
     let link = |text: &str| -> IssueLink {
         let key = Key::parse_with_default(text, &config.key);
-        match key
-            .as_ref()
-            .and_then(|k| by_number.get(&k.number).filter(|r| r.key == k.to_string()))
-        {
+        match key.as_ref().and_then(|k| {
+            rows.binary_search_by_key(&k.number, |r| r.number)
+                .ok()
+                .map(|i| &rows[i])
+                .filter(|r| r.key == k.to_string())
+        }) {
             Some(r) => IssueLink {
                 key: r.key.clone(),
                 title: Some(r.title.clone()),
@@ -491,68 +570,65 @@ fn issue_pages(corpus: &Corpus, rows: &[Row], frame: &Frame) -> Vec<IssuePage> {
             },
         }
     };
-    corpus
-        .entries
-        .par_iter()
-        .zip(rows)
-        .map(|(e, r)| {
-            let i = &e.issue;
-            IssuePage {
-                frame: frame.clone(),
-                row: r.clone(),
-                reporter: i.reporter.clone(),
-                votes: i.votes,
-                confidential: i.confidential,
-                aliases: i.aliases.clone(),
-                body: i.body.clone(),
-                comments: e
-                    .comments
-                    .iter()
-                    .map(|r| (&r.id, &r.comment))
-                    .map(|(id, c)| CommentView {
+    let e = &corpus.entries[index];
+    let r = &rows[index];
+    {
+        let i = &e.issue;
+        IssuePage {
+            frame: frame.clone(),
+            row: r.clone(),
+            reporter: i.reporter.clone(),
+            votes: i.votes,
+            confidential: i.confidential,
+            aliases: i.aliases.clone(),
+            body: i.body.clone(),
+            comments: e
+                .comments
+                .iter()
+                .map(|r| (&r.id, &r.comment))
+                .map(|(id, c)| CommentView {
+                    id: id.clone(),
+                    author: c.author.clone(),
+                    created: c.created.as_second(),
+                    internal: c.internal,
+                    body: c.body.clone(),
+                })
+                .collect(),
+            commits: i
+                .commits
+                .iter()
+                .map(|id| match corpus.commits.get(id) {
+                    Some(c) => CommitView {
+                        id: c.id.clone(),
+                        summary: Some(c.summary.clone()),
+                        author: Some(c.author.clone()),
+                        time: Some(c.time.as_second()),
+                    },
+                    None => CommitView {
                         id: id.clone(),
-                        author: c.author.clone(),
-                        created: c.created.as_second(),
-                        internal: c.internal,
-                        body: c.body.clone(),
-                    })
-                    .collect(),
-                commits: i
-                    .commits
-                    .iter()
-                    .map(|id| match corpus.commits.get(id) {
-                        Some(c) => CommitView {
-                            id: c.id.clone(),
-                            summary: Some(c.summary.clone()),
-                            author: Some(c.author.clone()),
-                            time: Some(c.time.as_second()),
-                        },
-                        None => CommitView {
-                            id: id.clone(),
-                            summary: None,
-                            author: None,
-                            time: None,
-                        },
-                    })
-                    .collect(),
-                prs: i.prs.clone(),
-                duplicate_of: i.duplicate_of.as_deref().map(link),
-                related: i.related.iter().map(|r| link(r)).collect(),
-                attachments: e.attachments.clone(),
-                history: e
-                    .history
-                    .iter()
-                    .map(|r| HistoryView {
-                        commit: r.commit.clone(),
-                        author: r.author.clone(),
-                        time: r.time.as_second(),
-                        message: r.message.clone(),
-                    })
-                    .collect(),
-                milestone_slug: i.milestone.as_deref().map(slug),
-            }
-        })
-        .collect()
+                        summary: None,
+                        author: None,
+                        time: None,
+                    },
+                })
+                .collect(),
+            prs: i.prs.clone(),
+            duplicate_of: i.duplicate_of.as_deref().map(link),
+            related: i.related.iter().map(|r| link(r)).collect(),
+            attachments: e.attachments.clone(),
+            history: e
+                .history
+                .iter()
+                .map(|r| HistoryView {
+                    commit: r.commit.clone(),
+                    author: r.author.clone(),
+                    time: r.time.as_second(),
+                    message: r.message.clone(),
+                })
+                .collect(),
+            milestone_slug: i.milestone.as_deref().map(slug),
+        }
+    }
 }
 
 /// The distinct words of some texts, lower case, in first-seen order: what

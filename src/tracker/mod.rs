@@ -13,6 +13,7 @@ mod change;
 mod doctor;
 mod edit;
 mod error;
+mod guarded;
 mod links;
 mod mentions;
 pub mod merge;

@@ -47,3 +47,15 @@ pub(super) fn apply_template(snap: &Snapshot<'_>, name: &str, issue: &mut Issue)
     issue.body = doc.body;
     Ok(())
 }
+
+impl super::Tracker {
+    /// The names of the templates on the branch, for a form to offer.
+    pub fn template_names(&self) -> Result<Vec<String>> {
+        let snap = self.snapshot()?;
+        Ok(snap
+            .list(layout::TEMPLATES)?
+            .into_iter()
+            .filter_map(|e| e.name.strip_suffix(".md").map(str::to_owned))
+            .collect())
+    }
+}

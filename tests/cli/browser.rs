@@ -47,7 +47,7 @@ pub fn search_ready(b: &Browser) {
     );
 }
 
-fn no_console_errors(b: &Browser, page: &str) {
+pub fn no_console_errors(b: &Browser, page: &str) {
     let errors: Vec<String> = b
         .console()
         .into_iter()
@@ -95,6 +95,7 @@ fn the_site_works_in_a_browser() {
     assert_eq!(keys(&b), ["BC-2"], "free text");
     filter(&b, "q", "");
     b.js("document.querySelector('th[data-sort=title]').click(); return true;");
+    list_ready(&b);
     assert_eq!(
         keys(&b)[..2],
         ["BC-2", "BC-4"],
@@ -186,7 +187,7 @@ fn the_site_works_in_a_browser() {
 
 /// What a page must look like after loading hostile content: no dialog, no
 /// marker set by a payload, no script beyond the site's own.
-fn assert_inert(b: &Browser, page: &str) {
+pub fn assert_inert(b: &Browser, page: &str) {
     if let Some(text) = b.dialog() {
         panic!("{page}: a dialog opened: {text}");
     }
@@ -204,10 +205,16 @@ fn assert_inert(b: &Browser, page: &str) {
         })
         .collect();
     assert!(
-        scripts.iter().all(
-            |s| ["data.js", "list.js", "search.js"].contains(&s.as_str())
-                || (s.contains("/data/") && s.ends_with(".js"))
-        ),
+        scripts.iter().all(|s| [
+            "data.js",
+            "list.js",
+            "search.js",
+            "live.js",
+            "board.js",
+            "new.js"
+        ]
+        .contains(&s.as_str())
+            || (s.contains("/data/") && s.ends_with(".js"))),
         "{page}: scripts that are not the site's own: {scripts:?}"
     );
     assert_eq!(
@@ -261,4 +268,226 @@ fn a_hostile_corpus_runs_nothing_in_a_browser() {
     // What was typed is shown as text.
     let title = b.js("return document.querySelector('h1').textContent;");
     assert_eq!(title, Value::from(format!("BC-2 Title 1 {}", PAYLOADS[1])));
+}
+
+#[path = "../../examples/site_corpus.rs"]
+#[allow(dead_code)]
+mod site_corpus;
+
+/// A tracker of `n` generated issues (the benchmarks' corpus), written
+/// straight into the branch with `git fast-import`.
+pub fn generated(n: u64) -> crate::common::Env {
+    use std::io::Write as _;
+    let env = crate::common::Env::new();
+    let mut stream = Vec::new();
+    site_corpus::stream(n, &mut stream).unwrap();
+    let mut child = env
+        .git_cmd()
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&stream).unwrap();
+    assert!(child.wait().unwrap().success(), "git fast-import failed");
+    env
+}
+
+/// Milliseconds a page spent, as it recorded them (`data-took`).
+fn took(b: &Browser, selector: &str) -> f64 {
+    b.js(&format!(
+        "return Number(document.querySelector('{selector}').dataset.took);"
+    ))
+    .as_f64()
+    .unwrap_or(f64::NAN)
+}
+
+/// Bytes the page fetched since `mark` (over HTTP; `file://` counts none).
+fn fetched_since(b: &Browser, mark: f64) -> u64 {
+    b.js(&format!(
+        "return performance.getEntriesByType('resource').filter(e => e.startTime >= {mark}).reduce((a, e) => a + (e.encodedBodySize || 0), 0);"
+    ))
+    .as_u64()
+    .unwrap_or(0)
+}
+
+/// The site of `n` generated issues in a browser: paging, filters and
+/// search across every issue agree with `git issue list` and `search`, no
+/// file is over 2 MB, and the times are printed (never asserted; the
+/// benchmark `bench/site-browser.sh` runs this at 10,000 and 100,000).
+fn the_site_at_scale(n: u64) {
+    let Some(b) = Browser::start() else { return };
+    let env = generated(n);
+    let started = std::time::Instant::now();
+    let dir = export(&env, "site", &[]);
+    let export_time = started.elapsed();
+    let mut biggest = (String::new(), 0u64);
+    let mut count = 0;
+    let mut total = 0;
+    for entry in walk(&dir) {
+        let len = std::fs::metadata(&entry).unwrap().len();
+        count += 1;
+        total += len;
+        if len > biggest.1 {
+            biggest = (entry.display().to_string(), len);
+        }
+    }
+    assert!(
+        biggest.1 <= 2 * 1024 * 1024,
+        "no file of the site is over 2 MB: {biggest:?}"
+    );
+    let port = serve(&dir);
+    let url = |p: &str| format!("http://127.0.0.1:{port}/{p}");
+
+    // A baseline in the same browser: a small page.
+    b.goto(&url("labels.html"));
+    let baseline =
+        b.js("const t = performance.getEntriesByType('navigation')[0]; return t.domInteractive;");
+
+    // The first page, interactive: the static rows, the filters ready.
+    b.goto(&url("index.html"));
+    list_ready(&b);
+    let first = b.js("const t = performance.getEntriesByType('navigation')[0]; const m = performance.getEntriesByName('git-issue-list-ready')[0]; return [t.domInteractive, m ? m.startTime : null, document.querySelectorAll('#issue-list tbody tr').length, document.querySelector('nav.pager a[rel=next]') !== null];");
+    let rows_shown = first[2].as_u64().unwrap();
+    assert!((100..200).contains(&rows_shown), "{first}");
+    assert_eq!(first[3], true, "a link to older issues");
+    let newest: Vec<String> = keys(&b);
+    assert_eq!(newest[0], format!("BC-{n}"));
+
+    // Without JavaScript's filters: the older pages, by their links.
+    let older = b.js("return document.querySelector('nav.pager a[rel=next]').href;");
+    b.goto(older.as_str().unwrap());
+    let next_page = keys(&b);
+    assert_eq!(
+        next_page[0],
+        format!(
+            "BC-{}",
+            newest.last().unwrap()[3..].parse::<u64>().unwrap() - 1
+        ),
+        "the older page goes on where the first stopped"
+    );
+
+    // A filter by label, against `git issue list`.
+    b.goto(&url("index.html"));
+    list_ready(&b);
+    let mark = b.js("return performance.now();").as_f64().unwrap();
+    filter(&b, "label", "ui");
+    let label_ms = took(&b, "#filters");
+    let label_bytes = fetched_since(&b, mark);
+    let expected = crate::common::json(&env.ok(&["list", "-A", "--label", "ui", "--json"]));
+    let expected = expected.as_array().unwrap();
+    let count_text = b.js("return document.getElementById('count').textContent;");
+    assert_eq!(
+        count_text,
+        Value::from(format!("{} of {n} issues", expected.len())),
+        "the label filter counts what git issue list finds"
+    );
+    let shown = keys(&b);
+    let want: Vec<String> = expected
+        .iter()
+        .take(shown.len())
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(shown, want, "the first page of the filter, newest first");
+    // The next page of a filter, in the browser.
+    b.js(
+        "document.querySelector('#issue-list + nav.pager button:last-child').click(); return true;",
+    );
+    list_ready(&b);
+    let page_two = keys(&b);
+    let want: Vec<String> = expected
+        .iter()
+        .skip(shown.len())
+        .take(page_two.len())
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!page_two.is_empty());
+    assert_eq!(page_two, want, "the second page of the filter");
+    filter(&b, "state", "open");
+    filter(&b, "assignee", "alice");
+    let expected =
+        crate::common::json(&env.ok(&["list", "--label", "ui", "--assignee", "alice", "--json"]));
+    let count_text = b.js("return document.getElementById('count').textContent;");
+    assert_eq!(
+        count_text,
+        Value::from(format!(
+            "{} of {n} issues",
+            expected.as_array().unwrap().len()
+        )),
+        "three filters together"
+    );
+    b.screenshot(&format!("scale-{n}-list"));
+
+    // Search: a word of the titles, against `git issue search`.
+    b.goto(&url("search.html"));
+    search_ready(&b);
+    let mark = b.js("return performance.now();").as_f64().unwrap();
+    b.goto(&url("search.html?q=webhook+token"));
+    search_ready(&b);
+    let search_ms = took(&b, "#results");
+    let search_bytes = fetched_since(&b, mark);
+    let found = b.js("return document.getElementById('search-status').textContent;");
+    let expected =
+        crate::common::json(&env.ok(&["search", "webhook token", "--json", "--limit", "1000000"]));
+    assert_eq!(
+        found,
+        Value::from(format!(
+            "{} issues found.",
+            expected.as_array().unwrap().len()
+        )),
+        "search finds what git issue search finds"
+    );
+    b.screenshot(&format!("scale-{n}-search"));
+    b.goto(&url("board.html"));
+    let cards = b.js("return document.querySelectorAll('.card').length;");
+    assert!(
+        cards.as_u64().unwrap() <= 3 * 50 + 20,
+        "bounded columns: {cards}"
+    );
+    b.screenshot(&format!("scale-{n}-board"));
+    no_console_errors(&b, "board.html");
+
+    eprintln!(
+        "site at {n} issues: export {:.1} s, {count} files, {:.0} MB, biggest {} ({} kB)\n  \
+         baseline page interactive {baseline} ms; list interactive {} ms, filters ready {} ms\n  \
+         label filter {label_ms} ms, {} kB fetched; search {search_ms} ms, {} kB fetched",
+        export_time.as_secs_f64(),
+        total as f64 / 1e6,
+        biggest.0.rsplit("site/").next().unwrap_or_default(),
+        biggest.1 / 1024,
+        first[0],
+        first[1],
+        label_bytes / 1024,
+        search_bytes / 1024,
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// In CI: enough issues for many pages, label pages and bitmaps.
+#[test]
+fn the_site_of_thousands_of_issues_pages_filters_and_searches() {
+    the_site_at_scale(1500);
+}
+
+/// `SITE_ISSUES=100000 cargo test --release --test cli scale -- --ignored
+/// --nocapture`, as `bench/site-browser.sh` runs it.
+#[test]
+#[ignore = "a benchmark: bench/site-browser.sh"]
+fn the_site_at_scale_for_the_benchmark() {
+    let n = std::env::var("SITE_ISSUES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    the_site_at_scale(n);
 }

@@ -751,7 +751,13 @@ fn a_tampered_manifest_removes_nothing_the_export_did_not_write() {
     std::fs::write(dir.join("CNAME"), "bugs.example.com\n").unwrap();
     // A page the user edited after the export: not what was written.
     std::fs::write(dir.join("issues/BC-4.html"), "edited by hand\n").unwrap();
-    let manifest_path = dir.join(".git-issue-site.json");
+    // Any file of the manifest will do: they are read together.
+    let manifest_path = std::fs::read_dir(dir.join(".git-issue-site"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
     let cname = b"bugs.example.com\n";

@@ -9,7 +9,7 @@
   var list = document.getElementById("results");
   var status = document.getElementById("search-status");
   if (!G || !input || !list) { return; }
-  var SHOW = 50;
+  var SHOW = 25;
   var generation = 0, hits = [], shown = 0;
   var more = document.createElement("button");
   more.type = "button";
@@ -47,8 +47,15 @@
   function run() {
     var mine = ++generation;
     var q = input.value;
+    var started = window.performance ? performance.now() : 0;
     list.dataset.busy = "true";
-    var done = function () { if (mine === generation) { list.dataset.busy = "false"; } };
+    var done = function () {
+      if (mine === generation) {
+        // How long the answer took, for the benchmarks (bench/site-browser.sh).
+        if (window.performance) { list.dataset.took = String(Math.round(performance.now() - started)); }
+        list.dataset.busy = "false";
+      }
+    };
     G.meta().then(function (m) {
       if (!q.trim()) {
         while (list.firstChild) { list.removeChild(list.firstChild); }

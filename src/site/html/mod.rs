@@ -48,7 +48,17 @@ fn page(p: Page<'_>, main: &str) -> String {
         out,
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
     );
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    // A live page sends its origin with its forms (the server checks it);
+    // with no-referrer, browsers would send `Origin: null`.
+    let _ = writeln!(
+        out,
+        "<meta name=\"referrer\" content=\"{}\">",
+        if p.frame.live.is_some() {
+            "same-origin"
+        } else {
+            "no-referrer"
+        }
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         out,
@@ -90,15 +100,28 @@ fn page(p: Page<'_>, main: &str) -> String {
         };
         let _ = writeln!(out, "<a href=\"{r}{href}\"{current}>{label}</a>");
     }
+    if let Some(live) = &p.frame.live {
+        out.push_str(&edit::nav(live, r));
+    }
     let _ = writeln!(
         out,
         "<form class=\"quick-search\" action=\"{r}search.html\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" placeholder=\"Search issues\" aria-label=\"Search issues\"></form>"
     );
     out.push_str("</nav>\n</header>\n<main>\n");
+    if let Some(notice) = p.frame.live.as_ref().and_then(|l| l.notice.as_ref()) {
+        let _ = writeln!(
+            out,
+            "<p class=\"notice\" role=\"alert\">{}</p>",
+            esc(notice)
+        );
+    }
     out.push_str(main);
     out.push_str("</main>\n");
     for s in p.scripts {
         let _ = writeln!(out, "<script src=\"{r}{s}\"></script>");
+    }
+    if p.frame.live.is_some() {
+        let _ = writeln!(out, "<script src=\"{r}live.js\"></script>");
     }
     out.push_str("</body>\n</html>\n");
     out
@@ -417,6 +440,9 @@ pub fn issue_page(v: &IssuePage) -> String {
         }
         m.push_str("</section>\n");
     }
+    if let Some(live) = v.frame.live.as_ref().filter(|l| !l.read_only) {
+        m.push_str(&edit::comment_form(r, live));
+    }
     if !v.history.is_empty() {
         m.push_str("<section class=\"history\">\n<h2>History</h2>\n<ol>\n");
         for h in &v.history {
@@ -431,7 +457,11 @@ pub fn issue_page(v: &IssuePage) -> String {
         }
         m.push_str("</ol>\n</section>\n");
     }
-    m.push_str("</div>\n<aside class=\"issue-side\">\n<dl class=\"fields\">\n");
+    m.push_str("</div>\n<aside class=\"issue-side\">\n");
+    if let Some(live) = v.frame.live.as_ref().filter(|l| !l.read_only) {
+        m.push_str(&edit::issue_form(v, live));
+    }
+    m.push_str("<dl class=\"fields\">\n");
     field(&mut m, "Type", &esc(&r.kind));
     field(&mut m, "Priority", &esc(&r.priority));
     field(&mut m, "Severity", &opt(&r.severity));
@@ -532,6 +562,7 @@ pub fn issue_page(v: &IssuePage) -> String {
     )
 }
 
+pub mod edit;
 mod overview;
 
 pub use overview::{

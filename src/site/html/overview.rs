@@ -5,9 +5,20 @@ use std::fmt::Write as _;
 
 use super::*;
 
-fn card(r: &Row) -> String {
+fn card(r: &Row, live: Option<&Live>) -> String {
+    let (attrs, form) = match live {
+        Some(live) => (
+            format!(
+                " draggable=\"true\" data-key=\"{}\" data-status=\"{}\"",
+                esc(&r.key),
+                esc(&r.status)
+            ),
+            edit::move_form(r, live),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
-        "<li class=\"card\"><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div></li>\n",
+        "<li class=\"card\"{attrs}><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div>{form}</li>\n",
         esc(&r.key),
         esc(&r.title),
         token(&r.priority),
@@ -27,8 +38,9 @@ pub fn board_page(v: &BoardPage) -> String {
             esc(&c.status.replace('_', " ")),
             c.cards.len() + c.more
         );
+        let live = v.frame.live.as_ref().filter(|l| !l.read_only);
         for r in &c.cards {
-            m.push_str(&card(r));
+            m.push_str(&card(r, live));
         }
         m.push_str("</ul>\n");
         if c.more > 0 {
@@ -53,7 +65,11 @@ pub fn board_page(v: &BoardPage) -> String {
             root: "",
             path: "board.html",
             nav: Nav::Board,
-            scripts: &[],
+            scripts: if v.frame.live.as_ref().is_some_and(|l| !l.read_only) {
+                &["board.js"]
+            } else {
+                &[]
+            },
         },
         &m,
     )
