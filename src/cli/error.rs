@@ -9,6 +9,7 @@
 //! | 3 | not found: no such issue, tracker, remote, commit or template |
 //! | 4 | conflict: someone else was in the way (a lock held, a remote that kept moving); try again |
 //! | 5 | broken data: a file on the branch needs repair (`git issue doctor`) |
+//! | 9 | `git issue hook commit-msg` refuses the commit (`hooks.strict`); the hook shims refuse on 9 alone |
 
 use crate::site::SiteError;
 use crate::store::{StoreError, TransportError};
@@ -66,6 +67,13 @@ fn tracker_hint(e: &Error) -> Option<String> {
             }
             _ => "git issue doctor lists every problem on the branch".to_owned(),
         }),
+        Error::DuplicateId { .. } => {
+            Some("git issue doctor --fix gives the later-filed one a new id".to_owned())
+        }
+        Error::Problems(_) => Some(
+            "git issue doctor --fix repairs what it can; git issue edit KEY opens a file to fix by hand"
+                .to_owned(),
+        ),
         Error::Query(_) => Some(
             "the query language is in the README, under \"Search and the query language\""
                 .to_owned(),

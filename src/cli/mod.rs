@@ -42,7 +42,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::format::Key;
 use crate::tracker::{Outcome, Tracker};
-use crate::ui::Ui;
+use crate::ui::{self, Ui};
 
 /// Issues as Markdown files on a branch of your repository
 #[derive(Debug, Parser)]
@@ -153,7 +153,11 @@ fn key(tracker: &Tracker, s: &str) -> Result<Key> {
 /// Says on stderr what a change did.
 fn report(ui: &Ui, outcome: &Outcome) {
     if outcome.commit.is_some() {
-        ui.status(&format!("{}: {}", outcome.key, outcome.summary));
+        ui.status(&format!(
+            "{}: {}",
+            outcome.key,
+            ui::one_line(&outcome.summary)
+        ));
     } else {
         ui.status(&format!("{}: nothing to change", outcome.key));
     }

@@ -113,7 +113,24 @@ pub enum Vocabulary {
     Category,
 }
 
+impl Defaults {
+    fn status_is_closed(&self, config: &Config) -> bool {
+        config.is_closed(&self.status)
+    }
+}
+
 impl Vocabulary {
+    /// The name of its list in `tracker.yml`.
+    pub fn list_name(self) -> &'static str {
+        match self {
+            Vocabulary::Status => "statuses",
+            Vocabulary::Type => "types",
+            Vocabulary::Priority => "priorities",
+            Vocabulary::Severity => "severities",
+            Vocabulary::Category => "categories",
+        }
+    }
+
     pub fn field(self) -> &'static str {
         match self {
             Vocabulary::Status => "status",
@@ -174,6 +191,56 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// What is allowed but doubtful in `tracker.yml`: defaults its own lists
+    /// do not name (the first value of the list is used instead). `doctor`
+    /// reports them; every command keeps working.
+    pub fn doubts(&self, text: &str) -> Vec<ParseError> {
+        let d = &self.defaults;
+        let mut out = Vec::new();
+        let checks = [
+            ("status", Some(&d.status), Vocabulary::Status),
+            ("type", Some(&d.kind), Vocabulary::Type),
+            ("priority", Some(&d.priority), Vocabulary::Priority),
+            ("severity", d.severity.as_ref(), Vocabulary::Severity),
+        ];
+        for (name, value, vocab) in checks {
+            let Some(value) = value else { continue };
+            if self.check(vocab, value).is_err() {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        l.trim_start().starts_with(&format!("{name}:")) && l.starts_with(' ')
+                    })
+                    .map_or_else(|| find_line(text, "defaults"), |i| i + 1);
+                out.push(ParseError::new(
+                    line,
+                    1,
+                    format!(
+                        "defaults.{name} {value:?} is not one of `{}`; {:?} is used instead",
+                        vocab.list_name(),
+                        match vocab {
+                            Vocabulary::Status => self.initial_status(),
+                            Vocabulary::Type => self.default_type(),
+                            Vocabulary::Priority => self.default_priority(),
+                            _ => "none",
+                        }
+                    ),
+                ));
+            }
+        }
+        if d.status_is_closed(self) {
+            out.push(ParseError::new(
+                find_line(text, "defaults"),
+                1,
+                format!(
+                    "defaults.status {:?} is a closed status; new issues start open",
+                    d.status
+                ),
+            ));
+        }
+        out
     }
 
     pub fn values(&self, v: Vocabulary) -> &[String] {
@@ -244,7 +311,7 @@ impl Config {
 
     /// The text `init` writes: the key, and every default spelled out so a
     /// user sees what can be changed.
-    pub fn initial_text(key: &str) -> String {
+    pub fn initial_text(key: &str, main_branch: &str) -> String {
         let d = Config::default();
         format!(
             "# git-issue settings, shared by every clone. See issue-format.md.\n\
@@ -256,7 +323,7 @@ impl Config {
              severities: [{}]\n\
              categories: [{}]\n\
              defaults:\n  status: open\n  type: bug\n  priority: p2\n\
-             main_branch: main\n\
+             main_branch: {}\n\
              release_notes:\n  link: \"\"\n\
              hooks:\n  strict: false\n",
             Listing(&d.statuses),
@@ -265,6 +332,7 @@ impl Config {
             Listing(&d.priorities),
             Listing(&d.severities),
             Listing(&d.categories),
+            super::yaml::quote(main_branch),
         )
     }
 }
@@ -290,7 +358,7 @@ mod tests {
 
     #[test]
     fn initial_text_reads_back_as_defaults_with_its_key() {
-        let c = Config::parse(&Config::initial_text("BC")).unwrap();
+        let c = Config::parse(&Config::initial_text("BC", "main")).unwrap();
         assert_eq!(
             c,
             Config {

@@ -170,6 +170,15 @@ impl FieldSpec {
         )
     }
 
+    /// Whether its values are one line of text each (a title, a label, a
+    /// name), where a newline or a control character has no place.
+    pub fn one_line(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Text | Kind::Optional | Kind::List | Kind::Map
+        )
+    }
+
     /// Whether every issue file must have it.
     pub fn required(&self) -> bool {
         matches!(self.kind, Kind::Text | Kind::Time)
@@ -198,13 +207,16 @@ impl std::hash::Hash for FieldSpec {
 
 /// Every field an issue file may carry, in canonical order.
 pub static FIELDS: &[FieldSpec] = &[
-    FieldSpec::member(
-        "id",
-        Kind::Text,
-        "a ULID that never changes, even when the key does",
-        |i| Val::Text(&i.id),
-        |i, v| i.id = v.into_text(),
-    ),
+    FieldSpec {
+        search: Search::Word("id"),
+        ..FieldSpec::member(
+            "id",
+            Kind::Text,
+            "a ULID that never changes, even when the key does",
+            |i| Val::Text(&i.id),
+            |i, v| i.id = v.into_text(),
+        )
+    },
     FieldSpec {
         sort: true,
         set: Set::Yes,

@@ -207,6 +207,7 @@ impl Query {
             config,
             now,
             sort: None,
+            depth: 0,
         };
         let expr = if p.tokens.is_empty() {
             Expr::All
@@ -334,7 +335,13 @@ struct Parser<'a> {
     config: &'a Config,
     now: Timestamp,
     sort: Option<Sort>,
+    /// Parentheses open around the term being read.
+    depth: usize,
 }
+
+/// How deep parentheses may nest: far more than a person writes, and few
+/// enough that no query can exhaust the stack.
+pub const MAX_DEPTH: usize = 32;
 
 impl Parser<'_> {
     fn or(&mut self) -> Result<Expr, QueryError> {
@@ -389,7 +396,14 @@ impl Parser<'_> {
         self.pos += 1;
         match token.kind.clone() {
             Tok::Open => {
+                if self.depth == MAX_DEPTH {
+                    return Err(
+                        token.error(&format!("parentheses nest more than {MAX_DEPTH} deep"))
+                    );
+                }
+                self.depth += 1;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.peek() {
                     Some(Tok::Close) => self.pos += 1,
                     _ => return Err(token.error("this parenthesis is never closed")),

@@ -139,6 +139,16 @@ fn errors_point_at_the_offending_token() {
 }
 
 #[test]
+fn deep_parentheses_are_refused_not_a_crash() {
+    let deep = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+    let e = err(&deep);
+    assert_eq!(e.message, "parentheses nest more than 32 deep");
+    assert_eq!(e.offset, 32);
+    let ok = format!("{}a{}", "(".repeat(32), ")".repeat(32));
+    assert_eq!(parse(&ok), Expr::Text(vec!["a".into()]));
+}
+
+#[test]
 fn urls_and_colons_in_text_are_words() {
     assert_eq!(
         parse("https://example.com/x"),

@@ -160,6 +160,26 @@ impl Store {
         self.tree_diff(tree(from)?.as_deref(), tree(to)?.as_deref(), "")
     }
 
+    /// A file's text at commit `commit` of the branch, or at its first
+    /// parent when `before`; `None` when there was no such file (or no
+    /// parent).
+    pub fn read_at(&self, commit: &str, path: &str, before: bool) -> Result<Option<String>> {
+        let mut c = self.repo.find_commit(oid(commit)?)?;
+        if before {
+            match c.parent(0) {
+                Ok(p) => c = p,
+                Err(_) => return Ok(None),
+            }
+        }
+        let Ok(entry) = c.tree()?.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        let Ok(blob) = self.repo.find_blob(entry.id()) else {
+            return Ok(None);
+        };
+        Ok(std::str::from_utf8(blob.content()).ok().map(str::to_owned))
+    }
+
     /// Whether `tree` is a tree object this repository has.
     pub fn has_tree(&self, tree: &str) -> bool {
         Oid::from_str(tree).is_ok_and(|oid| self.repo.find_tree(oid).is_ok())

@@ -30,15 +30,48 @@ impl Store {
     /// the top of the working tree, as git takes it), else the `hooks` folder
     /// of the common git dir, which every worktree of the repository shares.
     pub fn hooks_dir(&self) -> PathBuf {
-        match self
-            .repo
-            .config()
-            .and_then(|c| c.get_path("core.hooksPath"))
-        {
-            Ok(p) if p.is_absolute() => p,
-            Ok(p) => self.repo.workdir().unwrap_or(self.repo.path()).join(p),
-            Err(_) => self.repo.commondir().join("hooks"),
+        match self.settings.get_path("core.hooksPath") {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self.repo.workdir().unwrap_or(self.repo.path()).join(p),
+            None => self.repo.commondir().join("hooks"),
         }
+    }
+
+    /// Whether `name` is a local branch, or a branch of a remote (a fresh
+    /// clone has `origin/main` before it has `main`).
+    pub fn has_branch(&self, name: &str) -> bool {
+        if self.repo.find_branch(name, git2::BranchType::Local).is_ok() {
+            return true;
+        }
+        self.remotes().iter().any(|r| {
+            self.repo
+                .find_reference(&format!("refs/remotes/{r}/{name}"))
+                .is_ok()
+        })
+    }
+
+    /// The project's main branch, as a new tracker should assume it: the
+    /// branch `origin/HEAD` names (what the clone's remote calls its main
+    /// line), else the branch HEAD is on, else `init.defaultBranch`, else
+    /// `main`.
+    pub fn main_branch_guess(&self) -> String {
+        let remote_head = self
+            .repo
+            .find_reference("refs/remotes/origin/HEAD")
+            .ok()
+            .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_owned))
+            .and_then(|t| t.strip_prefix("refs/remotes/origin/").map(str::to_owned));
+        remote_head
+            .or_else(|| self.head_branch().filter(|b| b != self.branch_name()))
+            .or_else(|| self.config_string("init.defaultBranch"))
+            .unwrap_or_else(|| "main".to_owned())
+    }
+
+    /// Whether a rebase is under way in this worktree: its commits are
+    /// copies that `post-rewrite` relinks all at once when it ends.
+    pub fn rebase_in_progress(&self) -> bool {
+        let dir = self.repo.path();
+        dir.join("rebase-merge").exists() || dir.join("rebase-apply").exists()
     }
 
     /// The branch HEAD is on (even before its first commit), `None` when

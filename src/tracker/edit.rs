@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use jiff::Timestamp;
 
 use super::doctor::{check_values, value_problems};
-use super::read::{load, locate, next_number, read_config};
+use super::read::{load_at, locate, next_number, read_config};
 use super::template::apply_template;
 use super::{
     Assignment, Draft, Error, Outcome, Result, Tracker, describe_changes, merge_edit, set_status,
@@ -116,7 +116,7 @@ impl Tracker {
         let result = RefCell::new((key.clone(), String::new()));
         let commit = self.store.commit(|snap| {
             let config = read_config(snap)?;
-            let old = load(snap, key)?;
+            let (old, path) = load_at(snap, key)?;
             let mut issue = old.issue.clone();
             apply(&mut issue, &config, now)?;
             let changes = describe_changes(&old.issue, &issue);
@@ -130,7 +130,7 @@ impl Tracker {
             let change = Change {
                 message: format!("{}: {summary}", old.key),
                 edits: vec![Edit::Write {
-                    path: layout::issue_file(&old.key),
+                    path,
                     content: issue.print().into_bytes(),
                 }],
             };

@@ -14,6 +14,7 @@ mod doctor;
 mod edit;
 mod error;
 mod guarded;
+mod history;
 mod links;
 mod mentions;
 pub mod merge;
@@ -40,7 +41,7 @@ pub use transfer::Imported;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
-use crate::store::{Change, CommitInfo, Edit, Revision, Snapshot, Store};
+use crate::store::{Change, CommitInfo, Edit, Snapshot, Store};
 use read::{comments_of, load, locate, moves_from, read_config};
 
 /// An issue with the key it is filed under.
@@ -182,7 +183,8 @@ impl Tracker {
                 edits: vec![
                     Edit::Write {
                         path: layout::CONFIG.to_owned(),
-                        content: Config::initial_text(&key).into_bytes(),
+                        content: Config::initial_text(&key, &self.store.main_branch_guess())
+                            .into_bytes(),
                     },
                     Edit::Write {
                         path: layout::ATTRIBUTES.to_owned(),
@@ -278,24 +280,6 @@ impl Tracker {
             issue: Issue::parse(&text),
             text,
         })
-    }
-
-    /// The commits of the branch that changed the issue or its comments.
-    pub fn log(&self, key: &Key) -> Result<Vec<Revision>> {
-        let snap = self.snapshot()?;
-        let key = match locate(&snap, key) {
-            Ok((k, _)) => k,
-            // A deleted issue still has a history.
-            Err(Error::NoSuchIssue(_)) => key.clone(),
-            Err(e) => return Err(e),
-        };
-        let history = self
-            .store
-            .history(&[layout::issue_file(&key), layout::issue_dir(&key)])?;
-        if history.is_empty() {
-            return Err(Error::NoSuchIssue(key.to_string()));
-        }
-        Ok(history)
     }
 
     /// Milestones with open and closed counts, in name order.

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::{CommentRecord, Error, Listing, Problem, Record, Result};
+use crate::format::key::MAX_NUMBER;
 use crate::format::layout::{self, BranchPath, Part};
 use crate::format::{Comment, Config, Issue, Key};
 use crate::store::Snapshot;
@@ -36,13 +37,14 @@ pub(super) fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
     }
     let dir = layout::bucket_dir(layout::bucket(key.number));
     for entry in snap.list(&dir)? {
-        if entry.is_dir {
+        if !entry.is_file {
             continue;
         }
         if let Some(k) = layout::key_of_file_name(&entry.name)
             && k.number == key.number
         {
-            return Ok((k.clone(), layout::issue_file(&k)));
+            // Where it is, even under a name doctor would correct.
+            return Ok((k.clone(), format!("{dir}/{}", entry.name)));
         }
     }
     Err(Error::NoSuchIssue(key.to_string()))
@@ -50,26 +52,46 @@ pub(super) fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
 
 /// One issue, parsed; a file that does not parse is a `BadFile`.
 pub(super) fn load(snap: &Snapshot<'_>, key: &Key) -> Result<Record> {
+    Ok(load_at(snap, key)?.0)
+}
+
+/// One issue, parsed, and the path of its file: a change writes back where
+/// the file is, even under a name `doctor` would correct, so it never makes
+/// a second file of the same issue.
+pub(super) fn load_at(snap: &Snapshot<'_>, key: &Key) -> Result<(Record, String)> {
     let (key, path) = locate(snap, key)?;
-    let text = snap.read(&path)?.unwrap_or_default();
+    let text = match snap.read(&path) {
+        Ok(t) => t.unwrap_or_default(),
+        Err(crate::store::StoreError::NotText { .. }) => {
+            return Err(Error::BadFile(Problem::whole(
+                &path,
+                "the file is not UTF-8 text",
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let issue = Issue::parse(&text).map_err(|e| Error::BadFile(Problem::new(&path, e)))?;
-    Ok(Record { key, issue })
+    Ok((Record { key, issue }, path))
 }
 
 /// The comments of an issue, oldest first; files that do not parse become
-/// problems.
+/// problems. Read from the folder beside the issue's file, wherever that is.
 pub(super) fn comments_of(
     snap: &Snapshot<'_>,
     key: &Key,
 ) -> Result<(Vec<CommentRecord>, Vec<Problem>)> {
+    let dir = match locate(snap, key) {
+        Ok((_, path)) => format!("{}/comments", path.trim_end_matches(".md")),
+        Err(Error::NoSuchIssue(_)) => layout::comments_dir(key),
+        Err(e) => return Err(e),
+    };
     let mut comments = Vec::new();
     let mut problems = Vec::new();
-    let dir = layout::comments_dir(key);
     for entry in snap.list(&dir)? {
-        let Some(id) = entry.name.strip_suffix(".md") else {
+        let Some(id) = entry.name.strip_suffix(".md").filter(|_| entry.is_file) else {
             continue;
         };
-        let path = layout::comment_file(key, id);
+        let path = format!("{dir}/{}", entry.name);
         let text = match snap.read(&path) {
             Ok(t) => t.unwrap_or_default(),
             Err(e) => {
@@ -115,7 +137,7 @@ pub(super) fn issue_files(snap: &Snapshot<'_>) -> Result<Vec<(Key, String)>> {
         let dir = format!("{}/{}", layout::ISSUES, bucket.name);
         for entry in snap.list(&dir)? {
             let path = format!("{dir}/{}", entry.name);
-            if !entry.is_dir
+            if entry.is_file
                 && let BranchPath::Issue(key) = BranchPath::parse(&path)
             {
                 files.push((key, path));
@@ -162,10 +184,11 @@ pub(super) fn next_number(snap: &Snapshot<'_>) -> Result<u64> {
             .list(&dir)?
             .iter()
             .filter_map(|e| match BranchPath::parse(&format!("{dir}/{}", e.name)) {
-                BranchPath::Issue(k) => Some(k.number),
-                BranchPath::InIssue(k, _) => Some(k.number),
+                BranchPath::Issue(k) | BranchPath::InIssue(k, _) => Some(k.number),
                 _ => None,
             })
+            // A file misplaced into this bucket says nothing of its numbers.
+            .filter(|n| layout::bucket(*n) == bucket)
             .max()
             .unwrap_or(0);
         if highest > 0 {
@@ -173,7 +196,17 @@ pub(super) fn next_number(snap: &Snapshot<'_>) -> Result<u64> {
         }
     }
     let deleted = deleted_numbers(snap)?.into_iter().max().unwrap_or(0);
-    Ok(highest.max(deleted) + 1)
+    number_after(highest.max(deleted))
+}
+
+/// The number after `n`, or an error when numbers have run out.
+pub(super) fn number_after(n: u64) -> Result<u64> {
+    if n >= MAX_NUMBER {
+        return Err(Error::Refused(format!(
+            "issue numbers stop at {MAX_NUMBER}, and this tracker has used them up"
+        )));
+    }
+    Ok(n + 1)
 }
 
 /// The keys `issues/deleted.yml` lists.

@@ -10,13 +10,13 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::read::{comments_text, issue_files, load, read_config, scan};
+use super::read::{comments_text, issue_files, load, locate, read_config, scan};
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
-use crate::format::{Config, Issue, Key, ParseError};
+use crate::format::{Config, Issue, Key};
 use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
-use crate::store::Snapshot;
+use crate::store::{Snapshot, StoreError};
 
 /// Told how far a long job (a rebuild of the index, an import) has got.
 pub trait Progress {
@@ -134,8 +134,7 @@ impl Tracker {
         match keys {
             Some(keys) => {
                 for key in &keys {
-                    let (text, comments) = read_issue(&snap, key)?;
-                    index_issue(&writer, key, text, &comments, &config)?;
+                    index_issue(&writer, key, read_issue(&snap, key)?, &config)?;
                 }
             }
             None => {
@@ -367,14 +366,41 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
     Ok(issue_files(snap)?.into_iter().map(|(k, _)| k).collect())
 }
 
-/// An issue file's text (`None` when it is gone) and its comments' text.
-fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)> {
-    let text = snap.read(&layout::issue_file(key))?;
-    let comments = match text {
-        Some(_) => comments_text(snap, key)?,
-        None => String::new(),
+/// What the index is told of one key.
+enum Read {
+    /// No issue has it (any more).
+    Gone,
+    /// The issue file's text, where it is, and its comments' text.
+    Text {
+        path: String,
+        text: String,
+        comments: String,
+    },
+    /// A file that cannot even be read as text.
+    Unreadable(Problem),
+}
+
+/// An issue file's text and its comments' text, read where the file is (a
+/// file under a name `doctor` would correct is still listed).
+fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
+    let path = match locate(snap, key) {
+        Ok((_, path)) => path,
+        Err(Error::NoSuchIssue(_)) => return Ok(Read::Gone),
+        Err(e) => return Err(e),
     };
-    Ok((text, comments))
+    match snap.read(&path) {
+        Ok(Some(text)) => Ok(Read::Text {
+            comments: comments_text(snap, key)?,
+            path,
+            text,
+        }),
+        Ok(None) => Ok(Read::Gone),
+        Err(StoreError::NotText { .. }) => Ok(Read::Unreadable(Problem::whole(
+            &path,
+            "the file is not UTF-8 text",
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Puts one issue into the index: parsed, or as a problem when its file
@@ -382,38 +408,29 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)
 fn index_issue(
     writer: &crate::index::Updater<'_>,
     key: &Key,
-    text: Option<String>,
-    comments: &str,
+    read: Read,
     config: &Config,
 ) -> Result<()> {
-    let Some(text) = text else {
-        writer.apply(Update::Remove(key.clone()), config)?;
-        return Ok(());
-    };
-    let update = match Issue::parse(&text) {
-        Ok(issue) => {
-            return Ok(writer.apply(
-                Update::Issue(IssueDoc {
-                    key,
-                    issue: &issue,
-                    comments,
-                }),
-                config,
-            )?);
-        }
-        Err(ParseError {
-            line,
-            column,
-            message,
-        }) => Update::Problem(
-            key.clone(),
-            Problem {
-                path: layout::issue_file(key),
-                line,
-                column,
-                message,
-            },
-        ),
+    let update = match read {
+        Read::Gone => Update::Remove(key.clone()),
+        Read::Unreadable(p) => Update::Problem(key.clone(), p),
+        Read::Text {
+            path,
+            text,
+            comments,
+        } => match Issue::parse(&text) {
+            Ok(issue) => {
+                return Ok(writer.apply(
+                    Update::Issue(IssueDoc {
+                        key,
+                        issue: &issue,
+                        comments: &comments,
+                    }),
+                    config,
+                )?);
+            }
+            Err(e) => Update::Problem(key.clone(), Problem::new(&path, e)),
+        },
     };
     Ok(writer.apply(update, config)?)
 }
@@ -428,7 +445,7 @@ fn index_all(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, Option<String>, String)>(256);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, Read)>(256);
     let rx = std::sync::Mutex::new(rx);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -439,10 +456,10 @@ fn index_all(
                             Ok(rx) => rx.recv(),
                             Err(_) => return Ok(()),
                         };
-                        let Ok((key, text, comments)) = next else {
+                        let Ok((key, read)) = next else {
                             return Ok(());
                         };
-                        index_issue(writer, &key, text, &comments, config)?;
+                        index_issue(writer, &key, read, config)?;
                     }
                 })
             })
@@ -450,8 +467,8 @@ fn index_all(
         let mut read = Ok(());
         for key in keys {
             match read_issue(snap, key) {
-                Ok((text, comments)) => {
-                    if tx.send((key.clone(), text, comments)).is_err() {
+                Ok(read) => {
+                    if tx.send((key.clone(), read)).is_err() {
                         break;
                     }
                 }

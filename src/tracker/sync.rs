@@ -111,6 +111,7 @@ impl Tracker {
                 done = true;
                 break;
             }
+            self.refuse_duplicate_ids(theirs.as_deref(), &tip)?;
             match store.push_branch(remote)? {
                 PushOutcome::Pushed => {
                     report.pushed = true;
@@ -138,6 +139,45 @@ impl Tracker {
             report.local = LocalChange::FastForward;
         }
         Ok(report)
+    }
+
+    /// Refuses to send issues that share their id with another issue: the
+    /// merge matches issues by id, so a tracker `doctor` calls broken this
+    /// way must be repaired before it spreads. Checks the issues that `to`
+    /// changed since `from`, through the index.
+    fn refuse_duplicate_ids(&self, from: Option<&str>, to: &str) -> Result<()> {
+        let store = &self.store;
+        let keys: BTreeSet<Key> = store
+            .changed_files(from, Some(to))?
+            .iter()
+            .filter_map(|p| BranchPath::parse(p).key().cloned())
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let snap = store.snapshot_of(Some(to))?;
+        let mut ids = BTreeSet::new();
+        for key in &keys {
+            let Ok(Some(text)) = snap.read(&layout::issue_file(key)) else {
+                continue;
+            };
+            if let Ok(issue) = crate::format::Issue::parse(&text) {
+                ids.insert(issue.id);
+            }
+        }
+        let field = crate::format::fields::named("id");
+        let index = self.fresh_index(&super::Quiet)?;
+        for id in ids {
+            let expr = crate::query::Expr::Field(field, vec![id.to_lowercase()]);
+            let (hits, total) =
+                index.search(&expr, crate::query::Sort::default(), false, 0, Some(10))?;
+            if total > 1 {
+                let mut keys: Vec<String> = hits.iter().map(|h| h.key.to_string()).collect();
+                keys.sort();
+                return Err(Error::DuplicateId { id, keys });
+            }
+        }
+        Ok(())
     }
 
     /// Brings the remote's tip into the local branch; returns the new tip.

@@ -138,8 +138,24 @@ pub fn merge_commits(
             by_path.insert(key.clone());
         }
     }
+    // Issues are matched by id. Two files with one id in the same version
+    // (an old import did that) are two issues to this merge: matched by id
+    // and key, so neither overwrites the other and nothing is dropped.
+    let mut per_version: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+    for (v, f) in &found {
+        *per_version.entry((*v, f.issue.id.as_str())).or_default() += 1;
+    }
+    let shared: BTreeSet<String> = per_version
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|((_, id), _)| id.to_owned())
+        .collect();
     for (v, f) in found {
-        let id = f.issue.id.clone();
+        let id = if shared.contains(&f.issue.id) {
+            format!("{}\u{0}{}", f.issue.id, f.key)
+        } else {
+            f.issue.id.clone()
+        };
         by_id.entry(id).or_default()[v] = Some(f);
     }
 

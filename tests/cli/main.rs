@@ -10,6 +10,7 @@ mod browser;
 mod commands;
 mod concurrency;
 mod hooks;
+mod hostile;
 mod output;
 mod release_notes;
 mod robustness;
