@@ -38,6 +38,40 @@ pub const ROWS: u64 = 50;
 /// A search shard bigger than this is split by the term's third letter.
 const SHARD_SPLIT: usize = 192 * 1024;
 
+/// A row of the list as `rows/<n>` holds it, with short names.
+#[derive(Serialize)]
+struct RowRecord<'a> {
+    n: u64,
+    k: &'a str,
+    t: &'a str,
+    s: &'a str,
+    c: bool,
+    y: &'a str,
+    p: &'a str,
+    l: &'a [String],
+    m: Option<&'a str>,
+    a: Option<&'a str>,
+    u: i64,
+}
+
+impl<'a> RowRecord<'a> {
+    fn of(r: &'a Row) -> RowRecord<'a> {
+        RowRecord {
+            n: r.number,
+            k: &r.key,
+            t: &r.title,
+            s: &r.status,
+            c: r.closed,
+            y: &r.kind,
+            p: &r.priority,
+            l: &r.labels,
+            m: r.milestone.as_deref(),
+            a: r.assignee.as_deref(),
+            u: r.updated,
+        }
+    }
+}
+
 /// A data file: its path in the site and its bytes.
 #[derive(Debug, Clone)]
 pub struct DataFile {
@@ -107,16 +141,16 @@ pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile
     let mut out = Vec::new();
 
     // Rows, by number.
-    let mut chunks: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
-    for r in rows {
-        chunks.entry(r.number / ROWS).or_default().push(json!({
-            "n": r.number, "k": r.key, "t": r.title, "s": r.status, "c": r.closed,
-            "y": r.kind, "p": r.priority, "l": r.labels, "m": r.milestone,
-            "a": r.assignee, "u": r.updated,
-        }));
-    }
-    for (c, rs) in &chunks {
-        out.push(file(&format!("rows/{c}"), rs));
+    let mut start = 0;
+    while start < rows.len() {
+        let chunk = rows[start].number / ROWS;
+        let end = rows[start..]
+            .iter()
+            .position(|r| r.number / ROWS != chunk)
+            .map_or(rows.len(), |p| start + p);
+        let records: Vec<RowRecord<'_>> = rows[start..end].iter().map(RowRecord::of).collect();
+        out.push(file(&format!("rows/{chunk}"), &records));
+        start = end;
     }
 
     // Filters: the numbers of the issues holding each value.
@@ -228,27 +262,36 @@ pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile
     for (i, (term, ..)) in encoded.iter().enumerate() {
         by_two.entry(shard_name(term, 2)).or_default().push(i);
     }
+    let mut encoded: Vec<Option<(String, Value, Value, usize)>> =
+        encoded.into_iter().map(Some).collect();
     let mut split = Vec::new();
     let mut shard_values: BTreeMap<String, (Terms, Terms)> = BTreeMap::new();
     for (two, members) in by_two {
-        let size: usize = members.iter().map(|i| encoded[*i].3).sum();
+        let size: usize = members
+            .iter()
+            .filter_map(|i| encoded[*i].as_ref())
+            .map(|e| e.3)
+            .sum();
         let too_big = size > SHARD_SPLIT;
         if too_big {
             split.push(two.clone());
         }
         for i in members {
-            let (term, t, w, _) = &encoded[i];
+            let Some((term, t, w, _)) = encoded[i].take() else {
+                continue;
+            };
             let name = if too_big && term.chars().count() > 2 {
-                shard_name(term, 3)
+                shard_name(&term, 3)
             } else {
                 two.clone()
             };
             let entry = shard_values.entry(name).or_default();
-            if t != &json!([]) {
-                entry.0.insert(term.clone(), t.clone());
+            let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
+            if !empty(&t) {
+                entry.0.insert(term.clone(), t);
             }
-            if w != &json!([]) {
-                entry.1.insert(term.clone(), w.clone());
+            if !empty(&w) {
+                entry.1.insert(term, w);
             }
         }
     }

@@ -103,38 +103,48 @@ fn page(path: impl Into<String>, html: String) -> File {
     }
 }
 
-/// Renders the pages whose view changed since the last export, in parallel.
-fn cached<V: serde::Serialize + Sync>(
+/// Renders the pages whose view changed since the last export, in
+/// parallel. Views are made by `view(i)` for `i` in `0..count`, a batch at
+/// a time, and dropped with their pages once written: memory holds a batch,
+/// not 100,000 pages.
+fn cached<V: serde::Serialize + Send>(
     out: &mut Output,
-    pages: &[V],
+    count: usize,
+    view: impl Fn(usize) -> V + Sync,
     path: impl Fn(&V) -> String + Sync,
     render: impl Fn(&V) -> String + Sync,
 ) -> Result<(), SiteError> {
-    let planned: Vec<(String, String)> = pages
-        .par_iter()
-        .map(|v| {
-            let mut bytes = FORMAT.as_bytes().to_vec();
-            // A view always serializes; an empty input only means "render".
-            let _ = serde_json::to_writer(&mut bytes, v);
-            (path(v), output::hash(&bytes))
-        })
-        .collect();
-    let fresh: Vec<bool> = planned.iter().map(|(p, i)| out.is_fresh(p, i)).collect();
-    for ((p, _), _) in planned.iter().zip(&fresh).filter(|(_, f)| **f) {
-        out.keep(p);
+    const BATCH: usize = 2048;
+    for start in (0..count).step_by(BATCH) {
+        let planned: Vec<(V, String, String)> = (start..count.min(start + BATCH))
+            .into_par_iter()
+            .map(|i| {
+                let v = view(i);
+                let mut bytes = FORMAT.as_bytes().to_vec();
+                // A view always serializes; an empty input only means "render".
+                let _ = serde_json::to_writer(&mut bytes, &v);
+                let p = path(&v);
+                (v, p, output::hash(&bytes))
+            })
+            .collect();
+        let mut stale = Vec::with_capacity(planned.len());
+        for (v, p, input) in planned {
+            if out.is_fresh(&p, &input) {
+                out.keep(&p);
+            } else {
+                stale.push((v, p, input));
+            }
+        }
+        let files: Vec<File> = stale
+            .into_par_iter()
+            .map(|(v, path, input)| File {
+                path,
+                bytes: render(&v).into_bytes(),
+                input: Some(input),
+            })
+            .collect();
+        out.put_all(files)?;
     }
-    let files: Vec<File> = pages
-        .par_iter()
-        .zip(planned)
-        .zip(fresh)
-        .filter(|(_, fresh)| !fresh)
-        .map(|((v, (path, input)), _)| File {
-            path,
-            bytes: render(v).into_bytes(),
-            input: Some(input),
-        })
-        .collect();
-    out.put_all(files)?;
     Ok(())
 }
 
@@ -177,23 +187,27 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             })
             .collect(),
     )?;
+    let pages = &site.pages;
     cached(
         &mut out,
-        &site.pages.listings,
+        pages.listings.len(),
+        |i| &pages.listings[i],
         |v| v.path.clone(),
-        html::listing_page,
+        |v| html::listing_page(v),
     )?;
     cached(
         &mut out,
-        &site.issues,
+        corpus.entries.len(),
+        |i| views::issue_page(&corpus, &pages.rows, i, &pages.frame),
         |v| format!("issues/{}.html", v.row.key),
         html::issue_page,
     )?;
     cached(
         &mut out,
-        &site.pages.notes,
+        pages.notes.len(),
+        |i| &pages.notes[i],
         |v| format!("release-notes/{}.html", v.milestone_slug),
-        html::notes_page,
+        |v| html::notes_page(v),
     )?;
     let written = out.finish()?;
     Ok(Report {

@@ -7,7 +7,6 @@
 use crate::tracker::release;
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::corpus::{Corpus, SiteIssue};
@@ -275,10 +274,10 @@ pub struct SearchPage {
     pub frame: Frame,
 }
 
-/// Every page of the site.
+/// Every page of the site; issue pages are made one by one with
+/// [`issue_page`] as they are written.
 pub struct Site {
     pub pages: Pages,
-    pub issues: Vec<IssuePage>,
     /// The data files the scripts fetch (see [`super::data`]).
     pub data: Vec<super::data::DataFile>,
 }
@@ -369,16 +368,8 @@ impl Site {
             live: None,
         };
         let pages = Pages::build(corpus, frame);
-        let issues = (0..corpus.entries.len())
-            .into_par_iter()
-            .map(|i| issue_page(corpus, &pages.rows, i, &pages.frame))
-            .collect();
         let data = super::data::files(corpus, &pages.rows, &pages.statuses);
-        Site {
-            pages,
-            issues,
-            data,
-        }
+        Site { pages, data }
     }
 }
 
