@@ -74,7 +74,7 @@ fn status_of(e: &Error) -> StatusCode {
     match e.kind() {
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Refused | ErrorKind::Usage | ErrorKind::Broken => {
+        ErrorKind::Refused | ErrorKind::Usage | ErrorKind::Broken | ErrorKind::CommitRefused => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorKind::Environment => StatusCode::INTERNAL_SERVER_ERROR,

@@ -215,7 +215,7 @@ pub(super) fn move_form(r: &Row, live: &Live) -> String {
     if !r.closed {
         choices.retain(|s| *s != r.status);
     }
-    let mut opts = String::new();
+    let mut opts = String::from("<option value=\"\" selected disabled>Move to…</option>");
     for s in &choices {
         let _ = write!(opts, "<option value=\"{0}\">{0}</option>", esc(s));
     }
