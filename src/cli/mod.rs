@@ -3,6 +3,8 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod blame;
+mod bridge;
 mod close;
 mod comment;
 mod completions;
@@ -91,6 +93,8 @@ pub enum Command {
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
     Serve(serve::ServeArgs),
+    Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -136,6 +140,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -297,6 +297,9 @@ pub async fn new_issue(
         component: given(&fields, "component"),
         body: given(&fields, "body"),
         template: given(&fields, "template"),
+        // The form offers no template variables: a template that needs
+        // some is refused with the names it uses.
+        vars: Vec::new(),
     };
     let result = change(&shared, move |t| {
         if draft.title.trim().is_empty() {

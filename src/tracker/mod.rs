@@ -10,6 +10,7 @@
 //! operation.
 
 mod change;
+mod code;
 mod doctor;
 mod edit;
 mod error;
@@ -22,7 +23,7 @@ pub mod read;
 pub mod release;
 mod search;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 
@@ -30,6 +31,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use code::Blamed;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -127,6 +129,8 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.
@@ -240,17 +244,26 @@ impl Tracker {
         let config = read_config(&snap)?;
         let (record, asked_as) = match load(&snap, key) {
             Ok(r) => (r, None),
-            // A key a sync renumbered away leads to the issue that had it.
-            Err(Error::NoSuchIssue(k)) => match moves_from(&snap, key)?.first() {
-                Some(to) => (load(&snap, to)?, Some(key.clone())),
-                None => return Err(Error::NoSuchIssue(k)),
+            // An old key leads to the issue that had it: the one whose
+            // aliases hold it, wherever renumberings took it since.
+            Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
+                [] => return Err(Error::NoSuchIssue(k)),
+                [one] => (load(&snap, one)?, Some(key.clone())),
+                many => {
+                    return Err(Error::AmbiguousKey {
+                        key: key.to_string(),
+                        holders: many.iter().map(ToString::to_string).collect(),
+                    });
+                }
             },
             Err(e) => return Err(e),
         };
-        let moved_away = moves_from(&snap, &record.key)?
-            .into_iter()
-            .filter(|k| *k != record.key)
-            .collect();
+        // Other issues that had this key, when a sync ever moved it.
+        let moved_away = if moves_from(&snap, &record.key)?.is_empty() {
+            Vec::new()
+        } else {
+            self.alias_holders(&record.key, Some(&record.key))?
+        };
         let (comments, problems) = comments_of(&snap, &record.key)?;
         let commits = record
             .issue
@@ -267,6 +280,28 @@ impl Tracker {
             moved_away,
             config,
         })
+    }
+
+    /// Every key the issue has had: the issues whose `aliases` hold `key`
+    /// (but `except`), found through the index.
+    fn alias_holders(&self, key: &Key, except: Option<&Key>) -> Result<Vec<Key>> {
+        let expr = crate::query::Expr::Field(
+            crate::format::fields::named("aliases"),
+            vec![key.to_string().to_lowercase()],
+        );
+        let page = Page {
+            sort: crate::query::Sort::default(),
+            by_score: false,
+            offset: 0,
+            limit: Some(20),
+        };
+        let found = self.find(&expr, page, &Quiet)?;
+        Ok(found
+            .records
+            .into_iter()
+            .map(|r| r.key)
+            .filter(|k| Some(k) != except)
+            .collect())
     }
 
     /// The file of an issue as text, whether or not it parses.
