@@ -37,6 +37,11 @@ pub struct Corpus {
     pub commits: HashMap<String, CommitInfo>,
     /// Files that did not parse; the site leaves them out.
     pub problems: Vec<Problem>,
+    /// Keys that have named more than one issue (a sync renumbered one
+    /// away), confidential issues included: their history is told apart by
+    /// `id`, as `git issue log` does, so one issue never shows another's
+    /// commits.
+    shared_keys: HashSet<Key>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +64,13 @@ impl Corpus {
         let (tip, config, contents) = tracker.contents(true)?;
         let mut hidden_comments: HashSet<String> = HashSet::new();
         let mut entries: Vec<SiteIssue> = Vec::with_capacity(contents.issues.len());
+        let mut shared_keys: HashSet<Key> = HashSet::new();
+        for c in &contents.issues {
+            if !c.issue.aliases.is_empty() {
+                shared_keys.insert(c.key.clone());
+                shared_keys.extend(c.issue.aliases.iter().filter_map(|a| a.parse().ok()));
+            }
+        }
         for c in contents.issues {
             if c.issue.confidential && !include_confidential {
                 continue;
@@ -105,6 +117,9 @@ impl Corpus {
         let mut commits = HashMap::new();
         for entry in &mut entries {
             entry.history = by_key.remove(&entry.key).unwrap_or_default();
+            if shared_keys.contains(&entry.key) {
+                entry.history = history_of_issue(tracker, &entry.key, &hidden_comments)?;
+            }
             for id in &entry.issue.commits {
                 if !commits.contains_key(id)
                     && let Some(info) = store.commit_info(id)
@@ -120,6 +135,7 @@ impl Corpus {
             entries,
             commits,
             problems: contents.problems,
+            shared_keys,
         })
     }
 }
@@ -190,6 +206,18 @@ impl Corpus {
                 Ok(_) | Err(crate::tracker::Error::NoSuchIssue(_)) => None,
                 Err(e) => return Err(e.into()),
             };
+            // A key given to another issue since the last read: every
+            // history that key touched is told apart again.
+            if let Some(d) = &details
+                && !d.record.issue.aliases.is_empty()
+                && (!self.shared_keys.contains(key)
+                    || d.record.issue.aliases.iter().any(|a| {
+                        a.parse::<Key>()
+                            .is_ok_and(|a| !self.shared_keys.contains(&a))
+                    }))
+            {
+                return everything(self, history);
+            }
             let Some(d) = details.filter(|d| include_confidential || !d.record.issue.confidential)
             else {
                 if let Ok(i) = at
@@ -220,6 +248,11 @@ impl Corpus {
                     ..r.clone()
                 })
                 .collect();
+            let revisions = if self.shared_keys.contains(key) {
+                history_of_issue(tracker, key, &hidden)?
+            } else {
+                revisions
+            };
             for c in d.commits {
                 self.commits.insert(c.id.clone(), c);
             }
@@ -244,6 +277,34 @@ impl Corpus {
         self.tip = tip;
         Ok(Refreshed::Issues(keys.iter().map(Key::to_string).collect()))
     }
+}
+
+/// The public history of the issue now at `key` when the key has named
+/// another issue too: the commits `git issue log` gives (it follows the
+/// issue's `id` across renumberings), less those that only wrote comments
+/// the site leaves out.
+fn history_of_issue(
+    tracker: &Tracker,
+    key: &Key,
+    hidden: &HashSet<String>,
+) -> Result<Vec<Revision>, CorpusError> {
+    let log = match tracker.log(key) {
+        Ok(log) => log,
+        Err(crate::tracker::Error::NoSuchIssue(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(log
+        .into_iter()
+        .filter(|r| {
+            r.paths
+                .iter()
+                .any(|p| !hidden.contains(p) && BranchPath::parse(p).key().is_some())
+        })
+        .map(|r| Revision {
+            paths: Vec::new(),
+            ..r
+        })
+        .collect())
 }
 
 /// The branch's history with the paths each commit changed, kept between

@@ -610,12 +610,21 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
 fn watch_exports_again_when_the_branch_moves() {
     let env = fixture();
     let dir = env.root.join("watched");
-    let mut child = env
-        .cmd()
-        .args(["export", "site", dir.to_str().unwrap(), "--watch"])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    /// Stops the watcher even when an assertion fails first.
+    struct Watcher(std::process::Child);
+    impl Drop for Watcher {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Watcher(
+        env.cmd()
+            .args(["export", "site", dir.to_str().unwrap(), "--watch"])
+            .stderr(std::fs::File::create(env.root.join("watch.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
     let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
         // Generous: a slow machine is not a failure; only never is.
         for _ in 0..600 {
@@ -624,7 +633,8 @@ fn watch_exports_again_when_the_branch_moves() {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        panic!("{what} did not happen within a minute");
+        let log = std::fs::read_to_string(env.root.join("watch.log")).unwrap_or_default();
+        panic!("{what} did not happen within a minute:\n{log}");
     };
     wait_for("the first export", &|| {
         dir.join("issues/BC-5.html").exists()
@@ -634,8 +644,7 @@ fn watch_exports_again_when_the_branch_moves() {
     wait_for("the export after the move", &|| {
         dir.join(format!("issues/{key}.html")).exists()
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     assert!(
         std::fs::read_to_string(dir.join("index.html"))
             .unwrap()
@@ -683,6 +692,68 @@ fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
     env.ok(&["label", "BC-2", "+later"]);
     env.ok(&["export", "site", dir.to_str().unwrap()]);
     check(&dir);
+}
+
+/// Issue 10, item 6: after a sync gives BC-2 to another issue, the site's
+/// History of each issue is its own (as `git issue log` says), so the
+/// public BC-2 never shows the confidential title that held the key first.
+#[test]
+fn a_history_follows_its_issue_across_a_renumbering_sync() {
+    let a = Env::new();
+    a.git(&["init", "-q", "--bare", "../remote.git"]);
+    a.git(&["remote", "add", "origin", "../remote.git"]);
+    a.ok(&["init", "--key", "BC"]);
+    a.new_issue("Public one", &[]);
+    a.ok(&["sync"]);
+    a.git(&["clone", "-q", "../remote.git", "../b"]);
+    let b = a.sibling("b");
+    b.ok(&["init"]);
+    // Offline, both file BC-2; b's is confidential and filed later.
+    let day = |d: u32| format!("2026-01-0{d}T00:00:00Z");
+    a.run_with_env(
+        &["new", "Public two"],
+        &[("GIT_COMMITTER_DATE", &day(2))],
+        "",
+    );
+    b.run_with_env(
+        &["new", "Secret plan", "-m", "hush"],
+        &[("GIT_COMMITTER_DATE", &day(3))],
+        "",
+    );
+    b.ok(&["set", "BC-2", "confidential=true"]);
+    let before = export(&b, "before", &[]);
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    a.ok(&["sync"]);
+    for (env, dir) in [
+        (&a, export(&a, "site", &[])),
+        (&b, export(&b, "site", &["--include-confidential"])),
+        // An export that had BC-2 as the secret one, brought up to date.
+        (&b, {
+            b.ok(&["export", "site", before.to_str().unwrap()]);
+            before.clone()
+        }),
+    ] {
+        let page = std::fs::read_to_string(dir.join("issues/BC-2.html")).unwrap();
+        assert!(page.contains("Public two"), "{page}");
+        assert!(
+            !page.contains("Secret") && !page.contains("confidential"),
+            "BC-2's page shows another issue's history:\n{page}"
+        );
+        for key in ["BC-2", "BC-3"] {
+            let Ok(page) = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))) else {
+                continue;
+            };
+            let log = crate::common::json(&env.ok(&["log", key, "--json"]));
+            let expected: Vec<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
+                .collect();
+            assert_eq!(history_on_page(&page), expected, "history of {key}");
+        }
+    }
 }
 
 /// Issue 10, item 7: a folder inside the site folder replaced by a link to
