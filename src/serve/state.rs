@@ -166,7 +166,8 @@ fn frame(tracker: &Tracker, corpus: &Corpus, options: &Options, token: &str) -> 
 }
 
 /// Watches the branch on a thread of its own: whoever moves it, the pages
-/// follow within a moment.
+/// follow within a moment (a move between the first read and the start of
+/// watching too: `on_move` refreshes once when it starts).
 pub fn watch(shared: Arc<Shared>) {
     std::thread::spawn(move || {
         let Ok(tracker) = shared.tracker() else {

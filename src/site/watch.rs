@@ -21,16 +21,19 @@ pub fn watch(
     options: &Options,
     mut done: impl FnMut(Result<Report, SiteError>),
 ) -> Result<(), SiteError> {
-    done(export(tracker, dir, options));
-    // A move is several events (lock created, renamed, reflog); let them
-    // settle, then look at where the branch is.
+    // The first export is `on_move`'s first call, made once the branch is
+    // watched, so a move during it is not missed. A move is several events
+    // (lock created, renamed, reflog); let them settle, then look at where
+    // the branch is.
     on_move(tracker.store(), Duration::from_millis(100), || {
         done(export(tracker, dir, options))
     })
 }
 
-/// Calls `moved` each time the branch's tip changes, after events have
-/// been quiet for `settle`. Returns only when watching fails.
+/// Calls `moved` once as soon as the branch is watched (so nothing that
+/// moved it before is missed), then each time the branch's tip changes,
+/// after events have been quiet for `settle`. Returns only when watching
+/// fails.
 pub fn on_move(store: &Store, settle: Duration, mut moved: impl FnMut()) -> Result<(), SiteError> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -55,6 +58,7 @@ pub fn on_move(store: &Store, settle: Duration, mut moved: impl FnMut()) -> Resu
         }
     }
     let mut last = store.tip().ok().flatten();
+    moved();
     loop {
         match rx.recv() {
             Ok(Ok(_)) => {}
