@@ -16,6 +16,7 @@ pub mod index;
 pub mod mcp;
 pub mod query;
 pub mod release_notes;
+pub mod serve;
 pub mod site;
 pub mod store;
 pub mod tracker;

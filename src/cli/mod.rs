@@ -33,6 +33,7 @@ mod release_notes;
 mod reopen;
 mod scan;
 mod search;
+mod serve;
 mod set;
 mod show;
 mod sync;
@@ -92,6 +93,7 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Serve(serve::ServeArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
     Mcp(mcp::McpArgs),
@@ -136,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Hook(a) => hook::run(&ui, a),
         Command::Scan(a) => scan::run(&ui, a),
         Command::ReleaseNotes(a) => release_notes::run(&ui, a),
+        Command::Serve(a) => serve::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),

@@ -102,6 +102,20 @@ pub enum Error {
     /// A failure of the program itself: a worker thread gone.
     #[error("{0}")]
     Internal(String),
+    /// A change made from a stale view: fields it meant to change were
+    /// changed meanwhile; `now` holds their values as they are.
+    #[error("{key} changed meanwhile: {} now {}", fields_now(.now), if .now.len() == 1 { "is" } else { "are" })]
+    Stale {
+        key: String,
+        now: Vec<(String, String)>,
+    },
+}
+
+fn fields_now(now: &[(String, String)]) -> String {
+    now.iter()
+        .map(|(f, v)| format!("{f} {v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn available_templates(names: &[String]) -> String {
@@ -129,7 +143,7 @@ impl Error {
             Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
-            Error::RemoteKeptMoving { .. } => K::Conflict,
+            Error::RemoteKeptMoving { .. } | Error::Stale { .. } => K::Conflict,
             Error::Internal(_) => K::Environment,
             Error::CommitRefused(_) => K::CommitRefused,
         }

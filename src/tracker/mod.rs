@@ -15,6 +15,7 @@ mod code;
 mod doctor;
 mod edit;
 mod error;
+mod guarded;
 mod history;
 mod links;
 mod mentions;

@@ -21,6 +21,7 @@ mod output;
 mod release_notes;
 mod robustness;
 mod search;
+mod serve;
 mod site;
 mod sync;
 mod webdriver;
