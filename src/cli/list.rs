@@ -25,18 +25,25 @@ pub struct ListArgs {
     /// Closed issues too
     #[arg(long, short = 'A')]
     all: bool,
+    /// Only this type; repeat for more (one of tracker.yml's `types`)
     #[arg(long = "type", short = 't', value_name = "TYPE")]
     types: Vec<String>,
+    /// Only this priority; repeat for more (p0..p1 ranges go in the query)
     #[arg(long = "priority", short = 'p', value_name = "PRIORITY")]
     priorities: Vec<String>,
+    /// Only this severity; repeat for more
     #[arg(long = "severity", short = 's', value_name = "SEVERITY")]
     severities: Vec<String>,
+    /// Only issues with this label; repeat for either of several
     #[arg(long = "label", short = 'l', value_name = "LABEL")]
     labels: Vec<String>,
+    /// Only this milestone; repeat for more
     #[arg(long = "milestone", value_name = "MILESTONE")]
     milestones: Vec<String>,
+    /// Only issues assigned to this person; repeat for more
     #[arg(long = "assignee", short = 'a', value_name = "WHO")]
     assignees: Vec<String>,
+    /// Only this component; repeat for more
     #[arg(long = "component", value_name = "COMPONENT")]
     components: Vec<String>,
     /// key, created, updated, priority, status, title or type; add -asc or -desc

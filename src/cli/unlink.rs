@@ -14,6 +14,8 @@ pub struct UnlinkArgs {
     /// The pull request as linked
     #[arg(long, value_name = "REF")]
     pr: Option<String>,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: UnlinkArgs) -> Result<()> {
@@ -25,5 +27,5 @@ pub fn run(ui: &Ui, args: UnlinkArgs) -> Result<()> {
         (None, None) => unreachable!("clap requires a commit or --pr"),
     };
     super::report(ui, &outcome);
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

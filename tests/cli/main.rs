@@ -17,4 +17,5 @@ mod robustness;
 mod search;
 mod site;
 mod sync;
+mod ux;
 mod webdriver;
