@@ -75,7 +75,8 @@ pub fn run(ui: &Ui, args: ConfigArgs) -> Result<()> {
                     .join("\n"),
                 v => setting_text(v),
             };
-            return Ok(ui.data(&one_line_each(&text))?);
+            // An empty value is an empty line, as git config prints it.
+            return Ok(ui.data(&format!("{}\n", one_line_each(&text)))?);
         }
     };
     report(ui, &name, &change);

@@ -5,7 +5,7 @@ use super::JsonArg;
 use crate::query::Expr;
 use crate::query::Sort;
 use crate::tracker::Page;
-use crate::ui::{Ui, one_line, table};
+use crate::ui::{Ui, one_line, table_for};
 
 /// List issues: the open ones, newest first
 ///
@@ -109,6 +109,9 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         .map(|r| {
             let i = &r.issue;
             let mut title = one_line(&i.title).into_owned();
+            if i.confidential {
+                title.push_str(&ui.dim("  (confidential)"));
+            }
             if !i.labels.is_empty() {
                 title.push_str(&ui.dim(&one_line(&format!("  [{}]", i.labels.join(", ")))));
             }
@@ -122,6 +125,11 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
             ]
         })
         .collect();
-    ui.data(&table(&rows))?;
+    ui.data(&table_for(
+        ui,
+        &["KEY", "STATUS", "PRIORITY", "TYPE", "ASSIGNEE", "TITLE"],
+        &rows,
+        ui.width(),
+    ))?;
     Ok(())
 }

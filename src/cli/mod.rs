@@ -3,6 +3,7 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod board;
 mod close;
 mod comment;
 mod complete;
@@ -96,6 +97,7 @@ pub enum Command {
     #[command(name = "__complete", hide = true)]
     Complete(complete::CompleteArgs),
     Templates(templates::TemplatesArgs),
+    Board(board::BoardArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -196,6 +198,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(a) => config::run(&ui, a),
         Command::Complete(a) => complete::run(&ui, a),
         Command::Templates(a) => templates::run(&ui, a),
+        Command::Board(a) => board::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -47,9 +47,14 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
     let i = &d.record.issue;
     let mut out = String::new();
     out.push_str(&format!(
-        "{}  {}\n",
+        "{}  {}{}\n",
         ui.bold(&d.record.key.to_string()),
-        ui.bold(&one_line(&i.title))
+        ui.bold(&one_line(&i.title)),
+        if i.confidential {
+            "  (confidential)"
+        } else {
+            ""
+        }
     ));
     let mut line = vec![
         format!(
