@@ -16,16 +16,21 @@ use crate::ui::{Ui, one_line};
 /// "a, b, c".
 ///
 ///   git issue config release_notes.link 'https://example.org/issues/{n}'
-///   git issue config statuses 'open, doing, done'
+///   git issue config statuses 'open, doing, done' closed_statuses done
 ///   git issue config --unset release_notes.tags
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// A setting, like release_notes.link
     #[arg(value_name = "NAME", required_unless_present = "list")]
     name: Option<String>,
-    /// Its new value
-    #[arg(value_name = "VALUE", conflicts_with_all = ["unset", "list"])]
-    value: Option<String>,
+    /// Its new value; more NAME VALUE pairs may follow, set in one commit
+    #[arg(
+        value_name = "VALUE",
+        conflicts_with_all = ["unset", "list"],
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
+    value: Vec<String>,
     /// Print every setting and its value in effect
     #[arg(long, short = 'l', conflicts_with = "unset")]
     list: bool,
@@ -58,10 +63,26 @@ pub fn run(ui: &Ui, args: ConfigArgs) -> Result<()> {
     let Some(name) = args.name else {
         unreachable!("clap requires NAME without --list")
     };
-    let change = match (args.value, args.unset) {
-        (Some(value), _) => tracker.set_setting(&name, &value)?,
-        (None, true) => tracker.unset_setting(&name)?,
-        (None, false) => {
+    let change = match (args.value.is_empty(), args.unset) {
+        (false, _) => {
+            if args.value.len() % 2 == 0 {
+                return Err(crate::tracker::Error::BadFlag {
+                    flag: "value".to_owned(),
+                    message: format!(
+                        "{} has no value: give NAME VALUE pairs",
+                        args.value.last().map_or("", String::as_str)
+                    ),
+                }
+                .into());
+            }
+            let mut pairs = vec![(name.clone(), args.value[0].clone())];
+            for pair in args.value[1..].chunks(2) {
+                pairs.push((pair[0].clone(), pair[1].clone()));
+            }
+            tracker.set_settings(&pairs)?
+        }
+        (true, true) => tracker.unset_setting(&name)?,
+        (true, false) => {
             let value = tracker.setting(&name)?;
             if args.json.json {
                 return Ok(ui.json(&value)?);

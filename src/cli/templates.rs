@@ -44,7 +44,8 @@ struct Text {
         long = "message",
         short = 'm',
         value_name = "TEXT",
-        conflicts_with = "file"
+        conflicts_with = "file",
+        allow_hyphen_values = true
     )]
     message: Option<String>,
     /// Read its text from a file (- for stdin)

@@ -105,15 +105,18 @@ pub(crate) fn error_at(e: &serde_saphyr::Error, line_offset: usize) -> ParseErro
 /// gave up ("did not find expected ','").
 pub(crate) fn error_in(text: &str, e: &serde_saphyr::Error, line_offset: usize) -> ParseError {
     let err = error_at(e, line_offset);
-    if !err.message.contains("did not find expected") {
+    if matches!(
+        e.without_snippet(),
+        serde_saphyr::Error::DuplicateMappingKey { .. }
+    ) {
         return err;
     }
-    // The last line before the error with more openings than closings.
+    // Brackets still open when the parser gave up, line by line up to it:
+    // the outermost one is what the user left open.
     let lines: Vec<&str> = text.lines().collect();
     let upto = err.line.saturating_sub(line_offset).min(lines.len());
-    for (i, line) in lines[..upto].iter().enumerate().rev() {
-        let mut depth: i32 = 0;
-        let mut open = None;
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (i, line) in lines[..upto].iter().enumerate() {
         let mut quote = None;
         for (col, c) in line.char_indices() {
             match (quote, c) {
@@ -121,24 +124,21 @@ pub(crate) fn error_in(text: &str, e: &serde_saphyr::Error, line_offset: usize) 
                 (Some(_), _) => {}
                 (None, '"' | '\'') => quote = Some(c),
                 (None, '#') if col == 0 || line[..col].ends_with(' ') => break,
-                (None, '[' | '{') => {
-                    depth += 1;
-                    open = open.or(Some((col, c)));
+                (None, '[' | '{') => open.push((i, col, c)),
+                (None, ']' | '}') => {
+                    open.pop();
                 }
-                (None, ']' | '}') => depth -= 1,
                 _ => {}
             }
         }
-        if depth > 0
-            && let Some((col, c)) = open
-        {
-            let close = if c == '[' { ']' } else { '}' };
-            return ParseError::new(
-                i + 1 + line_offset,
-                col + 1,
-                format!("this `{c}` is never closed: end the list with `{close}` on the same line"),
-            );
-        }
+    }
+    if let Some(&(i, col, c)) = open.first() {
+        let close = if c == '[' { ']' } else { '}' };
+        return ParseError::new(
+            i + 1 + line_offset,
+            col + 1,
+            format!("this `{c}` is never closed: end the list with `{close}`"),
+        );
     }
     err
 }

@@ -61,12 +61,33 @@ impl Tracker {
     /// Refused, with nothing written, when the result is a `tracker.yml`
     /// that `doctor` calls broken.
     pub fn set_setting(&self, name: &str, value: &str) -> Result<SettingChange> {
-        let yaml_value = config::setting_yaml(name, value).map_err(Error::Refused)?;
-        let path: Vec<&str> = name.split('.').collect();
-        self.change_config(&format!("Set {name} to {value}"), |text| {
-            config::set_in_text(text, &path, &yaml_value)
-                .map(Some)
-                .map_err(Error::Refused)
+        self.set_settings(&[(name.to_owned(), value.to_owned())])
+    }
+
+    /// Sets several settings in one commit: settings that depend on each
+    /// other (`statuses` and `closed_statuses`) change together, and the
+    /// file is checked once they all have.
+    pub fn set_settings(&self, pairs: &[(String, String)]) -> Result<SettingChange> {
+        let mut edits = Vec::new();
+        for (name, value) in pairs {
+            let yaml_value = config::setting_yaml(name, value).map_err(Error::Refused)?;
+            edits.push((
+                name.split('.').map(str::to_owned).collect::<Vec<_>>(),
+                yaml_value,
+            ));
+        }
+        let message = pairs
+            .iter()
+            .map(|(n, v)| format!("{n} to {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.change_config(&format!("Set {message}"), |text| {
+            let mut text = text.to_owned();
+            for (path, value) in &edits {
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                text = config::set_in_text(&text, &path, value).map_err(Error::Refused)?;
+            }
+            Ok(Some(text))
         })
     }
 
@@ -108,7 +129,10 @@ impl Tracker {
                 return Ok(None);
             }
             let parsed = Config::parse(&new).map_err(|e| {
-                Error::Refused(format!("tracker.yml would not be valid: {}", e.message))
+                Error::Refused(format!(
+                    "tracker.yml would not be valid: {}; settings that depend on each other change together: git issue config NAME VALUE NAME VALUE",
+                    e.message
+                ))
             })?;
             *doubts.borrow_mut() = parsed
                 .doubts(&new)

@@ -472,7 +472,7 @@ fn log_lists_the_changes_of_one_issue_newest_first() {
     assert_eq!(subjects[1], "BC-1: labels +ui");
     assert_eq!(subjects[2], "BC-1: new bug \"A\"");
     let v = json(&env.ok(&["log", "BC-1", "--json"]));
-    assert_eq!(v[2]["author"], "Alice Example");
+    assert_eq!(v[2]["author"], "Alice Example <alice@example.com>");
 }
 
 #[test]
@@ -637,11 +637,12 @@ fn doctor_lists_each_problem_with_path_line_and_column() {
 #[test]
 fn completions_and_man_page_come_from_the_command_definitions() {
     let env = Env::new();
+    // The scripts ask the binary, which reads the clap definitions.
     let bash = env.ok(&["completions", "bash"]);
-    assert!(
-        bash.contains("milestones") && bash.contains("--duplicate-of"),
-        "bash completion lacks commands"
-    );
+    assert!(bash.contains("__complete"), "{bash}");
+    let words = env.ok(&["__complete", "--", "close", "BC-1", "--dup"]);
+    assert_eq!(words, "--duplicate-of\n");
+    assert!(env.ok(&["__complete", "--", "mi"]).contains("milestones"));
     let man = env.ok(&["man"]);
     assert!(
         man.starts_with(".ie") || man.contains(".TH git-issue"),

@@ -49,8 +49,26 @@ fn config_reads_and_changes_settings_one_commit_each() {
     assert_eq!(env.tip(), tip);
 
     // Lists, one item a line; --list shows everything in effect.
-    env.ok(&["config", "statuses", "open, doing, done"]);
-    env.ok(&["config", "closed_statuses", "done"]);
+    // Settings that depend on each other change together, in one commit.
+    let r = env.fail_with(1, &["config", "statuses", "open, doing, done"]);
+    assert!(
+        r.stderr
+            .contains("closed status \"resolved\" is not one of `statuses`"),
+        "{}",
+        r.stderr
+    );
+    let tip = env.tip();
+    env.ok(&[
+        "config",
+        "statuses",
+        "open, doing, done",
+        "closed_statuses",
+        "done",
+    ]);
+    assert_eq!(
+        env.git(&["rev-list", "--count", &format!("{tip}..issues")]),
+        "1\n"
+    );
     assert_eq!(env.ok(&["config", "statuses"]), "open\ndoing\ndone\n");
     let list = env.ok(&["config", "--list"]);
     assert!(list.contains("key=BC\n"), "{list}");
@@ -217,12 +235,13 @@ fn bash_completes_git_issue_through_gits_own_completion() {
     let env = Env::with_tracker();
     env.new_issue("One", &["-l", "ui", "--milestone", "v0.7.0", "-a", "bob"]);
     env.new_issue("Two", &["-l", "backend"]);
-    assert_eq!(complete_in_bash(&env, "git issue li"), ["list"]);
+    assert_eq!(complete_in_bash(&env, "git issue li"), ["list", "link"]);
+    assert_eq!(complete_in_bash(&env, "git issue lis"), ["list"]);
     assert_eq!(
         complete_in_bash(&env, "git issue show BC-"),
         ["BC-2", "BC-1"]
     );
-    assert_eq!(complete_in_bash(&env, "git-issue li"), ["list"]);
+    assert_eq!(complete_in_bash(&env, "git-issue lis"), ["list"]);
     assert_eq!(complete_in_bash(&env, "git issue list --label u"), ["ui"]);
     assert_eq!(
         complete_in_bash(&env, "git issue list --milestone "),
@@ -327,7 +346,7 @@ fn help_fills_every_flag_of_new_and_list() {
         for flag in flags {
             let line = help
                 .lines()
-                .skip_while(|l| !l.trim_start().contains(flag))
+                .skip_while(|l| !(l.trim_start().starts_with('-') && l.contains(flag)))
                 .take(2)
                 .collect::<Vec<_>>()
                 .join(" ");
@@ -371,12 +390,14 @@ fn flags_are_flags_and_labels_are_words() {
         &["assign", "BC-1", "bob", "--json"],
         &["comment", "BC-1", "-m", "hi", "--json"],
         &["link", "BC-1", "HEAD", "--json"],
-        &["unlink", "BC-1", "HEAD", "--json"],
     ] {
         let out = env.ok(args);
         let v = json(&out);
         assert_eq!(v["key"], "BC-1", "{args:?}: {out}");
     }
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let v = json(&env.ok(&["unlink", "BC-1", head.trim(), "--json"]));
+    assert_eq!(v["commits"], serde_json::json!([]));
     let v = json(&env.ok(&["delete", "BC-1", "--json"]));
     assert_eq!(
         (v["key"].as_str(), v["deleted"].as_bool()),
@@ -750,4 +771,52 @@ fn the_board_runs_in_a_real_terminal_and_follows_the_branch() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     panic!("q did not quit the board:\n{}", tmux.screen());
+}
+
+#[test]
+fn zsh_completes_git_issue_with_the_same_answers() {
+    if std::process::Command::new("zsh")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs zsh: apt-get install zsh"
+        );
+        eprintln!("skipped: no zsh");
+        return;
+    }
+    let env = Env::with_tracker();
+    env.new_issue("One", &["-l", "ui"]);
+    let script = env.root.join("_git-issue");
+    std::fs::write(&script, env.ok(&["completions", "zsh"])).unwrap();
+    // Outside a completion widget compadd cannot run: it is stood in for
+    // by a function that prints what it was given, so the test sees what
+    // zsh would offer. `words` and `CURRENT` are what zsh's `_git` hands
+    // `_git-issue` for `git issue …` (from `issue` on).
+    let complete = |words: &str, current: usize| -> String {
+        let program = format!(
+            "compdef() {{ :; }}\ncompadd() {{ while (( $# )); do case $1 in -S) shift 2 ;; --) shift; print -rl -- \"$@\"; return ;; *) shift ;; esac; done }}\n_files() {{ print -r -- '<files>' }}\nsource {}\nwords=({words})\nCURRENT={current}\n_git-issue\n",
+            script.display()
+        );
+        let out = std::process::Command::new("zsh")
+            .args(["-f", "-c", &program])
+            .current_dir(&env.repo)
+            .env("PATH", crate::common::path_with_binary())
+            .env("HOME", &env.root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(complete("issue li", 2), "list\nlink\n");
+    assert_eq!(complete("git-issue show BC-", 3), "BC-1\n");
+    assert_eq!(complete("issue list label:u", 3), "label:ui\n");
+    assert_eq!(complete("issue import ./", 3), "<files>\n");
 }
