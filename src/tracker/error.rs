@@ -70,6 +70,8 @@ pub enum Error {
     },
     #[error("{0}")]
     BadFile(Problem),
+    #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
+    AmbiguousKey { key: String, holders: Vec<String> },
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("{0:?} is not an issue key like {1}-12")]
@@ -135,6 +137,7 @@ impl Error {
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
             | Error::NoLink { .. } => K::NotFound,
+            Error::AmbiguousKey { .. } => K::Usage,
             Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,

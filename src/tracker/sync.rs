@@ -83,6 +83,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// The branch tip after the sync.
     pub tip: Option<String>,
+    /// Pushes the remote refused because someone pushed meanwhile, each
+    /// followed by a fetch and a merge (at most `PUSH_ATTEMPTS - 1`).
+    pub retries: usize,
 }
 
 impl Tracker {
@@ -101,9 +104,16 @@ impl Tracker {
             notes: Vec::new(),
             conflicts: Vec::new(),
             tip: start.clone(),
+            retries: 0,
         };
         let mut done = false;
-        for _ in 0..PUSH_ATTEMPTS {
+        for attempt in 0..PUSH_ATTEMPTS {
+            if attempt > 0 {
+                report.retries += 1;
+                // Clones that collided would collide again at once: wait a
+                // little, longer each time, by a different amount each.
+                backoff(attempt);
+            }
             let theirs = store.fetch_branch(remote)?;
             let tip = self.integrate(remote, theirs.as_deref(), &mut report)?;
             report.tip = Some(tip.clone());
@@ -238,6 +248,19 @@ impl Tracker {
             LOCAL_ATTEMPTS,
         )))
     }
+}
+
+/// Sleeps before retrying a push: 50 ms doubling with each attempt, up to
+/// 1.6 s, times a random factor between 0.5 and 1.5.
+fn backoff(attempt: usize) {
+    let base = 50u64 << attempt.min(5);
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| {
+            u64::from(d.subsec_nanos()) ^ u64::from(std::process::id())
+        });
+    let ms = base / 2 + jitter % (base + 1);
+    std::thread::sleep(std::time::Duration::from_millis(ms));
 }
 
 /// Counts issues added, changed (the file or its comments) and deleted.

@@ -5,12 +5,15 @@
 //! both stay: the later-created one moves to the next free number, keeps
 //! its `id` and lists the old key in `aliases`, and its folder moves with it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
 
 use super::Result;
-use super::merge::{self, dropped_note, merge_file, merge_issue};
+use super::merge::{self, dropped_note, merge_file, merge_issue_by};
 use super::read::next_number;
 use super::sync::Renumbered;
+use crate::format::fields::FIELDS;
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Issue, Key};
 use crate::store::{Edit, Snapshot, Store};
@@ -161,8 +164,50 @@ pub fn merge_commits(
 
     let mut out = TreeMerge::default();
     let mut merged: Vec<Merged> = Vec::new();
+    // When each side last changed each field: read from the commits since
+    // the merge base, and only when some issue changed on both sides.
+    let contested = by_id
+        .values()
+        .any(|[b, o, t]| o.is_some() && t.is_some() && o != t && b != o && b != t);
+    let times = if contested {
+        Some((
+            FieldTimes::of(store, base, ours)?,
+            FieldTimes::of(store, base, theirs)?,
+        ))
+    } else {
+        None
+    };
+    let none = FieldTimes::default();
     for [b, o, t] in by_id.values() {
-        if let Some(m) = merge_one(b.as_ref(), o.as_ref(), t.as_ref()) {
+        let id = o
+            .as_ref()
+            .or(t.as_ref())
+            .map(|v| v.issue.id.as_str())
+            .unwrap_or_default();
+        let (to, tt) = match &times {
+            Some((to, tt)) => (to.of_issue(id), tt.of_issue(id)),
+            None => (none.of_issue(id), none.of_issue(id)),
+        };
+        // Deleted on one side and changed on the other: the change keeps the
+        // issue alive, and what the deleting side did to it before deleting
+        // (a label, a comment) is merged in too, never dropped.
+        let (mut o, mut t) = (o.clone(), t.clone());
+        let mut resurrected = false;
+        if let Some(b) = b
+            && o.is_some() != t.is_some()
+            && o.as_ref().or(t.as_ref()) != Some(b)
+        {
+            let deleting = if o.is_none() { ours } else { theirs };
+            let last = last_version(store, base, deleting, b)?.unwrap_or_else(|| b.clone());
+            if o.is_none() {
+                o = Some(last);
+            } else {
+                t = Some(last);
+            }
+            resurrected = true;
+        }
+        if let Some(mut m) = merge_one(b.as_ref(), o.as_ref(), t.as_ref(), (to, tt)) {
+            m.resurrected |= resurrected;
             merged.push(m);
         }
     }
@@ -354,7 +399,12 @@ pub fn merge_commits(
 }
 
 /// Merges one issue, with its folder, across the three versions.
-fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> Option<Merged> {
+fn merge_one(
+    b: Option<&Version>,
+    o: Option<&Version>,
+    t: Option<&Version>,
+    (ours_times, theirs_times): (Option<&Times>, Option<&Times>),
+) -> Option<Merged> {
     let whole = |f: &Version, resurrected: bool| Merged {
         key: f.key.clone(),
         issue: f.issue.clone(),
@@ -378,7 +428,25 @@ fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> O
         (Some(kept), None) | (None, Some(kept)) => return Some(whole(kept, true)),
         (None, None) => return None,
     };
-    let m = merge_issue(b.map(|b| &b.issue), &o.issue, &t.issue);
+    // A field changed on both sides goes to the side that changed it last;
+    // when a time is missing, to the side whose issue changed last (and on
+    // a tie, the text decides, so both clones choose alike).
+    let fallback = (o.issue.updated, o.issue.print()) > (t.issue.updated, t.issue.print());
+    let time = |times: Option<&Times>, field: &str| times.and_then(|t| t.get(field).copied());
+    let later = |field: &'static str| match (time(ours_times, field), time(theirs_times, field)) {
+        (Some(a), Some(b)) if a != b => a > b,
+        _ => fallback,
+    };
+    let mut m = merge_issue_by(b.map(|b| &b.issue), &o.issue, &t.issue, later);
+    for d in &mut m.dropped {
+        let (kept, lost) = if later(d.field) {
+            (ours_times, theirs_times)
+        } else {
+            (theirs_times, ours_times)
+        };
+        d.kept_at = time(kept, d.field);
+        d.lost_at = time(lost, d.field);
+    }
     // Taken whole from one side, the file keeps that side's exact text.
     let mut text = [o, t]
         .into_iter()
@@ -458,4 +526,96 @@ fn deleted_header(text: &str) -> String {
     } else {
         layout::DELETED_HEADER.to_owned()
     }
+}
+
+/// When one field of an issue last changed on one side.
+type Times = HashMap<&'static str, Timestamp>;
+
+/// For each issue (by id), when one side last changed each of its fields
+/// since the merge base: from that side's own commits (merges are skipped:
+/// a merge brings changes, it does not make them), newest first, at the
+/// `updated` time each change wrote.
+#[derive(Default)]
+struct FieldTimes {
+    by_id: HashMap<String, Times>,
+}
+
+impl FieldTimes {
+    fn of(store: &Store, base: Option<&str>, tip: &str) -> Result<FieldTimes> {
+        let mut out = FieldTimes::default();
+        for r in store.changes(tip, base, layout::ISSUES)? {
+            if r.parents > 1 {
+                continue;
+            }
+            for path in &r.paths {
+                if !matches!(BranchPath::parse(path), BranchPath::Issue(_)) {
+                    continue;
+                }
+                let read = |before| {
+                    store
+                        .read_at(&r.commit, path, before)
+                        .ok()
+                        .flatten()
+                        .and_then(|t| Issue::parse(&t).ok())
+                };
+                let (Some(after), Some(before)) = (read(false), read(true)) else {
+                    continue;
+                };
+                let times = out.by_id.entry(after.id.clone()).or_default();
+                for f in FIELDS {
+                    if after.get(f) != before.get(f) {
+                        times.entry(f.name).or_insert(after.updated);
+                    }
+                }
+                if after.extra != before.extra {
+                    times.entry("extra").or_insert(after.updated);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn of_issue(&self, id: &str) -> Option<&Times> {
+        self.by_id.get(id)
+    }
+}
+
+/// The last version of an issue one side had before it deleted it: the
+/// issue file and folder at the parent of the newest commit (since the
+/// merge base) that removed the file, `None` when no such commit is found.
+fn last_version(
+    store: &Store,
+    base: Option<&str>,
+    tip: &str,
+    b: &Version,
+) -> Result<Option<Version>> {
+    let path = layout::issue_file(&b.key);
+    for r in store.changes(tip, base, layout::ISSUES)? {
+        if r.parents > 1 || !r.paths.contains(&path) {
+            continue;
+        }
+        if store.read_at(&r.commit, &path, false)?.is_some() {
+            continue;
+        }
+        let Some(parent) = store.first_parent(&r.commit)? else {
+            continue;
+        };
+        let snap = store.snapshot_of(Some(&parent))?;
+        let Some(text) = snap.read(&path)? else {
+            continue;
+        };
+        let Ok(issue) = Issue::parse(&text) else {
+            continue;
+        };
+        if issue.id != b.issue.id {
+            continue;
+        }
+        return Ok(Some(Version {
+            key: b.key.clone(),
+            folder: folder_files(&snap, &b.key)?,
+            text,
+            issue,
+        }));
+    }
+    Ok(None)
 }
