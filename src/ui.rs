@@ -373,6 +373,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
+        let ui = Ui::plain();
+        let rows = vec![
+            vec!["BC-1".into(), "open".into(), "A title far too long to fit".into()],
+            vec!["BC-10".into(), "closed".into(), "Short".into()],
+        ];
+        assert_eq!(
+            table_for(&ui, &["KEY", "STATUS", "TITLE"], &rows, Some(30)),
+            "KEY    STATUS  TITLE\nBC-1   open    A title far to…\nBC-10  closed  Short\n"
+        );
+        // For a script: no header, nothing cut.
+        assert_eq!(table_for(&ui, &["KEY"], &rows, None), table(&rows));
+    }
+
+    #[test]
     fn tables_align_wide_and_coloured_cells() {
         let rows = vec![
             vec!["BC-1".into(), "\x1b[32mopen\x1b[0m".into(), "日本".into()],

@@ -50,8 +50,8 @@ fn candidates(words: &[String], cur: &str, tracker: Option<&Tracker>) -> Vec<Str
     let mut pending: Option<&Arg> = None;
     let mut after_dashes = false;
     for w in words {
-        if let Some(arg) = pending.take() {
-            let _ = arg;
+        // The value of the flag before it.
+        if pending.take().is_some() {
             continue;
         }
         if !after_dashes && w == "--" {

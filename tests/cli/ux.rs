@@ -164,7 +164,7 @@ fn templates_are_added_changed_and_removed_on_the_branch() {
     let key = env.new_issue("From the template", &["--template", "crash"]);
     let issue = json(&env.ok(&["show", &key, "--json"]));
     assert_eq!(issue["type"], "feature");
-    assert_eq!(issue["description"], "New body\n");
+    assert_eq!(issue["body"], "New body\n");
     // A template tracker.yml would refuse is refused before it is written.
     let r = env.fail(&["templates", "add", "bad", "-m", "---\ntype: epic\n---\nx\n"]);
     assert!(r.stderr.contains("\"epic\" is not a type"), "{}", r.stderr);
@@ -819,4 +819,49 @@ fn zsh_completes_git_issue_with_the_same_answers() {
     assert_eq!(complete("git-issue show BC-", 3), "BC-1\n");
     assert_eq!(complete("issue list label:u", 3), "label:ui\n");
     assert_eq!(complete("issue import ./", 3), "<files>\n");
+}
+
+#[test]
+fn on_a_terminal_a_kept_draft_of_new_takes_the_title_given_now() {
+    if std::process::Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI needs tmux: apt-get install tmux");
+        eprintln!("skipped: no tmux");
+        return;
+    }
+    let env = Env::with_tracker();
+    let broken = env.script("broken", "sed -i 's/^status: open/status: [open/' \"$1\"");
+    let fix = env.script("fix", "sed -i 's/^status: \\[open/status: open/' \"$1\"");
+    let bin = env!("CARGO_BIN_EXE_git-issue");
+    let script = env.script(
+        "session",
+        &format!(
+            "GIT_EDITOR={} {bin} new 'First title'; echo \"first: $?\"\nGIT_EDITOR={} {bin} new 'Second title'; echo \"second: $?\"\nsleep 60",
+            broken.display(),
+            fix.display()
+        ),
+    );
+    let tmux = Tmux {
+        socket: format!("git-issue-draft-{}", std::process::id()),
+    };
+    let start = env.cmd();
+    let status = tmux
+        .cmd()
+        .envs(start.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TMUX")
+        .args(["new-session", "-d", "-s", "board", "-x", "150", "-y", "30", "-c"])
+        .arg(&env.repo)
+        .arg(script.to_str().unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // On a terminal the question is asked; no: the text is kept.
+    tmux.wait_for("Re-open the editor? [Y/n]");
+    tmux.keys(&["n", "Enter"]);
+    let s = tmux.wait_for("second: ");
+    assert!(s.contains("first: 1"), "{s}");
+    assert!(s.contains("Reopening your unsaved text"), "{s}");
+    assert!(s.contains("second: 0"), "{s}");
+    let list = json(&env.ok(&["list", "--json"]));
+    assert_eq!(list[0]["title"], "Second title", "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1);
 }
