@@ -376,7 +376,11 @@ mod tests {
     fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
         let ui = Ui::plain();
         let rows = vec![
-            vec!["BC-1".into(), "open".into(), "A title far too long to fit".into()],
+            vec![
+                "BC-1".into(),
+                "open".into(),
+                "A title far too long to fit".into(),
+            ],
             vec!["BC-10".into(), "closed".into(), "Short".into()],
         ];
         assert_eq!(

@@ -65,7 +65,7 @@ pub fn run(ui: &Ui, args: ConfigArgs) -> Result<()> {
     };
     let change = match (args.value.is_empty(), args.unset) {
         (false, _) => {
-            if args.value.len() % 2 == 0 {
+            if args.value.len().is_multiple_of(2) {
                 return Err(crate::tracker::Error::BadFlag {
                     flag: "value".to_owned(),
                     message: format!(

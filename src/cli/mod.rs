@@ -137,6 +137,10 @@ fn suggest(word: &str) -> clap::Error {
         .filter(|(d, name)| *d <= 2.max(word.len() / 3) && *d < name.len())
         .collect();
     near.sort();
+    // The nearest only: `lsit` is one swap from `list`, two edits from `edit`.
+    if let Some(best) = near.first().map(|(d, _)| *d) {
+        near.retain(|(d, _)| *d == best);
+    }
     let mut err = Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
     err.insert(
         ContextKind::InvalidSubcommand,

@@ -539,8 +539,8 @@ pub fn set_in_text(text: &str, path: &[&str], value: &str) -> Result<String, Str
             }
             None => {
                 // Add what is missing from here down, at the end of the group.
-                let mut insert = trim_blank_end(&lines[..parent_end], start);
-                for (d, p) in path.iter().enumerate().skip(depth) {
+                let at = trim_blank_end(&lines[..parent_end], start);
+                for (insert, (d, p)) in (at..).zip(path.iter().enumerate().skip(depth)) {
                     let pad = " ".repeat(indent + 2 * (d - depth));
                     let line = if d + 1 == path.len() {
                         format!("{pad}{p}: {value}")
@@ -548,7 +548,6 @@ pub fn set_in_text(text: &str, path: &[&str], value: &str) -> Result<String, Str
                         format!("{pad}{p}:")
                     };
                     lines.insert(insert, line);
-                    insert += 1;
                 }
                 return Ok(join(&lines));
             }

@@ -164,9 +164,15 @@ fn urls_and_colons_in_text_are_words() {
 
 #[test]
 fn words_are_stemmed_in_the_trackers_language() {
-    assert_eq!(tokenize_in("Crashes crashing CRASHED", "english"), ["crash"; 3]);
+    assert_eq!(
+        tokenize_in("Crashes crashing CRASHED", "english"),
+        ["crash"; 3]
+    );
     assert_eq!(tokenize_in("Crashes", "none"), ["crashes"]);
-    assert_eq!(tokenize_in("chats", "french"), tokenize_in("chat", "french"));
+    assert_eq!(
+        tokenize_in("chats", "french"),
+        tokenize_in("chat", "french")
+    );
 }
 
 #[test]

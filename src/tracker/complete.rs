@@ -25,7 +25,7 @@ impl Tracker {
             Completable::Key => {
                 let snap = self.snapshot()?;
                 let mut keys: Vec<_> = issue_files(&snap)?.into_iter().map(|(k, _)| k).collect();
-                keys.sort_by(|a, b| b.number.cmp(&a.number));
+                keys.sort_by_key(|k| std::cmp::Reverse(k.number));
                 return Ok(keys.into_iter().map(|k| k.to_string()).collect());
             }
             Completable::Listed(v) => {

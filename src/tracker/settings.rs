@@ -244,7 +244,7 @@ impl Tracker {
         } else {
             format!("{text}\n")
         };
-        Ok(self.store.commit(|snap: &Snapshot<'_>| {
+        self.store.commit(|snap: &Snapshot<'_>| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),
@@ -271,14 +271,14 @@ impl Tracker {
                     content: text.clone().into_bytes(),
                 }],
             }))
-        })?)
+        })
     }
 
     /// Removes a template. One commit.
     pub fn remove_template(&self, name: &str) -> Result<Option<String>> {
         check_template_name(name)?;
         let path = BranchPath::Template(name.to_owned()).path();
-        Ok(self.store.commit(|snap: &Snapshot<'_>| {
+        self.store.commit(|snap: &Snapshot<'_>| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),
@@ -291,7 +291,7 @@ impl Tracker {
                 message: format!("Remove the template {name}"),
                 edits: vec![Edit::Remove { path: path.clone() }],
             }))
-        })?)
+        })
     }
 }
 

@@ -113,5 +113,8 @@ fn settings_templates_and_mistakes_read_well() {
     assert_transcript!("label_refused", env.run(&["label", "BC-1", "+a,b"]));
     env.ok(&["delete", "BC-2", "--yes"]);
     assert_transcript!("show_deleted", env.run(&["show", "BC-2"]));
-    assert_transcript!("search_aligned", env.run(&["search", "safari OR readme OR slow"]));
+    assert_transcript!(
+        "search_aligned",
+        env.run(&["search", "safari OR readme OR slow"])
+    );
 }

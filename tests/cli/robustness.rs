@@ -36,7 +36,7 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
 
     let r = env.fail(&["show", "BC-2"]);
     assert!(
-        r.stderr.starts_with("error: issues/0/BC-2.md:7:"),
+        r.stderr.starts_with("error: issues/0/BC-2.md:6:"),
         "{}",
         r.stderr
     );

@@ -418,9 +418,9 @@ pub fn hostile() -> Env {
             serde_json::to_string(p).unwrap(),
             serde_json::to_string(&format!("l{i}\"><b>")).unwrap()
         );
-        let text = env
-            .branch_file(&path)
-            .replacen("\nmilestone:", &format!("\n{labels}milestone:"), 1);
+        let text =
+            env.branch_file(&path)
+                .replacen("\nmilestone:", &format!("\n{labels}milestone:"), 1);
         env.commit_by_hand(&path, &text);
         env.ok(&[
             "comment",

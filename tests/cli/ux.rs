@@ -823,8 +823,15 @@ fn zsh_completes_git_issue_with_the_same_answers() {
 
 #[test]
 fn on_a_terminal_a_kept_draft_of_new_takes_the_title_given_now() {
-    if std::process::Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI needs tmux: apt-get install tmux");
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs tmux: apt-get install tmux"
+        );
         eprintln!("skipped: no tmux");
         return;
     }
@@ -848,7 +855,17 @@ fn on_a_terminal_a_kept_draft_of_new_takes_the_title_given_now() {
         .cmd()
         .envs(start.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .env_remove("TMUX")
-        .args(["new-session", "-d", "-s", "board", "-x", "150", "-y", "30", "-c"])
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "board",
+            "-x",
+            "150",
+            "-y",
+            "30",
+            "-c",
+        ])
         .arg(&env.repo)
         .arg(script.to_str().unwrap())
         .status()
