@@ -882,3 +882,66 @@ fn on_a_terminal_a_kept_draft_of_new_takes_the_title_given_now() {
     assert_eq!(list[0]["title"], "Second title", "{list}");
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn list_on_a_terminal_has_a_header_and_fits_the_width() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs tmux: apt-get install tmux"
+        );
+        eprintln!("skipped: no tmux");
+        return;
+    }
+    let env = Env::with_tracker();
+    env.new_issue(
+        &format!("A title {}end", "that goes on ".repeat(12)),
+        &["-l", "ui"],
+    );
+    let bin = env!("CARGO_BIN_EXE_git-issue");
+    let script = env.script(
+        "session",
+        &format!("GIT_PAGER=cat {bin} list; echo listed\nsleep 60"),
+    );
+    let tmux = Tmux {
+        socket: format!("git-issue-list-{}", std::process::id()),
+    };
+    let start = env.cmd();
+    let status = tmux
+        .cmd()
+        .envs(start.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TMUX")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "board",
+            "-x",
+            "80",
+            "-y",
+            "20",
+            "-c",
+        ])
+        .arg(&env.repo)
+        .arg(script.to_str().unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = tmux.wait_for("listed");
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[0].starts_with("KEY   STATUS  PRIORITY  TYPE  ASSIGNEE  TITLE"),
+        "{s}"
+    );
+    assert!(lines[1].starts_with("BC-1  open"), "{s}");
+    assert!(lines[1].ends_with('…'), "cut to the width: {s}");
+    assert!(lines[1].chars().count() <= 80, "{s}");
+    // Piped, the same list is whole and has no header.
+    let piped = env.ok(&["list"]);
+    assert!(piped.starts_with("BC-1"), "{piped}");
+    assert!(piped.contains("end  [ui]"), "{piped}");
+}
