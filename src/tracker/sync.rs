@@ -168,7 +168,10 @@ impl Tracker {
         let snap = store.snapshot_of(Some(to))?;
         let mut ids = BTreeSet::new();
         for key in &keys {
-            let Ok(Some(text)) = snap.read(&layout::issue_file(key)) else {
+            let Some(text) = layout::issue_file_candidates(key)
+                .iter()
+                .find_map(|p| snap.read(p).ok().flatten())
+            else {
                 continue;
             };
             if let Ok(issue) = crate::format::Issue::parse(&text) {
@@ -276,8 +279,12 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
         .collect();
     let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
     for k in keys {
-        let path = layout::issue_file(&k);
-        match (a.contains(&path), b.contains(&path)) {
+        let has = |s: &crate::store::Snapshot<'_>| {
+            layout::issue_file_candidates(&k)
+                .iter()
+                .any(|p| s.contains(p))
+        };
+        match (has(&a), has(&b)) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::Result;
 use super::merge::{self, dropped_note, merge_file, merge_issue_by};
-use super::read::next_number;
+use super::read::{folders_of, next_number};
 use super::sync::Renumbered;
 use crate::format::fields::FIELDS;
 use crate::format::layout::{self, BranchPath};
@@ -58,10 +58,14 @@ impl TreeMerge {
 #[derive(Debug, Clone, PartialEq)]
 struct Version {
     key: Key,
+    /// Where its file is in this version (either layout).
+    path: String,
     text: String,
     issue: Issue,
     /// Comments and attachments, by path under the issue's folder.
     folder: BTreeMap<String, Vec<u8>>,
+    /// Where those files are in this version, in full.
+    folder_paths: Vec<String>,
 }
 
 /// An issue as the merge leaves it.
@@ -116,16 +120,22 @@ pub fn merge_commits(
         let mut readable = true;
         let mut here = Vec::new();
         for (v, snap) in snaps.iter().enumerate() {
-            let folder: BTreeMap<String, Vec<u8>> = folder_files(snap, key)?;
-            match snap.read(&layout::issue_file(key)) {
+            let path = layout::issue_file_candidates(key)
+                .into_iter()
+                .find(|p| snap.contains(p))
+                .unwrap_or_else(|| layout::issue_file(key));
+            let (folder, folder_paths) = folder_files(snap, &folders_of(key, &path))?;
+            match snap.read(&path) {
                 Ok(Some(text)) => match Issue::parse(&text) {
                     Ok(issue) => here.push((
                         v,
                         Version {
                             key: key.clone(),
+                            path,
                             text,
                             issue,
                             folder,
+                            folder_paths,
                         },
                     )),
                     Err(_) => readable = false,
@@ -298,11 +308,13 @@ pub fn merge_commits(
 
     // What every affected path should hold; then the edits to our tree.
     let mut want: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+    // Every merged issue is written where the current layout files it (an
+    // issue of the first layout moves when a merge touches it).
     for [_, o, _] in by_id.values() {
         if let Some(o) = o {
-            want.insert(layout::issue_file(&o.key), None);
-            for rel in o.folder.keys() {
-                want.insert(format!("{}/{rel}", layout::issue_dir(&o.key)), None);
+            want.insert(o.path.clone(), None);
+            for full in &o.folder_paths {
+                want.insert(full.clone(), None);
             }
         }
     }
@@ -506,26 +518,32 @@ fn merge_one(
     })
 }
 
-/// Everything in an issue's folder, by path relative to the folder.
-fn folder_files(snap: &Snapshot<'_>, key: &Key) -> Result<BTreeMap<String, Vec<u8>>> {
-    let dir = layout::issue_dir(key);
-    Ok(snap
-        .files(&dir, |_| true)?
-        .into_iter()
-        .filter_map(|(path, bytes)| {
-            let rel = path.strip_prefix(&dir)?.strip_prefix('/')?.to_owned();
-            Some((rel, bytes?))
-        })
-        .collect())
-}
+/// The files of an issue's folder, by path relative to it.
+type Folder = BTreeMap<String, Vec<u8>>;
 
-/// The comment lines a key-list file starts with, or the usual header.
-fn deleted_header(text: &str) -> String {
-    if text.starts_with('#') {
-        text.to_owned()
-    } else {
-        layout::DELETED_HEADER.to_owned()
+/// Everything in an issue's folders, by path relative to its folder, and
+/// the full paths it was read from.
+fn folder_files(
+    snap: &Snapshot<'_>,
+    dirs: &[String],
+) -> Result<(Folder, Vec<String>)> {
+    let mut files = BTreeMap::new();
+    let mut paths = Vec::new();
+    for dir in dirs {
+        for (path, bytes) in snap.files(dir, |_| true)? {
+            let Some(rel) = path
+                .strip_prefix(dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            else {
+                continue;
+            };
+            if let Some(bytes) = bytes {
+                files.insert(rel.to_owned(), bytes);
+                paths.push(path.clone());
+            }
+        }
     }
+    Ok((files, paths))
 }
 
 /// When one field of an issue last changed on one side.
@@ -589,7 +607,7 @@ fn last_version(
     tip: &str,
     b: &Version,
 ) -> Result<Option<Version>> {
-    let path = layout::issue_file(&b.key);
+    let path = b.path.clone();
     for r in store.changes(tip, base, layout::ISSUES)? {
         if r.parents > 1 || !r.paths.contains(&path) {
             continue;
@@ -610,12 +628,24 @@ fn last_version(
         if issue.id != b.issue.id {
             continue;
         }
+        let (folder, folder_paths) = folder_files(&snap, &folders_of(&b.key, &path))?;
         return Ok(Some(Version {
             key: b.key.clone(),
-            folder: folder_files(&snap, &b.key)?,
+            path: path.clone(),
+            folder,
+            folder_paths,
             text,
             issue,
         }));
     }
     Ok(None)
+}
+
+/// The comment lines a key-list file starts with, or the usual header.
+fn deleted_header(text: &str) -> String {
+    if text.starts_with('#') {
+        text.to_owned()
+    } else {
+        layout::DELETED_HEADER.to_owned()
+    }
 }

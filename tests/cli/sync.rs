@@ -243,7 +243,7 @@ fn issues_created_offline_under_one_key_both_survive() {
     assert!(strings(&all["Alice's issue"]["commits"]).is_empty());
     let files = a.git(&["ls-tree", "-r", "-t", "--name-only", "issues"]);
     assert!(
-        !files.contains("issues/0/BC-1/"),
+        !files.contains("issues/0/0/0/BC-1/"),
         "no folder left behind: {files}"
     );
     let bob_key = bob["key"].as_str().unwrap();
@@ -404,7 +404,7 @@ fn conflicting_descriptions_keep_both_texts_and_doctor_says_so() {
     );
     assert!(body.contains("<<<<<<< "), "{body}");
     let r = a.fail(&["doctor"]);
-    assert!(r.stdout.contains("issues/0/BC-1.md"), "{}", r.stdout);
+    assert!(r.stdout.contains("issues/0/0/0/BC-1.md"), "{}", r.stdout);
     assert!(r.stdout.contains("conflict markers"), "{}", r.stdout);
 }
 
@@ -847,7 +847,7 @@ fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
         .output()
         .unwrap();
     assert!(!out.status.success(), "git stops on the conflict");
-    let file = std::fs::read_to_string(wt.join("issues/0/BC-1.md")).unwrap();
+    let file = std::fs::read_to_string(wt.join("issues/0/0/0/BC-1.md")).unwrap();
     assert!(
         file.contains("Alice line") && file.contains("Bob line"),
         "{file}"
