@@ -9,6 +9,7 @@
 //! the branch as a static HTML site.
 
 pub mod board;
+pub mod bridge;
 pub mod cli;
 pub mod format;
 pub mod hooks;

@@ -3,7 +3,9 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod blame;
 mod board;
+mod bridge;
 mod close;
 mod comment;
 mod complete;
@@ -98,6 +100,8 @@ pub enum Command {
     Complete(complete::CompleteArgs),
     Templates(templates::TemplatesArgs),
     Board(board::BoardArgs),
+    Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -203,6 +207,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Complete(a) => complete::run(&ui, a),
         Command::Templates(a) => templates::run(&ui, a),
         Command::Board(a) => board::run(&ui, a),
+        Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -78,6 +78,7 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
             "duplicate_of" => "duplicate of",
             "prs" => "pull requests",
             "aliases" => "formerly",
+            "bridge" => "bridged",
             name => name,
         };
         let value = i.get(f);
@@ -86,6 +87,13 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         }
         let text = match value {
             Val::Flag(true) => "yes".to_owned(),
+            // `github fjordsoft/ledgerline #12  https://…`
+            Val::Map(b) if f.name == "bridge" => ["service", "project", "key"]
+                .iter()
+                .filter_map(|k| b.get(*k).map(String::as_str))
+                .chain(b.get("url").map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
             v => v.to_text().unwrap_or_default(),
         };
         fields.push((shown.to_owned(), one_line(&text).into_owned()));

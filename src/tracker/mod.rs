@@ -10,6 +10,7 @@
 //! operation.
 
 mod change;
+mod code;
 mod complete;
 mod doctor;
 mod edit;
@@ -23,7 +24,7 @@ pub mod release;
 mod search;
 mod settings;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 
@@ -33,6 +34,7 @@ use std::path::Path;
 pub use change::{
     Assignment, check_label, describe_changes, merge_edit, set_status, settable_names,
 };
+pub use code::Blamed;
 pub use complete::Completable;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
@@ -132,6 +134,8 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.

@@ -523,10 +523,7 @@ type Folder = BTreeMap<String, Vec<u8>>;
 
 /// Everything in an issue's folders, by path relative to its folder, and
 /// the full paths it was read from.
-fn folder_files(
-    snap: &Snapshot<'_>,
-    dirs: &[String],
-) -> Result<(Folder, Vec<String>)> {
+fn folder_files(snap: &Snapshot<'_>, dirs: &[String]) -> Result<(Folder, Vec<String>)> {
     let mut files = BTreeMap::new();
     let mut paths = Vec::new();
     for dir in dirs {

@@ -412,7 +412,7 @@ pub fn hostile() -> Env {
         // `new` refuses such labels (issue-format.md, labels are one
         // word); a hand edit, an import or an older version can still put
         // them on the branch, and the site must show them harmlessly.
-        let path = format!("issues/0/0/0/{key}.md");
+        let path = git_issue::format::layout::issue_file(&key.parse().unwrap());
         let labels = format!(
             "labels:\n  - {}\n  - {}\n",
             serde_json::to_string(p).unwrap(),
