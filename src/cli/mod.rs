@@ -27,6 +27,7 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod mcp;
 mod merge_driver;
 mod milestones;
 mod new;
@@ -40,7 +41,7 @@ mod show;
 mod sync;
 mod templates;
 mod unlink;
-mod view;
+pub mod view;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -102,6 +103,7 @@ pub enum Command {
     Board(board::BoardArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
+    Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -209,6 +211,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Board(a) => board::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
+        Command::Mcp(a) => mcp::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -1,6 +1,5 @@
 use anyhow::Result;
 use clap::Args;
-use serde_json::json;
 
 use super::JsonArg;
 use crate::tracker::Page;
@@ -62,13 +61,7 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
             .iter()
             .zip(&found.scores)
             .zip(&snippets)
-            .map(|((r, score), snippet)| {
-                // What `list --json` prints of an issue, and how it matched.
-                let mut item = super::view::record_json(r);
-                item["score"] = json!(score);
-                item["snippet"] = json!(snippet.as_ref().map(|s| s.text.clone()));
-                item
-            })
+            .map(|((r, score), snippet)| super::view::search_hit_json(r, *score, snippet.as_ref()))
             .collect();
         return Ok(ui.json(&items)?);
     }

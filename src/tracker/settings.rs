@@ -34,11 +34,6 @@ pub struct TemplateInfo {
 }
 
 impl Tracker {
-    /// `tracker.yml` as written on the branch (empty when there is none).
-    pub fn config_text(&self) -> Result<String> {
-        Ok(self.snapshot()?.read(layout::CONFIG)?.unwrap_or_default())
-    }
-
     /// Every setting and its value in effect.
     pub fn settings(&self) -> Result<Vec<Setting>> {
         Ok(self.config()?.settings())

@@ -16,6 +16,7 @@ mod commands;
 mod concurrency;
 mod hooks;
 mod hostile;
+mod mcp;
 mod output;
 mod release_notes;
 mod robustness;
