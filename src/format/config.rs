@@ -666,7 +666,10 @@ pub fn setting_text(value: &serde_json::Value) -> String {
 /// How `git issue config NAME VALUE` reads VALUE for a setting: by the kind
 /// of the setting's default. `Err` says what is wrong, in a sentence.
 pub fn setting_yaml(name: &str, value: &str) -> Result<String, String> {
-    let Some(default) = Config::default().setting(name) else {
+    let Some(default) = Config::default()
+        .setting(name)
+        .or_else(|| table_entry(name))
+    else {
         let names: Vec<String> = Config::default()
             .settings()
             .into_iter()
@@ -678,6 +681,11 @@ pub fn setting_yaml(name: &str, value: &str) -> Result<String, String> {
         ));
     };
     Ok(match default {
+        serde_json::Value::Object(m) if m.is_empty() => {
+            return Err(format!(
+                "{name:?} is a table of names to values; set one entry, like {name}.NAME"
+            ));
+        }
         serde_json::Value::Object(_) => {
             return Err(format!(
                 "{name:?} is a group of settings; set one of them, like {name}.{}",
@@ -713,6 +721,17 @@ pub fn setting_yaml(name: &str, value: &str) -> Result<String, String> {
         },
         _ => super::yaml::quote(value),
     })
+}
+
+/// An entry of a table whose names are the user's (`bridge.people.LOGIN`,
+/// `bridge.jira.statuses.NAME`): a table is empty by default, where a group
+/// of settings never is. Its value is text.
+fn table_entry(name: &str) -> Option<serde_json::Value> {
+    let (table, entry) = name.rsplit_once('.')?;
+    let is_table = Config::default()
+        .setting(table)
+        .is_some_and(|t| t.as_object().is_some_and(serde_json::Map::is_empty));
+    (is_table && !entry.trim().is_empty()).then(|| serde_json::Value::String(String::new()))
 }
 
 /// `text` (a `tracker.yml`) with the setting at `path` (`["release_notes",
@@ -780,9 +799,11 @@ pub fn unset_in_text(text: &str, path: &[&str]) -> Option<String> {
     }
     let (at, stop) = ranges.pop()?;
     lines.drain(at..stop);
-    // Groups left with nothing but blank lines and comments go as well.
+    // Groups left with nothing but blank lines and comments go as well;
+    // each ends as many lines earlier as were taken out inside it.
+    let mut removed = stop - at;
     while let Some((gat, gend)) = ranges.pop() {
-        let gend = gend - (stop - at);
+        let gend = gend - removed;
         let empty = lines[gat + 1..gend]
             .iter()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
@@ -790,6 +811,7 @@ pub fn unset_in_text(text: &str, path: &[&str]) -> Option<String> {
             break;
         }
         lines.drain(gat..gend);
+        removed += gend - gat;
     }
     Some(join(&lines))
 }
@@ -923,6 +945,12 @@ mod tests {
         let gone = unset_in_text(&added, &["release_notes", "tags"]).unwrap();
         assert_eq!(gone, "key: BC\n");
         assert_eq!(unset_in_text("key: BC\n", &["hooks", "strict"]), None);
+        // Three deep: every group left empty goes.
+        let deep = "key: BC\nbridge:\n  people:\n    m: M <m@x>\n";
+        assert_eq!(
+            unset_in_text(deep, &["bridge", "people", "m"]).unwrap(),
+            "key: BC\n"
+        );
     }
 
     #[test]
@@ -947,6 +975,26 @@ mod tests {
             setting_yaml("bogus", "x")
                 .unwrap_err()
                 .contains("not a setting")
+        );
+        // Tables take names of the user's; groups do not.
+        assert!(setting_yaml("bridge.people.marta", "Marta K <m@example.com>").is_ok());
+        assert!(setting_yaml("bridge.jira.statuses.Blocked", "open").is_ok());
+        assert!(
+            setting_yaml("bridge.people", "x")
+                .unwrap_err()
+                .contains("table")
+        );
+        assert!(setting_yaml("hooks.bogus", "x").is_err());
+        let text = set_in_text(
+            &Config::initial_text("BC", "main"),
+            &["bridge", "people", "marta"],
+            &setting_yaml("bridge.people.marta", "Marta K <m@example.com>").unwrap(),
+        )
+        .unwrap();
+        let config = Config::parse(&text).unwrap();
+        assert_eq!(
+            config.bridge.person("marta"),
+            Some("Marta K <m@example.com>")
         );
     }
 

@@ -84,6 +84,28 @@ fn config_reads_and_changes_settings_one_commit_each() {
     env.ok(&["config", "--unset", "release_notes.link"]);
     assert_eq!(env.ok(&["config", "release_notes.link"]), "\n");
     assert!(!env.branch_file("tracker.yml").contains("link:"));
+
+    // Tables whose names are the user's (the bridges' people and values).
+    env.ok(&[
+        "config",
+        "bridge.people.marta-k",
+        "Marta Kowalczyk <marta@example.com>",
+        "bridge.jira.statuses.Blocked",
+        "in_progress",
+    ]);
+    assert_eq!(
+        env.ok(&["config", "bridge.people.marta-k"]),
+        "Marta Kowalczyk <marta@example.com>\n"
+    );
+    let list = env.ok(&["config", "--list"]);
+    assert!(
+        list.contains("bridge.jira.statuses.Blocked=in_progress\n"),
+        "{list}"
+    );
+    let r = env.fail_with(1, &["config", "bridge.people", "x"]);
+    assert!(r.stderr.contains("set one entry"), "{}", r.stderr);
+    env.ok(&["config", "--unset", "bridge.people.marta-k"]);
+    assert!(!env.branch_file("tracker.yml").contains("marta"));
 }
 
 #[test]
