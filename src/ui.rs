@@ -29,6 +29,39 @@ impl Ui {
         }
     }
 
+    /// A `Ui` that paints nothing: for text drawn by something else (the
+    /// board).
+    pub fn plain() -> Ui {
+        Ui {
+            color: false,
+            pager: Default::default(),
+        }
+    }
+
+    /// Whether stdin and stdout are a terminal: what a full-screen view
+    /// needs.
+    pub fn terminal(&self) -> bool {
+        io::stdin().is_terminal() && io::stdout().is_terminal()
+    }
+
+    /// Whether stdout is a terminal (or the pager in front of one), so
+    /// output is for people: headers, cut lines.
+    pub fn for_people(&self) -> bool {
+        io::stdout().is_terminal() || self.pager.borrow().is_some()
+    }
+
+    /// The width of the terminal stdout goes to; `None` when it is no
+    /// terminal (a pipe, a file).
+    pub fn width(&self) -> Option<usize> {
+        if !self.for_people() {
+            return None;
+        }
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, w)| w as usize)
+            .filter(|w| *w > 0)
+    }
+
     /// Sends the rest of stdout through the pager git would use
     /// (`GIT_PAGER`, then `core.pager` as given, then `PAGER`, then `less`),
     /// when stdout is a terminal. `cat` or an empty value means none.
@@ -149,7 +182,8 @@ impl Ui {
     }
 
     /// `text` with the byte ranges `marks` shown: bold yellow on a colour
-    /// terminal, `*between stars*` elsewhere.
+    /// terminal, `*between stars*` on one without colour, and not at all
+    /// when the output goes to a pipe or a file (a script wants the text).
     pub fn highlight(&self, text: &str, marks: &[std::ops::Range<usize>]) -> String {
         let mut out = String::with_capacity(text.len() + marks.len() * 8);
         let mut at = 0;
@@ -165,6 +199,8 @@ impl Ui {
             let word = &one_line(&text[m.clone()]);
             if self.color {
                 out.push_str(&self.paint(Style::new().bold().yellow(), word));
+            } else if !self.for_people() {
+                out.push_str(word);
             } else {
                 out.push('*');
                 out.push_str(word);
@@ -294,6 +330,38 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// [`table`] with a header row, and the last column cut with `…` so each
+/// line fits `width` columns, when the output is for people on a terminal
+/// of that width (`None`: no header, nothing cut, for scripts).
+pub fn table_for(ui: &Ui, header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return table(rows);
+    };
+    let mut all = Vec::with_capacity(rows.len() + 1);
+    all.push(header.iter().map(|h| ui.dim(h)).collect::<Vec<_>>());
+    all.extend(rows.iter().cloned());
+    let columns = all.iter().map(Vec::len).max().unwrap_or(0);
+    if columns == 0 {
+        return String::new();
+    }
+    let mut widths = vec![0; columns];
+    for row in &all {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(visible_width(cell));
+        }
+    }
+    let before_last: usize = widths[..columns - 1].iter().map(|w| w + 2).sum();
+    let room = width.saturating_sub(before_last).max(10);
+    for row in all.iter_mut().skip(1) {
+        if let Some(last) = row.last_mut()
+            && visible_width(last) > room
+        {
+            *last = console::truncate_str(last, room, "…").into_owned();
+        }
+    }
+    table(&all)
+}
+
 /// The columns a cell takes on a terminal: colour codes take none, wide
 /// characters two.
 fn visible_width(s: &str) -> usize {
@@ -303,6 +371,25 @@ fn visible_width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
+        let ui = Ui::plain();
+        let rows = vec![
+            vec![
+                "BC-1".into(),
+                "open".into(),
+                "A title far too long to fit".into(),
+            ],
+            vec!["BC-10".into(), "closed".into(), "Short".into()],
+        ];
+        assert_eq!(
+            table_for(&ui, &["KEY", "STATUS", "TITLE"], &rows, Some(30)),
+            "KEY    STATUS  TITLE\nBC-1   open    A title far to…\nBC-10  closed  Short\n"
+        );
+        // For a script: no header, nothing cut.
+        assert_eq!(table_for(&ui, &["KEY"], &rows, None), table(&rows));
+    }
 
     #[test]
     fn tables_align_wide_and_coloured_cells() {

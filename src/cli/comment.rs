@@ -24,6 +24,8 @@ pub struct CommentArgs {
     /// For the team only: left out of the published site
     #[arg(long)]
     internal: bool,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: CommentArgs) -> Result<()> {
@@ -38,11 +40,11 @@ pub fn run(ui: &Ui, args: CommentArgs) -> Result<()> {
             let (k, id) = tracker.comment(&key, &text, args.internal)?;
             super::editor::discard(&draft);
             ui.status(&format!("{k}: comment {id}"));
-            return Ok(());
+            return super::print_issue(ui, &tracker, &k, args.json);
         }
         None => bail!("a comment needs text: git issue comment {key} -m \"…\""),
     };
     let (k, id) = tracker.comment(&key, &text, args.internal)?;
     ui.status(&format!("{k}: comment {id}"));
-    Ok(())
+    super::print_issue(ui, &tracker, &k, args.json)
 }

@@ -4,10 +4,13 @@
 
 mod assign;
 mod blame;
+mod board;
 mod bridge;
 mod close;
 mod comment;
+mod complete;
 mod completions;
+mod config;
 mod delete;
 mod doctor;
 mod edit;
@@ -37,6 +40,7 @@ mod serve;
 mod set;
 mod show;
 mod sync;
+mod templates;
 mod unlink;
 pub mod view;
 
@@ -94,11 +98,73 @@ pub enum Command {
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
     Serve(serve::ServeArgs),
+    Config(config::ConfigArgs),
+    #[command(name = "__complete", hide = true)]
+    Complete(complete::CompleteArgs),
+    Templates(templates::TemplatesArgs),
+    Board(board::BoardArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
     Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
+}
+
+impl Cli {
+    /// Parses the command line as [`Parser::parse`] does, except that a
+    /// mistyped command is answered with the visible commands nearest to it
+    /// (`lsit`: `list`), never a hidden one. (clap weighs hidden commands
+    /// too and ranks by a similarity that puts `merge-driver` first.)
+    /// Shadows the trait's `parse`, so `main` needs no change.
+    pub fn parse() -> Cli {
+        match <Cli as Parser>::try_parse() {
+            Ok(cli) => cli,
+            Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+                let word = e
+                    .get(clap::error::ContextKind::InvalidSubcommand)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                suggest(&word).exit()
+            }
+            Err(e) => e.exit(),
+        }
+    }
+}
+
+/// The error for an unknown command, with the nearest visible ones.
+fn suggest(word: &str) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, Error, ErrorKind};
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut near: Vec<(usize, String)> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .flat_map(|s| std::iter::once(s.get_name()).chain(s.get_visible_aliases()))
+        .map(|name| (strsim::osa_distance(word, name), name.to_owned()))
+        .filter(|(d, name)| *d <= 2.max(word.len() / 3) && *d < name.len())
+        .collect();
+    near.sort();
+    // The nearest only: `lsit` is one swap from `list`, two edits from `edit`.
+    if let Some(best) = near.first().map(|(d, _)| *d) {
+        near.retain(|(d, _)| *d == best);
+    }
+    let mut err = Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
+    err.insert(
+        ContextKind::InvalidSubcommand,
+        ContextValue::String(word.to_owned()),
+    );
+    if !near.is_empty() {
+        err.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(near.into_iter().take(3).map(|(_, n)| n).collect()),
+        );
+    }
+    err.insert(
+        ContextKind::Usage,
+        ContextValue::StyledStr(cmd.render_usage()),
+    );
+    err
 }
 
 /// `--json`, for every command that prints data.
@@ -142,6 +208,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Config(a) => config::run(&ui, a),
+        Command::Complete(a) => complete::run(&ui, a),
+        Command::Templates(a) => templates::run(&ui, a),
+        Command::Board(a) => board::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
         Command::Mcp(a) => mcp::run(&ui, a),
@@ -170,6 +240,43 @@ fn report(ui: &Ui, outcome: &Outcome) {
     } else {
         ui.status(&format!("{}: nothing to change", outcome.key));
     }
+}
+
+/// `set` and `label` take words that start with `-` (`-backend` removes a
+/// label), so clap passes their flags through as words: `--json` is taken
+/// here, and any other `--word` is refused as the unknown flag it is,
+/// never read as a label to remove.
+fn flags_among_changes(words: &mut Vec<String>, json: &mut JsonArg) -> Result<Vec<String>> {
+    let mut rest = Vec::with_capacity(words.len());
+    for w in words.drain(..) {
+        match w.as_str() {
+            "--json" => json.json = true,
+            "--" => {}
+            f if f.starts_with("--") => {
+                return Err(crate::tracker::Error::BadFlag {
+                    flag: f.trim_start_matches('-').to_owned(),
+                    message: "no such flag; to remove a label, write -label with one dash"
+                        .to_owned(),
+                }
+                .into());
+            }
+            _ => rest.push(w),
+        }
+    }
+    if rest.is_empty() {
+        return Err(crate::tracker::Error::Refused("say what to change".to_owned()).into());
+    }
+    Ok(rest)
+}
+
+/// With `--json`, prints the issue as a write left it (the shape of
+/// `show --json`), for scripts that go on from there.
+fn print_issue(ui: &Ui, tracker: &Tracker, key: &Key, json: JsonArg) -> Result<()> {
+    if json.json {
+        let details = tracker.details(key)?;
+        ui.json(&view::details_json(&details))?;
+    }
+    Ok(())
 }
 
 /// Reads a body given as `-m`, `--body-file F` (`-` for stdin), or neither.

@@ -19,13 +19,11 @@ pub fn record_json(r: &Record) -> Value {
 /// A result as `search --json` prints it: the key, title and status, the
 /// relevance score and the text around the words that matched.
 pub fn search_hit_json(r: &Record, score: f32, snippet: Option<&Snippet>) -> Value {
-    serde_json::json!({
-        "key": r.key.to_string(),
-        "title": r.issue.title,
-        "status": r.issue.status,
-        "score": score,
-        "snippet": snippet.map(|s| s.text.clone()),
-    })
+    // What `list --json` prints of an issue, and how it matched.
+    let mut item = record_json(r);
+    item["score"] = serde_json::json!(score);
+    item["snippet"] = serde_json::json!(snippet.map(|s| s.text.clone()));
+    item
 }
 
 fn issue_json(r: &Record) -> serde_json::Map<String, Value> {
@@ -59,9 +57,14 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
     let i = &d.record.issue;
     let mut out = String::new();
     out.push_str(&format!(
-        "{}  {}\n",
+        "{}  {}{}\n",
         ui.bold(&d.record.key.to_string()),
-        ui.bold(&one_line(&i.title))
+        ui.bold(&one_line(&i.title)),
+        if i.confidential {
+            "  (confidential)"
+        } else {
+            ""
+        }
     ));
     let mut line = vec![
         format!(

@@ -306,6 +306,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         search: Search::Word("assignee"),
+        counted: true,
         set: Set::Yes,
         ..FieldSpec::member(
             "assignee",
@@ -328,6 +329,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         search: Search::Word("component"),
+        counted: true,
         set: Set::Yes,
         ..FieldSpec::member(
             "component",
@@ -412,6 +414,7 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("confidential"),
         set: Set::Yes,
         ..FieldSpec::member(
             "confidential",

@@ -264,9 +264,20 @@ impl Builder {
             return Ok(());
         };
         let spec = &FIELDS[i];
-        if let Some(value) = Issue::read_value(spec, f)? {
-            self.issue.put(spec, value);
-            self.seen[i] = true;
+        match Issue::read_value(spec, f)? {
+            Some(value) => {
+                self.issue.put(spec, value);
+                self.seen[i] = true;
+            }
+            // Given, but empty: say so where it is, not "missing".
+            None if spec.required() => {
+                return Err(ParseError::new(
+                    f.line,
+                    f.column.max(1),
+                    format!("the field `{}` is empty", spec.name),
+                ));
+            }
+            None => {}
         }
         self.last_known = Some(spec.name);
         Ok(())

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
+    FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
@@ -33,7 +33,7 @@ use translate::{const_score, term_query};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -124,9 +124,9 @@ fn schema() -> (Schema, Fields) {
         number: b.add_u64_field("number", INDEXED | FAST | STORED),
         state: b.add_text_field("state", STRING),
         has: b.add_text_field("has", STRING),
-        title: b.add_text_field("title", TEXT),
-        body: b.add_text_field("body", TEXT),
-        comments: b.add_text_field("comments", TEXT),
+        title: b.add_text_field("title", text()),
+        body: b.add_text_field("body", text()),
+        comments: b.add_text_field("comments", text()),
         json: b.add_text_field("json", STORED),
         words: HashMap::new(),
         names: HashMap::new(),
@@ -167,6 +167,57 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// The analyzer of the full-text fields, registered under this name: words
+/// as `query::tokenize` splits them, lowercased, stemmed in the tracker's
+/// `search.language` ([`Index::set_language`]).
+const TEXT_ANALYZER: &str = "issue_text";
+
+fn text() -> tantivy::schema::TextOptions {
+    tantivy::schema::TextOptions::default().set_indexing_options(
+        tantivy::schema::TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// The analyzer for `language` (a name of `format::config::LANGUAGES`):
+/// tantivy's default one (runs of letters and digits, tokens of 40 bytes or
+/// more dropped, lowercased), then the Snowball stemmer `query::tokenize_in`
+/// uses too.
+fn analyzer(language: &str) -> tantivy::tokenizer::TextAnalyzer {
+    use tantivy::tokenizer::{
+        Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    };
+    let stem = match language {
+        "arabic" => Some(Language::Arabic),
+        "danish" => Some(Language::Danish),
+        "dutch" => Some(Language::Dutch),
+        "english" => Some(Language::English),
+        "finnish" => Some(Language::Finnish),
+        "french" => Some(Language::French),
+        "german" => Some(Language::German),
+        "greek" => Some(Language::Greek),
+        "hungarian" => Some(Language::Hungarian),
+        "italian" => Some(Language::Italian),
+        "norwegian" => Some(Language::Norwegian),
+        "portuguese" => Some(Language::Portuguese),
+        "romanian" => Some(Language::Romanian),
+        "russian" => Some(Language::Russian),
+        "spanish" => Some(Language::Spanish),
+        "swedish" => Some(Language::Swedish),
+        "tamil" => Some(Language::Tamil),
+        "turkish" => Some(Language::Turkish),
+        _ => None,
+    };
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser);
+    match stem {
+        Some(l) => base.filter(Stemmer::new(l)).build(),
+        None => base.build(),
+    }
+}
+
 /// Whether a sortable field sorts as text (a title), not by a number.
 fn is_text_sort(f: &FieldSpec) -> bool {
     f.vocabulary.is_none() && matches!(f.kind, Kind::Text | Kind::Optional)
@@ -202,6 +253,9 @@ impl Index {
         if state.as_ref().is_some_and(|s| s.version != SCHEMA_VERSION) {
             return None;
         }
+        index
+            .tokenizers()
+            .register(TEXT_ANALYZER, analyzer("english"));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -216,6 +270,16 @@ impl Index {
             },
             state,
         ))
+    }
+
+    /// Stems full text in `language` (`search.language`) from now on, for
+    /// documents written and snippets made. Call before writing: the index
+    /// must be rebuilt when the language changes, which the tracker does
+    /// since `tracker.yml` is part of the index's [`State`].
+    pub fn set_language(&self, language: &str) {
+        self.index
+            .tokenizers()
+            .register(TEXT_ANALYZER, analyzer(language));
     }
 
     /// Opens the index at `path`, or creates an empty one there. Creation

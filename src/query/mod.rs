@@ -98,11 +98,13 @@ pub struct TextFields {
 }
 
 impl TextFields {
-    pub fn new(issue: &Issue, comments: &str) -> Self {
+    /// The words of an issue as `config`'s `search.language` stems them.
+    pub fn new(issue: &Issue, comments: &str, config: &Config) -> Self {
+        let language = &config.search.language;
         TextFields {
-            title: tokenize(&issue.title),
-            body: tokenize(&issue.body),
-            comments: tokenize(comments),
+            title: tokenize_in(&issue.title, language),
+            body: tokenize_in(&issue.body, language),
+            comments: tokenize_in(comments, language),
         }
     }
 }
@@ -115,6 +117,30 @@ pub fn tokenize(text: &str) -> Vec<String> {
         .filter(|t| !t.is_empty() && t.len() < 40)
         .map(str::to_lowercase)
         .collect()
+}
+
+/// [`tokenize`], each word then stemmed in `language` (`search.language`:
+/// `crashes` and `crash` are both `crash` in English), as the index's
+/// analyzer does after lowercasing; `none` or an unknown name stems
+/// nothing.
+pub fn tokenize_in(text: &str, language: &str) -> Vec<String> {
+    let words = tokenize(text);
+    match stemmer(language) {
+        Some(stemmer) => words
+            .into_iter()
+            .map(|w| stemmer.stem(&w).into_owned())
+            .collect(),
+        None => words,
+    }
+}
+
+fn stemmer(language: &str) -> Option<frostem::Stemmer> {
+    if language == "none" {
+        return None;
+    }
+    frostem::Algorithm::from_name(language)
+        .ok()
+        .map(frostem::Stemmer::new)
 }
 
 fn contains_run(haystack: &[String], needle: &[String]) -> bool {
@@ -414,6 +440,11 @@ impl Parser<'_> {
         })
     }
 
+    /// Words of full text, as the index holds them.
+    fn words(&self, text: &str) -> Vec<String> {
+        tokenize_in(text, &self.config.search.language)
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.tokens.get(self.pos).map(|t| &t.kind)
     }
@@ -445,7 +476,7 @@ impl Parser<'_> {
                 quoted,
             } => {
                 let expr = if quoted {
-                    Some(Expr::Text(tokenize(&text)))
+                    Some(Expr::Text(self.words(&text)))
                 } else {
                     self.word(&token, &text)?
                 };
@@ -459,7 +490,7 @@ impl Parser<'_> {
 
     fn word(&mut self, token: &Token, text: &str) -> Result<Option<Expr>, QueryError> {
         let Some((qualifier, value)) = text.split_once(':') else {
-            return Ok(Some(Expr::Text(tokenize(text))));
+            return Ok(Some(Expr::Text(self.words(text))));
         };
         let qualifier_lc = qualifier.to_ascii_lowercase();
         let value = value.trim();
@@ -477,7 +508,7 @@ impl Parser<'_> {
                     qualifier_names()
                 )));
             }
-            return Ok(Some(Expr::Text(tokenize(text))));
+            return Ok(Some(Expr::Text(self.words(text))));
         }
         if value.is_empty() {
             return Err(token.error(&format!("{qualifier_lc}: needs a value")));
@@ -516,7 +547,7 @@ impl Parser<'_> {
             },
             (_, Some(f)) => field_term(f, &split_values(value), self.config, self.now)
                 .map_err(|message| token.error(&message))?,
-            (_, None) => return Ok(Some(Expr::Text(tokenize(text)))),
+            (_, None) => return Ok(Some(Expr::Text(self.words(text)))),
         }))
     }
 }
@@ -627,6 +658,18 @@ pub fn field_term(
                     ));
                 }
                 Expr::Field(f, values.to_vec())
+            }
+            // A flag is true or false; anything else would match nothing.
+            None if f.kind == fields::Kind::Flag => {
+                let mut out = Vec::new();
+                for v in values {
+                    out.push(match v.as_str() {
+                        "true" | "yes" => "true".to_owned(),
+                        "false" | "no" => "false".to_owned(),
+                        _ => return Err(format!("{}: takes true or false, not {v:?}", f.name)),
+                    });
+                }
+                Expr::Field(f, out)
             }
             None => Expr::Field(f, values.to_vec()),
         },

@@ -27,7 +27,8 @@ fn qualifiers_words_and_phrases() {
             Expr::Open(true),
             Expr::Field(f("labels"), vec!["ui".into()]),
             Expr::Not(Box::new(Expr::Field(f("labels"), vec!["wontfix".into()]))),
-            Expr::Text(vec!["connection".into(), "timeout".into()]),
+            // Stemmed, as the index holds words (search.language: english).
+            Expr::Text(vec!["connect".into(), "timeout".into()]),
             Expr::Text(vec!["crash".into()]),
         ])
     );
@@ -154,10 +155,23 @@ fn urls_and_colons_in_text_are_words() {
         parse("https://example.com/x"),
         Expr::Text(vec![
             "https".into(),
-            "example".into(),
+            "exampl".into(),
             "com".into(),
             "x".into()
         ])
+    );
+}
+
+#[test]
+fn words_are_stemmed_in_the_trackers_language() {
+    assert_eq!(
+        tokenize_in("Crashes crashing CRASHED", "english"),
+        ["crash"; 3]
+    );
+    assert_eq!(tokenize_in("Crashes", "none"), ["crashes"]);
+    assert_eq!(
+        tokenize_in("chats", "french"),
+        tokenize_in("chat", "french")
     );
 }
 

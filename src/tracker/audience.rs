@@ -127,7 +127,7 @@ impl Tracker {
                         Err(Error::NoSuchIssue(_)) => continue,
                         Err(e) => return Err(e),
                     };
-                    let text = TextFields::new(&issue, &public);
+                    let text = TextFields::new(&issue, &public, &config);
                     if !expr.matches(&r.key.to_string(), &issue, &text, &config) {
                         continue;
                     }
@@ -157,7 +157,7 @@ impl Tracker {
         let mut matched = Vec::new();
         for r in listing.records {
             let (public, _) = comments_for(snap, &r.key, Audience::Public)?;
-            let text = TextFields::new(&r.issue, &public);
+            let text = TextFields::new(&r.issue, &public, config);
             if expr.matches(&r.key.to_string(), &r.issue, &text, config) {
                 matched.push(r);
             }

@@ -56,8 +56,18 @@ pub enum Error {
     Index(#[from] IndexError),
     #[error("this repository has no issue tracker yet (no {branch} branch)")]
     NotInitialized { branch: String },
+    /// A clone whose remote has an issues branch, not yet taken up here.
+    #[error("{remote} has an issue tracker (branch {branch}), not yet used in this clone")]
+    RemoteTracker { remote: String, branch: String },
     #[error("no issue {0}")]
     NoSuchIssue(String),
+    /// An issue that was deleted: its number is never given out again.
+    #[error("{key} was deleted{}{}", .when.as_ref().map(|w| format!(" on {w}")).unwrap_or_default(), .by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default())]
+    Deleted {
+        key: String,
+        when: Option<String>,
+        by: Option<String>,
+    },
     #[error("{0}")]
     BadFile(Problem),
     #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
@@ -136,6 +146,8 @@ impl Error {
             Error::Index(IndexError::Busy(_)) => K::Conflict,
             Error::Index(_) => K::Environment,
             Error::NotInitialized { .. }
+            | Error::RemoteTracker { .. }
+            | Error::Deleted { .. }
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
             | Error::NoLink { .. } => K::NotFound,

@@ -12,6 +12,7 @@
 mod audience;
 mod change;
 mod code;
+mod complete;
 mod doctor;
 mod edit;
 mod error;
@@ -23,6 +24,7 @@ pub mod merge;
 pub mod read;
 pub mod release;
 mod search;
+mod settings;
 pub mod sync;
 pub mod template;
 mod transfer;
@@ -32,8 +34,11 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use audience::Audience;
-pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use change::{
+    Assignment, check_label, describe_changes, merge_edit, set_status, settable_names,
+};
 pub use code::Blamed;
+pub use complete::Completable;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -41,6 +46,7 @@ pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, 
 pub use read::{Contents, IssueContents};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
+pub use settings::{SettingChange, TemplateInfo};
 pub use transfer::Imported;
 
 use crate::format::layout;
@@ -179,8 +185,8 @@ impl Tracker {
             }
             None => crate::format::key::prefix_from_name(&self.store.repository_name()),
         };
-        self.register_merge_driver()?;
         if let Some(remote) = self.adopt_remote_branch()? {
+            self.register_merge_driver()?;
             let key = self.config().map_or_else(|_| "?".to_owned(), |c| c.key);
             return Ok(InitOutcome::Adopted { key, remote });
         }
@@ -206,6 +212,9 @@ impl Tracker {
                 ],
             }))
         })?;
+        // Only once the branch is there: a failed init leaves nothing
+        // behind, not even the merge driver in .git/config.
+        self.register_merge_driver()?;
         Ok(match existing.into_inner() {
             Some(key) => InitOutcome::Exists { key },
             None => InitOutcome::Created { key },
@@ -227,9 +236,17 @@ impl Tracker {
     fn snapshot(&self) -> Result<Snapshot<'_>> {
         let snap = self.store.snapshot()?;
         if !snap.exists() {
-            return Err(Error::NotInitialized {
-                branch: self.store.branch_name().to_owned(),
-            });
+            let branch = self.store.branch_name().to_owned();
+            // A fresh clone: the remote has a tracker this clone has not
+            // taken up yet. Said, not adopted behind the user's back: a
+            // read command does not create branches or write .git/config.
+            if let Some(remote) = self.store.remotes().into_iter().find(|r| {
+                let name = self.store.tracking_refname(r);
+                self.store.ref_target(&name).ok().flatten().is_some()
+            }) {
+                return Err(Error::RemoteTracker { remote, branch });
+            }
+            return Err(Error::NotInitialized { branch });
         }
         Ok(snap)
     }
@@ -262,7 +279,7 @@ impl Tracker {
             // An old key leads to the issue that had it: the one whose
             // aliases hold it, wherever renumberings took it since.
             Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
-                [] => return Err(Error::NoSuchIssue(k)),
+                [] => return Err(self.deleted_or_missing(&snap, key, k)),
                 [one] => (load(&snap, one)?, Some(key.clone())),
                 many => {
                     return Err(Error::AmbiguousKey {
@@ -295,6 +312,30 @@ impl Tracker {
             moved_away,
             config,
         })
+    }
+
+    /// `Deleted`, with when and by whom, for a key `issues/deleted.yml`
+    /// lists; `NoSuchIssue` otherwise.
+    fn deleted_or_missing(&self, snap: &Snapshot<'_>, key: &Key, asked: String) -> Error {
+        let deleted = read::deleted_keys(snap).unwrap_or_default();
+        if !deleted
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&key.to_string()))
+        {
+            return Error::NoSuchIssue(asked);
+        }
+        let last = self
+            .store
+            .history(&[layout::issue_file(key)])
+            .ok()
+            .and_then(|h| h.into_iter().next());
+        Error::Deleted {
+            key: key.to_string(),
+            when: last
+                .as_ref()
+                .map(|r| crate::format::format_timestamp(r.time)),
+            by: last.map(|r| r.author),
+        }
     }
 
     /// Every key the issue has had: the issues whose `aliases` hold `key`

@@ -99,6 +99,7 @@ impl Tracker {
             settings: snap.object_id(layout::CONFIG).unwrap_or_default(),
         };
         let (index, state) = Index::open_or_create(&self.index_path())?;
+        index.set_language(&config.search.language);
         if state.as_ref() == Some(&target) {
             return Ok(index);
         }
@@ -261,7 +262,7 @@ impl Tracker {
             } else {
                 String::new()
             };
-            let text = TextFields::new(&r.issue, &comments);
+            let text = TextFields::new(&r.issue, &comments, &config);
             if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
                 matched.push(r);
             }

@@ -24,4 +24,5 @@ mod search;
 mod serve;
 mod site;
 mod sync;
+mod ux;
 mod webdriver;
