@@ -257,7 +257,7 @@ mod hostile_input {
 
         #[test]
         fn queries(t in text()) {
-            let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+            let now = Timestamp::from_second(1_800_000_000).unwrap();
             if let Err(e) = crate::query::Query::parse(&t, &Config::default(), now) {
                 prop_assert!(e.offset <= t.len(), "{e} in {t:?}");
             }
