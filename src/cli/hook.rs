@@ -9,6 +9,7 @@ use std::io::Read;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use crate::tracker::notify::Mode;
 use crate::tracker::{Batch, Error, Tracker, has_key_shaped_word, written_part};
 use crate::ui::Ui;
 
@@ -130,6 +131,12 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
         HookName::PostMerge => {
             // A squash merge makes no commit, so this range is empty then.
             scan(ui, "ORIG_HEAD..HEAD")?;
+            // A pull in a worktree of the issues branch brought issues in.
+            let tracker = super::open()?;
+            if let Ok(Some(range)) = tracker.arrived_by_merge() {
+                let report = tracker.notify(&range, Mode::Automatic)?;
+                super::notify::tell(ui, &report, "git-issue: notify: ", true);
+            }
         }
         HookName::PostCheckout => {
             let (Some(old), Some(new), Some(flag)) = (arg(0), arg(1), arg(2)) else {

@@ -3,14 +3,19 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod attach;
+mod attachment;
+mod attachments;
 mod close;
 mod comment;
 mod completions;
 mod delete;
+mod detach;
 mod doctor;
 mod edit;
 mod editor;
 pub mod error;
+mod events;
 mod export;
 mod hook;
 mod hooks;
@@ -22,19 +27,25 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod merge;
 mod merge_driver;
 mod milestones;
 mod new;
+mod notify;
 mod reindex;
 mod release_notes;
 mod reopen;
+mod replies;
 mod scan;
 mod search;
 mod set;
 mod show;
+mod stats;
 mod sync;
 mod unlink;
+mod unvote;
 mod view;
+mod vote;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -71,6 +82,14 @@ pub enum Command {
     Assign(assign::AssignArgs),
     Label(label::LabelArgs),
     Comment(comment::CommentArgs),
+    Replies(replies::RepliesArgs),
+    Vote(vote::VoteArgs),
+    Unvote(unvote::UnvoteArgs),
+    Attach(attach::AttachArgs),
+    Attachments(attachments::AttachmentsArgs),
+    Attachment(attachment::AttachmentArgs),
+    Detach(detach::DetachArgs),
+    Merge(merge::MergeArgs),
     Link(link::LinkArgs),
     Unlink(unlink::UnlinkArgs),
     Delete(delete::DeleteArgs),
@@ -89,6 +108,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Events(events::EventsArgs),
+    Notify(notify::NotifyArgs),
+    Stats(stats::StatsArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -116,6 +138,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Assign(a) => assign::run(&ui, a),
         Command::Label(a) => label::run(&ui, a),
         Command::Comment(a) => comment::run(&ui, a),
+        Command::Replies(a) => replies::run(&ui, a),
+        Command::Vote(a) => vote::run(&ui, a),
+        Command::Unvote(a) => unvote::run(&ui, a),
+        Command::Attach(a) => attach::run(&ui, a),
+        Command::Attachments(a) => attachments::run(&ui, a),
+        Command::Attachment(a) => attachment::run(&ui, a),
+        Command::Detach(a) => detach::run(&ui, a),
+        Command::Merge(a) => merge::run(&ui, a),
         Command::Link(a) => link::run(&ui, a),
         Command::Unlink(a) => unlink::run(&ui, a),
         Command::Delete(a) => delete::run(&ui, a),
@@ -133,6 +163,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Events(a) => events::run(&ui, a),
+        Command::Notify(a) => notify::run(&ui, a),
+        Command::Stats(a) => stats::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -180,6 +180,12 @@ impl Store {
         Ok(std::str::from_utf8(blob.content()).ok().map(str::to_owned))
     }
 
+    /// The parents of a commit of the branch, first parent first.
+    pub fn parents(&self, commit: &str) -> Result<Vec<String>> {
+        let c = self.repo.find_commit(oid(commit)?)?;
+        Ok(c.parent_ids().map(|p| p.to_string()).collect())
+    }
+
     /// Whether `tree` is a tree object this repository has.
     pub fn has_tree(&self, tree: &str) -> bool {
         Oid::from_str(tree).is_ok_and(|oid| self.repo.find_tree(oid).is_ok())

@@ -9,26 +9,35 @@
 //! people. Reading the branch is [`read`]; each file below is one kind of
 //! operation.
 
+pub mod attachments;
 mod change;
 mod doctor;
+mod duplicates;
 mod edit;
 mod error;
+pub mod events;
 mod history;
 mod links;
 mod mentions;
 pub mod merge;
+pub mod notify;
+pub mod people;
 pub mod read;
 pub mod release;
+pub mod replies;
 mod search;
+pub mod stats;
 pub mod sync;
 mod template;
 mod transfer;
 mod tree_merge;
+pub mod votes;
 
 use std::cell::RefCell;
 use std::path::Path;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use duplicates::Merged;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -37,6 +46,7 @@ pub use read::{Contents, IssueContents};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use transfer::Imported;
+pub use votes::Vote;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
@@ -72,6 +82,10 @@ pub struct Details {
     pub moved_away: Vec<Key>,
     /// The settings the issue was read with.
     pub config: Config,
+    /// Its attached files, by name.
+    pub attachments: Vec<attachments::Attachment>,
+    /// Issues closed as duplicates of it.
+    pub duplicates: Vec<Key>,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -126,6 +140,12 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// Who reported it, when not the user (a customer, by name).
+    pub reporter: Option<String>,
+    /// The email to answer the reporter at.
+    pub reporter_email: Option<String>,
+    /// Where it happens: browser, OS, URL, version.
+    pub env: std::collections::BTreeMap<String, String>,
 }
 
 /// Open and closed counts of one milestone or label.
@@ -251,6 +271,12 @@ impl Tracker {
             .filter(|k| *k != record.key)
             .collect();
         let (comments, problems) = comments_of(&snap, &record.key)?;
+        let attachments = attachments::attachments_in(&snap, &record.key)?;
+        let duplicates = self
+            .duplicates(&record.key)?
+            .into_iter()
+            .map(|r| r.key)
+            .collect();
         let commits = record
             .issue
             .commits
@@ -265,6 +291,8 @@ impl Tracker {
             asked_as,
             moved_away,
             config,
+            attachments,
+            duplicates,
         })
     }
 

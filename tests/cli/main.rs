@@ -9,6 +9,8 @@ mod common;
 mod browser;
 mod commands;
 mod concurrency;
+mod desk;
+mod desk_events;
 mod hooks;
 mod hostile;
 mod output;
