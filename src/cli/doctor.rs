@@ -43,6 +43,13 @@ pub fn run(ui: &Ui, args: DoctorArgs) -> Result<()> {
             .collect();
         ui.data(&text)?;
     }
+    let old = tracker.first_layout_count()?;
+    if old > 0 && !args.fix {
+        ui.status(&format!(
+            "note: {old} issue{} in the first layout (issues/<bucket>/KEY.md): they work as they are; git issue doctor --fix moves them where a change costs less",
+            if old == 1 { " is" } else { "s are" }
+        ));
+    }
     if problems.is_empty() {
         ui.status("No problems found.");
         Ok(())

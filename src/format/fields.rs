@@ -412,6 +412,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         merge: Merge::Set,
+        search: Search::Word("alias"),
         ..FieldSpec::member(
             "aliases",
             Kind::List,

@@ -24,6 +24,9 @@ pub struct Revision {
     pub message: String,
     /// The files it changed (a merge: those that differ from every parent).
     pub paths: Vec<String>,
+    /// How many parents it has (2 or more: a merge).
+    #[serde(default)]
+    pub parents: usize,
 }
 
 impl Store {
@@ -84,6 +87,7 @@ impl Store {
                     .trim_end()
                     .to_owned(),
                 paths,
+                parents: commit.parent_count(),
             });
         }
         Ok(out)
@@ -184,6 +188,12 @@ impl Store {
     pub fn parents(&self, commit: &str) -> Result<Vec<String>> {
         let c = self.repo.find_commit(oid(commit)?)?;
         Ok(c.parent_ids().map(|p| p.to_string()).collect())
+    }
+
+    /// The first parent of a commit, `None` for a root commit.
+    pub fn first_parent(&self, commit: &str) -> Result<Option<String>> {
+        let c = self.repo.find_commit(oid(commit)?)?;
+        Ok(c.parent_id(0).ok().map(|p| p.to_string()))
     }
 
     /// Whether `tree` is a tree object this repository has.

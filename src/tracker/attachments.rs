@@ -12,11 +12,11 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 
-use super::read::locate;
+use super::read::{folders_of, locate};
 use super::{Error, Result, Tracker};
 use crate::format::Key;
 use crate::format::config::ByteSize;
-use crate::format::layout::{BranchPath, Part};
+use crate::format::layout;
 use crate::store::{Change, Edit, Snapshot};
 
 /// Where the bytes of a new attachment come from.
@@ -94,32 +94,42 @@ pub fn safe_name(raw: &str) -> String {
 }
 
 pub(super) fn attachments_in(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Attachment>> {
-    let dir = format!("{}/attachments", crate::format::layout::issue_dir(key));
-    let mut out = Vec::new();
-    for e in snap.list(&dir)?.into_iter().filter(|e| e.is_file) {
-        let path = format!("{dir}/{}", e.name);
-        let size = snap.size(&path)?.unwrap_or_default();
-        out.push(Attachment { name: e.name, size });
+    Ok(located(snap, key)?.into_iter().map(|(a, _)| a).collect())
+}
+
+/// The attachments of an issue with where each is: beside its file, in
+/// whichever layout (see `read::folders_of`), by name.
+fn located(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<(Attachment, String)>> {
+    let (_, issue_path) = locate(snap, key)?;
+    let mut out: Vec<(Attachment, String)> = Vec::new();
+    for dir in folders_of(key, &issue_path) {
+        let dir = format!("{dir}/attachments");
+        for e in snap.list(&dir)?.into_iter().filter(|e| e.is_file) {
+            if out.iter().any(|(a, _)| a.name == e.name) {
+                continue;
+            }
+            let path = format!("{dir}/{}", e.name);
+            let size = snap.size(&path)?.unwrap_or_default();
+            out.push((Attachment { name: e.name, size }, path));
+        }
     }
+    out.sort_by(|a, b| a.0.name.cmp(&b.0.name));
     Ok(out)
 }
 
-fn path_of(key: &Key, name: &str) -> String {
-    BranchPath::InIssue(key.clone(), Part::Attachment(name.to_owned())).path()
-}
-
-/// The attachment `name` of an issue: as named, or as `attach` would have
-/// named it.
-fn find(list: &[Attachment], key: &Key, name: &str) -> Result<String> {
+/// The attachment `name` of an issue, as named or as `attach` would have
+/// named it, and where it is.
+fn find(snap: &Snapshot<'_>, key: &Key, name: &str) -> Result<(String, String)> {
+    let list = located(snap, key)?;
     let safe = safe_name(name);
     list.iter()
-        .find(|a| a.name == name)
-        .or_else(|| list.iter().find(|a| a.name == safe))
-        .map(|a| a.name.clone())
+        .find(|(a, _)| a.name == name)
+        .or_else(|| list.iter().find(|(a, _)| a.name == safe))
+        .map(|(a, path)| (a.name.clone(), path.clone()))
         .ok_or_else(|| Error::NoAttachment {
             key: key.to_string(),
             name: name.to_owned(),
-            available: list.iter().map(|a| a.name.clone()).collect(),
+            available: list.iter().map(|(a, _)| a.name.clone()).collect(),
         })
 }
 
@@ -174,11 +184,16 @@ impl Tracker {
         }
         let found = RefCell::new(key.clone());
         let commit = self.store.commit(|snap| {
-            let (k, _) = locate(snap, key)?;
+            let (k, issue_path) = locate(snap, key)?;
+            let have = located(snap, &k)?;
             let mut edits = Vec::new();
             let mut said = Vec::new();
             for (name, bytes) in &files {
-                let path = path_of(&k, name);
+                // Beside the issue's file, in whichever layout it is.
+                let path = match have.iter().find(|(a, _)| a.name == *name) {
+                    Some((_, p)) => p.clone(),
+                    None => format!("{}/attachments/{name}", layout::folder_of(&issue_path)),
+                };
                 match snap.read_bytes(&path)? {
                     Some(have) if have == *bytes => continue,
                     Some(_) => {
@@ -228,8 +243,8 @@ impl Tracker {
     pub fn attachment(&self, key: &Key, name: &str) -> Result<(String, Vec<u8>)> {
         let snap = self.snapshot()?;
         let (k, _) = locate(&snap, key)?;
-        let name = find(&attachments_in(&snap, &k)?, &k, name)?;
-        let bytes = snap.read_bytes(&path_of(&k, &name))?.unwrap_or_default();
+        let (name, path) = find(&snap, &k, name)?;
+        let bytes = snap.read_bytes(&path)?.unwrap_or_default();
         Ok((name, bytes))
     }
 
@@ -239,12 +254,10 @@ impl Tracker {
         let done = RefCell::new((key.clone(), String::new()));
         self.store.commit(|snap| {
             let (k, _) = locate(snap, key)?;
-            let found = find(&attachments_in(snap, &k)?, &k, name)?;
+            let (found, path) = find(snap, &k, name)?;
             let change = Change {
                 message: format!("{k}: detach {found}"),
-                edits: vec![Edit::Remove {
-                    path: path_of(&k, &found),
-                }],
+                edits: vec![Edit::Remove { path }],
             };
             *done.borrow_mut() = (k, found);
             Ok::<_, Error>(Some(change))

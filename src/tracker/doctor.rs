@@ -85,7 +85,7 @@ impl Tracker {
                 BranchPath::Issue(key) => {
                     issue_keys.insert(key.clone());
                     let canonical = layout::issue_file(&key);
-                    if canonical != path {
+                    if !layout::is_home_of(&key, &path) {
                         problems.push(Problem::whole(
                             &path,
                             format!(
@@ -153,11 +153,22 @@ impl Tracker {
         Ok(problems)
     }
 
+    /// How many issues are still filed in the first layout
+    /// (`issues/<bucket>/KEY.md`): they work, and `repair` moves them where
+    /// a change costs less.
+    pub fn first_layout_count(&self) -> Result<usize> {
+        let snap = self.snapshot()?;
+        Ok(super::read::issue_files(&snap)?
+            .iter()
+            .filter(|(k, p)| *p == layout::old_issue_file(k))
+            .count())
+    }
+
     /// Repairs what `doctor` can repair by itself, in one commit: an issue
     /// that shares its id with an earlier-filed one gets a new id, and an
-    /// issue file under a name or in a bucket no command reads is moved
-    /// where it belongs (with its folder) when that place is free. Returns
-    /// one line per repair.
+    /// issue file under a name or in a folder no command reads, or in the
+    /// first layout, is moved where the current layout files it (with its
+    /// folder) when that place is free. Returns one line per repair.
     pub fn repair(&self) -> Result<(Vec<String>, Option<String>)> {
         let mut done = Vec::new();
         let commit = self.store.commit(|snap| {
@@ -195,17 +206,19 @@ impl Tracker {
                 }
             }
             let on_branch: HashSet<String> = files.iter().map(|f| f.1.clone()).collect();
+            let mut migrated = 0;
             for (key, path, _, text) in &files {
                 let canonical = layout::issue_file(key);
                 if *path == canonical || on_branch.contains(&canonical) {
                     continue;
                 }
+                let first_layout = *path == layout::old_issue_file(key);
                 edits.push(Edit::Remove { path: path.clone() });
                 edits.push(Edit::Write {
                     path: canonical.clone(),
                     content: text.clone().into_bytes(),
                 });
-                let old_dir = path.trim_end_matches(".md");
+                let old_dir = layout::folder_of(path);
                 if snap.contains(old_dir) {
                     for (inner, bytes) in snap.files(old_dir, |_| true)? {
                         let rel = &inner[old_dir.len()..];
@@ -218,7 +231,17 @@ impl Tracker {
                         path: old_dir.to_owned(),
                     });
                 }
-                done.push(format!("{key}: moved {path} to {canonical}"));
+                if first_layout {
+                    migrated += 1;
+                } else {
+                    done.push(format!("{key}: moved {path} to {canonical}"));
+                }
+            }
+            if migrated > 0 {
+                done.push(format!(
+                    "moved {migrated} issue{} from the first layout (issues/<bucket>/KEY.md) to the current one",
+                    if migrated == 1 { "" } else { "s" }
+                ));
             }
             Ok::<_, Error>((!edits.is_empty()).then(|| Change {
                 message: format!("Repair the tracker\n\n{}", done.join("\n")),

@@ -155,12 +155,12 @@ impl Tracker {
                         content: d.print().into_bytes(),
                     },
                     Edit::Write {
-                        path: orig_path,
-                        content: o.print().into_bytes(),
+                        path: format!("{}/comments/{comment_id}.md", layout::folder_of(&orig_path)),
+                        content: comment.print().into_bytes(),
                     },
                     Edit::Write {
-                        path: layout::comment_file(ok, &comment_id),
-                        content: comment.print().into_bytes(),
+                        path: orig_path,
+                        content: o.print().into_bytes(),
                     },
                 ],
             };

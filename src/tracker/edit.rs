@@ -208,14 +208,15 @@ impl Tracker {
         let id = ulid::Ulid::new().to_string();
         let found = RefCell::new(key.clone());
         self.store.commit(|snap| {
-            let (k, _) = locate(snap, key)?;
+            let (k, path) = locate(snap, key)?;
             let change = Change {
                 message: format!(
                     "{k}: {}comment {id}",
                     if internal { "internal " } else { "" }
                 ),
                 edits: vec![Edit::Write {
-                    path: layout::comment_file(&k, &id),
+                    // Beside the issue's file, in whichever layout it is.
+                    path: format!("{}/comments/{id}.md", layout::folder_of(&path)),
                     content: comment.print().into_bytes(),
                 }],
             };
@@ -233,6 +234,7 @@ impl Tracker {
             let (k, path) = locate(snap, key)?;
             let mut deleted = super::read::deleted_keys(snap)?;
             deleted.push(k.to_string());
+            let folders = super::read::folders_of(&k, &path);
             let mut edits = vec![
                 Edit::Remove { path },
                 Edit::Write {
@@ -242,10 +244,10 @@ impl Tracker {
             ];
             // libgit2 refuses to remove a folder that is not there: an issue
             // without comments has none.
-            if snap.contains(&layout::issue_dir(&k)) {
-                edits.push(Edit::Remove {
-                    path: layout::issue_dir(&k),
-                });
+            for dir in folders {
+                if snap.contains(&dir) {
+                    edits.push(Edit::Remove { path: dir });
+                }
             }
             let change = Change {
                 message: format!("{k}: delete"),

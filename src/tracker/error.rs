@@ -60,6 +60,8 @@ pub enum Error {
     NoSuchIssue(String),
     #[error("{0}")]
     BadFile(Problem),
+    #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
+    AmbiguousKey { key: String, holders: Vec<String> },
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("{0:?} is not an issue key like {1}-12")]
@@ -152,6 +154,7 @@ impl Error {
             | Error::NoReply { .. }
             | Error::NoAttachment { .. }
             | Error::NoLink { .. } => K::NotFound,
+            Error::AmbiguousKey { .. } => K::Usage,
             Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,

@@ -240,6 +240,20 @@ fn drop_moves(found: Vec<Raw>) -> Vec<Raw> {
         .collect()
 }
 
+/// Where the file of the issue a path belongs to may be: the path itself,
+/// or the file beside the folder it is in, then the layouts' places.
+fn issue_of(path: &str, key: &Key) -> Vec<String> {
+    let mut out = Vec::new();
+    let folder = format!("/{key}/");
+    if path.ends_with(".md") && !path.contains(&folder) {
+        out.push(path.to_owned());
+    } else if let Some(i) = path.find(&folder) {
+        out.push(format!("{}.md", &path[..i + folder.len() - 1]));
+    }
+    out.extend(layout::issue_file_candidates(key));
+    out
+}
+
 fn issue_at(snap: &Snapshot<'_>, path: &str) -> Option<Issue> {
     Issue::parse(&snap.read(path).ok()??).ok()
 }
@@ -263,8 +277,9 @@ fn changes_of(
     let Some(key) = what.key().cloned() else {
         return Ok(());
     };
-    let issue_path = layout::issue_file(&key);
-    let owner = issue_at(after, &issue_path).or_else(|| issue_at(before, &issue_path));
+    let owner = issue_of(path, &key)
+        .into_iter()
+        .find_map(|p| issue_at(after, &p).or_else(|| issue_at(before, &p)));
     let Some(owner) = owner else {
         return Ok(());
     };
@@ -432,8 +447,11 @@ impl<'s, 'r> KeyAtEnd<'s, 'r> {
         self.known
             .entry((key.clone(), id.to_owned()))
             .or_insert_with(|| {
-                let has =
-                    |k: &Key| issue_at(end, &layout::issue_file(k)).is_some_and(|i| i.id == id);
+                let has = |k: &Key| {
+                    layout::issue_file_candidates(k)
+                        .iter()
+                        .any(|p| issue_at(end, p).is_some_and(|i| i.id == id))
+                };
                 if has(key) {
                     return key.to_string();
                 }

@@ -33,7 +33,15 @@ impl Tracker {
         keys.insert(0, key.clone());
         let paths: Vec<String> = keys
             .iter()
-            .flat_map(|k| [layout::issue_file(k), layout::issue_dir(k)])
+            .flat_map(|k| {
+                let [file, old] = layout::issue_file_candidates(k);
+                [
+                    layout::folder_of(&file).to_owned(),
+                    layout::folder_of(&old).to_owned(),
+                    file,
+                    old,
+                ]
+            })
             .collect();
         let mut history = self.store.history(&paths)?;
         if let Some(id) = id {
@@ -56,13 +64,15 @@ impl Tracker {
             if !keys.contains(&k) {
                 return false;
             }
-            let file = layout::issue_file(&k);
+            let files = layout::issue_file_candidates(&k);
             [false, true].into_iter().any(|before| {
-                self.store
-                    .read_at(&r.commit, &file, before)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|text| Issue::id_in(&text) == Some(id))
+                files.iter().any(|file| {
+                    self.store
+                        .read_at(&r.commit, file, before)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|text| Issue::id_in(&text) == Some(id))
+                })
             })
         })
     }

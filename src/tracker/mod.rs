@@ -259,17 +259,26 @@ impl Tracker {
         let config = read_config(&snap)?;
         let (record, asked_as) = match load(&snap, key) {
             Ok(r) => (r, None),
-            // A key a sync renumbered away leads to the issue that had it.
-            Err(Error::NoSuchIssue(k)) => match moves_from(&snap, key)?.first() {
-                Some(to) => (load(&snap, to)?, Some(key.clone())),
-                None => return Err(Error::NoSuchIssue(k)),
+            // An old key leads to the issue that had it: the one whose
+            // aliases hold it, wherever renumberings took it since.
+            Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
+                [] => return Err(Error::NoSuchIssue(k)),
+                [one] => (load(&snap, one)?, Some(key.clone())),
+                many => {
+                    return Err(Error::AmbiguousKey {
+                        key: key.to_string(),
+                        holders: many.iter().map(ToString::to_string).collect(),
+                    });
+                }
             },
             Err(e) => return Err(e),
         };
-        let moved_away = moves_from(&snap, &record.key)?
-            .into_iter()
-            .filter(|k| *k != record.key)
-            .collect();
+        // Other issues that had this key, when a sync ever moved it.
+        let moved_away = if moves_from(&snap, &record.key)?.is_empty() {
+            Vec::new()
+        } else {
+            self.alias_holders(&record.key, Some(&record.key))?
+        };
         let (comments, problems) = comments_of(&snap, &record.key)?;
         let attachments = attachments::attachments_in(&snap, &record.key)?;
         let duplicates = self
@@ -294,6 +303,28 @@ impl Tracker {
             attachments,
             duplicates,
         })
+    }
+
+    /// Every key the issue has had: the issues whose `aliases` hold `key`
+    /// (but `except`), found through the index.
+    fn alias_holders(&self, key: &Key, except: Option<&Key>) -> Result<Vec<Key>> {
+        let expr = crate::query::Expr::Field(
+            crate::format::fields::named("aliases"),
+            vec![key.to_string().to_lowercase()],
+        );
+        let page = Page {
+            sort: crate::query::Sort::default(),
+            by_score: false,
+            offset: 0,
+            limit: Some(20),
+        };
+        let found = self.find(&expr, page, &Quiet)?;
+        Ok(found
+            .records
+            .into_iter()
+            .map(|r| r.key)
+            .filter(|k| Some(k) != except)
+            .collect())
     }
 
     /// The file of an issue as text, whether or not it parses.

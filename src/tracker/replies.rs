@@ -182,7 +182,7 @@ impl Tracker {
         let found = RefCell::new(key.clone());
         self.store.commit(|snap| {
             let (path, text) = read_reply(snap, name)?;
-            let (k, _) = locate(snap, key)?;
+            let (k, issue_path) = locate(snap, key)?;
             let record = load(snap, &k)?;
             let body = fill(&text, &path, &k, &record.issue, &me).map_err(Error::Refused)?;
             let comment = Comment {
@@ -198,7 +198,8 @@ impl Tracker {
                     if internal { "internal " } else { "" }
                 ),
                 edits: vec![Edit::Write {
-                    path: layout::comment_file(&k, &id),
+                    // Beside the issue's file, in whichever layout it is.
+                    path: format!("{}/comments/{id}.md", layout::folder_of(&issue_path)),
                     content: comment.print().into_bytes(),
                 }],
             };

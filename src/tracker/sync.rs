@@ -83,6 +83,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// The branch tip after the sync.
     pub tip: Option<String>,
+    /// Pushes the remote refused because someone pushed meanwhile, each
+    /// followed by a fetch and a merge (at most `PUSH_ATTEMPTS - 1`).
+    pub retries: usize,
 }
 
 impl Tracker {
@@ -101,9 +104,16 @@ impl Tracker {
             notes: Vec::new(),
             conflicts: Vec::new(),
             tip: start.clone(),
+            retries: 0,
         };
         let mut done = false;
-        for _ in 0..PUSH_ATTEMPTS {
+        for attempt in 0..PUSH_ATTEMPTS {
+            if attempt > 0 {
+                report.retries += 1;
+                // Clones that collided would collide again at once: wait a
+                // little, longer each time, by a different amount each.
+                backoff(attempt);
+            }
             let theirs = store.fetch_branch(remote)?;
             let tip = self.integrate(remote, theirs.as_deref(), &mut report)?;
             report.tip = Some(tip.clone());
@@ -164,7 +174,10 @@ impl Tracker {
         let snap = store.snapshot_of(Some(to))?;
         let mut ids = BTreeSet::new();
         for key in &keys {
-            let Ok(Some(text)) = snap.read(&layout::issue_file(key)) else {
+            let Some(text) = layout::issue_file_candidates(key)
+                .iter()
+                .find_map(|p| snap.read(p).ok().flatten())
+            else {
                 continue;
             };
             if let Ok(issue) = crate::format::Issue::parse(&text) {
@@ -246,6 +259,19 @@ impl Tracker {
     }
 }
 
+/// Sleeps before retrying a push: 50 ms doubling with each attempt, up to
+/// 1.6 s, times a random factor between 0.5 and 1.5.
+fn backoff(attempt: usize) {
+    let base = 50u64 << attempt.min(5);
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| {
+            u64::from(d.subsec_nanos()) ^ u64::from(std::process::id())
+        });
+    let ms = base / 2 + jitter % (base + 1);
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+}
+
 /// Counts issues added, changed (the file or its comments) and deleted.
 fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<Counts> {
     let mut counts = Counts::default();
@@ -259,8 +285,12 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
         .collect();
     let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
     for k in keys {
-        let path = layout::issue_file(&k);
-        match (a.contains(&path), b.contains(&path)) {
+        let has = |s: &crate::store::Snapshot<'_>| {
+            layout::issue_file_candidates(&k)
+                .iter()
+                .any(|p| s.contains(p))
+        };
+        match (has(&a), has(&b)) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,

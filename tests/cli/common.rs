@@ -52,8 +52,16 @@ impl Env {
         let root = dir.path().to_path_buf();
         let repo = root.join("bug-catcher");
         std::fs::create_dir_all(&repo).unwrap();
+        // GIT_ISSUE_KEEP_TEST_DIRS=1 keeps the repositories for a look
+        // after a failure.
+        let dir = if std::env::var_os("GIT_ISSUE_KEEP_TEST_DIRS").is_some() {
+            eprintln!("keeping {}", dir.keep().display());
+            None
+        } else {
+            Some(dir)
+        };
         let env = Env {
-            _dir: Some(dir),
+            _dir: dir,
             root,
             repo,
         };

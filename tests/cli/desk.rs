@@ -159,23 +159,24 @@ fn one_vote_a_person_searched_and_sorted_by_count() {
         (Some(0), Some(true))
     );
     assert!(
-        env.branch_file("issues/0/BC-2.md").contains("title: Two\n"),
+        env.branch_file("issues/0/0/0/BC-2.md")
+            .contains("title: Two\n"),
         "the file is still there"
     );
-    assert!(!env.branch_file("issues/0/BC-2.md").contains("voters"));
+    assert!(!env.branch_file("issues/0/0/0/BC-2.md").contains("voters"));
 }
 
 #[test]
 fn the_old_numeric_votes_keep_counting() {
     let env = Env::with_tracker();
     env.new_issue("Imported", &[]);
-    let text = env.branch_file("issues/0/BC-1.md");
+    let text = env.branch_file("issues/0/0/0/BC-1.md");
     env.commit_by_hand(
-        "issues/0/BC-1.md",
+        "issues/0/0/0/BC-1.md",
         &text.replace("created:", "votes: 5\ncreated:"),
     );
     env.ok(&["vote", "BC-1"]);
-    let file = env.branch_file("issues/0/BC-1.md");
+    let file = env.branch_file("issues/0/0/0/BC-1.md");
     assert!(
         file.contains("votes: 5\nvoters:\n  - alice@example.com\n"),
         "{file}"
@@ -430,7 +431,7 @@ fn attachments_round_trip_byte_for_byte_one_commit_a_call() {
         .args([
             "cat-file",
             "blob",
-            "issues:issues/0/BC-1/attachments/core.bin",
+            "issues:issues/0/0/0/BC-1/attachments/core.bin",
         ])
         .output()
         .unwrap();
@@ -530,12 +531,12 @@ fn a_hostile_name_stays_inside_the_issues_folder() {
     assert_eq!(
         attached,
         [
-            "issues/0/BC-1/attachments/attachment",
-            "issues/0/BC-1/attachments/bidi_gnp.exe",
-            "issues/0/BC-1/attachments/c",
-            "issues/0/BC-1/attachments/git",
-            "issues/0/BC-1/attachments/img_src_x_onerror_alert_1_.png",
-            "issues/0/BC-1/attachments/tracker.yml",
+            "issues/0/0/0/BC-1/attachments/attachment",
+            "issues/0/0/0/BC-1/attachments/bidi_gnp.exe",
+            "issues/0/0/0/BC-1/attachments/c",
+            "issues/0/0/0/BC-1/attachments/git",
+            "issues/0/0/0/BC-1/attachments/img_src_x_onerror_alert_1_.png",
+            "issues/0/0/0/BC-1/attachments/tracker.yml",
         ]
     );
     assert!(!env.branch_file("tracker.yml").contains("payload"));
@@ -723,7 +724,7 @@ fn reporters_environments_known_issues_and_mine() {
         v["env"],
         serde_json::json!({"browser": "Firefox 128", "os": "Linux", "url": "https://app.example.com/a?b=1,c=2"})
     );
-    let file = env.branch_file("issues/0/BC-1.md");
+    let file = env.branch_file("issues/0/0/0/BC-1.md");
     assert!(
         file.contains("reporter_email: jane@customer.com\n"),
         "{file}"

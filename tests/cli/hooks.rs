@@ -242,9 +242,9 @@ fn hooks_go_where_core_hooks_path_says_and_worktrees_share_them() {
 #[test]
 fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
     let env = installed();
-    let good = env.branch_file("issues/0/BC-1.md");
+    let good = env.branch_file("issues/0/0/0/BC-1.md");
     env.commit_by_hand(
-        "issues/0/BC-1.md",
+        "issues/0/0/0/BC-1.md",
         &good.replace("priority: p2", "priority: [p2"),
     );
     let r = commit(&env, "BC-1, BC-2: risky change");
@@ -255,7 +255,7 @@ fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
         .collect();
     assert!(
         ours.iter()
-            .any(|l| l.contains("issues/0/BC-1.md") && l.contains("git issue scan")),
+            .any(|l| l.contains("issues/0/0/0/BC-1.md") && l.contains("git issue scan")),
         "{}",
         r.stderr
     );
@@ -265,7 +265,7 @@ fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
         "the other issue is linked"
     );
 
-    env.commit_by_hand("issues/0/BC-1.md", &good);
+    env.commit_by_hand("issues/0/0/0/BC-1.md", &good);
     env.ok(&["scan"]);
     assert_eq!(commits_of(&env, "BC-1"), [head(&env)]);
 }

@@ -55,9 +55,9 @@ fn sync_never_drops_an_edit_whatever_the_ids_and_never_sends_a_duplicate_id() {
     b.ok(&["init"]);
     // An older version's import made a second file with BC-1's id.
     let copy = env
-        .branch_file("issues/0/BC-1.md")
+        .branch_file("issues/0/0/0/BC-1.md")
         .replace("Original", "Copy");
-    env.commit_by_hand("issues/0/BC-2.md", &copy);
+    env.commit_by_hand("issues/0/0/0/BC-2.md", &copy);
     // A label and a comment on BC-1 in the other clone, meanwhile.
     b.ok(&["label", "BC-1", "+urgent"]);
     b.ok(&["comment", "BC-1", "-m", "seen in production"]);
@@ -144,13 +144,13 @@ fn export_writes_every_issue_that_parses_and_names_the_rest() {
     let env = Env::with_tracker();
     env.new_issue("Fine", &[]);
     env.new_issue("Broken", &[]);
-    env.commit_by_hand("issues/0/BC-2.md", "---\nid: [unclosed\n---\n");
+    env.commit_by_hand("issues/0/0/0/BC-2.md", "---\nid: [unclosed\n---\n");
     let r = env.run(&["export", "jsonl"]);
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert_eq!(r.stdout.lines().count(), 1);
     assert!(r.stdout.contains("\"key\":\"BC-1\""));
     assert!(
-        r.stderr.contains("warning: issues/0/BC-2.md:2:"),
+        r.stderr.contains("warning: issues/0/0/0/BC-2.md:2:"),
         "{}",
         r.stderr
     );
@@ -170,11 +170,11 @@ fn what_people_typed_is_shown_on_a_terminal_never_obeyed() {
     env.fail(&["set", "BC-1", "assignee=a\rb"]);
     env.fail(&["label", "BC-1", "+x\u{202e}y"]);
     // From another clone or a hand edit: kept, reported, and shown inert.
-    let text = env.branch_file("issues/0/BC-1.md").replace(
+    let text = env.branch_file("issues/0/0/0/BC-1.md").replace(
         "title: Fine",
         "title: \"Fine\\e[2J\\nBC-9  open  fake row\\u202E\"",
     );
-    env.commit_by_hand("issues/0/BC-1.md", &text);
+    env.commit_by_hand("issues/0/0/0/BC-1.md", &text);
     for args in [
         &["list"][..],
         &["show", "BC-1"],
@@ -197,7 +197,7 @@ fn what_people_typed_is_shown_on_a_terminal_never_obeyed() {
     assert_eq!(r.code, 5);
     assert!(
         r.stdout
-            .contains("issues/0/BC-1.md:3:8: `title` holds the control character U+001B"),
+            .contains("issues/0/0/0/BC-1.md:3:8: `title` holds the control character U+001B"),
         "{}",
         r.stdout
     );
@@ -210,7 +210,11 @@ fn one_file_that_is_not_text_stops_nothing_else() {
     env.new_issue("Binary", &[]);
     env.ok(&["comment", "BC-1", "-m", "ok"]);
     env.by_hand("binary junk", |wt| {
-        std::fs::write(wt.join("issues/0/BC-2.md"), b"---\ntitle: \xff\xfe\n---\n").unwrap();
+        std::fs::write(
+            wt.join("issues/0/0/0/BC-2.md"),
+            b"---\ntitle: \xff\xfe\n---\n",
+        )
+        .unwrap();
     });
     for args in [
         &["list"][..],
@@ -227,14 +231,14 @@ fn one_file_that_is_not_text_stops_nothing_else() {
     let r = env.run(&["list"]);
     assert!(
         r.stderr
-            .contains("issues/0/BC-2.md:1:1: the file is not UTF-8 text"),
+            .contains("issues/0/0/0/BC-2.md:1:1: the file is not UTF-8 text"),
         "{}",
         r.stderr
     );
     let r = env.run(&["doctor"]);
     assert!(
         r.stdout
-            .contains("issues/0/BC-2.md:1:1: the file is not UTF-8 text"),
+            .contains("issues/0/0/0/BC-2.md:1:1: the file is not UTF-8 text"),
         "{}",
         r.stdout
     );
@@ -250,9 +254,9 @@ fn doctor_sees_what_hides_issues_and_fix_moves_them_back() {
     env.new_issue("Two", &[]);
     env.new_issue("Three", &[]);
     env.ok(&["comment", "BC-3", "-m", "keep me"]);
-    let two = env.branch_file("issues/0/BC-2.md");
+    let two = env.branch_file("issues/0/0/0/BC-2.md");
     env.by_hand("misplace files", |wt: &Path| {
-        let dir = wt.join("issues/0");
+        let dir = wt.join("issues/0/0/0");
         std::fs::rename(dir.join("BC-3.md"), dir.join("bc-3.md")).unwrap();
         std::fs::rename(dir.join("BC-3"), dir.join("bc-3")).unwrap();
         std::fs::create_dir_all(wt.join("issues/7")).unwrap();
@@ -269,10 +273,10 @@ fn doctor_sees_what_hides_issues_and_fix_moves_them_back() {
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 5, "{}", r.stderr);
     for expected in [
-        "issues/0/bc-3.md:1:1: the file of BC-3 must be issues/0/BC-3.md",
-        "issues/7/BC-2.md:1:1: the file of BC-2 must be issues/0/BC-2.md",
+        "issues/0/0/0/bc-3.md:1:1: the file of BC-3 must be issues/0/0/0/BC-3.md",
+        "issues/7/BC-2.md:1:1: the file of BC-2 must be issues/0/0/0/BC-2.md",
         "issues/0/notes.txt:1:1: a file git-issue does not know",
-        "issues/0/BC-5.md:1:1: a symbolic link, not a file",
+        "issues/0/0/0/BC-5.md:1:1: a symbolic link, not a file",
         "issues/deleted.yml:1:",
         "tracker.yml:3:1: defaults.status \"nope\" is not one of `statuses`",
     ] {
@@ -291,17 +295,17 @@ fn doctor_sees_what_hides_issues_and_fix_moves_them_back() {
     let r = env.run(&["doctor", "--fix"]);
     assert!(
         r.stderr
-            .contains("BC-3: moved issues/0/bc-3.md to issues/0/BC-3.md"),
+            .contains("BC-3: moved issues/0/0/0/bc-3.md to issues/0/0/0/BC-3.md"),
         "{}",
         r.stderr
     );
     let tree = env.git(&["ls-tree", "-r", "--name-only", "issues"]);
     assert!(
-        tree.contains("issues/0/BC-3.md\n") && tree.contains("issues/0/BC-3/comments/"),
+        tree.contains("issues/0/0/0/BC-3.md\n") && tree.contains("issues/0/0/0/BC-3/comments/"),
         "{tree}"
     );
     assert!(!tree.contains("bc-3"), "{tree}");
-    assert_eq!(env.branch_file("issues/0/BC-2.md"), two);
+    assert_eq!(env.branch_file("issues/0/0/0/BC-2.md"), two);
     assert!(env.ok(&["show", "BC-3"]).contains("keep me"));
 }
 
@@ -309,11 +313,15 @@ fn doctor_sees_what_hides_issues_and_fix_moves_them_back() {
 fn an_unclosed_front_matter_is_reported_where_it_should_have_closed() {
     let env = Env::with_tracker();
     env.new_issue("One", &[]);
-    env.commit_by_hand("issues/0/BC-1.md", "---\nid: 01\ntitle: x\nstatus: open\n");
+    env.commit_by_hand(
+        "issues/0/0/0/BC-1.md",
+        "---\nid: 01\ntitle: x\nstatus: open\n",
+    );
     let r = env.run(&["doctor"]);
     assert!(
-        r.stdout
-            .contains("issues/0/BC-1.md:4:1: the front matter opened on line 1 is never closed"),
+        r.stdout.contains(
+            "issues/0/0/0/BC-1.md:4:1: the front matter opened on line 1 is never closed"
+        ),
         "{}",
         r.stdout
     );
