@@ -129,14 +129,16 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
             }
         }
         HookName::PostMerge => {
-            // A squash merge makes no commit, so this range is empty then.
-            scan(ui, "ORIG_HEAD..HEAD")?;
-            // A pull in a worktree of the issues branch brought issues in.
+            // A pull in a worktree of the issues branch brought issues, not
+            // code: what arrived goes to the notify: rules.
             let tracker = super::open()?;
-            if let Ok(Some(range)) = tracker.arrived_by_merge() {
+            if let Some(range) = tracker.arrived_by_merge()? {
                 let report = tracker.notify(&range, Mode::Automatic)?;
                 super::notify::tell(ui, &report, "git-issue: notify: ", true);
+                return Ok(());
             }
+            // A squash merge makes no commit, so this range is empty then.
+            scan(ui, "ORIG_HEAD..HEAD")?;
         }
         HookName::PostCheckout => {
             let (Some(old), Some(new), Some(flag)) = (arg(0), arg(1), arg(2)) else {

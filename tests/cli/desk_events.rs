@@ -447,3 +447,52 @@ fn rules_run_by_themselves_only_where_the_clone_said_yes() {
             .contains("\"kind\":\"created\"")
     );
 }
+
+#[test]
+fn a_pull_in_a_worktree_of_the_branch_notifies_through_the_post_merge_hook() {
+    let net = Net::new();
+    let a = &net.first;
+    let log = a.root.join("told.jsonl");
+    let tell = a.script(
+        "tell",
+        &format!("cat >> {}; echo >> {}", log.display(), log.display()),
+    );
+    add_settings(
+        a,
+        &format!(
+            "notify:\n  - events: [created]\n    command: {}\n",
+            tell.display()
+        ),
+    );
+    a.ok(&["sync"]);
+    let b = net.clone("bob");
+    b.git(&["config", "issue.notify", "true"]);
+    let path = crate::common::path_with_binary();
+    let r = crate::common::run(b.cmd().args(["hooks", "install"]).env("PATH", &path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wt = b.root.join("bob-issues");
+    b.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
+
+    a.new_issue("Pulled by hand", &[]);
+    a.ok(&["sync"]);
+    let pull = b
+        .git_cmd()
+        .current_dir(&wt)
+        .env("PATH", &path)
+        .args(["pull", "-q", "--no-rebase", "origin", "issues"])
+        .output()
+        .unwrap();
+    assert!(
+        pull.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pull.stderr)
+    );
+    let told = std::fs::read_to_string(&log).unwrap_or_default();
+    let events: Vec<Value> = told.lines().filter(|l| !l.is_empty()).map(json).collect();
+    assert_eq!(events.len(), 1, "{told}");
+    assert_eq!(events[0]["title"], "Pulled by hand");
+    // What the pull brought in is what `events` shows now.
+    b.git_in(&wt, &["checkout", "-q", "--detach"]);
+    let shown = json(&b.ok(&["events", "--json"]));
+    assert_eq!(shown[0]["id"], events[0]["id"]);
+}
