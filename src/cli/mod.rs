@@ -6,6 +6,8 @@ mod assign;
 mod attach;
 mod attachment;
 mod attachments;
+mod blame;
+mod bridge;
 mod close;
 mod comment;
 mod completions;
@@ -111,6 +113,8 @@ pub enum Command {
     Events(events::EventsArgs),
     Notify(notify::NotifyArgs),
     Stats(stats::StatsArgs),
+    Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -166,6 +170,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Events(a) => events::run(&ui, a),
         Command::Notify(a) => notify::run(&ui, a),
         Command::Stats(a) => stats::run(&ui, a),
+        Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -59,6 +59,11 @@ pub struct NewArgs {
     /// for more
     #[arg(long = "env", value_name = "NAME=VALUE", value_parser = env_pair)]
     env: Vec<(String, String)>,
+    /// Fill {NAME} in the template's title and body; repeat for more (a
+    /// variable the template lacks, or one it uses and is not given, is
+    /// refused)
+    #[arg(long = "var", value_name = "NAME=VALUE", requires = "template", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
     #[command(flatten)]
     json: JsonArg,
 }
@@ -67,7 +72,7 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
     let tracker = super::open()?;
     let body = super::body_from(args.body, args.body_file)?;
     let use_editor = body.is_none() && ui.interactive();
-    if args.title.is_none() && !use_editor {
+    if args.title.is_none() && !use_editor && args.template.is_none() {
         bail!("a new issue needs a title: git issue new \"Login fails on Safari\"");
     }
     let draft = tracker.draft(Draft {
@@ -84,6 +89,7 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
         reporter: args.reporter,
         reporter_email: args.reporter_email,
         env: args.env.into_iter().collect(),
+        vars: args.vars,
     })?;
     let key = if use_editor {
         let save = super::editor::draft_path(&tracker, "new-issue");
@@ -114,5 +120,12 @@ fn env_pair(s: &str) -> Result<(String, String), String> {
             Ok((name.trim().to_owned(), value.trim().to_owned()))
         }
         _ => Err(format!("{s:?} is not name=value, like browser=Firefox")),
+    }
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
     }
 }

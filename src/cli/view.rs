@@ -92,6 +92,7 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
             // Shown as one count, with the voters: see `voters`.
             "votes" => continue,
             "voters" => "votes",
+            "bridge" => "bridged",
             name => name,
         };
         let value = i.get(f);
@@ -113,6 +114,13 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
                     format!("{count} ({names})")
                 }
             }
+            // `github fjordsoft/ledgerline #12  https://…`
+            Val::Map(b) if f.name == "bridge" => ["service", "project", "key"]
+                .iter()
+                .filter_map(|k| b.get(*k).map(String::as_str))
+                .chain(b.get("url").map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
             v => v.to_text().unwrap_or_default(),
         };
         fields.push((shown.to_owned(), one_line(&text).into_owned()));

@@ -379,6 +379,16 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         merge: Merge::Set,
+        search: Search::Word("path"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "paths",
+            Kind::List,
+            "files or folders of the repository it concerns, FILE or FILE:SYMBOL",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
         set: Set::Yes,
         ..FieldSpec::member(
             "prs",
@@ -491,6 +501,15 @@ pub static FIELDS: &[FieldSpec] = &[
             "when it entered a closed status",
             |i| Val::OptionalTime(i.resolved),
             |i, v| i.resolved = v.into_optional_time(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Entries,
+        describe: Describe::Changed,
+        ..FieldSpec::stored(
+            "bridge",
+            Kind::Map,
+            "where it came from: service, project, id, key, url and when it was last synced",
         )
     },
 ];

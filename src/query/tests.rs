@@ -188,3 +188,40 @@ fn tokens_match_tantivys_default_tokenizer() {
     );
     assert!(tokenize(&"x".repeat(40)).is_empty());
 }
+
+#[test]
+fn path_terms_parse_normalized_and_relate_by_folders() {
+    assert_eq!(
+        parse("path:./src/DB/"),
+        Expr::Path {
+            path: "src/db".into(),
+            keys: vec![]
+        }
+    );
+    assert!(err("path:/").message.contains("file or folder"));
+    // The path itself, what is under it, a symbol in it, a folder above it.
+    for linked in [
+        "src/db",
+        "src/db/schema.sql",
+        "src/db/pool.rs:connect",
+        "src",
+    ] {
+        assert!(path_related(linked, "src/db"), "{linked}");
+    }
+    for linked in ["src/dbx", "src/dbx/a.rs", "tests/db", "src/db.rs"] {
+        assert!(!path_related(linked, "src/db"), "{linked}");
+    }
+    assert!(path_related(
+        "src/db/pool.rs:connect",
+        "src/db/pool.rs:connect"
+    ));
+    assert!(path_related("src/db/pool.rs", "src/db/pool.rs:connect"));
+    assert!(!path_related(
+        "src/db/pool.rs:close",
+        "src/db/pool.rs:connect"
+    ));
+    assert_eq!(
+        path_ancestors("src/db/a.rs:f"),
+        ["src/db/a.rs:f", "src/db/a.rs", "src/db", "src"]
+    );
+}

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use git2::{ErrorCode, Oid};
+use git2::{ErrorCode, Oid, Repository};
 
 use super::{Result, Role, Snapshot, Store, StoreError, oid};
 
@@ -93,9 +93,9 @@ impl Store {
                 return Ok(None);
             };
             let parent = snapshot.commit_oid();
-            let tree = self.write_tree(snapshot.tree(), &change.edits)?;
             let parents: Vec<Oid> = parent.into_iter().collect();
-            let new = self.write_commit(&change.message, tree, &parents)?;
+            let base = snapshot.tree().map(|t| t.id());
+            let new = self.write_change(base, &change.message, &change.edits, &parents)?;
             if self.swap(parent, new, first_line(&change.message))? {
                 return Ok(Some(new.to_string()));
             }
@@ -214,48 +214,50 @@ impl Store {
         std::fs::remove_file(&lock).is_ok()
     }
 
-    /// Writes the blobs of `edits` and the trees above them, on `base`
-    /// (`None`: the empty tree).
-    pub(super) fn write_tree(&self, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
-        let empty;
-        let base = match base {
-            Some(t) => t,
-            None => {
-                let oid = self.repo.treebuilder(None)?.write()?;
-                empty = self.repo.find_tree(oid)?;
-                &empty
-            }
-        };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for edit in edits {
-            match edit {
-                Edit::Write { path, content } => {
-                    let blob = self.repo.blob(content)?;
-                    update.upsert(path.as_str(), blob, git2::FileMode::Blob);
-                }
-                Edit::Remove { path } => {
-                    update.remove(path.as_str());
-                }
-            }
-        }
-        Ok(update.create_updated(&self.repo, base)?)
-    }
-
-    /// Writes a commit of `tree` on `parents`, by the user. No ref moves.
-    fn write_commit(&self, message: &str, tree: Oid, parents: &[Oid]) -> Result<Oid> {
-        let tree = self.repo.find_tree(tree)?;
+    /// Writes the objects of one change (its blobs, the trees above them
+    /// on `base`, and a commit on `parents`) and returns the commit. No ref
+    /// moves. A change of many files is written as one pack, as git stores
+    /// what it receives: tens of thousands of loose objects would cost a
+    /// file each (and the time to make them).
+    fn write_change(
+        &self,
+        base: Option<Oid>,
+        message: &str,
+        edits: &[Edit],
+        parents: &[Oid],
+    ) -> Result<Oid> {
         let author = self.signature(Role::Author)?;
         let committer = self.signature(Role::Committer)?;
-        let parents = parents
-            .iter()
-            .map(|p| self.repo.find_commit(*p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         let mut message = message.trim_end().to_owned();
         message.push('\n');
-        Ok(self
-            .repo
-            .commit(None, &author, &committer, &message, &tree, &parents)?)
+        let write = |repo: &Repository| -> Result<Oid> {
+            let base = base.map(|t| repo.find_tree(t)).transpose()?;
+            let tree = write_tree(repo, base.as_ref(), edits)?;
+            let tree = repo.find_tree(tree)?;
+            let parents = parents
+                .iter()
+                .map(|p| repo.find_commit(*p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+            Ok(repo.commit(None, &author, &committer, &message, &tree, &parents)?)
+        };
+        if edits.len() < PACK_FROM {
+            return write(&self.repo);
+        }
+        // Objects go to memory through a handle of their own, then into one
+        // pack beside the others; the branch moves only once it is there.
+        let scratch = Repository::open(self.repo.path())?;
+        let odb = scratch.odb()?;
+        let mempack = odb.add_new_mempack_backend(1000)?;
+        let commit = write(&scratch)?;
+        let mut pack = git2::Buf::new();
+        mempack.dump(&scratch, &mut pack)?;
+        let target = self.repo.odb()?;
+        let mut writer = target.packwriter()?;
+        std::io::Write::write_all(&mut writer, &pack)
+            .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+        writer.commit()?;
+        Ok(commit)
     }
 
     /// Writes a merge commit: the tree of `ours` with `edits` applied, with
@@ -268,12 +270,41 @@ impl Store {
         edits: &[Edit],
     ) -> Result<String> {
         let (ours, theirs) = (oid(ours)?, oid(theirs)?);
-        let base = self.repo.find_commit(ours)?.tree()?;
-        let tree = self.write_tree(Some(&base), edits)?;
+        let base = self.repo.find_commit(ours)?.tree_id();
         Ok(self
-            .write_commit(message, tree, &[ours, theirs])?
+            .write_change(Some(base), message, edits, &[ours, theirs])?
             .to_string())
     }
+}
+
+/// Changes of this many files or more are written as one pack.
+const PACK_FROM: usize = 256;
+
+/// Writes the blobs of `edits` and the trees above them, on `base`
+/// (`None`: the empty tree).
+fn write_tree(repo: &Repository, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
+    let empty;
+    let base = match base {
+        Some(t) => t,
+        None => {
+            let oid = repo.treebuilder(None)?.write()?;
+            empty = repo.find_tree(oid)?;
+            &empty
+        }
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for edit in edits {
+        match edit {
+            Edit::Write { path, content } => {
+                let blob = repo.blob(content)?;
+                update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+            }
+            Edit::Remove { path } => {
+                update.remove(path.as_str());
+            }
+        }
+    }
+    Ok(update.create_updated(repo, base)?)
 }
 
 fn first_line(s: &str) -> &str {

@@ -35,7 +35,7 @@ impl Tracker {
         issue.severity = config.defaults.severity.clone();
         issue.reporter = Some(self.store.user()?);
         if let Some(name) = &draft.template {
-            apply_template(&snap, name, &mut issue)?;
+            apply_template(&snap, name, &mut issue, &draft.vars)?;
         }
         super::people::apply_reporter(&mut issue, &draft)?;
         let set = |slot: &mut String, v: &Option<String>| {

@@ -11,6 +11,7 @@
 
 pub mod attachments;
 mod change;
+mod code;
 mod doctor;
 mod duplicates;
 mod edit;
@@ -28,7 +29,7 @@ pub mod replies;
 mod search;
 pub mod stats;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 pub mod votes;
@@ -37,6 +38,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use code::Blamed;
 pub use duplicates::Merged;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
@@ -146,6 +148,8 @@ pub struct Draft {
     pub reporter_email: Option<String>,
     /// Where it happens: browser, OS, URL, version.
     pub env: std::collections::BTreeMap<String, String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.

@@ -70,7 +70,9 @@ impl Tracker {
 
     /// Parses a query in the language of `list` and `search`.
     pub fn parse_query(&self, text: &str, config: &Config) -> Result<Query> {
-        Ok(Query::parse(text, config, self.store.now())?)
+        let mut query = Query::parse(text, config, self.store.now())?;
+        self.resolve_paths(&mut query.expr)?;
+        Ok(query)
     }
 
     /// The condition `--label a --label b` and the like put on a field:

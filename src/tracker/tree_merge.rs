@@ -518,12 +518,12 @@ fn merge_one(
     })
 }
 
+/// The files of an issue's folder, by path relative to it.
+type Folder = BTreeMap<String, Vec<u8>>;
+
 /// Everything in an issue's folders, by path relative to its folder, and
 /// the full paths it was read from.
-fn folder_files(
-    snap: &Snapshot<'_>,
-    dirs: &[String],
-) -> Result<(BTreeMap<String, Vec<u8>>, Vec<String>)> {
+fn folder_files(snap: &Snapshot<'_>, dirs: &[String]) -> Result<(Folder, Vec<String>)> {
     let mut files = BTreeMap::new();
     let mut paths = Vec::new();
     for dir in dirs {

@@ -6,6 +6,11 @@
 
 mod common;
 
+mod bridge;
+mod bridge_code;
+mod bridge_jira;
+mod bridge_live;
+mod bridge_templates;
 mod browser;
 mod commands;
 mod concurrency;
