@@ -14,11 +14,11 @@ use super::change::set_status;
 use super::people::reporter_of;
 use super::read::{load_at, read_config};
 use super::votes::{set_voters, voters};
-use super::{Error, Page, Quiet, Record, Result, Tracker, describe_changes};
+use super::{Error, Page, Quiet, Result, Tracker, describe_changes};
 use crate::format::fields;
 use crate::format::{Comment, Config, Key, layout, yaml};
 use crate::query::{Expr, Sort, SortField};
-use crate::store::{Change, Edit};
+use crate::store::{Change, Edit, Snapshot};
 
 /// What a merge did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -178,12 +178,25 @@ impl Tracker {
         })
     }
 
-    /// The issues that are duplicates of `key`, by number.
-    pub fn duplicates(&self, key: &Key) -> Result<Vec<Record>> {
+    /// The issues closed as duplicates of `key` (their `duplicate_of` is
+    /// it), by number. Cheap enough for every `show`: the index is read as
+    /// it stands and what changed since is read from the branch; only when
+    /// that cannot answer is the index brought up to date.
+    pub fn duplicates(&self, snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Key>> {
         let expr = Expr::Field(
             fields::named("duplicate_of"),
             vec![key.to_string().to_lowercase()],
         );
+        // As the index matches it: the value as one word, in any case.
+        let name = key.to_string();
+        let of_key = |i: &crate::format::Issue| {
+            i.duplicate_of
+                .as_deref()
+                .is_some_and(|d| d.trim().eq_ignore_ascii_case(&name))
+        };
+        if let Some(keys) = self.keys_from_index_as_is(snap, &expr, of_key)? {
+            return Ok(keys);
+        }
         let page = Page {
             sort: Sort {
                 field: SortField::Key,
@@ -193,6 +206,11 @@ impl Tracker {
             offset: 0,
             limit: None,
         };
-        Ok(self.find(&expr, page, &Quiet)?.records)
+        Ok(self
+            .find(&expr, page, &Quiet)?
+            .records
+            .into_iter()
+            .map(|r| r.key)
+            .collect())
     }
 }

@@ -285,11 +285,7 @@ impl Tracker {
         };
         let (comments, problems) = comments_of(&snap, &record.key)?;
         let attachments = attachments::attachments_in(&snap, &record.key)?;
-        let duplicates = self
-            .duplicates(&record.key)?
-            .into_iter()
-            .map(|r| r.key)
-            .collect();
+        let duplicates = self.duplicates(&snap, &record.key)?;
         let commits = record
             .issue
             .commits

@@ -545,6 +545,57 @@ fn a_hostile_name_stays_inside_the_issues_folder() {
 
 // ---------------------------------------------------------------- merge
 
+/// `show` lists an issue's duplicates from the search index as it stands,
+/// plus the issues changed since it was written, without writing it: so it
+/// stays right after writes, and stays cheap.
+#[test]
+fn show_lists_duplicates_right_after_writes_without_updating_the_index() {
+    let env = Env::with_tracker();
+    for title in ["Original", "Copy", "Another copy", "Elsewhere"] {
+        env.new_issue(title, &[]);
+    }
+    env.ok(&["set", "BC-2", "duplicate_of=BC-1"]);
+    assert_eq!(keys(&env, "duplicate_of:BC-1"), ["BC-2"]);
+    let common = env.git(&["rev-parse", "--git-common-dir"]);
+    let meta = env
+        .repo
+        .join(common.trim())
+        .join("git-issue/index/meta.json");
+
+    // Changed after the index was written: one gained, one moved away.
+    env.ok(&["set", "BC-3", "duplicate_of=bc-1"]);
+    env.ok(&["set", "BC-2", "duplicate_of=BC-4"]);
+    let written = std::fs::read(&meta).expect("list wrote the index");
+    assert_eq!(
+        show(&env, "BC-1")["duplicates"],
+        serde_json::json!(["BC-3"])
+    );
+    assert_eq!(
+        show(&env, "BC-4")["duplicates"],
+        serde_json::json!(["BC-2"])
+    );
+    assert!(env.ok(&["show", "BC-1"]).contains("Duplicates: BC-3\n"));
+    assert_eq!(
+        std::fs::read(&meta).unwrap(),
+        written,
+        "show left the index alone"
+    );
+    assert_eq!(keys(&env, "duplicate_of:BC-4"), ["BC-2"]);
+    assert_ne!(
+        std::fs::read(&meta).unwrap(),
+        written,
+        "list brought it up to date"
+    );
+
+    // Without an index at all, it is built, as for `list`.
+    std::fs::remove_dir_all(meta.parent().unwrap()).unwrap();
+    assert_eq!(
+        show(&env, "BC-4")["duplicates"],
+        serde_json::json!(["BC-2"])
+    );
+    assert_eq!(keys(&env, "duplicate_of:BC-1"), ["BC-3"]);
+}
+
 #[test]
 fn merge_is_one_commit_and_the_original_gains_what_the_duplicate_had() {
     let env = Env::with_tracker();
