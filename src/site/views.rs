@@ -92,6 +92,7 @@ pub struct IssuePage {
     pub frame: Frame,
     pub row: Row,
     pub reporter: Option<String>,
+    /// Voters plus votes without a name (an older file's number).
     pub votes: u64,
     pub confidential: bool,
     pub aliases: Vec<String>,
@@ -337,7 +338,7 @@ impl Site {
                     frame: frame.clone(),
                     row: r.clone(),
                     reporter: i.reporter.clone(),
-                    votes: i.votes,
+                    votes: crate::format::fields::vote_count(i),
                     confidential: i.confidential,
                     aliases: i.aliases.clone(),
                     body: i.body.clone(),

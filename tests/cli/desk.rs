@@ -191,6 +191,9 @@ fn the_old_numeric_votes_keep_counting() {
         env.ok(&["show", "BC-1"])
             .contains("votes: 6 (alice@example.com and 5 more)")
     );
+    let site = crate::site::export(&env, "site", &[]);
+    let page = std::fs::read_to_string(site.join("issues/BC-1.html")).unwrap();
+    assert!(page.contains("<dt>Votes</dt><dd>6</dd>"), "{page}");
     let r = env.fail_with(1, &["set", "BC-1", "votes=100"]);
     assert!(
         r.stderr.contains("is not a field set can change"),
