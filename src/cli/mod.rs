@@ -29,6 +29,7 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod mcp;
 mod merge;
 mod merge_driver;
 mod milestones;
@@ -46,7 +47,7 @@ mod stats;
 mod sync;
 mod unlink;
 mod unvote;
-mod view;
+pub mod view;
 mod vote;
 
 use anyhow::Result;
@@ -115,6 +116,7 @@ pub enum Command {
     Stats(stats::StatsArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
+    Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -172,6 +174,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => stats::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
+        Command::Mcp(a) => mcp::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

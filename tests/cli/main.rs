@@ -18,6 +18,7 @@ mod desk;
 mod desk_events;
 mod hooks;
 mod hostile;
+mod mcp;
 mod output;
 mod release_notes;
 mod robustness;
