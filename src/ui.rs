@@ -116,6 +116,24 @@ impl Ui {
         out.flush()
     }
 
+    /// Bytes as they are on stdout (an attachment), through nothing.
+    pub fn bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// Whether stdout is a terminal (where raw bytes do not belong).
+    pub fn stdout_is_terminal(&self) -> bool {
+        io::stdout().is_terminal()
+    }
+
+    /// Something that wants someone's attention (an open issue nobody is
+    /// assigned to): bold yellow on a colour terminal, as it is elsewhere.
+    pub fn attention(&self, s: &str) -> String {
+        self.paint(Style::new().bold().yellow(), s)
+    }
+
     /// Pretty JSON on stdout.
     pub fn json(&self, value: &impl serde::Serialize) -> io::Result<()> {
         let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;

@@ -9,6 +9,7 @@ use std::io::Read;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use crate::tracker::notify::Mode;
 use crate::tracker::{Batch, Error, Tracker, has_key_shaped_word, written_part};
 use crate::ui::Ui;
 
@@ -142,6 +143,14 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
             }
         }
         HookName::PostMerge => {
+            // A pull in a worktree of the issues branch brought issues, not
+            // code: what arrived goes to the notify: rules.
+            let tracker = super::open()?;
+            if let Some(range) = tracker.arrived_by_merge()? {
+                let report = tracker.notify(&range, Mode::Automatic)?;
+                super::notify::tell(ui, &report, "git-issue: notify: ", true);
+                return Ok(());
+            }
             // A squash merge makes no commit, so this range is empty then.
             scan(ui, "ORIG_HEAD..HEAD")?;
         }

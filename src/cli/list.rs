@@ -46,7 +46,10 @@ pub struct ListArgs {
     /// Only this component; repeat for more
     #[arg(long = "component", value_name = "COMPONENT")]
     components: Vec<String>,
-    /// key, created, updated, priority, status, title or type; add -asc or -desc
+    /// Only issues you reported or are assigned
+    #[arg(long)]
+    mine: bool,
+    /// key, created, updated, priority, status, title, type or votes; add -asc or -desc
     #[arg(long)]
     sort: Option<Sort>,
     /// At most this many issues
@@ -77,6 +80,9 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         if !values.is_empty() {
             expr = expr.and(tracker.query_term(qualifier, values, &config)?);
         }
+    }
+    if args.mine {
+        expr = expr.and(tracker.mine()?);
     }
     if !args.all && !expr.mentions_state() {
         expr = Expr::Open(true).and(expr);
@@ -120,7 +126,12 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
                 ui.status_word(&one_line(&i.status), config.is_closed(&i.status)),
                 one_line(&i.priority).into_owned(),
                 one_line(&i.kind).into_owned(),
-                one_line(i.assignee.as_deref().unwrap_or("-")).into_owned(),
+                match i.assignee.as_deref() {
+                    Some(a) => one_line(a).into_owned(),
+                    // Open and nobody's: what a support queue looks for.
+                    None if !config.is_closed(&i.status) => ui.attention("-"),
+                    None => "-".to_owned(),
+                },
                 title,
             ]
         })

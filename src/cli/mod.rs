@@ -3,6 +3,9 @@
 //! call on the tracker and renders what comes back. No git2 in here.
 
 mod assign;
+mod attach;
+mod attachment;
+mod attachments;
 mod blame;
 mod board;
 mod bridge;
@@ -12,10 +15,12 @@ mod complete;
 mod completions;
 mod config;
 mod delete;
+mod detach;
 mod doctor;
 mod edit;
 mod editor;
 pub mod error;
+mod events;
 mod export;
 mod hook;
 mod hooks;
@@ -28,21 +33,27 @@ mod list;
 mod log;
 mod man;
 mod mcp;
+mod merge;
 mod merge_driver;
 mod milestones;
 mod new;
+mod notify;
 mod reindex;
 mod release_notes;
 mod reopen;
+mod replies;
 mod scan;
 mod search;
 mod serve;
 mod set;
 mod show;
+mod stats;
 mod sync;
 mod templates;
 mod unlink;
+mod unvote;
 pub mod view;
+mod vote;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -79,6 +90,14 @@ pub enum Command {
     Assign(assign::AssignArgs),
     Label(label::LabelArgs),
     Comment(comment::CommentArgs),
+    Replies(replies::RepliesArgs),
+    Vote(vote::VoteArgs),
+    Unvote(unvote::UnvoteArgs),
+    Attach(attach::AttachArgs),
+    Attachments(attachments::AttachmentsArgs),
+    Attachment(attachment::AttachmentArgs),
+    Detach(detach::DetachArgs),
+    Merge(merge::MergeArgs),
     Link(link::LinkArgs),
     Unlink(unlink::UnlinkArgs),
     Delete(delete::DeleteArgs),
@@ -103,6 +122,9 @@ pub enum Command {
     Complete(complete::CompleteArgs),
     Templates(templates::TemplatesArgs),
     Board(board::BoardArgs),
+    Events(events::EventsArgs),
+    Notify(notify::NotifyArgs),
+    Stats(stats::StatsArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
     Mcp(mcp::McpArgs),
@@ -190,6 +212,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Assign(a) => assign::run(&ui, a),
         Command::Label(a) => label::run(&ui, a),
         Command::Comment(a) => comment::run(&ui, a),
+        Command::Replies(a) => replies::run(&ui, a),
+        Command::Vote(a) => vote::run(&ui, a),
+        Command::Unvote(a) => unvote::run(&ui, a),
+        Command::Attach(a) => attach::run(&ui, a),
+        Command::Attachments(a) => attachments::run(&ui, a),
+        Command::Attachment(a) => attachment::run(&ui, a),
+        Command::Detach(a) => detach::run(&ui, a),
+        Command::Merge(a) => merge::run(&ui, a),
         Command::Link(a) => link::run(&ui, a),
         Command::Unlink(a) => unlink::run(&ui, a),
         Command::Delete(a) => delete::run(&ui, a),
@@ -212,6 +242,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Complete(a) => complete::run(&ui, a),
         Command::Templates(a) => templates::run(&ui, a),
         Command::Board(a) => board::run(&ui, a),
+        Command::Events(a) => events::run(&ui, a),
+        Command::Notify(a) => notify::run(&ui, a),
+        Command::Stats(a) => stats::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
         Command::Mcp(a) => mcp::run(&ui, a),

@@ -51,6 +51,17 @@ pub struct NewArgs {
     /// Start from templates/NAME.md on the issues branch
     #[arg(long, value_name = "TEMPLATE")]
     template: Option<String>,
+    /// Who reported it, when not you (a customer's name)
+    #[arg(long, value_name = "NAME")]
+    reporter: Option<String>,
+    /// The email to answer the reporter at; they become the reporter
+    /// unless --reporter names them
+    #[arg(long, value_name = "EMAIL")]
+    reporter_email: Option<String>,
+    /// Where it happens, as name=value (browser, os, url, version); repeat
+    /// for more
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = env_pair)]
+    env: Vec<(String, String)>,
     /// Fill {NAME} in the template's title and body; repeat for more (a
     /// variable the template lacks, or one it uses and is not given, is
     /// refused)
@@ -81,6 +92,9 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
         component: args.component,
         body,
         template: args.template,
+        reporter: args.reporter,
+        reporter_email: args.reporter_email,
+        env: args.env.into_iter().collect(),
         vars: args.vars,
     })?;
     let key = if use_editor {
@@ -108,6 +122,16 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
         ui.data(&key.to_string())?;
     }
     Ok(())
+}
+
+/// `--env browser=Firefox`: a name and a value.
+fn env_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !name.contains(',') => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!("{s:?} is not name=value, like browser=Firefox")),
+    }
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

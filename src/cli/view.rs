@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::format::Config;
-use crate::format::fields::{FIELDS, Val};
+use crate::format::config::ByteSize;
+use crate::format::fields::{self, FIELDS, Val};
 use crate::tracker::{Details, Record, Snippet};
 use crate::ui::{Ui, block, one_line};
 
@@ -43,6 +44,19 @@ pub fn details_json(d: &Details) -> Value {
         .collect();
     if let Value::Object(m) = &mut v {
         m.insert("comments".into(), Value::Array(comments));
+        m.insert(
+            "attachments".into(),
+            serde_json::to_value(&d.attachments).unwrap_or_default(),
+        );
+        m.insert(
+            "duplicates".into(),
+            Value::Array(
+                d.duplicates
+                    .iter()
+                    .map(|k| Value::String(k.to_string()))
+                    .collect(),
+            ),
+        );
     }
     v
 }
@@ -88,15 +102,33 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
             "duplicate_of" => "duplicate of",
             "prs" => "pull requests",
             "aliases" => "formerly",
+            "reporter_email" => "reporter email",
+            "known" => "known issue",
+            // Shown as one count, with the voters: see `voters`.
+            "votes" => continue,
+            "voters" => "votes",
             "bridge" => "bridged",
             name => name,
         };
         let value = i.get(f);
-        if value.is_empty() {
+        let count = fields::vote_count(i);
+        if value.is_empty() && !(f.name == "voters" && count > 0) {
             continue;
         }
         let text = match value {
             Val::Flag(true) => "yes".to_owned(),
+            Val::List(voters) if f.name == "voters" => {
+                let anonymous = count.saturating_sub(voters.len() as u64);
+                let mut names = voters.join(", ");
+                if anonymous > 0 && !voters.is_empty() {
+                    names.push_str(&format!(" and {anonymous} more"));
+                }
+                if names.is_empty() {
+                    count.to_string()
+                } else {
+                    format!("{count} ({names})")
+                }
+            }
             // `github fjordsoft/ledgerline #12  https://…`
             Val::Map(b) if f.name == "bridge" => ["service", "project", "key"]
                 .iter()
@@ -134,6 +166,28 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
                 None => out.push_str(&format!("  {short}  (not in this clone)\n")),
             }
         }
+    }
+    if !d.attachments.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Attachments")));
+        let rows: Vec<Vec<String>> = d
+            .attachments
+            .iter()
+            .map(|a| {
+                vec![
+                    format!("  {}", one_line(&a.name)),
+                    ByteSize(a.size).to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&crate::ui::table(&rows));
+    }
+    if !d.duplicates.is_empty() {
+        let keys: Vec<String> = d.duplicates.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(
+            "\n{} {}\n",
+            ui.bold("Duplicates:"),
+            keys.join(", ")
+        ));
     }
     if !d.comments.is_empty() {
         out.push_str(&format!("\n{}\n", ui.bold("Comments")));

@@ -11,6 +11,7 @@
 //! issues/<b>/<h>/<t>/<KEY>/comments/<ulid>.md      a comment
 //! issues/<b>/<h>/<t>/<KEY>/attachments/<name>      an attached file
 //! templates/<name>.md                              an issue template
+//! replies/<name>.md                                a canned reply
 //! ```
 //!
 //! For number `n`, `<b>` is `n / 1000`, `<h>` its hundreds digit and `<t>`
@@ -32,6 +33,7 @@ pub const ISSUES: &str = "issues";
 pub const DELETED: &str = "issues/deleted.yml";
 pub const MOVED: &str = "issues/moved.yml";
 pub const TEMPLATES: &str = "templates";
+pub const REPLIES: &str = "replies";
 
 /// Issues are grouped in folders of a thousand.
 pub const BUCKET_SIZE: u64 = 1000;
@@ -50,6 +52,8 @@ pub enum BranchPath {
     InIssue(Key, Part),
     /// `templates/<name>.md`.
     Template(String),
+    /// `replies/<name>.md`: a canned reply.
+    Reply(String),
     /// Anything else: kept, merged by lines, reported by `doctor`.
     Other(String),
 }
@@ -81,6 +85,13 @@ impl BranchPath {
             .filter(|n| !n.is_empty() && !n.contains('/'))
         {
             return BranchPath::Template(name.to_owned());
+        }
+        if let Some(name) = path
+            .strip_prefix("replies/")
+            .and_then(|n| n.strip_suffix(".md"))
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+        {
+            return BranchPath::Reply(name.to_owned());
         }
         let other = || BranchPath::Other(path.to_owned());
         let Some(rest) = path.strip_prefix("issues/") else {
@@ -145,6 +156,7 @@ impl BranchPath {
                 }
             }
             BranchPath::Template(name) => format!("{TEMPLATES}/{name}.md"),
+            BranchPath::Reply(name) => format!("{REPLIES}/{name}.md"),
             BranchPath::Other(path) => path.clone(),
         }
     }
@@ -315,6 +327,7 @@ mod tests {
                 BranchPath::InIssue(k.clone(), Part::Attachment("log.txt".into())),
             ),
             ("templates/bug.md", BranchPath::Template("bug".into())),
+            ("replies/thanks.md", BranchPath::Reply("thanks".into())),
             ("README.md", BranchPath::Other("README.md".into())),
         ] {
             assert_eq!(BranchPath::parse(path), what, "{path}");

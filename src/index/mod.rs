@@ -26,7 +26,7 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
-use crate::format::fields::{FIELDS, FieldSpec, Kind, Search};
+use crate::format::fields::{self, FieldSpec, Kind, Search};
 use crate::format::{Issue, Key, Problem};
 use crate::query::{Expr, Field, Sort, SortField};
 use translate::{const_score, term_query};
@@ -134,7 +134,7 @@ fn schema() -> (Schema, Fields) {
         numbers: HashMap::new(),
         sorts: HashMap::new(),
     };
-    for f in FIELDS {
+    for f in fields::every() {
         match f.search {
             Search::Word(_) | Search::Ranked(_) => {
                 let field = b.add_text_field(&format!("w_{}", f.name), STRING);

@@ -13,7 +13,7 @@ mod sort;
 
 use jiff::Timestamp;
 
-use crate::format::fields::{self, FIELDS, FieldSpec, Search};
+use crate::format::fields::{self, FIELDS, FieldSpec, Kind, Search};
 use crate::format::{Config, Issue};
 
 use ranges::{number_range, ranked_values, time_range};
@@ -517,7 +517,15 @@ impl Parser<'_> {
             ("is", _) => match value.to_ascii_lowercase().as_str() {
                 "open" => Expr::Open(true),
                 "closed" => Expr::Open(false),
-                _ => return Err(token.error("is: takes open or closed")),
+                // `is:known`, `is:confidential`: a flag that is set.
+                name => match fields::field(name).filter(|f| f.kind == Kind::Flag) {
+                    Some(f) => Expr::Not(Box::new(Expr::Missing(f))),
+                    None => {
+                        let mut names = vec!["open", "closed"];
+                        names.extend(flag_names());
+                        return Err(token.error(&format!("is: takes {}", or_list(&names))));
+                    }
+                },
             },
             ("no", _) => match fields::by_qualifier(&value.to_ascii_lowercase()) {
                 Some(f)
@@ -618,9 +626,17 @@ fn or_list(names: &[&str]) -> String {
 /// Every qualifier, for the message about an unknown one.
 fn qualifier_names() -> String {
     let mut names = vec!["is"];
-    names.extend(FIELDS.iter().filter_map(|f| f.qualifier()));
+    names.extend(fields::every().filter_map(|f| f.qualifier()));
     names.extend(["key", "no", "sort"]);
     or_list(&names)
+}
+
+/// The flags `is:` takes besides open and closed.
+fn flag_names() -> impl Iterator<Item = &'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| f.kind == Kind::Flag)
+        .map(|f| f.name)
 }
 
 /// The qualifiers `no:` takes: fields that may be empty.

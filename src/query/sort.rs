@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use crate::format::fields::{self, FIELDS, FieldSpec, Kind};
+use crate::format::fields::{self, FieldSpec, Kind};
 use crate::format::{Config, Issue, Key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl Sort {
 /// The names `sort:` takes, for messages.
 fn names() -> Vec<&'static str> {
     let mut names = vec!["key"];
-    names.extend(FIELDS.iter().filter(|f| f.sort).map(|f| f.name));
+    names.extend(fields::every().filter(|f| f.sort).map(|f| f.name));
     names
 }
 

@@ -135,8 +135,27 @@ fn errors_point_at_the_offending_token() {
     assert_eq!(err("updated:<20000y").token, "updated:<20000y");
     assert_eq!(
         err("is:maybe").to_string(),
-        "is: takes open or closed: \"is:maybe\" (at column 1)"
+        "is: takes open, closed, confidential or known: \"is:maybe\" (at column 1)"
     );
+}
+
+#[test]
+fn is_takes_a_flag_and_sort_takes_a_qualifier() {
+    let known = fields::named("known");
+    assert_eq!(parse("is:known"), Expr::Not(Box::new(Expr::Missing(known))));
+    let q = Query::parse("votes:>5 sort:votes-desc", &Config::default(), now()).unwrap();
+    let count = fields::computed("vote_count");
+    assert_eq!(
+        q.expr,
+        Expr::Number(
+            count,
+            NumberRange {
+                from: Some(6),
+                to: None
+            }
+        )
+    );
+    assert_eq!(q.sort.map(|s| s.field), Some(SortField::Field(count)));
 }
 
 #[test]

@@ -140,6 +140,7 @@ pub struct IssuePage {
     pub frame: Frame,
     pub row: Row,
     pub reporter: Option<String>,
+    /// Voters plus votes without a name (an older file's number).
     pub votes: u64,
     pub confidential: bool,
     pub aliases: Vec<String>,
@@ -581,7 +582,7 @@ pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) ->
             frame: frame.clone(),
             row: r.clone(),
             reporter: i.reporter.clone(),
-            votes: i.votes,
+            votes: crate::format::fields::vote_count(i),
             confidential: i.confidential,
             aliases: i.aliases.clone(),
             body: i.body.clone(),

@@ -137,6 +137,7 @@ impl Tracker {
                 BranchPath::Config
                 | BranchPath::Attributes
                 | BranchPath::Template(_)
+                | BranchPath::Reply(_)
                 | BranchPath::InIssue(_, Part::Attachment(_)) => {}
             }
         }

@@ -91,6 +91,17 @@ pub enum Error {
         name: String,
         available: Vec<String>,
     },
+    #[error("no reply {name:?}{}", available_replies(.available))]
+    NoReply {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("{key} has no attachment {name:?}{}", available_attachments(.available))]
+    NoAttachment {
+        key: String,
+        name: String,
+        available: Vec<String>,
+    },
     #[error("{key} has no linked {what} {value}")]
     NoLink {
         key: String,
@@ -136,6 +147,22 @@ fn available_templates(names: &[String]) -> String {
     }
 }
 
+fn available_replies(names: &[String]) -> String {
+    if names.is_empty() {
+        ": there are none yet (git issue replies add NAME)".to_owned()
+    } else {
+        format!("; there are: {}", names.join(", "))
+    }
+}
+
+fn available_attachments(names: &[String]) -> String {
+    if names.is_empty() {
+        ": it has none".to_owned()
+    } else {
+        format!("; it has: {}", names.join(", "))
+    }
+}
+
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         use ErrorKind as K;
@@ -150,6 +177,8 @@ impl Error {
             | Error::Deleted { .. }
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
+            | Error::NoReply { .. }
+            | Error::NoAttachment { .. }
             | Error::NoLink { .. } => K::NotFound,
             Error::AmbiguousKey { .. } => K::Usage,
             Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,

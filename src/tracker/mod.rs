@@ -9,26 +9,34 @@
 //! people. Reading the branch is [`read`]; each file below is one kind of
 //! operation.
 
+pub mod attachments;
 mod audience;
 mod change;
 mod code;
 mod complete;
 mod doctor;
+mod duplicates;
 mod edit;
 mod error;
 mod guarded;
+pub mod events;
 mod history;
 mod links;
 mod mentions;
 pub mod merge;
+pub mod notify;
+pub mod people;
 pub mod read;
 pub mod release;
+pub mod replies;
 mod search;
 mod settings;
+pub mod stats;
 pub mod sync;
 pub mod template;
 mod transfer;
 mod tree_merge;
+pub mod votes;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -39,6 +47,7 @@ pub use change::{
 };
 pub use code::Blamed;
 pub use complete::Completable;
+pub use duplicates::Merged;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -48,6 +57,7 @@ pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use settings::{SettingChange, TemplateInfo};
 pub use transfer::Imported;
+pub use votes::Vote;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
@@ -83,6 +93,10 @@ pub struct Details {
     pub moved_away: Vec<Key>,
     /// The settings the issue was read with.
     pub config: Config,
+    /// Its attached files, by name.
+    pub attachments: Vec<attachments::Attachment>,
+    /// Issues closed as duplicates of it.
+    pub duplicates: Vec<Key>,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -137,6 +151,12 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// Who reported it, when not the user (a customer, by name).
+    pub reporter: Option<String>,
+    /// The email to answer the reporter at.
+    pub reporter_email: Option<String>,
+    /// Where it happens: browser, OS, URL, version.
+    pub env: std::collections::BTreeMap<String, String>,
     /// `{name}` values for the template (`--var name=VALUE`).
     pub vars: Vec<(String, String)>,
 }
@@ -297,6 +317,8 @@ impl Tracker {
             self.alias_holders(&record.key, Some(&record.key))?
         };
         let (comments, problems) = comments_of(&snap, &record.key)?;
+        let attachments = attachments::attachments_in(&snap, &record.key)?;
+        let duplicates = self.duplicates(&snap, &record.key)?;
         let commits = record
             .issue
             .commits
@@ -311,6 +333,8 @@ impl Tracker {
             asked_as,
             moved_away,
             config,
+            attachments,
+            duplicates,
         })
     }
 

@@ -153,6 +153,66 @@ impl Tracker {
         Ok(index)
     }
 
+    /// The keys of the issues matching `expr`, by number, read from the
+    /// index as it stands, without bringing it up to date: the issues
+    /// changed since the tree it reflects are read from `snap` and judged
+    /// by `matches` instead, so a read such as `show` right after a write
+    /// costs a tree diff, never an index update. `None` when that cannot
+    /// answer (no usable index, other settings, or more than a few hundred
+    /// issues changed): then ask [`Tracker::find`], which updates it.
+    pub(super) fn keys_from_index_as_is(
+        &self,
+        snap: &Snapshot<'_>,
+        expr: &Expr,
+        matches: impl Fn(&Issue) -> bool,
+    ) -> Result<Option<Vec<Key>>> {
+        const MOST_CHANGED: usize = 500;
+        let Some((index, Some(state))) = Index::open(&self.index_path()) else {
+            return Ok(None);
+        };
+        let tree = snap.tree_id().unwrap_or_default();
+        if state.version != SCHEMA_VERSION
+            || state.settings != snap.object_id(layout::CONFIG).unwrap_or_default()
+            || !(state.tree == tree || self.store.has_tree(&state.tree))
+        {
+            return Ok(None);
+        }
+        let changed: BTreeSet<Key> = if state.tree == tree {
+            BTreeSet::new()
+        } else {
+            changed_keys(
+                &self
+                    .store
+                    .tree_diff(Some(&state.tree), Some(&tree), layout::ISSUES)?,
+            )
+            .into_iter()
+            .collect()
+        };
+        if changed.len() > MOST_CHANGED {
+            return Ok(None);
+        }
+        let Ok((hits, _)) = index.search(expr, Sort::default(), false, 0, None) else {
+            return Ok(None);
+        };
+        let mut keys: BTreeSet<Key> = hits
+            .into_iter()
+            .map(|h| h.key)
+            .filter(|k| !changed.contains(k))
+            .collect();
+        for key in changed {
+            // One that does not parse is a problem for `doctor`; the
+            // index would not have matched it either.
+            if let Ok(record) = load(snap, &key)
+                && matches(&record.issue)
+            {
+                keys.insert(record.key);
+            }
+        }
+        let mut keys: Vec<Key> = keys.into_iter().collect();
+        keys.sort_by_key(|k| k.number);
+        Ok(Some(keys))
+    }
+
     /// Rebuilds the index from scratch; returns how many issues it holds.
     pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
         Index::discard(&self.index_path())?;

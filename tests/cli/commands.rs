@@ -335,18 +335,18 @@ fn set_changes_fields_in_one_commit_that_says_what_changed() {
         "+ui",
         "-core",
         "milestone=v2",
-        "votes=3",
+        "known=true",
     ]);
     let msg = env.git(&["log", "-1", "--format=%s", "issues"]);
     assert_eq!(
         msg.trim(),
-        "BC-1: status open -> in_progress, priority p2 -> p1, labels +ui -core, milestone (none) -> v2, votes 0 -> 3"
+        "BC-1: status open -> in_progress, priority p2 -> p1, labels +ui -core, milestone (none) -> v2, known true"
     );
     assert_eq!(env.git(&["rev-parse", "issues~1"]).trim(), before);
     let v = json(&env.ok(&["show", "BC-1", "--json"]));
     assert_eq!(v["status"], "in_progress");
     assert_eq!(v["labels"], serde_json::json!(["ui"]));
-    assert_eq!(v["votes"], 3);
+    assert_eq!(v["known"], true);
 
     env.ok(&["set", "BC-1", "milestone="]);
     assert_eq!(

@@ -14,6 +14,8 @@ mod bridge_templates;
 mod browser;
 mod commands;
 mod concurrency;
+mod desk;
+mod desk_events;
 mod hooks;
 mod hostile;
 mod mcp;
