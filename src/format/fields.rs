@@ -336,6 +336,50 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("fingerprint"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "fingerprint",
+            Kind::Optional,
+            "what `record` matches a recurring error by (see issue-format.md)",
+        )
+    },
+    FieldSpec {
+        search: Search::Word("error_type"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error_type",
+            Kind::Optional,
+            "the class of a recorded error, like TimeoutError",
+        )
+    },
+    FieldSpec {
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error",
+            Kind::Optional,
+            "the message of a recorded error, as first recorded",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "suggested_fixes",
+            Kind::List,
+            "fixes suggested when the error was recorded, a comma list",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "system_changes",
+            Kind::List,
+            "changes to the system the error calls for, a comma list",
+        )
+    },
+    FieldSpec {
         merge: Merge::Set,
         describe: Describe::Abbreviated(12),
         ..FieldSpec::member(
@@ -448,6 +492,57 @@ pub static FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// Values computed from an issue's other files, never written in its own:
+/// the sum of its occurrence files (`issue-format.md`, "Occurrence files").
+/// They are read with the issue, kept in [`Issue::more`] by name, indexed,
+/// searched and sorted like the fields above, and printed in JSON when set;
+/// reading and writing issue files, merging and `set` leave them alone.
+pub static COMPUTED: &[FieldSpec] = &[
+    FieldSpec {
+        search: Search::Number("occurrences"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "occurrences",
+            Kind::Count,
+            "how many times a recorded error happened, summed over its occurrence files",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("first_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "first_seen",
+            Kind::OptionalTime,
+            "when a recorded error first happened",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("last_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "last_seen",
+            Kind::OptionalTime,
+            "when a recorded error last happened",
+        )
+    },
+];
+
+/// Every field a query reaches: the file's, then the computed ones.
+pub fn every() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().chain(COMPUTED)
+}
+
+/// The row of a computed value the program relies on.
+pub fn computed(name: &str) -> &'static FieldSpec {
+    match COMPUTED.iter().find(|f| f.name == name) {
+        Some(f) => f,
+        None => panic!("the computed fields have no row {name:?}"),
+    }
+}
+
 /// The row of a field, by its name in the file.
 pub fn field(name: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.name == name)
@@ -464,12 +559,12 @@ pub fn named(name: &str) -> &'static FieldSpec {
 
 /// The row a query qualifier reaches.
 pub fn by_qualifier(qualifier: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|f| f.qualifier() == Some(qualifier))
+    every().find(|f| f.qualifier() == Some(qualifier))
 }
 
 /// The row `sort:NAME` orders by.
 pub fn by_sort_name(name: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|f| f.sort && f.name == name)
+    every().find(|f| f.sort && f.name == name)
 }
 
 /// The fields `git issue set` can change, in table order.
@@ -542,7 +637,7 @@ mod tests {
     fn names_and_qualifiers_are_unique() {
         let mut names = std::collections::HashSet::new();
         let mut qualifiers = std::collections::HashSet::new();
-        for f in FIELDS {
+        for f in every() {
             assert!(names.insert(f.name), "{} twice", f.name);
             if let Some(q) = f.qualifier() {
                 assert!(qualifiers.insert(q), "qualifier {q} twice");

@@ -490,7 +490,7 @@ fn or_list(names: &[&str]) -> String {
 /// Every qualifier, for the message about an unknown one.
 fn qualifier_names() -> String {
     let mut names = vec!["is"];
-    names.extend(FIELDS.iter().filter_map(|f| f.qualifier()));
+    names.extend(fields::every().filter_map(|f| f.qualifier()));
     names.extend(["key", "no", "sort"]);
     or_list(&names)
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::{CommentRecord, Error, Listing, Problem, Record, Result};
 use crate::format::layout::{self, BranchPath, Part};
+use crate::format::occurrence::{Occurrences, Tally};
 use crate::format::{Comment, Config, Issue, Key};
 use crate::store::Snapshot;
 
@@ -91,6 +92,36 @@ pub(super) fn comments_of(
 
 fn sort_comments(comments: &mut [CommentRecord]) {
     comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
+}
+
+/// The occurrence files of an issue, by id, in name order; files that do
+/// not parse become problems and count for nothing.
+pub(super) fn occurrences_of(
+    snap: &Snapshot<'_>,
+    key: &Key,
+) -> Result<(Vec<(String, Occurrences)>, Vec<Problem>)> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (path, bytes) in snap.files(&layout::occurrences_dir(key), |_| true)? {
+        let BranchPath::InIssue(_, Part::Occurrence(id)) = BranchPath::parse(&path) else {
+            continue;
+        };
+        let Some(text) = bytes.and_then(|b| String::from_utf8(b).ok()) else {
+            problems.push(Problem::whole(&path, "the file is not UTF-8 text"));
+            continue;
+        };
+        match Occurrences::parse(&text) {
+            Ok(o) => files.push((id, o)),
+            Err(e) => problems.push(Problem::new(&path, e)),
+        }
+    }
+    Ok((files, problems))
+}
+
+/// The sum of an issue's occurrence files.
+pub(super) fn tally_of(snap: &Snapshot<'_>, key: &Key) -> Result<Tally> {
+    let (files, _) = occurrences_of(snap, key)?;
+    Ok(Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))))
 }
 
 /// The comment bodies of an issue, oldest first, as one text: what full-text

@@ -10,9 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::read::{comments_text, issue_files, load, read_config, scan};
+use super::read::{comments_text, issue_files, load, read_config, scan, tally_of};
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
+use crate::format::occurrence::Tally;
 use crate::format::{Config, Issue, Key, ParseError};
 use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
@@ -134,8 +135,7 @@ impl Tracker {
         match keys {
             Some(keys) => {
                 for key in &keys {
-                    let (text, comments) = read_issue(&snap, key)?;
-                    index_issue(&writer, key, text, &comments, &config)?;
+                    index_issue(&writer, key, read_issue(&snap, key)?, &config)?;
                 }
             }
             None => {
@@ -254,7 +254,8 @@ impl Tracker {
         let config = read_config(&snap)?;
         let Listing { records, problems } = scan(&snap)?;
         let mut matched = Vec::new();
-        for r in records {
+        for mut r in records {
+            tally_of(&snap, &r.key)?.apply(&mut r.issue);
             let comments = if expr.reads_text() {
                 comments_text(&snap, &r.key)?
             } else {
@@ -367,14 +368,30 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
     Ok(issue_files(snap)?.into_iter().map(|(k, _)| k).collect())
 }
 
-/// An issue file's text (`None` when it is gone) and its comments' text.
-fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)> {
+/// What the index reads of one issue.
+struct IssueFiles {
+    /// The issue file's text, `None` when it is gone.
+    text: Option<String>,
+    /// Its comments' text.
+    comments: String,
+    /// The sum of its occurrence files.
+    tally: Tally,
+}
+
+/// An issue's file, comments and occurrences: everything under its path
+/// and its folder, so a change to any of them (a new occurrence file) is a
+/// change the diff of trees sees.
+fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<IssueFiles> {
     let text = snap.read(&layout::issue_file(key))?;
-    let comments = match text {
-        Some(_) => comments_text(snap, key)?,
-        None => String::new(),
+    let (comments, tally) = match text {
+        Some(_) => (comments_text(snap, key)?, tally_of(snap, key)?),
+        None => (String::new(), Tally::default()),
     };
-    Ok((text, comments))
+    Ok(IssueFiles {
+        text,
+        comments,
+        tally,
+    })
 }
 
 /// Puts one issue into the index: parsed, or as a problem when its file
@@ -382,21 +399,22 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<(Option<String>, String)
 fn index_issue(
     writer: &crate::index::Updater<'_>,
     key: &Key,
-    text: Option<String>,
-    comments: &str,
+    files: IssueFiles,
     config: &Config,
 ) -> Result<()> {
-    let Some(text) = text else {
+    let Some(text) = files.text else {
         writer.apply(Update::Remove(key.clone()), config)?;
         return Ok(());
     };
     let update = match Issue::parse(&text) {
-        Ok(issue) => {
+        Ok(mut issue) => {
+            files.tally.apply(&mut issue);
             return Ok(writer.apply(
                 Update::Issue(IssueDoc {
                     key,
                     issue: &issue,
-                    comments,
+                    comments: &files.comments,
+                    days: &files.tally.days,
                 }),
                 config,
             )?);
@@ -428,7 +446,7 @@ fn index_all(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, Option<String>, String)>(256);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, IssueFiles)>(256);
     let rx = std::sync::Mutex::new(rx);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -439,10 +457,10 @@ fn index_all(
                             Ok(rx) => rx.recv(),
                             Err(_) => return Ok(()),
                         };
-                        let Ok((key, text, comments)) = next else {
+                        let Ok((key, files)) = next else {
                             return Ok(());
                         };
-                        index_issue(writer, &key, text, &comments, config)?;
+                        index_issue(writer, &key, files, config)?;
                     }
                 })
             })
@@ -450,8 +468,8 @@ fn index_all(
         let mut read = Ok(());
         for key in keys {
             match read_issue(snap, key) {
-                Ok((text, comments)) => {
-                    if tx.send((key.clone(), text, comments)).is_err() {
+                Ok(files) => {
+                    if tx.send((key.clone(), files)).is_err() {
                         break;
                     }
                 }
