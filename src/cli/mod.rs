@@ -25,6 +25,7 @@ mod man;
 mod merge_driver;
 mod milestones;
 mod new;
+mod record;
 mod reindex;
 mod release_notes;
 mod reopen;
@@ -77,6 +78,7 @@ pub enum Command {
     Log(log::LogArgs),
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
+    Record(record::RecordArgs),
     Doctor(doctor::DoctorArgs),
     Reindex(reindex::ReindexArgs),
     Import(import::ImportArgs),
@@ -122,6 +124,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => log::run(&ui, a),
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
+        Command::Record(a) => record::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Reindex(a) => reindex::run(&ui, a),
         Command::Import(a) => import::run(&ui, a),

@@ -33,7 +33,8 @@ impl Tracker {
         let wanted = |p: &str| {
             matches!(
                 BranchPath::parse(p),
-                BranchPath::Issue(_) | BranchPath::InIssue(_, Part::Comment(_))
+                BranchPath::Issue(_)
+                    | BranchPath::InIssue(_, Part::Comment(_) | Part::Occurrence(_))
             )
         };
         for (path, bytes) in snap.files(layout::ISSUES, wanted)? {
@@ -84,6 +85,11 @@ impl Tracker {
                 }
                 BranchPath::InIssue(_, Part::Comment(_)) => {
                     if let Err(e) = Comment::parse(&text) {
+                        problems.push(Problem::new(&path, e));
+                    }
+                }
+                BranchPath::InIssue(_, Part::Occurrence(_)) => {
+                    if let Err(e) = crate::format::occurrence::Occurrences::parse(&text) {
                         problems.push(Problem::new(&path, e));
                     }
                 }

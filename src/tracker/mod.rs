@@ -17,6 +17,7 @@ mod links;
 mod mentions;
 pub mod merge;
 pub mod read;
+mod record;
 pub mod release;
 mod search;
 pub mod sync;
@@ -33,6 +34,9 @@ pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
 pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
 pub use read::{Contents, IssueContents};
+pub use record::{
+    FOLD_AT, Occurrence, REGRESSION, RecordOutcome, Recorded, parse_at, parse_context, read_records,
+};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use transfer::Imported;
@@ -71,6 +75,9 @@ pub struct Details {
     pub moved_away: Vec<Key>,
     /// The settings the issue was read with.
     pub config: Config,
+    /// The sum of its occurrence files (a recorded error), with the newest
+    /// contexts; its computed fields are set on `record.issue`.
+    pub occurrences: crate::format::occurrence::Tally,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -249,6 +256,13 @@ impl Tracker {
             .filter(|k| *k != record.key)
             .collect();
         let (comments, problems) = comments_of(&snap, &record.key)?;
+        // An occurrence file that does not parse counts for nothing here;
+        // `doctor` reports it.
+        let (files, _) = read::occurrences_of(&snap, &record.key)?;
+        let occurrences =
+            crate::format::occurrence::Tally::of(files.iter().map(|(id, f)| (id.as_str(), f)));
+        let mut record = record;
+        occurrences.apply(&mut record.issue);
         let commits = record
             .issue
             .commits
@@ -263,6 +277,7 @@ impl Tracker {
             asked_as,
             moved_away,
             config,
+            occurrences,
         })
     }
 

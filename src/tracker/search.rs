@@ -151,6 +151,44 @@ impl Tracker {
         Ok(index)
     }
 
+    /// The index and the tree it reflects, for a lookup that catches up
+    /// from that tree itself: as it is when it is a few changes behind the
+    /// tip (so a `record` does not pay for re-indexing what the last one
+    /// wrote), else brought up to date. `Err` says why there is none.
+    pub(super) fn index_for_lookup(&self) -> Result<std::result::Result<(Index, String), String>> {
+        /// Behind by more changed issues than this, the index is updated
+        /// first: reading that many files costs more than indexing them.
+        const CATCH_UP: usize = 256;
+        let snap = self.snapshot()?;
+        let settings = snap.object_id(layout::CONFIG).unwrap_or_default();
+        if let Some((index, Some(state))) = quietly(|| Index::open(&self.index_path())).flatten()
+            && state.version == SCHEMA_VERSION
+            && state.settings == settings
+            && self.store.has_tree(&state.tree)
+        {
+            let behind = self.store.tree_diff(
+                Some(&state.tree),
+                snap.tree_id().as_deref(),
+                layout::ISSUES,
+            )?;
+            if changed_keys(&behind).len() <= CATCH_UP {
+                return Ok(Ok((index, state.tree)));
+            }
+        }
+        drop(snap);
+        let fresh = quietly(|| {
+            let index = self.fresh_index(&Quiet)?;
+            let tree = index.state().map(|s| s.tree).unwrap_or_default();
+            Ok::<_, Error>((index, tree))
+        });
+        match fresh {
+            Some(Ok(found)) => Ok(Ok(found)),
+            Some(Err(Error::Index(e))) => Ok(Err(e.to_string())),
+            Some(Err(e)) => Err(e),
+            None => Ok(Err("the search index is damaged".to_owned())),
+        }
+    }
+
     /// Rebuilds the index from scratch; returns how many issues it holds.
     pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
         Index::discard(&self.index_path())?;
