@@ -2,6 +2,7 @@
 //! comment is its help and a `run` function that turns the arguments into a
 //! call on the tracker and renders what comes back. No git2 in here.
 
+mod analyze;
 mod assign;
 mod close;
 mod comment;
@@ -23,6 +24,7 @@ mod list;
 mod log;
 mod man;
 mod merge_driver;
+mod metrics;
 mod milestones;
 mod new;
 mod record;
@@ -79,6 +81,8 @@ pub enum Command {
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
     Record(record::RecordArgs),
+    Analyze(analyze::AnalyzeArgs),
+    Metrics(metrics::MetricsArgs),
     Doctor(doctor::DoctorArgs),
     Reindex(reindex::ReindexArgs),
     Import(import::ImportArgs),
@@ -125,6 +129,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
         Command::Record(a) => record::run(&ui, a),
+        Command::Analyze(a) => analyze::run(&ui, a),
+        Command::Metrics(a) => metrics::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Reindex(a) => reindex::run(&ui, a),
         Command::Import(a) => import::run(&ui, a),

@@ -9,6 +9,7 @@
 //! people. Reading the branch is [`read`]; each file below is one kind of
 //! operation.
 
+mod analyze;
 mod change;
 mod doctor;
 mod edit;
@@ -16,6 +17,7 @@ mod error;
 mod links;
 mod mentions;
 pub mod merge;
+mod metrics;
 pub mod read;
 mod record;
 pub mod release;
@@ -28,11 +30,13 @@ mod tree_merge;
 use std::cell::RefCell;
 use std::path::Path;
 
+pub use analyze::{Analysis, ErrorLine, GroupLine, Priority, Suggestion};
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
 pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
+pub use metrics::{Family, Metrics, RESOLUTION_BUCKETS, Sample};
 pub use read::{Contents, IssueContents};
 pub use record::{
     FOLD_AT, Occurrence, REGRESSION, RecordOutcome, Recorded, parse_at, parse_context, read_records,

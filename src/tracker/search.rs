@@ -15,7 +15,7 @@ use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
 use crate::format::{Config, Issue, Key, ParseError};
-use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update};
+use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::Snapshot;
 
@@ -340,6 +340,45 @@ impl Tracker {
             .into_iter()
             .map(|s| s.map(|(text, highlights)| Snippet { text, highlights }))
             .collect())
+    }
+
+    /// Every issue matching `expr` with its computed fields and its
+    /// occurrences per day, from the index (the files, when the index
+    /// cannot be used; the second value then says why).
+    pub fn tallies(
+        &self,
+        expr: &Expr,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<Tallied>, Option<String>)> {
+        match self.with_index(progress, |index| Ok(index.tallies(expr)?))? {
+            Ok(found) => Ok((found, None)),
+            Err(why) => Ok((self.tallies_by_scan(expr)?, Some(why))),
+        }
+    }
+
+    fn tallies_by_scan(&self, expr: &Expr) -> Result<Vec<Tallied>> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        let mut out = Vec::new();
+        for mut r in scan(&snap)?.records {
+            let tally = tally_of(&snap, &r.key)?;
+            tally.apply(&mut r.issue);
+            let comments = if expr.reads_text() {
+                comments_text(&snap, &r.key)?
+            } else {
+                String::new()
+            };
+            let text = TextFields::new(&r.issue, &comments);
+            if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
+                out.push(Tallied {
+                    key: r.key,
+                    issue: r.issue,
+                    days: tally.days,
+                });
+            }
+        }
+        out.sort_by_key(|t| t.key.number);
+        Ok(out)
     }
 
     /// Open and closed counts per milestone or label.
