@@ -248,7 +248,7 @@ impl Occurrences {
             first = Some(first.map_or(f.first_seen, |t| t.min(f.first_seen)));
             last = Some(last.map_or(f.last_seen, |t| t.max(f.last_seen)));
             hosts.extend(f.hosts.iter().cloned());
-            contexts.extend(f.contexts.iter().cloned());
+            contexts.extend(f.contexts.iter().rev().cloned());
         }
         let (first_seen, last_seen) = (first?, last?);
         Some(Occurrences {
@@ -263,10 +263,13 @@ impl Occurrences {
 }
 
 /// The newest [`KEEP_CONTEXTS`] contexts, newest first, each once.
-pub fn newest(mut contexts: Vec<Context>) -> Vec<Context> {
-    contexts.sort_by(|a, b| b.at.cmp(&a.at));
+/// `contexts` come oldest first: of two at the same time, the later in the
+/// list is the newer.
+pub fn newest(contexts: Vec<Context>) -> Vec<Context> {
+    let mut order: Vec<(usize, Context)> = contexts.into_iter().enumerate().collect();
+    order.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(b.0.cmp(&a.0)));
     let mut out: Vec<Context> = Vec::new();
-    for c in contexts {
+    for (_, c) in order {
         if out.len() == KEEP_CONTEXTS {
             break;
         }
@@ -395,8 +398,12 @@ impl Tally {
         );
         self.hosts.extend(file.hosts.iter().cloned());
         if !file.contexts.is_empty() {
-            let mut all = std::mem::take(&mut self.contexts);
-            all.extend(file.contexts.iter().cloned());
+            // Oldest first, this file (read later) after those before.
+            let mut all: Vec<Context> = std::mem::take(&mut self.contexts)
+                .into_iter()
+                .rev()
+                .collect();
+            all.extend(file.contexts.iter().rev().cloned());
             self.contexts = newest(all);
         }
     }

@@ -389,7 +389,7 @@ fn suggestions(
                 priority: Priority::Medium,
                 rule: "rising-category",
                 message: format!(
-                    "{} errors are rising: {} occurrences {period}, {} the {} days before",
+                    "{} errors are rising: {} occurrences {period} against {} in the {} days before",
                     c.name, c.in_window, c.before, days
                 ),
                 keys: Vec::new(),

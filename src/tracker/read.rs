@@ -94,12 +94,15 @@ fn sort_comments(comments: &mut [CommentRecord]) {
     comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
 }
 
+/// Occurrence files by id (the file name without `.yml`).
+pub(super) type OccurrenceFiles = Vec<(String, Occurrences)>;
+
 /// The occurrence files of an issue, by id, in name order; files that do
 /// not parse become problems and count for nothing.
 pub(super) fn occurrences_of(
     snap: &Snapshot<'_>,
     key: &Key,
-) -> Result<(Vec<(String, Occurrences)>, Vec<Problem>)> {
+) -> Result<(OccurrenceFiles, Vec<Problem>)> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (path, bytes) in snap.files(&layout::occurrences_dir(key), |_| true)? {

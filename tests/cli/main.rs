@@ -11,6 +11,7 @@ mod commands;
 mod concurrency;
 mod hooks;
 mod output;
+mod record;
 mod release_notes;
 mod robustness;
 mod search;
