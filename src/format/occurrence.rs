@@ -31,19 +31,19 @@ pub struct Occurrences {
     pub last_seen: Timestamp,
     /// The hosts it happened on, as `--host` named them.
     pub hosts: Vec<String>,
+    /// Occurrences per day (UTC), when they fall on more than one day;
+    /// empty: all on the day of `last_seen`.
+    pub days: Days,
     /// The newest few occurrences in detail, newest first.
     pub contexts: Vec<Context>,
-    /// In a file that folded others: every batch it holds, by id. Empty in
-    /// a file of one batch, whose id is its file name.
-    pub batches: BTreeMap<String, Batch>,
+    /// In a file that folded others: every batch it holds, by id, with its
+    /// occurrences per day. Empty in a file of one batch, whose id is its
+    /// file name.
+    pub batches: BTreeMap<String, Days>,
 }
 
-/// A batch folded into another file: how many, and on which day (UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Batch {
-    pub count: u64,
-    pub day: Date,
-}
+/// Occurrences per day (UTC).
+pub type Days = BTreeMap<Date, u64>;
 
 /// One occurrence in detail.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,19 +63,25 @@ pub fn day_of(t: Timestamp) -> Date {
 }
 
 impl Occurrences {
-    /// The batches this file stands for: those it lists, or itself (named
-    /// `id`, counted on the day it was last seen).
-    pub fn batches_of<'a>(&'a self, id: &'a str) -> Vec<(&'a str, Batch)> {
+    /// The batches this file stands for, with their occurrences per day:
+    /// those it lists, or itself (named `id`).
+    pub fn batches_of<'a>(&'a self, id: &'a str) -> Vec<(&'a str, Days)> {
         if self.batches.is_empty() {
-            vec![(
-                id,
-                Batch {
-                    count: self.count,
-                    day: day_of(self.last_seen),
-                },
-            )]
+            vec![(id, self.own_days())]
         } else {
-            self.batches.iter().map(|(k, b)| (k.as_str(), *b)).collect()
+            self.batches
+                .iter()
+                .map(|(k, d)| (k.as_str(), d.clone()))
+                .collect()
+        }
+    }
+
+    /// This batch's occurrences per day.
+    fn own_days(&self) -> Days {
+        if self.days.is_empty() {
+            Days::from([(day_of(self.last_seen), self.count)])
+        } else {
+            self.days.clone()
         }
     }
 
@@ -147,25 +153,35 @@ impl Occurrences {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(at("contexts", "`contexts` must be a list".to_owned())),
         };
+        let days = match map.get("days") {
+            None | Some(Value::Null) => Days::new(),
+            Some(v) => read_days(v).map_err(|m| at("days", format!("`days` {m}")))?,
+        };
+        if !days.is_empty() && days.values().sum::<u64>() != count {
+            return Err(at(
+                "days",
+                "the counts of `days` do not add up to `count`".to_owned(),
+            ));
+        }
         let mut batches = BTreeMap::new();
         match map.get("batches") {
             None | Some(Value::Null) => {}
             Some(Value::Object(entries)) => {
                 for (id, v) in entries {
-                    let b = read_batch(v).map_err(|m| {
+                    let d = read_days(v).map_err(|m| {
                         ParseError::new(
                             line_of(text, &format!("  {id}")),
                             1,
-                            format!("batch {id}: {m}"),
+                            format!("batch {id} {m}"),
                         )
                     })?;
-                    batches.insert(id.clone(), b);
+                    batches.insert(id.clone(), d);
                 }
             }
             Some(_) => {
                 return Err(at(
                     "batches",
-                    "`batches` must map batch ids to {count, day}".to_owned(),
+                    "`batches` must map batch ids to their days, like {2026-01-05: 3}".to_owned(),
                 ));
             }
         }
@@ -174,6 +190,7 @@ impl Occurrences {
             first_seen,
             last_seen,
             hosts,
+            days,
             contexts,
             batches,
         })
@@ -191,6 +208,12 @@ impl Occurrences {
             "last_seen: {}\n",
             format_timestamp(self.last_seen)
         ));
+        if !self.days.is_empty() {
+            out.push_str("days:\n");
+            for (d, n) in &self.days {
+                out.push_str(&format!("  {d}: {n}\n"));
+            }
+        }
         if !self.hosts.is_empty() {
             out.push_str("hosts:\n");
             for h in &self.hosts {
@@ -219,13 +242,9 @@ impl Occurrences {
         }
         if !self.batches.is_empty() {
             out.push_str("batches:\n");
-            for (id, b) in &self.batches {
-                out.push_str(&format!(
-                    "  {}: {{count: {}, day: {}}}\n",
-                    yaml::quote(id),
-                    b.count,
-                    b.day
-                ));
+            for (id, days) in &self.batches {
+                let days: Vec<String> = days.iter().map(|(d, n)| format!("{d}: {n}")).collect();
+                out.push_str(&format!("  {}: {{{}}}\n", yaml::quote(id), days.join(", ")));
             }
         }
         out
@@ -252,10 +271,11 @@ impl Occurrences {
         }
         let (first_seen, last_seen) = (first?, last?);
         Some(Occurrences {
-            count: batches.values().map(|b: &Batch| b.count).sum(),
+            count: batches.values().flat_map(|d: &Days| d.values()).sum(),
             first_seen,
             last_seen,
             hosts: hosts.into_iter().collect(),
+            days: Days::new(),
             contexts: newest(contexts),
             batches,
         })
@@ -337,21 +357,25 @@ fn read_context(v: &Value) -> Result<Context, String> {
     })
 }
 
-fn read_batch(v: &Value) -> Result<Batch, String> {
+/// Days to counts: `{2026-01-05: 3, 2026-01-06: 1}`.
+fn read_days(v: &Value) -> Result<Days, String> {
     let Value::Object(m) = v else {
-        return Err("must be {count, day}".to_owned());
+        return Err("must map days to counts, like {2026-01-05: 3}".to_owned());
     };
-    let count = m
-        .get("count")
-        .and_then(Value::as_u64)
-        .filter(|n| *n > 0)
-        .ok_or("`count` must be a whole number above 0")?;
-    let day = m
-        .get("day")
-        .and_then(Value::as_str)
-        .and_then(|d| d.parse::<Date>().ok())
-        .ok_or("`day` must be a date like 2026-01-31")?;
-    Ok(Batch { count, day })
+    if m.is_empty() {
+        return Err("must name at least one day".to_owned());
+    }
+    m.iter()
+        .map(|(d, n)| {
+            let day = d
+                .parse::<Date>()
+                .map_err(|_| format!("has {d:?}, which is not a date like 2026-01-31"))?;
+            let n = n.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                format!("has {d} with a count that is not a whole number above 0")
+            })?;
+            Ok((day, n))
+        })
+        .collect()
 }
 
 /// The line of a top-level field (or of any line starting with `prefix`).
@@ -369,7 +393,7 @@ pub struct Tally {
     pub first_seen: Option<Timestamp>,
     pub last_seen: Option<Timestamp>,
     /// Occurrences per day (UTC).
-    pub days: BTreeMap<Date, u64>,
+    pub days: Days,
     pub hosts: BTreeSet<String>,
     /// The newest few, newest first.
     pub contexts: Vec<Context>,
@@ -382,10 +406,12 @@ impl Tally {
     /// Adds one file, by its id (the file name without `.yml`).
     pub fn add(&mut self, id: &str, file: &Occurrences) {
         self.files += 1;
-        for (bid, b) in file.batches_of(id) {
+        for (bid, days) in file.batches_of(id) {
             if self.seen.insert(bid.to_owned()) {
-                self.occurrences += b.count;
-                *self.days.entry(b.day).or_default() += b.count;
+                for (d, n) in days {
+                    self.occurrences += n;
+                    *self.days.entry(d).or_default() += n;
+                }
             }
         }
         self.first_seen = Some(
@@ -451,6 +477,7 @@ mod tests {
             first_seen: t(at),
             last_seen: t(at),
             hosts: vec!["ci-1".into()],
+            days: Days::new(),
             contexts: vec![Context {
                 at: t(at),
                 host: Some("ci-1".into()),
@@ -471,10 +498,25 @@ mod tests {
             Occurrences::fold([("01A", &f), ("01B", &batch(2, "2026-01-06T00:00:00Z"))]).unwrap();
         let text = folded.print();
         assert_eq!(Occurrences::parse(&text).unwrap(), folded, "{text}");
+        assert!(text.contains("  01A: {2026-01-05: 3}\n"), "{text}");
+        let mut spread = batch(3, "2026-01-05T09:30:00Z");
+        spread.last_seen = t("2026-01-07T00:00:00Z");
+        spread.days = Days::from([
+            ("2026-01-05".parse().unwrap(), 2),
+            ("2026-01-07".parse().unwrap(), 1),
+        ]);
+        let text = spread.print();
+        assert_eq!(Occurrences::parse(&text).unwrap(), spread, "{text}");
+        let folded = Occurrences::fold([("01A", &spread), ("01B", &f)]).unwrap();
         assert!(
-            text.contains("  01A: {count: 3, day: 2026-01-05}\n"),
-            "{text}"
+            folded
+                .print()
+                .contains("  01A: {2026-01-05: 2, 2026-01-07: 1}\n"),
+            "{}",
+            folded.print()
         );
+        assert_eq!(Occurrences::parse(&folded.print()).unwrap(), folded);
+        assert_eq!(Tally::of([("X", &folded)]).days.len(), 2);
     }
 
     #[test]
@@ -557,7 +599,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         let e = Occurrences::parse("count: 1\nfirst_seen: 2026-01-05T09:30:00Z\nlast_seen: 2026-01-05T09:30:00Z\nbatches:\n  X: {count: 1}\n").unwrap_err();
-        assert!(e.message.contains("day"), "{e}");
+        assert!(e.message.contains("not a date"), "{e}");
+        let e = Occurrences::parse("count: 2\nfirst_seen: 2026-01-05T09:30:00Z\nlast_seen: 2026-01-06T09:30:00Z\ndays:\n  2026-01-05: 1\n").unwrap_err();
+        assert_eq!((e.line, e.message.contains("add up")), (4, true), "{e}");
         assert!(Occurrences::parse("- a\n").is_err());
     }
 }

@@ -26,7 +26,7 @@ use crate::format::config::Vocabulary;
 use crate::format::fields::{self, Value as FieldValue};
 use crate::format::fingerprint::fingerprint;
 use crate::format::layout::{self, BranchPath};
-use crate::format::occurrence::{Context, Occurrences, Tally, day_of, newest};
+use crate::format::occurrence::{Context, Days, Occurrences, Tally, day_of, newest};
 use crate::format::{Comment, Config, Issue, Key, yaml};
 use crate::query::{Expr, Sort};
 use crate::store::{Change, Edit, Snapshot, Store};
@@ -464,38 +464,37 @@ fn reopens(issue: &Issue, config: &Config) -> bool {
         && issue.duplicate_of.is_none()
 }
 
-/// The occurrence files of a group: one per day (UTC) it spans.
-fn batches(g: &Group<'_>) -> Vec<(String, Occurrences)> {
-    let mut days: BTreeMap<jiff::civil::Date, Vec<(&Occurrence, Timestamp)>> = BTreeMap::new();
-    for &(o, at) in &g.items {
-        days.entry(day_of(at)).or_default().push((o, at));
+/// The occurrence file of a group: one batch, with its occurrences per
+/// day when they span more than one.
+fn batch(g: &Group<'_>) -> (String, Occurrences) {
+    let mut hosts: Vec<String> = Vec::new();
+    let mut days = Days::new();
+    for (o, at) in &g.items {
+        *days.entry(day_of(*at)).or_default() += 1;
+        if let Some(h) = &o.host
+            && !hosts.contains(h)
+        {
+            hosts.push(h.clone());
+        }
     }
-    days.into_values()
-        .map(|items| {
-            let mut hosts: Vec<String> = Vec::new();
-            for (o, _) in &items {
-                if let Some(h) = &o.host
-                    && !hosts.contains(h)
-                {
-                    hosts.push(h.clone());
-                }
-            }
-            let file = Occurrences {
-                count: items.len() as u64,
-                first_seen: items.iter().map(|i| i.1).min().unwrap_or_default(),
-                last_seen: items.iter().map(|i| i.1).max().unwrap_or_default(),
-                hosts,
-                contexts: newest(
-                    items
-                        .iter()
-                        .filter_map(|(o, at)| o.context_at(*at))
-                        .collect(),
-                ),
-                batches: BTreeMap::new(),
-            };
-            (ulid::Ulid::new().to_string(), file)
-        })
-        .collect()
+    if days.len() == 1 {
+        days.clear();
+    }
+    let file = Occurrences {
+        count: g.items.len() as u64,
+        first_seen: g.items.iter().map(|i| i.1).min().unwrap_or_default(),
+        last_seen: g.items.iter().map(|i| i.1).max().unwrap_or_default(),
+        hosts,
+        days,
+        contexts: newest(
+            g.items
+                .iter()
+                .filter_map(|(o, at)| o.context_at(*at))
+                .collect(),
+        ),
+        batches: BTreeMap::new(),
+    };
+    (ulid::Ulid::new().to_string(), file)
 }
 
 fn add_once(list: &mut Vec<String>, items: &[String]) {
@@ -565,14 +564,12 @@ fn file_new(
         path: layout::issue_file(&key),
         content: issue.print().into_bytes(),
     });
-    let files = batches(g);
-    let added: u64 = files.iter().map(|(_, f)| f.count).sum();
-    for (id, f) in &files {
-        edits.push(Edit::Write {
-            path: layout::occurrence_file(&key, id),
-            content: f.print().into_bytes(),
-        });
-    }
+    let (id, file) = batch(g);
+    let added = file.count;
+    edits.push(Edit::Write {
+        path: layout::occurrence_file(&key, &id),
+        content: file.print().into_bytes(),
+    });
     Ok(Recorded {
         key,
         new: true,
@@ -601,8 +598,8 @@ fn add_to(
     add_lists(&mut issue, g);
     let (files, _) = occurrences_of(snap, &key)?;
     let before = Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))).occurrences;
-    let new_files = batches(g);
-    let added: u64 = new_files.iter().map(|(_, f)| f.count).sum();
+    let new_file = batch(g);
+    let added = new_file.1.count;
     let total = before + added;
     let reopened = reopens(&issue, config);
     if reopened {
@@ -655,7 +652,7 @@ fn add_to(
     if files.len() >= FOLD_AT {
         let all = files
             .iter()
-            .chain(&new_files)
+            .chain(std::iter::once(&new_file))
             .map(|(id, f)| (id.as_str(), f));
         if let Some(folded) = Occurrences::fold(all) {
             for (id, _) in &files {
@@ -669,12 +666,10 @@ fn add_to(
             });
         }
     } else {
-        for (id, f) in &new_files {
-            edits.push(Edit::Write {
-                path: layout::occurrence_file(&key, id),
-                content: f.print().into_bytes(),
-            });
-        }
+        edits.push(Edit::Write {
+            path: layout::occurrence_file(&key, &new_file.0),
+            content: new_file.1.print().into_bytes(),
+        });
     }
     Ok(Recorded {
         key,

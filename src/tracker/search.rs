@@ -10,7 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::read::{comments_text, issue_files, load, read_config, scan, tally_of};
+use super::read::{
+    OccurrenceTexts, comments_text, issue_files, load, occurrence_texts, parse_occurrences,
+    read_config, scan, tally_of,
+};
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
@@ -451,8 +454,8 @@ struct IssueFiles {
     text: Option<String>,
     /// Its comments' text.
     comments: String,
-    /// The sum of its occurrence files.
-    tally: Tally,
+    /// Its occurrence files' texts, by id: parsed by whoever indexes it.
+    occurrences: OccurrenceTexts,
 }
 
 /// An issue's file, comments and occurrences: everything under its path
@@ -460,14 +463,14 @@ struct IssueFiles {
 /// change the diff of trees sees.
 fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<IssueFiles> {
     let text = snap.read(&layout::issue_file(key))?;
-    let (comments, tally) = match text {
-        Some(_) => (comments_text(snap, key)?, tally_of(snap, key)?),
-        None => (String::new(), Tally::default()),
+    let (comments, occurrences) = match text {
+        Some(_) => (comments_text(snap, key)?, occurrence_texts(snap, key)?.0),
+        None => (String::new(), Vec::new()),
     };
     Ok(IssueFiles {
         text,
         comments,
-        tally,
+        occurrences,
     })
 }
 
@@ -485,13 +488,15 @@ fn index_issue(
     };
     let update = match Issue::parse(&text) {
         Ok(mut issue) => {
-            files.tally.apply(&mut issue);
+            let (parsed, _) = parse_occurrences(key, &files.occurrences);
+            let tally = Tally::of(parsed.iter().map(|(id, f)| (id.as_str(), f)));
+            tally.apply(&mut issue);
             return Ok(writer.apply(
                 Update::Issue(IssueDoc {
                     key,
                     issue: &issue,
                     comments: &files.comments,
-                    days: &files.tally.days,
+                    days: &tally.days,
                 }),
                 config,
             )?);

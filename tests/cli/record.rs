@@ -264,8 +264,8 @@ fn a_batch_is_one_commit_and_a_bad_line_stops_it_whole() {
         ),
         "{message}"
     );
-    // One file per issue and day.
-    assert_eq!(occurrence_files(&env, "BC-1").len(), 3);
+    // One file per issue and batch, whatever days it spans.
+    assert_eq!(occurrence_files(&env, "BC-1").len(), 2);
     assert_eq!(occurrence_files(&env, "BC-2").len(), 1);
     let v = show(&env, "BC-2");
     assert_eq!(v["labels"], serde_json::json!(["uploads", "limits"]));
@@ -372,18 +372,45 @@ fn concurrent_records_of_a_new_error_file_one_issue() {
     );
 }
 
+/// `record`s of the nightly failure, one each on the days from
+/// 2026-01-01 on: one occurrence file each.
+fn nightly_on_days(env: &Env, days: std::ops::Range<i64>) {
+    for d in days {
+        let at = jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
+        env.ok(&[
+            "record",
+            "Nightly failure",
+            "--component",
+            "ci",
+            "--error",
+            "nightly failed",
+            "--at",
+            &at.to_string(),
+        ]);
+    }
+}
+
 #[test]
 fn many_occurrence_files_are_folded_and_still_sum() {
     let env = Env::with_tracker();
-    // 70 days, one batch each: 70 files in one commit.
-    let lines: String = (0..70)
+    // A batch over three days is one file, counted per day.
+    let lines: String = (0..3)
         .map(|d| {
             let at = jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
             serde_json::json!({"title": "Nightly failure", "component": "ci", "error": "nightly failed", "at": at.to_string()}).to_string() + "\n"
         })
         .collect();
     ok_stdin(&env, &["record", "--jsonl", "-"], &lines);
-    assert_eq!(occurrence_files(&env, "BC-1").len(), 70);
+    let files = occurrence_files(&env, "BC-1");
+    assert_eq!(files.len(), 1);
+    let batch = env.branch_file(&format!("issues/0/BC-1/occurrences/{}", files[0]));
+    assert!(
+        batch.contains("days:\n  2026-01-01: 1\n  2026-01-02: 1\n  2026-01-03: 1\n"),
+        "{batch}"
+    );
+    // 63 more, one a day: 64 files.
+    nightly_on_days(&env, 3..66);
+    assert_eq!(occurrence_files(&env, "BC-1").len(), 64);
     let r = env.run(&[
         "record",
         "Nightly failure",
@@ -392,16 +419,27 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         "--error",
         "nightly failed",
     ]);
-    assert_eq!(r.stdout, "BC-1 (occurrence 71)\n", "{}", r.stderr);
+    assert_eq!(r.stdout, "BC-1 (occurrence 67)\n", "{}", r.stderr);
     let files = occurrence_files(&env, "BC-1");
     assert_eq!(files.len(), 1, "folded: {files:?}");
     let folded = env.branch_file(&format!("issues/0/BC-1/occurrences/{}", files[0]));
     assert!(
-        folded.starts_with("count: 71\nfirst_seen: 2026-01-01T00:00:00Z\n"),
+        folded.starts_with("count: 67\nfirst_seen: 2026-01-01T00:00:00Z\n"),
         "{folded}"
     );
-    assert_eq!(folded.matches("{count: 1, day: ").count(), 71);
-    assert_eq!(show(&env, "BC-1")["occurrences"], 71);
+    let batches: Vec<&str> = folded
+        .lines()
+        .skip_while(|l| *l != "batches:")
+        .skip(1)
+        .collect();
+    assert_eq!(batches.len(), 65, "{folded}");
+    assert!(
+        batches
+            .iter()
+            .any(|l| l.ends_with(": {2026-01-01: 1, 2026-01-02: 1, 2026-01-03: 1}")),
+        "{folded}"
+    );
+    assert_eq!(show(&env, "BC-1")["occurrences"], 67);
     let r = env.run(&[
         "record",
         "Nightly failure",
@@ -410,7 +448,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         "--error",
         "nightly failed",
     ]);
-    assert_eq!(r.stdout, "BC-1 (occurrence 72)\n");
+    assert_eq!(r.stdout, "BC-1 (occurrence 68)\n");
     assert_eq!(occurrence_files(&env, "BC-1").len(), 2);
     assert!(
         env.run(&["doctor"]).code == 0,
@@ -504,13 +542,7 @@ fn two_clones_recording_offline_sum_after_sync_in_either_order() {
 fn two_clones_folding_at_once_count_nothing_twice() {
     let net = Net::new();
     let a = &net.first;
-    let lines: String = (0..64)
-        .map(|d| {
-            let at = jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
-            serde_json::json!({"title": "Nightly failure", "component": "ci", "error": "nightly failed", "at": at.to_string()}).to_string() + "\n"
-        })
-        .collect();
-    ok_stdin(a, &["record", "--jsonl", "-"], &lines);
+    nightly_on_days(a, 0..64);
     a.ok(&["sync"]);
     let bob = net.clone("bob");
     let carol = net.clone("carol");
