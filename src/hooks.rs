@@ -1,18 +1,19 @@
 //! The git hook shims of `hooks/`, built into the binary, and putting them
 //! in (and taking them out of) the folder where git runs hooks.
 //!
-//! A hook already there is never replaced or lost: it moves to
-//! `git-issue-chained/<name>` beside the shims, keeping its name, and the
-//! shim runs it first (its refusal stands for hooks that can refuse).
-//! Installing twice changes nothing; uninstalling puts back exactly what
-//! was there. Which folder git uses is the store's business; this module
-//! only knows files.
+//! A hook already there is never replaced or lost: it stays in its folder,
+//! renamed `<hook>.git-issue-chained`, and the shim runs it first with the
+//! hook's own path as its `$0` (so a hook that finds its siblings through
+//! `$0`, as husky's do, still works); its refusal stands for hooks that can
+//! refuse. Installing twice changes nothing; uninstalling puts back exactly
+//! what was there. Which folder git uses is the store's business; this
+//! module only knows files.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The hooks git-issue installs, with the shim each gets.
-pub const SHIMS: &[(&str, &str)] = &[
+/// The hooks git-issue installs, with the body of the shim each gets.
+const BODIES: &[(&str, &str)] = &[
     (
         "prepare-commit-msg",
         include_str!("../hooks/prepare-commit-msg"),
@@ -24,8 +25,29 @@ pub const SHIMS: &[(&str, &str)] = &[
     ("post-checkout", include_str!("../hooks/post-checkout")),
 ];
 
-/// Where the hooks that were there before ours wait, under their own name.
-pub const CHAINED_DIR: &str = "git-issue-chained";
+/// What every shim shares: running the chained hook, running git-issue
+/// with a time limit, the refusal's exit status.
+const LIB: &str = include_str!("../hooks/lib.sh");
+
+/// The names of the hooks git-issue installs.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BODIES.iter().map(|(name, _)| *name)
+}
+
+/// The whole shim of one hook, as installed.
+pub fn shim(name: &str) -> Option<String> {
+    let (_, body) = BODIES.iter().find(|(n, _)| *n == name)?;
+    Some(format!(
+        "#!/bin/sh\n# git-issue {name} hook, {MARKER}.\n{LIB}{body}"
+    ))
+}
+
+/// The suffix of a hook that was there before ours, beside it.
+pub const CHAINED_SUFFIX: &str = ".git-issue-chained";
+
+/// Where earlier versions kept chained hooks (a folder beside the shims);
+/// moved back beside the hook on install, and read on uninstall.
+const OLD_CHAINED_DIR: &str = "git-issue-chained";
 
 /// Every shim says this; a hook file without it is someone else's.
 const MARKER: &str = "installed by `git issue hooks install`";
@@ -77,18 +99,31 @@ fn is_ours(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.contains(MARKER))
 }
 
+fn chained_path(hook: &Path) -> PathBuf {
+    let mut name = hook.file_name().unwrap_or_default().to_os_string();
+    name.push(CHAINED_SUFFIX);
+    hook.with_file_name(name)
+}
+
 /// Puts every shim in `dir`.
 pub fn install(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     let mut out = Vec::new();
-    for (name, shim) in SHIMS {
+    for name in names() {
+        let text = shim(name).unwrap_or_default();
         let hook = dir.join(name);
-        let chained = dir.join(CHAINED_DIR).join(name);
+        let chained = chained_path(&hook);
+        // A hook chained where an earlier version kept them goes back
+        // beside ours.
+        let old = dir.join(OLD_CHAINED_DIR).join(name);
+        if present(&old) && !present(&chained) {
+            std::fs::rename(&old, &chained).map_err(io_err(&old))?;
+        }
         let action = if !present(&hook) {
             Action::Installed
         } else if is_ours(&hook) {
-            if std::fs::read_to_string(&hook).is_ok_and(|t| t == *shim) {
-                out.push((*name, Action::Unchanged));
+            if std::fs::read_to_string(&hook).is_ok_and(|t| t == text) {
+                out.push((name, Action::Unchanged));
                 continue;
             }
             Action::Updated
@@ -96,23 +131,24 @@ pub fn install(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
             if present(&chained) {
                 return Err(HooksError::Crowded { hook, chained });
             }
-            let parent = dir.join(CHAINED_DIR);
-            std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
             std::fs::rename(&hook, &chained).map_err(io_err(&hook))?;
             Action::Chained
         };
-        write_executable(&hook, shim)?;
-        out.push((*name, action));
+        write_executable(&hook, &text)?;
+        out.push((name, action));
     }
+    let _ = std::fs::remove_dir(dir.join(OLD_CHAINED_DIR));
     Ok(out)
 }
 
 /// Takes every shim out of `dir` and puts back the hooks they chained.
 pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
     let mut out = Vec::new();
-    for (name, _) in SHIMS {
+    for name in names() {
         let hook = dir.join(name);
-        let chained = dir.join(CHAINED_DIR).join(name);
+        let chained = [chained_path(&hook), dir.join(OLD_CHAINED_DIR).join(name)]
+            .into_iter()
+            .find(|p| present(p));
         let action = if present(&hook) && !is_ours(&hook) {
             Action::NotOurs
         } else {
@@ -120,7 +156,7 @@ pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> 
             if had_ours {
                 std::fs::remove_file(&hook).map_err(io_err(&hook))?;
             }
-            if present(&chained) {
+            if let Some(chained) = chained {
                 std::fs::rename(&chained, &hook).map_err(io_err(&chained))?;
                 Action::Restored
             } else if had_ours {
@@ -129,10 +165,10 @@ pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> 
                 Action::Absent
             }
         };
-        out.push((*name, action));
+        out.push((name, action));
     }
     // Only when empty: anything else in it is not ours to remove.
-    let _ = std::fs::remove_dir(dir.join(CHAINED_DIR));
+    let _ = std::fs::remove_dir(dir.join(OLD_CHAINED_DIR));
     Ok(out)
 }
 
@@ -152,14 +188,15 @@ mod tests {
 
     #[test]
     fn every_shim_is_marked_and_names_its_hook() {
-        for (name, shim) in SHIMS {
+        for name in names() {
+            let shim = shim(name).unwrap();
             assert!(shim.starts_with("#!/bin/sh\n"), "{name}");
             assert!(shim.contains(MARKER), "{name}");
             assert!(
-                shim.contains(&format!("git-issue hook {name} \"$@\"")),
+                shim.contains(&format!("run_git_issue {name} \"$@\"")),
                 "{name}"
             );
-            assert!(shim.contains(&format!("{CHAINED_DIR}/{name}\"")), "{name}");
+            assert!(shim.contains("run_chained \"$@\""), "{name}");
         }
     }
 

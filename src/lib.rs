@@ -8,6 +8,7 @@
 //! read goes through [`ui`]; the library itself never prints. [`site`] renders
 //! the branch as a static HTML site.
 
+pub mod bridge;
 pub mod cli;
 pub mod format;
 pub mod hooks;

@@ -13,9 +13,9 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let report = error::report(&e);
-            eprintln!("error: {}", report.message);
+            eprintln!("error: {}", git_issue::ui::block(&report.message));
             if let Some(hint) = report.hint {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", git_issue::ui::block(&hint));
             }
             ExitCode::from(report.code)
         }

@@ -1,6 +1,7 @@
 //! Everything a person reads: data to stdout, status and warnings to stderr,
 //! colour decided once (terminal and `NO_COLOR`), tables laid out here.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use console::{Style, measure_text_width};
@@ -88,13 +89,14 @@ impl Ui {
         self.data(&text)
     }
 
-    /// A status line on stderr: what happened, for people.
+    /// A status line on stderr: what happened, for people. Whatever a user
+    /// typed in it is shown, never obeyed.
     pub fn status(&self, text: &str) {
-        let _ = writeln!(io::stderr(), "{text}");
+        let _ = writeln!(io::stderr(), "{}", block(text));
     }
 
     pub fn warn(&self, text: &str) {
-        let _ = writeln!(io::stderr(), "warning: {text}");
+        let _ = writeln!(io::stderr(), "warning: {}", block(text));
     }
 
     /// Whether both stdin and stderr are a terminal, so we may ask questions
@@ -174,8 +176,8 @@ impl Ui {
             {
                 continue;
             }
-            out.push_str(&text[at..m.start]);
-            let word = &text[m.clone()];
+            out.push_str(&one_line(&text[at..m.start]));
+            let word = &one_line(&text[m.clone()]);
             if self.color {
                 out.push_str(&self.paint(Style::new().bold().yellow(), word));
             } else {
@@ -185,7 +187,7 @@ impl Ui {
             }
             at = m.end;
         }
-        out.push_str(&text[at..]);
+        out.push_str(&one_line(&text[at..]));
         out
     }
 
@@ -211,6 +213,42 @@ impl Drop for Ui {
             let _ = child.wait();
         }
     }
+}
+
+/// Text someone typed, made safe to show on one line of a terminal: every
+/// character a terminal would obey rather than show (escape sequences, a
+/// carriage return that rewrites the line, a newline that fakes a row, the
+/// controls that reverse text) is shown instead, as `^[` for C0 controls
+/// and `<U+202E>` for the others, the way `cat -v` and git's quoted paths
+/// make them visible.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    visible(s, false)
+}
+
+/// Like [`one_line`], for text of several lines (a description, a
+/// comment): newlines and tabs stay.
+pub fn block(s: &str) -> Cow<'_, str> {
+    visible(s, true)
+}
+
+fn visible(s: &str, multiline: bool) -> Cow<'_, str> {
+    if crate::format::control_char(s, multiline).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' if multiline => out.push(c),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if crate::format::is_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A progress bar for long jobs (rebuilding the index, importing).

@@ -9,6 +9,7 @@
 //! | 3 | not found: no such issue, tracker, remote, commit or template |
 //! | 4 | conflict: someone else was in the way (a lock held, a remote that kept moving); try again |
 //! | 5 | broken data: a file on the branch needs repair (`git issue doctor`) |
+//! | 9 | `git issue hook commit-msg` refuses the commit (`hooks.strict`); the hook shims refuse on 9 alone |
 
 use crate::site::SiteError;
 use crate::store::{StoreError, TransportError};
@@ -36,6 +37,16 @@ pub fn report(e: &anyhow::Error) -> Report {
             kind = Some(store_kind(s));
             break;
         }
+        if let Some(b) = cause.downcast_ref::<crate::bridge::Error>() {
+            if let crate::bridge::Error::Tracker(t) = b {
+                kind = Some(t.kind());
+                hint = tracker_hint(t);
+            } else {
+                kind = Some(b.kind());
+                hint = bridge_hint(b);
+            }
+            break;
+        }
         if let Some(s) = cause.downcast_ref::<SiteError>() {
             kind = Some(match s {
                 SiteError::BadBaseUrl(_) => ErrorKind::Usage,
@@ -49,6 +60,22 @@ pub fn report(e: &anyhow::Error) -> Report {
         message: e.to_string(),
         hint,
         code: kind.map_or(1, ErrorKind::exit_code),
+    }
+}
+
+/// What to do about a failed bridge.
+fn bridge_hint(e: &crate::bridge::Error) -> Option<String> {
+    use crate::bridge::Error as B;
+    match e {
+        B::NoTool { program, .. } => Some(format!(
+            "install {program} and log in ({program} auth login), or save the API's JSON and use git issue bridge import"
+        )),
+        B::Tool { program, .. } => Some(format!("{program} auth status shows whether you are logged in")),
+        B::Http { status: 401 | 403, .. } => Some(
+            "check the token (git config issue.jira.token) and, for Jira Cloud, your email (git config issue.jira.user)"
+                .to_owned(),
+        ),
+        _ => None,
     }
 }
 
@@ -66,6 +93,13 @@ fn tracker_hint(e: &Error) -> Option<String> {
             }
             _ => "git issue doctor lists every problem on the branch".to_owned(),
         }),
+        Error::DuplicateId { .. } => {
+            Some("git issue doctor --fix gives the later-filed one a new id".to_owned())
+        }
+        Error::Problems(_) => Some(
+            "git issue doctor --fix repairs what it can; git issue edit KEY opens a file to fix by hand"
+                .to_owned(),
+        ),
         Error::Query(_) => Some(
             "the query language is in the README, under \"Search and the query language\""
                 .to_owned(),

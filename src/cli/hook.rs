@@ -6,7 +6,7 @@
 
 use std::io::Read;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use crate::tracker::{Batch, Error, Tracker, has_key_shaped_word, written_part};
@@ -50,7 +50,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 pub fn run(ui: &Ui, args: HookArgs) -> Result<()> {
     match hook(ui, &args) {
         Ok(()) => Ok(()),
-        Err(Failure::Refused(reason)) => Err(anyhow!(reason)),
+        Err(Failure::Refused(reason)) => Err(Error::CommitRefused(reason).into()),
         // post-commit meets the same failure a moment later and says it:
         // once a commit is enough.
         Err(Failure::Broken(_))

@@ -8,9 +8,13 @@ use crate::ui::Ui;
 /// Import issues from JSON lines, one issue a line, in one commit
 ///
 /// Each line has the shape `show --json` prints (and `export jsonl` writes).
-/// A line's key is kept when its number is free, else the issue gets the
-/// next free one; missing ids, times and fields get what `new` would give.
-/// A bad line stops the import before anything is written.
+/// A line's key is kept when it has this tracker's prefix and its number is
+/// free, else the issue gets the next free one (a key of another prefix is
+/// kept in `aliases`; to keep another tracker's keys, create this one with
+/// its prefix: git issue init --key BEANUTILS). An issue whose id is already
+/// here is skipped, so importing a backup twice files nothing twice. Missing
+/// ids, times and fields get what `new` would give. A bad line stops the
+/// import before anything is written.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file (- for stdin)
@@ -27,7 +31,24 @@ pub fn run(ui: &Ui, args: ImportArgs) -> Result<()> {
     };
     let imported = tracker.import(&text, &ui.progress())?;
     for (from, to) in &imported.renumbered {
-        ui.status(&format!("{from} was taken; filed as {to}"));
+        if from.prefix == to.prefix {
+            ui.status(&format!("{from} was taken; filed as {to}"));
+        } else {
+            ui.status(&format!(
+                "{from} is another tracker's key; filed as {to} (git issue show {to} lists it as formerly {from})"
+            ));
+        }
+    }
+    if !imported.skipped.is_empty() {
+        ui.status(&format!(
+            "{} issue{} already here (same id), not filed again",
+            imported.skipped.len(),
+            if imported.skipped.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        ));
     }
     ui.status(&format!("Imported {} issues.", imported.keys.len()));
     Ok(())

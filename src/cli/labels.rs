@@ -3,7 +3,7 @@ use clap::Args;
 
 use super::JsonArg;
 use crate::tracker::{Count, Problem};
-use crate::ui::{Ui, table};
+use crate::ui::{Ui, one_line, table};
 
 /// List labels with their open and closed issue counts
 #[derive(Debug, Args)]
@@ -37,11 +37,13 @@ pub fn print_counts(
         return Ok(());
     }
     let mut rows = vec![vec![ui.dim("NAME"), ui.dim("OPEN"), ui.dim("CLOSED")]];
-    rows.extend(
-        counts
-            .iter()
-            .map(|c| vec![c.name.clone(), c.open.to_string(), c.closed.to_string()]),
-    );
+    rows.extend(counts.iter().map(|c| {
+        vec![
+            one_line(&c.name).into_owned(),
+            c.open.to_string(),
+            c.closed.to_string(),
+        ]
+    }));
     ui.data(&table(&rows))?;
     Ok(())
 }

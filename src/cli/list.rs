@@ -5,7 +5,7 @@ use super::JsonArg;
 use crate::query::Expr;
 use crate::query::Sort;
 use crate::tracker::Page;
-use crate::ui::{Ui, table};
+use crate::ui::{Ui, one_line, table};
 
 /// List issues: the open ones, newest first
 ///
@@ -101,16 +101,16 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         .iter()
         .map(|r| {
             let i = &r.issue;
-            let mut title = i.title.clone();
+            let mut title = one_line(&i.title).into_owned();
             if !i.labels.is_empty() {
-                title.push_str(&ui.dim(&format!("  [{}]", i.labels.join(", "))));
+                title.push_str(&ui.dim(&one_line(&format!("  [{}]", i.labels.join(", ")))));
             }
             vec![
                 ui.bold(&r.key.to_string()),
-                ui.status_word(&i.status, config.is_closed(&i.status)),
-                i.priority.clone(),
-                i.kind.clone(),
-                i.assignee.clone().unwrap_or_else(|| "-".to_owned()),
+                ui.status_word(&one_line(&i.status), config.is_closed(&i.status)),
+                one_line(&i.priority).into_owned(),
+                one_line(&i.kind).into_owned(),
+                one_line(i.assignee.as_deref().unwrap_or("-")).into_owned(),
                 title,
             ]
         })

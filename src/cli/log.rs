@@ -3,7 +3,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::JsonArg;
-use crate::ui::{Ui, table};
+use crate::ui::{Ui, one_line, table};
 
 /// Show an issue's history: the commits of the issues branch that changed it
 #[derive(Debug, Args)]
@@ -40,8 +40,8 @@ pub fn run(ui: &Ui, args: LogArgs) -> Result<()> {
             vec![
                 ui.dim(&h.commit[..12.min(h.commit.len())]),
                 h.time.strftime("%Y-%m-%d %H:%M").to_string(),
-                h.author.clone(),
-                h.message.lines().next().unwrap_or_default().to_owned(),
+                one_line(&h.author).into_owned(),
+                one_line(h.message.lines().next().unwrap_or_default()).into_owned(),
             ]
         })
         .collect();

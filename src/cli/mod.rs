@@ -4,6 +4,8 @@
 
 mod analyze;
 mod assign;
+mod blame;
+mod bridge;
 mod close;
 mod comment;
 mod completions;
@@ -44,7 +46,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::format::Key;
 use crate::tracker::{Outcome, Tracker};
-use crate::ui::Ui;
+use crate::ui::{self, Ui};
 
 /// Issues as Markdown files on a branch of your repository
 #[derive(Debug, Parser)]
@@ -95,6 +97,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Bridge(bridge::BridgeArgs),
+    Blame(blame::BlameArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -142,6 +146,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Bridge(a) => bridge::run(&ui, a),
+        Command::Blame(a) => blame::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }
@@ -159,7 +165,11 @@ fn key(tracker: &Tracker, s: &str) -> Result<Key> {
 /// Says on stderr what a change did.
 fn report(ui: &Ui, outcome: &Outcome) {
     if outcome.commit.is_some() {
-        ui.status(&format!("{}: {}", outcome.key, outcome.summary));
+        ui.status(&format!(
+            "{}: {}",
+            outcome.key,
+            ui::one_line(&outcome.summary)
+        ));
     } else {
         ui.status(&format!("{}: nothing to change", outcome.key));
     }

@@ -48,6 +48,11 @@ pub struct NewArgs {
     /// Start from templates/NAME.md on the issues branch
     #[arg(long, value_name = "NAME")]
     template: Option<String>,
+    /// Fill {NAME} in the template's title and body; repeat for more (a
+    /// variable the template lacks, or one it uses and is not given, is
+    /// refused)
+    #[arg(long = "var", value_name = "NAME=VALUE", requires = "template", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
     #[command(flatten)]
     json: JsonArg,
 }
@@ -56,7 +61,7 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
     let tracker = super::open()?;
     let body = super::body_from(args.body, args.body_file)?;
     let use_editor = body.is_none() && ui.interactive();
-    if args.title.is_none() && !use_editor {
+    if args.title.is_none() && !use_editor && args.template.is_none() {
         bail!("a new issue needs a title: git issue new \"Login fails on Safari\"");
     }
     let draft = tracker.draft(Draft {
@@ -70,6 +75,7 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
         component: args.component,
         body,
         template: args.template,
+        vars: args.vars,
     })?;
     let key = if use_editor {
         let save = super::editor::draft_path(&tracker, "new-issue");
@@ -91,4 +97,11 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
         ui.data(&key.to_string())?;
     }
     Ok(())
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
+    }
 }

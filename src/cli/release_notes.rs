@@ -26,6 +26,10 @@ pub struct ReleaseNotesArgs {
     /// escape what they print)
     #[arg(long, value_name = "FILE", conflicts_with = "format")]
     template: Option<PathBuf>,
+    /// Put confidential issues in too (left out by default: notes are for
+    /// publishing)
+    #[arg(long)]
+    include_confidential: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -37,7 +41,11 @@ enum NotesFormat {
 
 pub fn run(ui: &Ui, args: ReleaseNotesArgs) -> Result<()> {
     let tracker = super::open()?;
-    let notes = tracker.release_notes(args.range.as_deref(), args.milestone.as_deref())?;
+    let notes = tracker.release_notes_with(
+        args.range.as_deref(),
+        args.milestone.as_deref(),
+        args.include_confidential,
+    )?;
     let text = match (&args.template, args.format) {
         (Some(path), _) => {
             let source = std::fs::read_to_string(path)

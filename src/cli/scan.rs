@@ -22,9 +22,31 @@ pub fn run(ui: &Ui, args: ScanArgs) -> Result<()> {
     for o in &batch.changed {
         ui.status(&format!("{}: {}", o.key, o.summary));
     }
-    for k in &batch.missing {
+    // The same unknown keys come back on every run: say how many, and
+    // the first few, not each one each time.
+    const SHOWN: usize = 5;
+    if !batch.missing.is_empty() {
+        let first: Vec<String> = batch
+            .missing
+            .iter()
+            .take(SHOWN)
+            .map(ToString::to_string)
+            .collect();
+        let more = batch.missing.len().saturating_sub(SHOWN);
         ui.warn(&format!(
-            "{k} is named by a commit but no issue has that key"
+            "{} key{} named by commits but by no issue: {}{}",
+            batch.missing.len(),
+            if batch.missing.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            },
+            first.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     for p in &batch.problems {

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::JsonArg;
 use crate::tracker::Page;
-use crate::ui::{Ui, table};
+use crate::ui::{Ui, one_line, table};
 
 /// Search issues by relevance: title, description and comments
 ///
@@ -71,11 +71,14 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
         out.push_str(&table(&[vec![
             ui.bold(&r.key.to_string()),
             ui.status_word(&r.issue.status, config.is_closed(&r.issue.status)),
-            r.issue.title.clone(),
+            one_line(&r.issue.title).into_owned(),
         ]]));
         if let Some(s) = snippet {
             out.push_str("    ");
-            out.push_str(&ui.highlight(&s.text, &s.highlights).replace('\n', " "));
+            // One line: a newline is one byte, like the space, so the
+            // highlighted ranges stay where they were.
+            let flat = s.text.replace(['\n', '\r', '\t'], " ");
+            out.push_str(&ui.highlight(&flat, &s.highlights));
             out.push('\n');
         }
     }

@@ -48,6 +48,13 @@ pub fn run(ui: &Ui, args: SyncArgs) -> Result<()> {
     if report.pushed {
         ui.status(&format!("To {remote}: {}", counts(&report.outgoing)));
     }
+    if report.retries > 0 {
+        ui.status(&format!(
+            "{remote} moved while this sync pushed: fetched, merged and pushed again {} time{}",
+            report.retries,
+            if report.retries == 1 { "" } else { "s" }
+        ));
+    }
     if report.incoming.is_empty() && !report.pushed {
         ui.status(&format!("Already in step with {remote}"));
     }

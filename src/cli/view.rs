@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use crate::format::Config;
+use crate::format::fields::{FIELDS, Val};
 use crate::format::occurrence::Context;
 use crate::tracker::{Details, Record};
-use crate::ui::Ui;
+use crate::ui::{Ui, block, one_line};
 
 /// An issue as `list --json` prints it: its key and fields, without the
 /// description (lists are served from the index, which does not keep it).
@@ -130,79 +131,84 @@ fn when(ts: jiff::Timestamp) -> String {
     ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// An issue for a terminal: every value someone typed goes through
+/// [`one_line`] or [`block`], so it is shown, never obeyed.
 pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
     let i = &d.record.issue;
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {}\n",
         ui.bold(&d.record.key.to_string()),
-        ui.bold(&i.title)
+        ui.bold(&one_line(&i.title))
     ));
     let mut line = vec![
         format!(
             "status: {}",
-            ui.status_word(&i.status, config.is_closed(&i.status))
+            ui.status_word(&one_line(&i.status), config.is_closed(&i.status))
         ),
-        format!("type: {}", i.kind),
-        format!("priority: {}", i.priority),
+        format!("type: {}", one_line(&i.kind)),
+        format!("priority: {}", one_line(&i.priority)),
     ];
     if let Some(s) = &i.severity {
-        line.push(format!("severity: {s}"));
+        line.push(format!("severity: {}", one_line(s)));
     }
     out.push_str(&line.join("   "));
     out.push('\n');
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    let mut opt = |name, v: &Option<String>| {
-        if let Some(v) = v {
-            fields.push((name, v.clone()));
+    // The other fields, in the table's order, under the names people read.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for f in FIELDS {
+        let shown = match f.name {
+            "id" | "title" | "type" | "status" | "priority" | "severity" | "commits" => continue,
+            "created" | "updated" | "resolved" => continue,
+            // In the error block.
+            "fingerprint" | "error_type" | "error" | "suggested_fixes" | "system_changes" => {
+                continue;
+            }
+            "duplicate_of" => "duplicate of",
+            "prs" => "pull requests",
+            "aliases" => "formerly",
+            "bridge" => "bridged",
+            name => name,
+        };
+        let value = i.get(f);
+        if value.is_empty() {
+            continue;
         }
-    };
-    opt("milestone", &i.milestone);
-    opt("assignee", &i.assignee);
-    opt("reporter", &i.reporter);
-    opt("component", &i.component);
-    opt("category", &i.field_text("category"));
-    opt("duplicate of", &i.duplicate_of);
-    if !i.labels.is_empty() {
-        fields.push(("labels", i.labels.join(", ")));
-    }
-    if !i.related.is_empty() {
-        fields.push(("related", i.related.join(", ")));
-    }
-    if !i.prs.is_empty() {
-        fields.push(("pull requests", i.prs.join(", ")));
-    }
-    if !i.aliases.is_empty() {
-        fields.push(("formerly", i.aliases.join(", ")));
-    }
-    if i.confidential {
-        fields.push(("confidential", "yes".to_owned()));
-    }
-    if i.votes > 0 {
-        fields.push(("votes", i.votes.to_string()));
+        let text = match value {
+            Val::Flag(true) => "yes".to_owned(),
+            // `github fjordsoft/ledgerline #12  https://…`
+            Val::Map(b) if f.name == "bridge" => ["service", "project", "key"]
+                .iter()
+                .filter_map(|k| b.get(*k).map(String::as_str))
+                .chain(b.get("url").map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
+            v => v.to_text().unwrap_or_default(),
+        };
+        fields.push((shown.to_owned(), one_line(&text).into_owned()));
     }
     let mut dates = format!("created {}, updated {}", when(i.created), when(i.updated));
     if let Some(r) = i.resolved {
         dates.push_str(&format!(", resolved {}", when(r)));
     }
-    fields.push(("dates", dates));
+    fields.push(("dates".to_owned(), dates));
     for (name, value) in fields {
-        out.push_str(&format!("{}: {value}\n", ui.dim(name)));
+        out.push_str(&format!("{}: {value}\n", ui.dim(&name)));
     }
     if !i.body.is_empty() {
         out.push('\n');
-        out.push_str(&i.body);
+        out.push_str(&block(&i.body));
     }
     out.push_str(&error_text(ui, d));
     if !i.commits.is_empty() {
         out.push_str(&format!("\n{}\n", ui.bold("Commits")));
         for id in &i.commits {
-            let short: String = id.chars().take(12).collect();
+            let short: String = one_line(id).chars().take(12).collect();
             match d.commits.iter().find(|c| &c.id == id) {
                 Some(c) => out.push_str(&format!(
                     "  {short}  {}  ({}, {})\n",
-                    c.summary,
-                    c.author,
+                    one_line(&c.summary),
+                    one_line(&c.author),
                     c.time.strftime("%Y-%m-%d")
                 )),
                 None => out.push_str(&format!("  {short}  (not in this clone)\n")),
@@ -221,12 +227,12 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
                 "\n{}{}\n",
                 ui.dim(&format!(
                     "{}, {}",
-                    c.comment.author,
+                    one_line(&c.comment.author),
                     when(c.comment.created)
                 )),
                 internal
             ));
-            out.push_str(&c.comment.body);
+            out.push_str(&block(&c.comment.body));
         }
     }
     out

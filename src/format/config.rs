@@ -1,6 +1,7 @@
 //! `tracker.yml`: the settings every clone shares. Every setting has a
 //! built-in default, so an empty file is a valid one.
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Listing, ParseError};
@@ -24,6 +25,8 @@ pub struct Config {
     pub main_branch: String,
     pub release_notes: ReleaseNotesSettings,
     pub hooks: HookSettings,
+    /// How another tracker's values read here (`git issue bridge`).
+    pub bridge: BridgeSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +52,209 @@ pub struct ReleaseNotesSettings {
 pub struct HookSettings {
     /// Refuse commits that name a key no issue has.
     pub strict: bool,
+}
+
+/// How the values of GitHub, GitLab and Jira map to this tracker's
+/// (`git issue bridge`). Each table maps the service's name of a value,
+/// compared without regard to case, to one of `tracker.yml`'s; what a
+/// table in `tracker.yml` does not name, the built-in table below is asked.
+/// A value no table names is reported, never guessed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BridgeSettings {
+    pub github: ServiceTables,
+    pub gitlab: ServiceTables,
+    pub jira: ServiceTables,
+    /// A login (GitHub, GitLab) or Jira account id, to a person as this
+    /// tracker writes them (`Name <email>`).
+    pub people: IndexMap<String, String>,
+}
+
+/// One service's tables.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServiceTables {
+    /// GitHub's `state_reason` or `state`; GitLab's `state`; Jira's
+    /// resolution, status name or status category: to a status.
+    pub statuses: IndexMap<String, String>,
+    /// GitHub's issue type or a label; GitLab's issue type or a label;
+    /// Jira's issue type: to a type.
+    pub types: IndexMap<String, String>,
+    /// A label (GitHub, GitLab) or Jira's priority: to a priority.
+    pub priorities: IndexMap<String, String>,
+}
+
+/// The tables of one kind of value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BridgeTable {
+    Statuses,
+    Types,
+    Priorities,
+}
+
+fn table(pairs: &[(&str, &str)]) -> IndexMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+impl ServiceTables {
+    /// The built-in tables of a service (`github`, `gitlab`, `jira`).
+    pub fn builtin(service: &str) -> ServiceTables {
+        let priorities = |sep: &str| {
+            ["critical", "high", "medium", "low"]
+                .iter()
+                .zip(["p0", "p1", "p2", "p3"])
+                .map(|(name, p)| (format!("priority{sep}{name}"), p.to_owned()))
+                .collect()
+        };
+        match service {
+            "github" => ServiceTables {
+                statuses: table(&[
+                    ("completed", "resolved"),
+                    ("not_planned", "wont_fix"),
+                    ("duplicate", "duplicate"),
+                    ("reopened", "open"),
+                    ("open", "open"),
+                    ("closed", "closed"),
+                ]),
+                types: table(&[
+                    ("Bug", "bug"),
+                    ("Feature", "feature"),
+                    ("Task", "feature"),
+                    ("enhancement", "feature"),
+                    ("documentation", "docs"),
+                    ("question", "question"),
+                ]),
+                priorities: priorities(": "),
+            },
+            "gitlab" => ServiceTables {
+                statuses: table(&[("opened", "open"), ("closed", "closed")]),
+                types: table(&[
+                    ("incident", "bug"),
+                    ("task", "feature"),
+                    ("bug", "bug"),
+                    ("feature", "feature"),
+                    ("enhancement", "feature"),
+                    ("documentation", "docs"),
+                    ("question", "question"),
+                ]),
+                priorities: priorities("::"),
+            },
+            "jira" => ServiceTables {
+                statuses: table(&[
+                    ("Won't Do", "wont_fix"),
+                    ("Duplicate", "duplicate"),
+                    ("To Do", "open"),
+                    ("In Progress", "in_progress"),
+                    ("Done", "resolved"),
+                    ("new", "open"),
+                    ("indeterminate", "in_progress"),
+                    ("done", "resolved"),
+                ]),
+                types: table(&[
+                    ("Bug", "bug"),
+                    ("Story", "feature"),
+                    ("Task", "feature"),
+                    ("Sub-task", "feature"),
+                    ("Subtask", "feature"),
+                    ("Epic", "feature"),
+                    ("New Feature", "feature"),
+                    ("Improvement", "optimization"),
+                ]),
+                priorities: table(&[
+                    ("Highest", "p0"),
+                    ("High", "p1"),
+                    ("Medium", "p2"),
+                    ("Low", "p3"),
+                    ("Lowest", "p3"),
+                ]),
+            },
+            _ => ServiceTables::default(),
+        }
+    }
+
+    pub fn table(&self, which: BridgeTable) -> &IndexMap<String, String> {
+        match which {
+            BridgeTable::Statuses => &self.statuses,
+            BridgeTable::Types => &self.types,
+            BridgeTable::Priorities => &self.priorities,
+        }
+    }
+}
+
+/// The built-in tables, made once (an import asks them for every issue).
+fn builtin(service: &str) -> &'static ServiceTables {
+    static TABLES: std::sync::OnceLock<[ServiceTables; 4]> = std::sync::OnceLock::new();
+    let t = TABLES.get_or_init(|| {
+        [
+            ServiceTables::builtin("github"),
+            ServiceTables::builtin("gitlab"),
+            ServiceTables::builtin("jira"),
+            ServiceTables::default(),
+        ]
+    });
+    match service {
+        "github" => &t[0],
+        "gitlab" => &t[1],
+        "jira" => &t[2],
+        _ => &t[3],
+    }
+}
+
+impl BridgeSettings {
+    pub fn tables(&self, service: &str) -> Option<&ServiceTables> {
+        match service {
+            "github" => Some(&self.github),
+            "gitlab" => Some(&self.gitlab),
+            "jira" => Some(&self.jira),
+            _ => None,
+        }
+    }
+
+    /// What `service`'s `name` is here by a table: `tracker.yml`'s first,
+    /// then the built-in one. Names compare without regard to case.
+    pub fn lookup(&self, service: &str, which: BridgeTable, name: &str) -> Option<String> {
+        let name = name.trim().to_lowercase();
+        let find = |t: &IndexMap<String, String>| {
+            t.iter()
+                .find(|(k, _)| k.trim().to_lowercase() == name)
+                .map(|(_, v)| v.clone())
+        };
+        self.tables(service)
+            .and_then(|t| find(t.table(which)))
+            .or_else(|| find(builtin(service).table(which)))
+    }
+
+    /// The service's name of one of our values, for sending it back: the
+    /// first name that maps to it, `tracker.yml`'s tables first.
+    pub fn reverse(&self, service: &str, which: BridgeTable, value: &str) -> Option<String> {
+        let find = |t: &IndexMap<String, String>| {
+            t.iter()
+                .find(|(_, v)| v.as_str() == value)
+                .map(|(k, _)| k.clone())
+        };
+        self.tables(service)
+            .and_then(|t| find(t.table(which)))
+            .or_else(|| find(builtin(service).table(which)))
+    }
+
+    /// The person a login stands for, when `people` names it.
+    pub fn person(&self, login: &str) -> Option<&str> {
+        self.people
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(login))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The login of one of our people, for sending an assignee back.
+    pub fn login(&self, person: &str) -> Option<&str> {
+        self.people
+            .iter()
+            .find(|(_, v)| v.as_str() == person)
+            .map(|(k, _)| k.as_str())
+    }
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -88,6 +294,7 @@ impl Default for Config {
             main_branch: "main".to_owned(),
             release_notes: ReleaseNotesSettings::default(),
             hooks: HookSettings::default(),
+            bridge: BridgeSettings::default(),
         }
     }
 }
@@ -113,7 +320,24 @@ pub enum Vocabulary {
     Category,
 }
 
+impl Defaults {
+    fn status_is_closed(&self, config: &Config) -> bool {
+        config.is_closed(&self.status)
+    }
+}
+
 impl Vocabulary {
+    /// The name of its list in `tracker.yml`.
+    pub fn list_name(self) -> &'static str {
+        match self {
+            Vocabulary::Status => "statuses",
+            Vocabulary::Type => "types",
+            Vocabulary::Priority => "priorities",
+            Vocabulary::Severity => "severities",
+            Vocabulary::Category => "categories",
+        }
+    }
+
     pub fn field(self) -> &'static str {
         match self {
             Vocabulary::Status => "status",
@@ -174,6 +398,56 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// What is allowed but doubtful in `tracker.yml`: defaults its own lists
+    /// do not name (the first value of the list is used instead). `doctor`
+    /// reports them; every command keeps working.
+    pub fn doubts(&self, text: &str) -> Vec<ParseError> {
+        let d = &self.defaults;
+        let mut out = Vec::new();
+        let checks = [
+            ("status", Some(&d.status), Vocabulary::Status),
+            ("type", Some(&d.kind), Vocabulary::Type),
+            ("priority", Some(&d.priority), Vocabulary::Priority),
+            ("severity", d.severity.as_ref(), Vocabulary::Severity),
+        ];
+        for (name, value, vocab) in checks {
+            let Some(value) = value else { continue };
+            if self.check(vocab, value).is_err() {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        l.trim_start().starts_with(&format!("{name}:")) && l.starts_with(' ')
+                    })
+                    .map_or_else(|| find_line(text, "defaults"), |i| i + 1);
+                out.push(ParseError::new(
+                    line,
+                    1,
+                    format!(
+                        "defaults.{name} {value:?} is not one of `{}`; {:?} is used instead",
+                        vocab.list_name(),
+                        match vocab {
+                            Vocabulary::Status => self.initial_status(),
+                            Vocabulary::Type => self.default_type(),
+                            Vocabulary::Priority => self.default_priority(),
+                            _ => "none",
+                        }
+                    ),
+                ));
+            }
+        }
+        if d.status_is_closed(self) {
+            out.push(ParseError::new(
+                find_line(text, "defaults"),
+                1,
+                format!(
+                    "defaults.status {:?} is a closed status; new issues start open",
+                    d.status
+                ),
+            ));
+        }
+        out
     }
 
     pub fn values(&self, v: Vocabulary) -> &[String] {
@@ -244,7 +518,7 @@ impl Config {
 
     /// The text `init` writes: the key, and every default spelled out so a
     /// user sees what can be changed.
-    pub fn initial_text(key: &str) -> String {
+    pub fn initial_text(key: &str, main_branch: &str) -> String {
         let d = Config::default();
         format!(
             "# git-issue settings, shared by every clone. See issue-format.md.\n\
@@ -256,7 +530,7 @@ impl Config {
              severities: [{}]\n\
              categories: [{}]\n\
              defaults:\n  status: open\n  type: bug\n  priority: p2\n\
-             main_branch: main\n\
+             main_branch: {}\n\
              release_notes:\n  link: \"\"\n\
              hooks:\n  strict: false\n",
             Listing(&d.statuses),
@@ -265,6 +539,7 @@ impl Config {
             Listing(&d.priorities),
             Listing(&d.severities),
             Listing(&d.categories),
+            super::yaml::quote(main_branch),
         )
     }
 }
@@ -290,7 +565,7 @@ mod tests {
 
     #[test]
     fn initial_text_reads_back_as_defaults_with_its_key() {
-        let c = Config::parse(&Config::initial_text("BC")).unwrap();
+        let c = Config::parse(&Config::initial_text("BC", "main")).unwrap();
         assert_eq!(
             c,
             Config {

@@ -170,6 +170,15 @@ impl FieldSpec {
         )
     }
 
+    /// Whether its values are one line of text each (a title, a label, a
+    /// name), where a newline or a control character has no place.
+    pub fn one_line(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Text | Kind::Optional | Kind::List | Kind::Map
+        )
+    }
+
     /// Whether every issue file must have it.
     pub fn required(&self) -> bool {
         matches!(self.kind, Kind::Text | Kind::Time)
@@ -198,13 +207,16 @@ impl std::hash::Hash for FieldSpec {
 
 /// Every field an issue file may carry, in canonical order.
 pub static FIELDS: &[FieldSpec] = &[
-    FieldSpec::member(
-        "id",
-        Kind::Text,
-        "a ULID that never changes, even when the key does",
-        |i| Val::Text(&i.id),
-        |i, v| i.id = v.into_text(),
-    ),
+    FieldSpec {
+        search: Search::Word("id"),
+        ..FieldSpec::member(
+            "id",
+            Kind::Text,
+            "a ULID that never changes, even when the key does",
+            |i| Val::Text(&i.id),
+            |i, v| i.id = v.into_text(),
+        )
+    },
     FieldSpec {
         sort: true,
         set: Set::Yes,
@@ -392,6 +404,16 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         merge: Merge::Set,
+        search: Search::Word("path"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "paths",
+            Kind::List,
+            "files or folders of the repository it concerns, FILE or FILE:SYMBOL",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
         set: Set::Yes,
         ..FieldSpec::member(
             "prs",
@@ -424,6 +446,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         merge: Merge::Set,
+        search: Search::Word("alias"),
         ..FieldSpec::member(
             "aliases",
             Kind::List,
@@ -488,6 +511,15 @@ pub static FIELDS: &[FieldSpec] = &[
             "when it entered a closed status",
             |i| Val::OptionalTime(i.resolved),
             |i, v| i.resolved = v.into_optional_time(),
+        )
+    },
+    FieldSpec {
+        merge: Merge::Entries,
+        describe: Describe::Changed,
+        ..FieldSpec::stored(
+            "bridge",
+            Kind::Map,
+            "where it came from: service, project, id, key, url and when it was last synced",
         )
     },
 ];

@@ -117,6 +117,24 @@ impl Issue {
         }
     }
 
+    /// The `id` an issue file's text holds, read without parsing the rest:
+    /// enough to tell which issue a version of a file was.
+    pub fn id_in(text: &str) -> Option<&str> {
+        let mut lines = text.lines();
+        if lines.next()?.trim_end() != "---" {
+            return None;
+        }
+        for line in lines {
+            if line.trim_end() == "---" {
+                return None;
+            }
+            if let Some(value) = line.strip_prefix("id:") {
+                return Some(value.trim().trim_matches(['"', '\'']));
+            }
+        }
+        None
+    }
+
     /// Reads an issue file.
     pub fn parse(text: &str) -> Result<Issue, ParseError> {
         let doc = yaml::parse_document(text)?;

@@ -12,9 +12,10 @@ pub struct Key {
     pub number: u64,
 }
 
-/// Issues are grouped in folders of a thousand, so a write rewrites one small
-/// tree whatever the size of the tracker.
-pub const BUCKET_SIZE: u64 = 1000;
+/// Issue numbers stay below a billion: every key fits nine digits, sorts in
+/// the index's 30 bits, and no import can push numbering past what the tool
+/// reads back.
+pub const MAX_NUMBER: u64 = 999_999_999;
 
 impl Key {
     pub fn new(prefix: impl Into<String>, number: u64) -> Self {
@@ -24,36 +25,12 @@ impl Key {
         }
     }
 
-    /// The folder under `issues/` that holds this issue.
-    pub fn bucket(&self) -> u64 {
-        self.number / BUCKET_SIZE
-    }
-
-    /// `issues/0/BC-12.md`
-    pub fn path(&self) -> String {
-        format!("issues/{}/{}.md", self.bucket(), self)
-    }
-
-    /// `issues/0/BC-12`: the folder that holds the issue's comments.
-    pub fn dir(&self) -> String {
-        format!("issues/{}/{}", self.bucket(), self)
-    }
-
-    pub fn comments_dir(&self) -> String {
-        format!("{}/comments", self.dir())
-    }
-
-    /// Reads a key from a file name such as `BC-12.md`.
-    pub fn from_file_name(name: &str) -> Option<Key> {
-        name.strip_suffix(".md")?.parse().ok()
-    }
-
     /// Reads what a user typed: `BC-12`, `bc-12`, or a bare `12` (which takes
     /// the tracker's own prefix).
     pub fn parse_with_default(s: &str, default_prefix: &str) -> Option<Key> {
         let s = s.trim();
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(Key::new(default_prefix, s.parse().ok()?));
+            return format!("{default_prefix}-{s}").parse().ok();
         }
         s.parse().ok()
     }
@@ -66,7 +43,7 @@ impl fmt::Display for Key {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not an issue key like BC-12")]
+#[error("{0:?} is not an issue key like BC-12 (numbers run from 1 to 999999999)")]
 pub struct BadKey(pub String);
 
 impl FromStr for Key {
@@ -75,7 +52,7 @@ impl FromStr for Key {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadKey(s.to_owned());
         let (prefix, number) = s.rsplit_once('-').ok_or_else(bad)?;
-        if !is_valid_prefix(prefix) || number.is_empty() || number.len() > 18 {
+        if !is_valid_prefix(prefix) || number.is_empty() || number.len() > 9 {
             return Err(bad());
         }
         if !number.bytes().all(|b| b.is_ascii_digit()) || number.starts_with('0') {
@@ -134,8 +111,9 @@ mod tests {
     fn keys_parse_and_print() {
         let k: Key = "bc-12".parse().unwrap();
         assert_eq!(k.to_string(), "BC-12");
-        assert_eq!(k.path(), "issues/0/BC-12.md");
-        assert_eq!(Key::new("BC", 12345).path(), "issues/12/BC-12345.md");
+        assert_eq!("BC-999999999".parse::<Key>().unwrap().number, MAX_NUMBER);
+        assert!("BC-1000000000".parse::<Key>().is_err());
+        assert!("BC-999999999999999999".parse::<Key>().is_err());
         assert!("BC-012".parse::<Key>().is_err());
         assert!("BC12".parse::<Key>().is_err());
         assert!("-12".parse::<Key>().is_err());

@@ -7,15 +7,20 @@
 //! .gitattributes                                   routes files to the merge driver
 //! issues/deleted.yml                               keys never to give out again
 //! issues/moved.yml                                 keys a sync moved
-//! issues/<bucket>/<KEY>.md                         an issue
-//! issues/<bucket>/<KEY>/comments/<ulid>.md         a comment
-//! issues/<bucket>/<KEY>/attachments/<name>         an attached file
-//! issues/<bucket>/<KEY>/occurrences/<ulid>.yml     a batch of occurrences
+//! issues/<b>/<h>/<t>/<KEY>.md                      an issue
+//! issues/<b>/<h>/<t>/<KEY>/comments/<ulid>.md      a comment
+//! issues/<b>/<h>/<t>/<KEY>/attachments/<name>      an attached file
+//! issues/<b>/<h>/<t>/<KEY>/occurrences/<ulid>.yml  a batch of occurrences
 //! templates/<name>.md                              an issue template
 //! ```
 //!
-//! `<bucket>` is the number divided by [`BUCKET_SIZE`]: a write rewrites one
-//! small tree, whatever the size of the tracker.
+//! For number `n`, `<b>` is `n / 1000`, `<h>` its hundreds digit and `<t>`
+//! its tens digit: `issues/12/3/4/BC-12345.md`. A folder holds ten issues
+//! or ten folders, so a change rewrites a few small trees and costs about
+//! what it changes, whatever the size of the tracker. The first layout kept
+//! an issue directly in its thousand's bucket (`issues/12/BC-12345.md`):
+//! such files are still read where they are (and stay there when changed);
+//! new issues, and every issue `doctor --fix` moves, take the layout above.
 
 use std::fmt;
 
@@ -39,8 +44,8 @@ pub enum BranchPath {
     Attributes,
     Deleted,
     Moved,
-    /// An issue file. Parsed from any bucket; [`BranchPath::path`] gives the
-    /// bucket it belongs in.
+    /// An issue file. Parsed from any bucket, in either layout;
+    /// [`BranchPath::path`] gives where a new one goes.
     Issue(Key),
     /// A file in an issue's folder.
     InIssue(Key, Part),
@@ -85,11 +90,21 @@ impl BranchPath {
         let Some(rest) = path.strip_prefix("issues/") else {
             return other();
         };
-        let Some((bucket, rest)) = rest.split_once('/') else {
+        let Some((bucket, mut rest)) = rest.split_once('/') else {
             return other();
         };
         if bucket.is_empty() || !bucket.bytes().all(|b| b.is_ascii_digit()) {
             return other();
+        }
+        // The three-level layout: two single-digit folders below the bucket.
+        let digit = |s: &str| s.len() == 1 && s.as_bytes()[0].is_ascii_digit();
+        if let Some((h, after)) = rest.split_once('/')
+            && digit(h)
+        {
+            match after.split_once('/') {
+                Some((t, inner)) if digit(t) => rest = inner,
+                _ => return other(),
+            }
         }
         match rest.split_once('/') {
             None => match key_of_file_name(rest) {
@@ -170,17 +185,49 @@ pub fn bucket_dir(bucket: u64) -> String {
     format!("{ISSUES}/{bucket}")
 }
 
-/// `issues/0/BC-12.md`
+/// `issues/12/3/4`: the folder of a number's issue.
+pub fn number_dir(number: u64) -> String {
+    format!(
+        "{}/{}/{}",
+        bucket_dir(bucket(number)),
+        number / 100 % 10,
+        number / 10 % 10
+    )
+}
+
+/// `issues/12/3/4/BC-12345.md`: where an issue is filed.
 pub fn issue_file(key: &Key) -> String {
+    format!("{}/{key}.md", number_dir(key.number))
+}
+
+/// `issues/12/3/4/BC-12345`: the folder of the issue's comments and
+/// attachments, beside its file.
+pub fn issue_dir(key: &Key) -> String {
+    format!("{}/{key}", number_dir(key.number))
+}
+
+/// `issues/12/BC-12345.md`: where the first layout filed an issue.
+pub fn old_issue_file(key: &Key) -> String {
     format!("{}/{key}.md", bucket_dir(bucket(key.number)))
 }
 
-/// `issues/0/BC-12`: the folder of the issue's comments and attachments.
-pub fn issue_dir(key: &Key) -> String {
-    format!("{}/{key}", bucket_dir(bucket(key.number)))
+/// Where an issue's file may be, the current layout first.
+pub fn issue_file_candidates(key: &Key) -> [String; 2] {
+    [issue_file(key), old_issue_file(key)]
 }
 
-/// `issues/0/BC-12/comments`
+/// The folder beside an issue file at `path` (its comments, attachments).
+pub fn folder_of(issue_path: &str) -> &str {
+    issue_path.strip_suffix(".md").unwrap_or(issue_path)
+}
+
+/// Whether `path` is a place where `key`'s file belongs: the current
+/// layout, or the first one.
+pub fn is_home_of(key: &Key, path: &str) -> bool {
+    issue_file_candidates(key).iter().any(|p| p == path)
+}
+
+/// `issues/12/3/4/BC-12345/comments`
 pub fn comments_dir(key: &Key) -> String {
     format!("{}/comments", issue_dir(key))
 }
@@ -190,12 +237,12 @@ pub fn comment_file(key: &Key, id: &str) -> String {
     BranchPath::InIssue(key.clone(), Part::Comment(id.to_owned())).path()
 }
 
-/// `issues/0/BC-12/occurrences`
+/// `issues/12/3/4/BC-12345/occurrences`
 pub fn occurrences_dir(key: &Key) -> String {
     format!("{}/occurrences", issue_dir(key))
 }
 
-/// `issues/0/BC-12/occurrences/<id>.yml`
+/// `issues/12/3/4/BC-12345/occurrences/<id>.yml`
 pub fn occurrence_file(key: &Key, id: &str) -> String {
     BranchPath::InIssue(key.clone(), Part::Occurrence(id.to_owned())).path()
 }
@@ -279,17 +326,17 @@ mod tests {
             ("tracker.yml", BranchPath::Config),
             ("issues/deleted.yml", BranchPath::Deleted),
             ("issues/moved.yml", BranchPath::Moved),
-            ("issues/0/BC-12.md", BranchPath::Issue(k.clone())),
+            ("issues/0/0/1/BC-12.md", BranchPath::Issue(k.clone())),
             (
-                "issues/0/BC-12/comments/01J.md",
+                "issues/0/0/1/BC-12/comments/01J.md",
                 BranchPath::InIssue(k.clone(), Part::Comment("01J".into())),
             ),
             (
-                "issues/0/BC-12/attachments/log.txt",
+                "issues/0/0/1/BC-12/attachments/log.txt",
                 BranchPath::InIssue(k.clone(), Part::Attachment("log.txt".into())),
             ),
             (
-                "issues/0/BC-12/occurrences/01J.yml",
+                "issues/0/0/1/BC-12/occurrences/01J.yml",
                 BranchPath::InIssue(k.clone(), Part::Occurrence("01J".into())),
             ),
             ("templates/bug.md", BranchPath::Template("bug".into())),
@@ -300,15 +347,30 @@ mod tests {
         }
         assert_eq!(
             BranchPath::Issue(Key::new("BC", 12345)).path(),
-            "issues/12/BC-12345.md"
+            "issues/12/3/4/BC-12345.md"
         );
+        // The first layout is still read.
+        assert_eq!(
+            BranchPath::parse("issues/0/BC-12.md"),
+            BranchPath::Issue(k.clone())
+        );
+        assert_eq!(
+            BranchPath::parse("issues/0/BC-12/comments/01J.md"),
+            BranchPath::InIssue(k.clone(), Part::Comment("01J".into()))
+        );
+        assert!(matches!(
+            BranchPath::parse("issues/0/0/BC-12.md"),
+            BranchPath::Other(_)
+        ));
     }
 
     #[test]
     fn an_issue_in_the_wrong_bucket_is_still_an_issue() {
         let p = BranchPath::parse("issues/7/BC-12.md");
         assert_eq!(p, BranchPath::Issue(Key::new("BC", 12)));
-        assert_eq!(p.path(), "issues/0/BC-12.md");
+        assert_eq!(p.path(), "issues/0/0/1/BC-12.md");
+        assert!(!is_home_of(&Key::new("BC", 12), "issues/7/BC-12.md"));
+        assert!(is_home_of(&Key::new("BC", 12), "issues/0/BC-12.md"));
         assert!(matches!(
             BranchPath::parse("issues/x/BC-12.md"),
             BranchPath::Other(_)

@@ -81,6 +81,24 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The first character of `s` that a terminal would obey rather than show:
+/// C0 and C1 controls, DEL, and the bidirectional controls that reorder
+/// text (U+061C, U+200E/F, U+202A to U+202E, U+2066 to U+2069). In
+/// `multiline` text, newlines and tabs are text.
+pub fn control_char(s: &str, multiline: bool) -> Option<char> {
+    s.chars()
+        .find(|&c| is_control(c) && !(multiline && matches!(c, '\n' | '\t')))
+}
+
+/// Whether a terminal would obey `c` rather than show it.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// A timestamp as the files write it: RFC 3339 in UTC.
 pub fn format_timestamp(ts: Timestamp) -> String {
     ts.to_string()
@@ -156,5 +174,95 @@ mod contract {
                 ..Config::default()
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod hostile_input {
+    //! Arbitrary bytes into every parser of the files and the query
+    //! language: no panic, and every error names a position inside the
+    //! text. `PROPTEST_CASES=100000 cargo test hostile_input` tries more.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(2000)
+    }
+
+    /// Text that looks enough like a file to reach deep into the parsers:
+    /// front-matter lines, YAML punctuation, control characters, and
+    /// arbitrary bytes read as UTF-8 the way a file would be.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("---\n".to_owned()),
+            Just("id: 01J\n".to_owned()),
+            Just("title: ".to_owned()),
+            Just("labels:\n  - a\n".to_owned()),
+            Just("created: 2026-01-01T00:00:00Z\n".to_owned()),
+            Just("[".to_owned()),
+            Just("{".to_owned()),
+            Just("&a *a ".to_owned()),
+            Just("\"\\u".to_owned()),
+            Just(": ".to_owned()),
+            Just("- ".to_owned()),
+            Just("\t".to_owned()),
+            Just("\n".to_owned()),
+            "[ -~]{0,12}",
+            "\\PC{0,6}",
+            prop::collection::vec(any::<u8>(), 0..12)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    fn within(text: &str, e: &ParseError) -> bool {
+        e.line >= 1 && e.column >= 1 && e.line <= text.lines().count().max(1) + 1
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        #[test]
+        fn issue_files(t in text()) {
+            if let Err(e) = Issue::parse(&t) {
+                prop_assert!(within(&t, &e), "{e} in {t:?}");
+                prop_assert!(!e.message.contains('\n'));
+            }
+        }
+
+        #[test]
+        fn comment_files(t in text()) {
+            if let Err(e) = Comment::parse(&t) {
+                prop_assert!(within(&t, &e), "{e} in {t:?}");
+            }
+        }
+
+        #[test]
+        fn settings(t in text()) {
+            if let Err(e) = Config::parse(&t) {
+                prop_assert!(within(&t, &e), "{e} in {t:?}");
+            }
+        }
+
+        #[test]
+        fn key_lists(t in text()) {
+            if let Err(e) = layout::parse_key_list(&t) {
+                prop_assert!(within(&t, &e), "{e} in {t:?}");
+            }
+            let _ = layout::read_key_list(&t);
+        }
+
+        #[test]
+        fn queries(t in text()) {
+            let now = Timestamp::from_second(1_800_000_000).unwrap();
+            if let Err(e) = crate::query::Query::parse(&t, &Config::default(), now) {
+                prop_assert!(e.offset <= t.len(), "{e} in {t:?}");
+            }
+        }
     }
 }

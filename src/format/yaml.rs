@@ -54,10 +54,12 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
         offset += line.len();
     }
     let Some((yaml_end, body_start)) = yaml_end else {
+        // Reported where the closing line was due: the end of the file.
+        let last = text.lines().count().max(1);
         return Err(ParseError::new(
+            last,
             1,
-            1,
-            "the front matter is never closed by a `---` line",
+            "the front matter opened on line 1 is never closed by a `---` line",
         ));
     };
     let yaml = &text[yaml_start..yaml_end];
@@ -442,9 +444,9 @@ mod tests {
     }
 
     #[test]
-    fn unclosed_front_matter_is_reported_on_line_one() {
-        let e = parse_document("---\ntitle: x\n").unwrap_err();
-        assert_eq!((e.line, e.column), (1, 1));
+    fn unclosed_front_matter_is_reported_where_it_should_have_closed() {
+        let e = parse_document("---\ntitle: x\nstatus: open\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
         assert!(e.message.contains("never closed"), "{}", e.message);
     }
 

@@ -60,6 +60,32 @@ impl Index {
                     .map(|v| (Occur::Should, term_query(f.key, v)))
                     .collect(),
             ))),
+            Expr::Path { path, keys } => {
+                let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = keys
+                    .iter()
+                    .map(|k| (Occur::Should, term_query(f.key, k)))
+                    .collect();
+                if let Some(&paths) = f.words.get("paths") {
+                    for exact in crate::query::path_ancestors(path) {
+                        should.push((Occur::Should, term_query(paths, &exact)));
+                    }
+                    if !path.contains(':') {
+                        // Under it: `path/…` and `path:SYMBOL`.
+                        for (from, to) in [("/", "0"), (":", ";")] {
+                            let term =
+                                |s: &str| Term::from_field_text(paths, &format!("{path}{s}"));
+                            should.push((
+                                Occur::Should,
+                                Box::new(RangeQuery::new(
+                                    Bound::Included(term(from)),
+                                    Bound::Excluded(term(to)),
+                                )),
+                            ));
+                        }
+                    }
+                }
+                const_score(Box::new(BooleanQuery::new(should)))
+            }
             Expr::Missing(field) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
                 (Occur::MustNot, term_query(f.has, field.name)),

@@ -55,6 +55,15 @@ pub enum Expr {
     Field(Field, Vec<String>),
     /// `key:BC-12`: the issue filed under one of these keys (lowercase).
     Key(Vec<String>),
+    /// `path:src/db`: issues whose `paths` name the path, a file or folder
+    /// under it, or a folder above it; or whose linked commits touched it.
+    /// `path` is normalized and lowercase; `keys` (lowercase) are the
+    /// issues whose commits touched it, which the repository tells and the
+    /// tracker fills in ([`Expr::paths_mut`]).
+    Path {
+        path: String,
+        keys: Vec<String>,
+    },
     /// `no:assignee`: the field has no value.
     Missing(Field),
     Date(Field, TimeRange),
@@ -128,6 +137,14 @@ impl Expr {
                 .iter()
                 .any(|v| wanted.iter().any(|w| *w == v.to_lowercase())),
             Expr::Key(wanted) => wanted.iter().any(|w| *w == key.to_lowercase()),
+            Expr::Path { path, keys } => {
+                keys.iter().any(|k| *k == key.to_lowercase())
+                    || issue
+                        .get(fields::named("paths"))
+                        .texts()
+                        .iter()
+                        .any(|p| path_related(&p.to_lowercase(), path))
+            }
             Expr::Missing(f) => issue.get(f).is_empty(),
             Expr::Date(f, range) => issue.get(f).time().is_some_and(|t| {
                 range.from.is_none_or(|from| t >= from) && range.until.is_none_or(|u| t < u)
@@ -176,6 +193,17 @@ impl Expr {
         }
     }
 
+    /// Every `path:` term, for the tracker to fill in the issues whose
+    /// commits touched its path.
+    pub fn paths_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Expr::Path { .. } => vec![self],
+            Expr::And(v) | Expr::Or(v) => v.iter_mut().flat_map(Expr::paths_mut).collect(),
+            Expr::Not(e) => e.paths_mut(),
+            _ => Vec::new(),
+        }
+    }
+
     /// `self AND other`, flattened.
     pub fn and(self, other: Expr) -> Expr {
         match (self, other) {
@@ -207,6 +235,7 @@ impl Query {
             config,
             now,
             sort: None,
+            depth: 0,
         };
         let expr = if p.tokens.is_empty() {
             Expr::All
@@ -334,7 +363,13 @@ struct Parser<'a> {
     config: &'a Config,
     now: Timestamp,
     sort: Option<Sort>,
+    /// Parentheses open around the term being read.
+    depth: usize,
 }
+
+/// How deep parentheses may nest: far more than a person writes, and few
+/// enough that no query can exhaust the stack.
+pub const MAX_DEPTH: usize = 32;
 
 impl Parser<'_> {
     fn or(&mut self) -> Result<Expr, QueryError> {
@@ -389,7 +424,14 @@ impl Parser<'_> {
         self.pos += 1;
         match token.kind.clone() {
             Tok::Open => {
+                if self.depth == MAX_DEPTH {
+                    return Err(
+                        token.error(&format!("parentheses nest more than {MAX_DEPTH} deep"))
+                    );
+                }
+                self.depth += 1;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.peek() {
                     Some(Tok::Close) => self.pos += 1,
                     _ => return Err(token.error("this parenthesis is never closed")),
@@ -463,11 +505,66 @@ impl Parser<'_> {
                 return Ok(None);
             }
             ("key", _) => Expr::Key(split_values(value)),
+            ("path", _) => match normal_path(value).to_lowercase() {
+                p if p.is_empty() || p.starts_with(':') => {
+                    return Err(token.error("path: takes a file or folder of the repository"));
+                }
+                path => Expr::Path {
+                    path,
+                    keys: Vec::new(),
+                },
+            },
             (_, Some(f)) => field_term(f, &split_values(value), self.config, self.now)
                 .map_err(|message| token.error(&message))?,
             (_, None) => return Ok(Some(Expr::Text(tokenize(text)))),
         }))
     }
+}
+
+/// A path as `paths` holds it: relative, `/`-separated, without `./` or a
+/// final `/`.
+pub fn normal_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.trim().split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Whether a linked path `linked` (`FILE`, `FOLDER` or `FILE:SYMBOL`)
+/// concerns the queried `path`: the same, under it, or a folder above it.
+pub fn path_related(linked: &str, path: &str) -> bool {
+    let file = linked.split_once(':').map_or(linked, |(f, _)| f);
+    let under = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/"));
+    match path.split_once(':') {
+        // One symbol: that symbol, or the file or a folder above it.
+        Some((query_file, _)) => {
+            linked == path || (!linked.contains(':') && under(query_file, linked))
+        }
+        None => under(file, path) || under(path, file),
+    }
+}
+
+/// The terms an index matches `path:` with: the path and every folder above
+/// it, exactly (a linked folder concerns what is in it).
+pub fn path_ancestors(path: &str) -> Vec<String> {
+    let file = path.split_once(':').map_or(path, |(f, _)| f);
+    let mut out = vec![path.to_owned()];
+    let mut at = file;
+    if file != path {
+        out.push(file.to_owned());
+    }
+    while let Some((dir, _)) = at.rsplit_once('/') {
+        out.push(dir.to_owned());
+        at = dir;
+    }
+    out
 }
 
 fn split_values(value: &str) -> Vec<String> {

@@ -139,6 +139,16 @@ fn errors_point_at_the_offending_token() {
 }
 
 #[test]
+fn deep_parentheses_are_refused_not_a_crash() {
+    let deep = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+    let e = err(&deep);
+    assert_eq!(e.message, "parentheses nest more than 32 deep");
+    assert_eq!(e.offset, 32);
+    let ok = format!("{}a{}", "(".repeat(32), ")".repeat(32));
+    assert_eq!(parse(&ok), Expr::Text(vec!["a".into()]));
+}
+
+#[test]
 fn urls_and_colons_in_text_are_words() {
     assert_eq!(
         parse("https://example.com/x"),
@@ -158,4 +168,41 @@ fn tokens_match_tantivys_default_tokenizer() {
         ["can", "t", "log", "in", "école", "42"]
     );
     assert!(tokenize(&"x".repeat(40)).is_empty());
+}
+
+#[test]
+fn path_terms_parse_normalized_and_relate_by_folders() {
+    assert_eq!(
+        parse("path:./src/DB/"),
+        Expr::Path {
+            path: "src/db".into(),
+            keys: vec![]
+        }
+    );
+    assert!(err("path:/").message.contains("file or folder"));
+    // The path itself, what is under it, a symbol in it, a folder above it.
+    for linked in [
+        "src/db",
+        "src/db/schema.sql",
+        "src/db/pool.rs:connect",
+        "src",
+    ] {
+        assert!(path_related(linked, "src/db"), "{linked}");
+    }
+    for linked in ["src/dbx", "src/dbx/a.rs", "tests/db", "src/db.rs"] {
+        assert!(!path_related(linked, "src/db"), "{linked}");
+    }
+    assert!(path_related(
+        "src/db/pool.rs:connect",
+        "src/db/pool.rs:connect"
+    ));
+    assert!(path_related("src/db/pool.rs", "src/db/pool.rs:connect"));
+    assert!(!path_related(
+        "src/db/pool.rs:close",
+        "src/db/pool.rs:connect"
+    ));
+    assert_eq!(
+        path_ancestors("src/db/a.rs:f"),
+        ["src/db/a.rs:f", "src/db/a.rs", "src/db", "src"]
+    );
 }

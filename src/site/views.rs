@@ -79,6 +79,14 @@ pub struct HistoryView {
     pub message: String,
 }
 
+/// The issue on the tracker it was bridged with: `GitHub #12`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BridgeView {
+    pub service: String,
+    pub key: String,
+    pub url: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IssuePage {
     pub frame: Frame,
@@ -92,6 +100,10 @@ pub struct IssuePage {
     pub comments: Vec<CommentView>,
     pub commits: Vec<CommitView>,
     pub prs: Vec<String>,
+    /// Files, folders and symbols of the repository it concerns.
+    pub paths: Vec<String>,
+    /// Where it lives on GitHub, GitLab or Jira too.
+    pub bridge: Option<BridgeView>,
     pub duplicate_of: Option<IssueLink>,
     pub related: Vec<IssueLink>,
     pub attachments: Vec<String>,
@@ -360,6 +372,25 @@ impl Site {
                         })
                         .collect(),
                     prs: i.prs.clone(),
+                    paths: i
+                        .get(crate::format::fields::named("paths"))
+                        .texts()
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                    bridge: match i.get(crate::format::fields::named("bridge")) {
+                        crate::format::fields::Val::Map(b) => b.get("key").map(|k| BridgeView {
+                            service: match b.get("service").map(String::as_str) {
+                                Some("github") => "GitHub".to_owned(),
+                                Some("gitlab") => "GitLab".to_owned(),
+                                Some("jira") => "Jira".to_owned(),
+                                other => other.unwrap_or_default().to_owned(),
+                            },
+                            key: k.clone(),
+                            url: b.get("url").cloned(),
+                        }),
+                        _ => None,
+                    },
                     duplicate_of: i.duplicate_of.as_deref().map(link),
                     related: i.related.iter().map(|r| link(r)).collect(),
                     attachments: e.attachments.clone(),

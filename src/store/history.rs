@@ -24,6 +24,9 @@ pub struct Revision {
     pub message: String,
     /// The files it changed (a merge: those that differ from every parent).
     pub paths: Vec<String>,
+    /// How many parents it has (2 or more: a merge).
+    #[serde(default)]
+    pub parents: usize,
 }
 
 impl Store {
@@ -84,6 +87,7 @@ impl Store {
                     .trim_end()
                     .to_owned(),
                 paths,
+                parents: commit.parent_count(),
             });
         }
         Ok(out)
@@ -158,6 +162,32 @@ impl Store {
                 .transpose()
         };
         self.tree_diff(tree(from)?.as_deref(), tree(to)?.as_deref(), "")
+    }
+
+    /// A file's text at commit `commit` of the branch, or at its first
+    /// parent when `before`; `None` when there was no such file (or no
+    /// parent).
+    pub fn read_at(&self, commit: &str, path: &str, before: bool) -> Result<Option<String>> {
+        let mut c = self.repo.find_commit(oid(commit)?)?;
+        if before {
+            match c.parent(0) {
+                Ok(p) => c = p,
+                Err(_) => return Ok(None),
+            }
+        }
+        let Ok(entry) = c.tree()?.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        let Ok(blob) = self.repo.find_blob(entry.id()) else {
+            return Ok(None);
+        };
+        Ok(std::str::from_utf8(blob.content()).ok().map(str::to_owned))
+    }
+
+    /// The first parent of a commit, `None` for a root commit.
+    pub fn first_parent(&self, commit: &str) -> Result<Option<String>> {
+        let c = self.repo.find_commit(oid(commit)?)?;
+        Ok(c.parent_id(0).ok().map(|p| p.to_string()))
     }
 
     /// Whether `tree` is a tree object this repository has.

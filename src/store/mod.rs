@@ -19,6 +19,7 @@
 mod history;
 mod remote;
 mod repo;
+mod settings;
 mod snapshot;
 mod write;
 
@@ -41,6 +42,11 @@ pub enum StoreError {
         "the issues branch is locked by {lock}; another git-issue may be writing, or one was killed: remove the file if no git process is running"
     )]
     Locked { lock: PathBuf },
+    #[error(
+        "the {branch} branch is checked out in {}, and a commit there would undo what git issue writes; detach it (git -C {0} checkout --detach) or remove it (git worktree remove {0}), then edit issues with git issue",
+        .worktree.display()
+    )]
+    CheckedOut { branch: String, worktree: PathBuf },
     #[error("gave up after {0} attempts: other writers kept moving the issues branch")]
     TooManyRetries(usize),
     #[error("no commit {0:?} in this repository")]
@@ -62,6 +68,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     repo: Repository,
     refname: String,
+    settings: settings::Settings,
 }
 
 impl Store {
@@ -80,13 +87,14 @@ impl Store {
         // git itself does not re-hash objects it reads; libgit2 does by
         // default, which doubles the cost of reading thousands of issues.
         git2::opts::strict_hash_verification(false);
-        let branch = repo
-            .config()
-            .and_then(|c| c.get_string("issue.branch"))
-            .unwrap_or_else(|_| "issues".to_owned());
+        let settings = settings::Settings::of(&repo)?;
+        let branch = settings
+            .get("issue.branch")
+            .unwrap_or_else(|| "issues".to_owned());
         Ok(Store {
             repo,
             refname: format!("refs/heads/{branch}"),
+            settings,
         })
     }
 
@@ -124,9 +132,10 @@ impl Store {
         name.strip_suffix(".git").unwrap_or(&name).to_owned()
     }
 
-    /// A setting of the repository's git config (local, global, system).
+    /// A setting, as `git config NAME` would give it: the files git reads
+    /// and the variables it honours (`git -c`, `GIT_CONFIG_GLOBAL`, …).
     pub fn config_string(&self, name: &str) -> Option<String> {
-        self.repo.config().ok()?.get_string(name).ok()
+        self.settings.get(name)
     }
 
     /// Sets a value in the repository's own config (`.git/config`).
@@ -157,18 +166,25 @@ impl Store {
         vec![dir.join(&self.refname), dir.join("packed-refs")]
     }
 
-    /// The user's identity as git would use it: `GIT_AUTHOR_NAME` and friends
-    /// first, then `user.name` and `user.email`.
+    /// The user's identity as git would use it (`git var GIT_AUTHOR_IDENT`):
+    /// `GIT_AUTHOR_NAME` and friends first, then `author.name` (or
+    /// `committer.name`), then `user.name`; the email likewise, then `EMAIL`.
     fn signature(&self, role: Role) -> Result<Signature<'static>> {
         let (name_var, email_var, date_var) = role.vars();
-        let config = self.repo.config()?;
+        let section = role.section();
+        // As git: an identity variable set but empty is no identity.
         let name = std::env::var(name_var)
             .ok()
-            .or_else(|| config.get_string("user.name").ok())
+            .or_else(|| self.settings.get(&format!("{section}.name")))
+            .or_else(|| self.settings.get("user.name"))
+            .filter(|n| !n.trim().is_empty())
             .ok_or(StoreError::NoIdentity)?;
         let email = std::env::var(email_var)
             .ok()
-            .or_else(|| config.get_string("user.email").ok())
+            .or_else(|| self.settings.get(&format!("{section}.email")))
+            .or_else(|| self.settings.get("user.email"))
+            .or_else(|| std::env::var("EMAIL").ok())
+            .filter(|e| !e.trim().is_empty())
             .ok_or(StoreError::NoIdentity)?;
         let (secs, offset) = std::env::var(date_var)
             .ok()
@@ -208,6 +224,14 @@ enum Role {
 }
 
 impl Role {
+    /// The config section of its own (`author.name`).
+    fn section(self) -> &'static str {
+        match self {
+            Role::Author => "author",
+            Role::Committer => "committer",
+        }
+    }
+
     fn vars(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Role::Author => ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE"),

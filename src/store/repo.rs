@@ -30,15 +30,48 @@ impl Store {
     /// the top of the working tree, as git takes it), else the `hooks` folder
     /// of the common git dir, which every worktree of the repository shares.
     pub fn hooks_dir(&self) -> PathBuf {
-        match self
-            .repo
-            .config()
-            .and_then(|c| c.get_path("core.hooksPath"))
-        {
-            Ok(p) if p.is_absolute() => p,
-            Ok(p) => self.repo.workdir().unwrap_or(self.repo.path()).join(p),
-            Err(_) => self.repo.commondir().join("hooks"),
+        match self.settings.get_path("core.hooksPath") {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self.repo.workdir().unwrap_or(self.repo.path()).join(p),
+            None => self.repo.commondir().join("hooks"),
         }
+    }
+
+    /// Whether `name` is a local branch, or a branch of a remote (a fresh
+    /// clone has `origin/main` before it has `main`).
+    pub fn has_branch(&self, name: &str) -> bool {
+        if self.repo.find_branch(name, git2::BranchType::Local).is_ok() {
+            return true;
+        }
+        self.remotes().iter().any(|r| {
+            self.repo
+                .find_reference(&format!("refs/remotes/{r}/{name}"))
+                .is_ok()
+        })
+    }
+
+    /// The project's main branch, as a new tracker should assume it: the
+    /// branch `origin/HEAD` names (what the clone's remote calls its main
+    /// line), else the branch HEAD is on, else `init.defaultBranch`, else
+    /// `main`.
+    pub fn main_branch_guess(&self) -> String {
+        let remote_head = self
+            .repo
+            .find_reference("refs/remotes/origin/HEAD")
+            .ok()
+            .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_owned))
+            .and_then(|t| t.strip_prefix("refs/remotes/origin/").map(str::to_owned));
+        remote_head
+            .or_else(|| self.head_branch().filter(|b| b != self.branch_name()))
+            .or_else(|| self.config_string("init.defaultBranch"))
+            .unwrap_or_else(|| "main".to_owned())
+    }
+
+    /// Whether a rebase is under way in this worktree: its commits are
+    /// copies that `post-rewrite` relinks all at once when it ends.
+    pub fn rebase_in_progress(&self) -> bool {
+        let dir = self.repo.path();
+        dir.join("rebase-merge").exists() || dir.join("rebase-apply").exists()
     }
 
     /// The branch HEAD is on (even before its first commit), `None` when
@@ -300,5 +333,133 @@ impl Store {
             author: c.author().name().unwrap_or_default().to_owned(),
             time: Timestamp::from_second(c.time().seconds()).ok()?,
         })
+    }
+}
+
+impl Store {
+    /// `given` (as a user typed it in `cwd`) as a path from the top of the
+    /// working tree, `/`-separated; `None` when it is outside the working
+    /// tree or the repository has none.
+    pub fn repo_path(&self, cwd: &std::path::Path, given: &str) -> Option<String> {
+        let top = std::fs::canonicalize(self.repo.workdir()?).ok()?;
+        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let joined = cwd.join(given);
+        // Normalize without touching the disk: the path may be gone from
+        // the working tree and still be in history.
+        let mut parts: Vec<std::ffi::OsString> = Vec::new();
+        for c in joined.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                std::path::Component::Normal(p) => parts.push(p.to_owned()),
+                _ => {}
+            }
+        }
+        let mut full = PathBuf::from("/");
+        full.extend(parts);
+        let rel = full.strip_prefix(&top).ok()?;
+        Some(
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+
+    /// Whether a file or folder is at `path` in HEAD's tree or in the
+    /// working tree.
+    pub fn has_path(&self, path: &str) -> bool {
+        if path.is_empty() {
+            return false;
+        }
+        let in_head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .is_ok_and(|t| t.get_path(std::path::Path::new(path)).is_ok());
+        in_head || self.repo.workdir().is_some_and(|w| w.join(path).exists())
+    }
+
+    /// The id of what is at `path` (a file or folder) in a commit's tree.
+    fn entry_at(&self, commit: &git2::Commit<'_>, path: &str) -> Option<Oid> {
+        commit
+            .tree()
+            .ok()?
+            .get_path(std::path::Path::new(path))
+            .ok()
+            .map(|e| e.id())
+    }
+
+    /// Whether commit `id` changed the file or anything under the folder at
+    /// `path`, against its first parent (a root commit: whether it added
+    /// it). `false` for a commit this clone does not have.
+    pub fn touched(&self, id: &str, path: &str) -> bool {
+        let Ok(oid) = Oid::from_str(id) else {
+            return false;
+        };
+        let Ok(commit) = self.repo.find_commit(oid) else {
+            return false;
+        };
+        let now = self.entry_at(&commit, path);
+        let before = commit.parent(0).ok().and_then(|p| self.entry_at(&p, path));
+        now != before
+    }
+
+    /// The commits reachable from HEAD that changed `path` (a file or a
+    /// folder), newest first, as `git log -- PATH` lists them (a merge when
+    /// it differs from every parent).
+    pub fn path_history(&self, path: &str) -> Result<Vec<CommitInfo>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        match self.repo.head().and_then(|h| h.peel_to_commit()) {
+            Ok(c) => walk.push(c.id())?,
+            Err(_) => return Ok(Vec::new()),
+        }
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let now = self.entry_at(&commit, path);
+            let changed = if commit.parent_count() == 0 {
+                now.is_some()
+            } else {
+                commit.parents().all(|p| self.entry_at(&p, path) != now)
+            };
+            if changed {
+                out.push(CommitInfo {
+                    id: commit.id().to_string(),
+                    summary: commit
+                        .summary()
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    author: commit.author().name().unwrap_or_default().to_owned(),
+                    time: Timestamp::from_second(commit.time().seconds())
+                        .unwrap_or(Timestamp::UNIX_EPOCH),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// `path` as HEAD's tree spells it, matched without regard to case.
+    pub fn path_as_spelled(&self, path: &str) -> Option<String> {
+        let mut tree = self.repo.head().ok()?.peel_to_tree().ok()?;
+        let mut out = Vec::new();
+        let parts: Vec<&str> = path.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let (name, id) = tree
+                .iter()
+                .find(|e| e.name().is_ok_and(|n| n.eq_ignore_ascii_case(part)))
+                .and_then(|e| Some((e.name().ok()?.to_owned(), e.id())))?;
+            out.push(name);
+            if i + 1 < parts.len() {
+                tree = self.repo.find_tree(id).ok()?;
+            }
+        }
+        Some(out.join("/"))
     }
 }

@@ -13,6 +13,8 @@ use super::{Result, Store, StoreError, oid};
 pub struct Entry {
     pub name: String,
     pub is_dir: bool,
+    /// A regular file (not a folder, symbolic link or submodule).
+    pub is_file: bool,
 }
 
 /// A path of the branch and the bytes of the file there, when asked for.
@@ -114,12 +116,16 @@ impl<'r> Snapshot<'r> {
         Ok(tree)
     }
 
-    /// The id and kind of the entry at `path`.
+    /// The id and kind of the entry at `path`; a symbolic link is of no
+    /// kind the tracker reads.
     fn entry(&self, path: &str) -> Result<Option<(Oid, Option<ObjectType>)>> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        Ok(self
-            .tree_at(dir)?
-            .and_then(|t| t.get_name(name).map(|e| (e.id(), e.kind()))))
+        Ok(self.tree_at(dir)?.and_then(|t| {
+            t.get_name(name).map(|e| {
+                let link = e.filemode() == i32::from(git2::FileMode::Link);
+                (e.id(), if link { None } else { e.kind() })
+            })
+        }))
     }
 
     /// A file's bytes, `None` when there is no such file.
@@ -146,7 +152,8 @@ impl<'r> Snapshot<'r> {
 
     /// Whether a file or folder is at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.entry(path).is_ok_and(|e| e.is_some())
+        self.entry(path)
+            .is_ok_and(|e| e.is_some_and(|(_, kind)| kind.is_some()))
     }
 
     /// The entries of a folder, in git's order; empty when there is none.
@@ -158,16 +165,47 @@ impl<'r> Snapshot<'r> {
                     .map(|e| Entry {
                         name: e.name().unwrap_or_default().to_owned(),
                         is_dir: e.kind() == Some(ObjectType::Tree),
+                        is_file: e.kind() == Some(ObjectType::Blob)
+                            && e.filemode() != i32::from(git2::FileMode::Link),
                     })
                     .collect()
             })
             .unwrap_or_default())
     }
 
+    /// Entries under `dir` that are neither files nor folders: symbolic links
+    /// and submodules, with what they are.
+    pub fn special_entries(&self, dir: &str) -> Result<Vec<(String, &'static str)>> {
+        let Some(tree) = self.tree_at(dir)? else {
+            return Ok(Vec::new());
+        };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut out = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            let what = match entry.kind() {
+                Some(ObjectType::Commit) => Some("submodule"),
+                Some(ObjectType::Blob) if entry.filemode() == i32::from(git2::FileMode::Link) => {
+                    Some("symbolic link")
+                }
+                _ => None,
+            };
+            if let Some(what) = what {
+                let name = entry.name().unwrap_or_default();
+                out.push((format!("{prefix}{parent}{name}"), what));
+            }
+            TreeWalkResult::Ok
+        })?;
+        Ok(out)
+    }
+
     /// Every file under the folder `dir` (`""` for the whole branch), in tree
     /// order, by its full path, with its bytes when `wanted` says so for its
-    /// path (an attachment need not be read to be listed). Submodules are
-    /// left out.
+    /// path (an attachment need not be read to be listed). Symbolic links
+    /// and submodules are left out (see [`Snapshot::special_entries`]).
     pub fn files(&self, dir: &str, wanted: impl Fn(&str) -> bool + Sync) -> Result<Vec<FileBytes>> {
         let Some(tree) = self.tree_at(dir)? else {
             return Ok(Vec::new());
@@ -179,7 +217,9 @@ impl<'r> Snapshot<'r> {
         };
         let mut ids = Vec::new();
         tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
+            if entry.kind() == Some(ObjectType::Blob)
+                && entry.filemode() != i32::from(git2::FileMode::Link)
+            {
                 let path = format!("{prefix}{parent}{}", entry.name().unwrap_or_default());
                 ids.push((path, entry.id()));
             }

@@ -192,3 +192,63 @@ fn a_walk_reads_only_the_files_it_is_asked_for() {
     assert_eq!(snap.files("", |_| false).unwrap().len(), 3);
     assert!(snap.files("nowhere", |_| true).unwrap().is_empty());
 }
+
+#[test]
+fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
+    let (dir, store) = repo();
+    let loose = || -> usize {
+        std::fs::read_dir(dir.path().join(".git/objects"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().len() == 2)
+            .map(|e| std::fs::read_dir(e.path()).unwrap().count())
+            .sum()
+    };
+    let before = loose();
+    let edits: Vec<Edit> = (0..1000)
+        .map(|i| {
+            write(
+                &format!("issues/{}/{i}.md", i / 100),
+                &format!("issue {i}\n"),
+            )
+        })
+        .collect();
+    let tip = commit(&store, "bulk", edits);
+    assert!(
+        loose() - before < 5,
+        "{} new loose objects",
+        loose() - before
+    );
+    let snap = store.snapshot().unwrap();
+    assert_eq!(
+        snap.read("issues/9/999.md").unwrap().as_deref(),
+        Some("issue 999\n")
+    );
+    assert_eq!(store.tip().unwrap().unwrap().to_string(), tip);
+    // A change after it builds on the packed tree, as usual.
+    commit(
+        &store,
+        "one more",
+        vec![write("issues/0/0.md", "changed\n")],
+    );
+    assert_eq!(
+        store
+            .snapshot()
+            .unwrap()
+            .files("issues", |_| false)
+            .unwrap()
+            .len(),
+        1000
+    );
+    let fsck = std::process::Command::new("git")
+        .args(["fsck", "--strict", "--no-dangling"])
+        .current_dir(dir.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use git2::{ErrorCode, Oid};
+use git2::{ErrorCode, Oid, Repository};
 
 use super::{Result, Role, Snapshot, Store, StoreError, oid};
 
@@ -34,9 +34,45 @@ pub struct Change {
 const MAX_ATTEMPTS: usize = 200;
 /// How long we wait for a ref lock before giving up.
 const LOCK_PATIENCE: Duration = Duration::from_secs(10);
-/// A ref lock is held for the microseconds it takes to write 41 bytes and
-/// rename them; one this old was left by a process that was killed.
+/// We hold a ref lock for the microseconds it takes to write 41 bytes and
+/// rename them; one of ours this old was left by a writer that was killed.
 const STALE_LOCK: Duration = Duration::from_secs(3);
+
+/// Says, while it lives, that this process may hold the branch's ref lock:
+/// `<local dir>/writers/<pid>`. A lock is taken from a writer only when its
+/// mark names a process that is gone (killed mid-write); a lock no mark
+/// explains belongs to git or another tool, and is waited for, never taken.
+struct WriterMark(Option<PathBuf>);
+
+impl WriterMark {
+    fn new(store: &Store) -> WriterMark {
+        let dir = store.local_dir().join("writers");
+        let path = dir.join(std::process::id().to_string());
+        let made = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, b""));
+        WriterMark(made.ok().map(|()| path))
+    }
+}
+
+impl Drop for WriterMark {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Whether process `pid` is running.
+fn alive(pid: u32) -> bool {
+    let proc = std::path::Path::new("/proc");
+    if proc.is_dir() {
+        return proc.join(pid.to_string()).exists();
+    }
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
 
 impl Store {
     /// Makes one commit on the branch. `build` looks at the branch as it is
@@ -50,15 +86,16 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let _mark = WriterMark::new(self);
         for attempt in 0..MAX_ATTEMPTS {
             let snapshot = self.snapshot()?;
             let Some(change) = build(&snapshot)? else {
                 return Ok(None);
             };
             let parent = snapshot.commit_oid();
-            let tree = self.write_tree(snapshot.tree(), &change.edits)?;
             let parents: Vec<Oid> = parent.into_iter().collect();
-            let new = self.write_commit(&change.message, tree, &parents)?;
+            let base = snapshot.tree().map(|t| t.id());
+            let new = self.write_change(base, &change.message, &change.edits, &parents)?;
             if self.swap(parent, new, first_line(&change.message))? {
                 return Ok(Some(new.to_string()));
             }
@@ -70,12 +107,21 @@ impl Store {
     /// Moves the branch to commit `new` if it is still at `expected` (`None`:
     /// if it does not exist yet). `false` when another writer moved it first.
     pub fn swap_tip(&self, expected: Option<&str>, new: &str, why: &str) -> Result<bool> {
+        let _mark = WriterMark::new(self);
         self.swap(expected.map(oid).transpose()?, oid(new)?, why)
     }
 
     /// The compare-and-swap of the ref, waiting out a held lock (and
-    /// removing one a killed writer left behind).
+    /// removing one a killed writer left behind). Refuses, as git does, to
+    /// move the branch under a worktree that has it checked out: that
+    /// worktree's index would revert the change at its next commit.
     fn swap(&self, expected: Option<Oid>, new: Oid, why: &str) -> Result<bool> {
+        if let Some(worktree) = self.checked_out_in() {
+            return Err(StoreError::CheckedOut {
+                branch: self.branch_name().to_owned(),
+                worktree,
+            });
+        }
         let log = format!("git-issue: {why}");
         let mut locked_since: Option<Instant> = None;
         loop {
@@ -108,64 +154,110 @@ impl Store {
         }
     }
 
+    /// A worktree (the main one included) whose HEAD is the issues branch.
+    fn checked_out_in(&self) -> Option<PathBuf> {
+        let common = self.repo.commondir();
+        let on_branch = |head: &std::path::Path| {
+            std::fs::read_to_string(head)
+                .is_ok_and(|h| h.trim() == format!("ref: {}", self.refname))
+        };
+        if !self.repo.is_bare() && on_branch(&common.join("HEAD")) {
+            return Some(common.parent().unwrap_or(common).to_path_buf());
+        }
+        let linked = std::fs::read_dir(common.join("worktrees")).ok()?;
+        for entry in linked.flatten() {
+            if on_branch(&entry.path().join("HEAD")) {
+                let gitdir =
+                    std::fs::read_to_string(entry.path().join("gitdir")).unwrap_or_default();
+                let path = PathBuf::from(gitdir.trim());
+                return Some(path.parent().map_or(path.clone(), |p| p.to_path_buf()));
+            }
+        }
+        None
+    }
+
     fn lock_path(&self) -> PathBuf {
         self.repo.commondir().join(format!("{}.lock", self.refname))
     }
 
-    /// Removes the branch's ref lock when it is older than any live writer
-    /// holds one: what a writer killed at the wrong instant leaves behind.
-    /// git asks a person to delete such a file; for the issues branch, which
-    /// only we write, waiting that long is proof enough.
+    /// Removes the branch's ref lock when a writer of ours that is gone
+    /// left it: the lock is older than any live writer of ours holds one,
+    /// and a writer's mark names a process that no longer runs. git asks a
+    /// person to delete such a file; here the marks are the proof. A lock
+    /// held by git itself (a long `update-ref --stdin` transaction) has no
+    /// mark and is never taken.
     fn remove_stale_lock(&self) -> bool {
         let lock = self.lock_path();
-        let stale = std::fs::metadata(&lock)
+        let old = std::fs::metadata(&lock)
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_LOCK));
-        stale && std::fs::remove_file(&lock).is_ok()
-    }
-
-    /// Writes the blobs of `edits` and the trees above them, on `base`
-    /// (`None`: the empty tree).
-    pub(super) fn write_tree(&self, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
-        let empty;
-        let base = match base {
-            Some(t) => t,
-            None => {
-                let oid = self.repo.treebuilder(None)?.write()?;
-                empty = self.repo.find_tree(oid)?;
-                &empty
-            }
-        };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for edit in edits {
-            match edit {
-                Edit::Write { path, content } => {
-                    let blob = self.repo.blob(content)?;
-                    update.upsert(path.as_str(), blob, git2::FileMode::Blob);
-                }
-                Edit::Remove { path } => {
-                    update.remove(path.as_str());
-                }
-            }
+        if !old {
+            return false;
         }
-        Ok(update.create_updated(&self.repo, base)?)
+        let dir = self.local_dir().join("writers");
+        let me = std::process::id();
+        let dead: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+                (pid != me && !alive(pid)).then(|| e.path())
+            })
+            .collect();
+        if dead.is_empty() {
+            return false;
+        }
+        for mark in &dead {
+            let _ = std::fs::remove_file(mark);
+        }
+        std::fs::remove_file(&lock).is_ok()
     }
 
-    /// Writes a commit of `tree` on `parents`, by the user. No ref moves.
-    fn write_commit(&self, message: &str, tree: Oid, parents: &[Oid]) -> Result<Oid> {
-        let tree = self.repo.find_tree(tree)?;
+    /// Writes the objects of one change (its blobs, the trees above them
+    /// on `base`, and a commit on `parents`) and returns the commit. No ref
+    /// moves. A change of many files is written as one pack, as git stores
+    /// what it receives: tens of thousands of loose objects would cost a
+    /// file each (and the time to make them).
+    fn write_change(
+        &self,
+        base: Option<Oid>,
+        message: &str,
+        edits: &[Edit],
+        parents: &[Oid],
+    ) -> Result<Oid> {
         let author = self.signature(Role::Author)?;
         let committer = self.signature(Role::Committer)?;
-        let parents = parents
-            .iter()
-            .map(|p| self.repo.find_commit(*p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         let mut message = message.trim_end().to_owned();
         message.push('\n');
-        Ok(self
-            .repo
-            .commit(None, &author, &committer, &message, &tree, &parents)?)
+        let write = |repo: &Repository| -> Result<Oid> {
+            let base = base.map(|t| repo.find_tree(t)).transpose()?;
+            let tree = write_tree(repo, base.as_ref(), edits)?;
+            let tree = repo.find_tree(tree)?;
+            let parents = parents
+                .iter()
+                .map(|p| repo.find_commit(*p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+            Ok(repo.commit(None, &author, &committer, &message, &tree, &parents)?)
+        };
+        if edits.len() < PACK_FROM {
+            return write(&self.repo);
+        }
+        // Objects go to memory through a handle of their own, then into one
+        // pack beside the others; the branch moves only once it is there.
+        let scratch = Repository::open(self.repo.path())?;
+        let odb = scratch.odb()?;
+        let mempack = odb.add_new_mempack_backend(1000)?;
+        let commit = write(&scratch)?;
+        let mut pack = git2::Buf::new();
+        mempack.dump(&scratch, &mut pack)?;
+        let target = self.repo.odb()?;
+        let mut writer = target.packwriter()?;
+        std::io::Write::write_all(&mut writer, &pack)
+            .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+        writer.commit()?;
+        Ok(commit)
     }
 
     /// Writes a merge commit: the tree of `ours` with `edits` applied, with
@@ -178,12 +270,41 @@ impl Store {
         edits: &[Edit],
     ) -> Result<String> {
         let (ours, theirs) = (oid(ours)?, oid(theirs)?);
-        let base = self.repo.find_commit(ours)?.tree()?;
-        let tree = self.write_tree(Some(&base), edits)?;
+        let base = self.repo.find_commit(ours)?.tree_id();
         Ok(self
-            .write_commit(message, tree, &[ours, theirs])?
+            .write_change(Some(base), message, edits, &[ours, theirs])?
             .to_string())
     }
+}
+
+/// Changes of this many files or more are written as one pack.
+const PACK_FROM: usize = 256;
+
+/// Writes the blobs of `edits` and the trees above them, on `base`
+/// (`None`: the empty tree).
+fn write_tree(repo: &Repository, base: Option<&git2::Tree<'_>>, edits: &[Edit]) -> Result<Oid> {
+    let empty;
+    let base = match base {
+        Some(t) => t,
+        None => {
+            let oid = repo.treebuilder(None)?.write()?;
+            empty = repo.find_tree(oid)?;
+            &empty
+        }
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for edit in edits {
+        match edit {
+            Edit::Write { path, content } => {
+                let blob = repo.blob(content)?;
+                update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+            }
+            Edit::Remove { path } => {
+                update.remove(path.as_str());
+            }
+        }
+    }
+    Ok(update.create_updated(repo, base)?)
 }
 
 fn first_line(s: &str) -> &str {

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use jiff::Timestamp;
 
 use super::doctor::{check_values, value_problems};
-use super::read::{load, locate, next_number, read_config};
+use super::read::{load_at, locate, next_number, read_config};
 use super::template::apply_template;
 use super::{
     Assignment, Draft, Error, Outcome, Result, Tracker, describe_changes, merge_edit, set_status,
@@ -35,7 +35,7 @@ impl Tracker {
         issue.severity = config.defaults.severity.clone();
         issue.reporter = Some(self.store.user()?);
         if let Some(name) = &draft.template {
-            apply_template(&snap, name, &mut issue)?;
+            apply_template(&snap, name, &mut issue, &draft.vars)?;
         }
         let set = |slot: &mut String, v: &Option<String>| {
             if let Some(v) = v {
@@ -116,7 +116,7 @@ impl Tracker {
         let result = RefCell::new((key.clone(), String::new()));
         let commit = self.store.commit(|snap| {
             let config = read_config(snap)?;
-            let old = load(snap, key)?;
+            let (old, path) = load_at(snap, key)?;
             let mut issue = old.issue.clone();
             apply(&mut issue, &config, now)?;
             let changes = describe_changes(&old.issue, &issue);
@@ -130,7 +130,7 @@ impl Tracker {
             let change = Change {
                 message: format!("{}: {summary}", old.key),
                 edits: vec![Edit::Write {
-                    path: layout::issue_file(&old.key),
+                    path,
                     content: issue.print().into_bytes(),
                 }],
             };
@@ -207,14 +207,15 @@ impl Tracker {
         let id = ulid::Ulid::new().to_string();
         let found = RefCell::new(key.clone());
         self.store.commit(|snap| {
-            let (k, _) = locate(snap, key)?;
+            let (k, path) = locate(snap, key)?;
             let change = Change {
                 message: format!(
                     "{k}: {}comment {id}",
                     if internal { "internal " } else { "" }
                 ),
                 edits: vec![Edit::Write {
-                    path: layout::comment_file(&k, &id),
+                    // Beside the issue's file, in whichever layout it is.
+                    path: format!("{}/comments/{id}.md", layout::folder_of(&path)),
                     content: comment.print().into_bytes(),
                 }],
             };
@@ -232,6 +233,7 @@ impl Tracker {
             let (k, path) = locate(snap, key)?;
             let mut deleted = super::read::deleted_keys(snap)?;
             deleted.push(k.to_string());
+            let folders = super::read::folders_of(&k, &path);
             let mut edits = vec![
                 Edit::Remove { path },
                 Edit::Write {
@@ -241,10 +243,10 @@ impl Tracker {
             ];
             // libgit2 refuses to remove a folder that is not there: an issue
             // without comments has none.
-            if snap.contains(&layout::issue_dir(&k)) {
-                edits.push(Edit::Remove {
-                    path: layout::issue_dir(&k),
-                });
+            for dir in folders {
+                if snap.contains(&dir) {
+                    edits.push(Edit::Remove { path: dir });
+                }
             }
             let change = Change {
                 message: format!("{k}: delete"),

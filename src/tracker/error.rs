@@ -27,6 +27,9 @@ pub enum ErrorKind {
     Broken,
     /// The machine failed us: git missing, a disk error. Exit 1.
     Environment,
+    /// The commit-msg hook refuses the commit (`hooks.strict`). Exit 9,
+    /// which the hook shims take as a refusal and nothing else does.
+    CommitRefused,
 }
 
 impl ErrorKind {
@@ -38,6 +41,7 @@ impl ErrorKind {
             ErrorKind::NotFound => 3,
             ErrorKind::Conflict => 4,
             ErrorKind::Broken => 5,
+            ErrorKind::CommitRefused => 9,
         }
     }
 }
@@ -56,6 +60,8 @@ pub enum Error {
     NoSuchIssue(String),
     #[error("{0}")]
     BadFile(Problem),
+    #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
+    AmbiguousKey { key: String, holders: Vec<String> },
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("{0:?} is not an issue key like {1}-12")]
@@ -87,6 +93,12 @@ pub enum Error {
         "gave up after {attempts} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
     )]
     RemoteKeptMoving { remote: String, attempts: usize },
+    #[error("{} have the same id {id}; sync does not send a tracker git issue doctor calls broken", .keys.join(" and "))]
+    DuplicateId { id: String, keys: Vec<String> },
+    #[error("{0} problem{s} found", s = if *.0 == 1 { "" } else { "s" })]
+    Problems(usize),
+    #[error("{0}")]
+    CommitRefused(String),
     /// A failure of the program itself: a worker thread gone.
     #[error("{0}")]
     Internal(String),
@@ -113,11 +125,13 @@ impl Error {
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
             | Error::NoLink { .. } => K::NotFound,
-            Error::BadFile(_) => K::Broken,
+            Error::AmbiguousKey { .. } => K::Usage,
+            Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
             Error::RemoteKeptMoving { .. } => K::Conflict,
             Error::Internal(_) => K::Environment,
+            Error::CommitRefused(_) => K::CommitRefused,
         }
     }
 }
@@ -126,7 +140,9 @@ impl Error {
 pub fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
         StoreError::NotARepository(_) | StoreError::UnknownCommit(_) => ErrorKind::NotFound,
-        StoreError::Locked { .. } | StoreError::TooManyRetries(_) => ErrorKind::Conflict,
+        StoreError::Locked { .. }
+        | StoreError::TooManyRetries(_)
+        | StoreError::CheckedOut { .. } => ErrorKind::Conflict,
         StoreError::NoIdentity => ErrorKind::Refused,
         StoreError::NotText { .. } | StoreError::BadRef { .. } => ErrorKind::Broken,
         StoreError::Git(_) => ErrorKind::Environment,

@@ -13,9 +13,8 @@ use jiff::Timestamp;
 
 use super::doctor::check_values;
 use super::mentions::{branch_key, has_key_shaped_word, mentions, names_a_key, prefill};
-use super::read::{issue_files, load, locate, read_config};
+use super::read::{issue_files, load_at, locate, read_config};
 use super::{Error, Outcome, Problem, Result, Tracker, describe_changes, set_status};
-use crate::format::layout;
 use crate::format::{Config, Issue, Key};
 use crate::store::{Change, Edit};
 
@@ -77,8 +76,8 @@ impl Tracker {
                     continue;
                 }
                 seen.push(key.number);
-                let old = match load(snap, key) {
-                    Ok(r) => r,
+                let (old, path) = match load_at(snap, key) {
+                    Ok(found) => found,
                     Err(Error::NoSuchIssue(_)) => {
                         batch.missing.push(key.clone());
                         continue;
@@ -98,7 +97,7 @@ impl Tracker {
                 check_values(&issue, &config, Some(&old.issue)).map_err(Error::Refused)?;
                 issue.updated = now;
                 edits.push(Edit::Write {
-                    path: layout::issue_file(&old.key),
+                    path,
                     content: issue.print().into_bytes(),
                 });
                 batch.changed.push(Outcome {
@@ -133,6 +132,11 @@ impl Tracker {
     /// `Fixes BC-12` resolves BC-12 when the commit is on the main branch.
     /// Reads only the issues named, whatever the size of the tracker.
     pub fn record_head(&self) -> Result<Batch> {
+        // During a rebase each copied commit passes through here; the
+        // post-rewrite hook moves every link in one commit when it ends.
+        if self.store.rebase_in_progress() {
+            return Ok(Batch::default());
+        }
         let head = self.store.commit_message("HEAD")?;
         let branch = self.store.head_branch();
         // A commit made by hand in a worktree of the issues branch is not

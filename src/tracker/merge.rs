@@ -22,6 +22,9 @@ pub struct Dropped {
     pub field: &'static str,
     pub kept: String,
     pub lost: String,
+    /// When each side last changed the field, when known.
+    pub kept_at: Option<jiff::Timestamp>,
+    pub lost_at: Option<jiff::Timestamp>,
 }
 
 /// The merged issue and what a person should know about it.
@@ -98,6 +101,8 @@ pub fn merge_issue_by(
                             field: spec.name,
                             kept: kept.to_text().unwrap_or_else(|| "(none)".into()),
                             lost: lost.to_text().unwrap_or_else(|| "(none)".into()),
+                            kept_at: None,
+                            lost_at: None,
                         });
                         kept.to_value()
                     }
@@ -148,6 +153,8 @@ fn merge_map(
                     field,
                     kept: format!("{name}={}", v.map_or("(none)", String::as_str)),
                     lost: format!("{name}={}", lost.map_or("(none)", String::as_str)),
+                    kept_at: None,
+                    lost_at: None,
                 });
                 *v
             }
@@ -336,12 +343,27 @@ fn merge_lines(path: &str, b_text: &str, o_text: &str, t_text: &str) -> FileMerg
     }
 }
 
-/// How a dropped value reads in a merge message.
+/// How a dropped value reads in a merge message: which value was kept, and
+/// why (the times each side changed the field, when known).
 pub fn dropped_note(key: &Key, d: &Dropped) -> String {
-    format!(
-        "{key}: {} changed on both sides; kept {:?} (changed later), dropped {:?}",
-        d.field, d.kept, d.lost
-    )
+    let when = |t: Option<jiff::Timestamp>| {
+        t.map(|t| format!(" (changed {})", t.strftime("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_default()
+    };
+    match (d.kept_at, d.lost_at) {
+        (Some(_), Some(_)) => format!(
+            "{key}: {} changed on both sides; kept {:?}{}, the later change; dropped {:?}{}",
+            d.field,
+            d.kept,
+            when(d.kept_at),
+            d.lost,
+            when(d.lost_at)
+        ),
+        _ => format!(
+            "{key}: {} changed on both sides; kept {:?} (from the issue changed later), dropped {:?}",
+            d.field, d.kept, d.lost
+        ),
+    }
 }
 
 /// A key-list file (`issues/deleted.yml`, `issues/moved.yml`) as a set: a
@@ -432,7 +454,9 @@ mod tests {
             [Dropped {
                 field: "title",
                 kept: "Crash at launch".into(),
-                lost: "Crash on start".into()
+                lost: "Crash on start".into(),
+                kept_at: None,
+                lost_at: None,
             }]
         );
     }

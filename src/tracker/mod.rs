@@ -11,9 +11,11 @@
 
 mod analyze;
 mod change;
+mod code;
 mod doctor;
 mod edit;
 mod error;
+mod history;
 mod links;
 mod mentions;
 pub mod merge;
@@ -23,7 +25,7 @@ mod record;
 pub mod release;
 mod search;
 pub mod sync;
-mod template;
+pub mod template;
 mod transfer;
 mod tree_merge;
 
@@ -32,6 +34,7 @@ use std::path::Path;
 
 pub use analyze::{Analysis, ErrorLine, GroupLine, Priority, Suggestion};
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use code::Blamed;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
@@ -47,7 +50,7 @@ pub use transfer::Imported;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
-use crate::store::{Change, CommitInfo, Edit, Revision, Snapshot, Store};
+use crate::store::{Change, CommitInfo, Edit, Snapshot, Store};
 use read::{comments_of, load, locate, moves_from, read_config};
 
 /// An issue with the key it is filed under.
@@ -136,6 +139,8 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// `{name}` values for the template (`--var name=VALUE`).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Open and closed counts of one milestone or label.
@@ -192,7 +197,8 @@ impl Tracker {
                 edits: vec![
                     Edit::Write {
                         path: layout::CONFIG.to_owned(),
-                        content: Config::initial_text(&key).into_bytes(),
+                        content: Config::initial_text(&key, &self.store.main_branch_guess())
+                            .into_bytes(),
                     },
                     Edit::Write {
                         path: layout::ATTRIBUTES.to_owned(),
@@ -248,17 +254,26 @@ impl Tracker {
         let config = read_config(&snap)?;
         let (record, asked_as) = match load(&snap, key) {
             Ok(r) => (r, None),
-            // A key a sync renumbered away leads to the issue that had it.
-            Err(Error::NoSuchIssue(k)) => match moves_from(&snap, key)?.first() {
-                Some(to) => (load(&snap, to)?, Some(key.clone())),
-                None => return Err(Error::NoSuchIssue(k)),
+            // An old key leads to the issue that had it: the one whose
+            // aliases hold it, wherever renumberings took it since.
+            Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
+                [] => return Err(Error::NoSuchIssue(k)),
+                [one] => (load(&snap, one)?, Some(key.clone())),
+                many => {
+                    return Err(Error::AmbiguousKey {
+                        key: key.to_string(),
+                        holders: many.iter().map(ToString::to_string).collect(),
+                    });
+                }
             },
             Err(e) => return Err(e),
         };
-        let moved_away = moves_from(&snap, &record.key)?
-            .into_iter()
-            .filter(|k| *k != record.key)
-            .collect();
+        // Other issues that had this key, when a sync ever moved it.
+        let moved_away = if moves_from(&snap, &record.key)?.is_empty() {
+            Vec::new()
+        } else {
+            self.alias_holders(&record.key, Some(&record.key))?
+        };
         let (comments, problems) = comments_of(&snap, &record.key)?;
         // An occurrence file that does not parse counts for nothing here;
         // `doctor` reports it.
@@ -285,6 +300,28 @@ impl Tracker {
         })
     }
 
+    /// Every key the issue has had: the issues whose `aliases` hold `key`
+    /// (but `except`), found through the index.
+    fn alias_holders(&self, key: &Key, except: Option<&Key>) -> Result<Vec<Key>> {
+        let expr = crate::query::Expr::Field(
+            crate::format::fields::named("aliases"),
+            vec![key.to_string().to_lowercase()],
+        );
+        let page = Page {
+            sort: crate::query::Sort::default(),
+            by_score: false,
+            offset: 0,
+            limit: Some(20),
+        };
+        let found = self.find(&expr, page, &Quiet)?;
+        Ok(found
+            .records
+            .into_iter()
+            .map(|r| r.key)
+            .filter(|k| Some(k) != except)
+            .collect())
+    }
+
     /// The file of an issue as text, whether or not it parses.
     pub fn source(&self, key: &Key) -> Result<Source> {
         let snap = self.snapshot()?;
@@ -296,24 +333,6 @@ impl Tracker {
             issue: Issue::parse(&text),
             text,
         })
-    }
-
-    /// The commits of the branch that changed the issue or its comments.
-    pub fn log(&self, key: &Key) -> Result<Vec<Revision>> {
-        let snap = self.snapshot()?;
-        let key = match locate(&snap, key) {
-            Ok((k, _)) => k,
-            // A deleted issue still has a history.
-            Err(Error::NoSuchIssue(_)) => key.clone(),
-            Err(e) => return Err(e),
-        };
-        let history = self
-            .store
-            .history(&[layout::issue_file(&key), layout::issue_dir(&key)])?;
-        if history.is_empty() {
-            return Err(Error::NoSuchIssue(key.to_string()));
-        }
-        Ok(history)
     }
 
     /// Milestones with open and closed counts, in name order.

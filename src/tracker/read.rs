@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::{CommentRecord, Error, Listing, Problem, Record, Result};
+use crate::format::key::MAX_NUMBER;
 use crate::format::layout::{self, BranchPath, Part};
 use crate::format::occurrence::{Occurrences, Tally};
 use crate::format::{Comment, Config, Issue, Key};
@@ -26,64 +27,105 @@ pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
 /// Finds the file of an issue: at its path, or by number in its bucket when
 /// the prefix differs (`tracker.yml`'s key was changed after it was filed).
 pub(super) fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {
-    let path = layout::issue_file(key);
-    if snap.contains(&path) {
-        return Ok((key.clone(), path));
+    for path in layout::issue_file_candidates(key) {
+        if snap.contains(&path) {
+            return Ok((key.clone(), path));
+        }
     }
     // Only the tracker's own prefix finds an issue filed under an older one;
     // a mistyped prefix (`XY-1` for `BC-1`) must not show another issue.
     if read_config(snap).is_ok_and(|c| c.key != key.prefix) {
         return Err(Error::NoSuchIssue(key.to_string()));
     }
-    let dir = layout::bucket_dir(layout::bucket(key.number));
-    for entry in snap.list(&dir)? {
-        if entry.is_dir {
-            continue;
-        }
-        if let Some(k) = layout::key_of_file_name(&entry.name)
-            && k.number == key.number
-        {
-            return Ok((k.clone(), layout::issue_file(&k)));
+    for dir in [
+        layout::number_dir(key.number),
+        layout::bucket_dir(layout::bucket(key.number)),
+    ] {
+        for entry in snap.list(&dir)? {
+            if !entry.is_file {
+                continue;
+            }
+            if let Some(k) = layout::key_of_file_name(&entry.name)
+                && k.number == key.number
+            {
+                // Where it is, even under a name doctor would correct.
+                return Ok((k.clone(), format!("{dir}/{}", entry.name)));
+            }
         }
     }
     Err(Error::NoSuchIssue(key.to_string()))
 }
 
+/// The folders an issue's comments and attachments may be in: beside its
+/// file, and where the current layout puts them (a folder made for an
+/// issue still filed in the first layout).
+pub(super) fn folders_of(key: &Key, issue_path: &str) -> Vec<String> {
+    let mut dirs = vec![layout::folder_of(issue_path).to_owned()];
+    let current = layout::issue_dir(key);
+    if !dirs.contains(&current) {
+        dirs.push(current);
+    }
+    dirs
+}
+
 /// One issue, parsed; a file that does not parse is a `BadFile`.
 pub(super) fn load(snap: &Snapshot<'_>, key: &Key) -> Result<Record> {
+    Ok(load_at(snap, key)?.0)
+}
+
+/// One issue, parsed, and the path of its file: a change writes back where
+/// the file is, even under a name `doctor` would correct, so it never makes
+/// a second file of the same issue.
+pub(super) fn load_at(snap: &Snapshot<'_>, key: &Key) -> Result<(Record, String)> {
     let (key, path) = locate(snap, key)?;
-    let text = snap.read(&path)?.unwrap_or_default();
+    let text = match snap.read(&path) {
+        Ok(t) => t.unwrap_or_default(),
+        Err(crate::store::StoreError::NotText { .. }) => {
+            return Err(Error::BadFile(Problem::whole(
+                &path,
+                "the file is not UTF-8 text",
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let issue = Issue::parse(&text).map_err(|e| Error::BadFile(Problem::new(&path, e)))?;
-    Ok(Record { key, issue })
+    Ok((Record { key, issue }, path))
 }
 
 /// The comments of an issue, oldest first; files that do not parse become
-/// problems.
+/// problems. Read from the folder beside the issue's file, wherever that is.
 pub(super) fn comments_of(
     snap: &Snapshot<'_>,
     key: &Key,
 ) -> Result<(Vec<CommentRecord>, Vec<Problem>)> {
+    let dirs = match locate(snap, key) {
+        Ok((_, path)) => folders_of(key, &path),
+        Err(Error::NoSuchIssue(_)) => vec![layout::issue_dir(key)],
+        Err(e) => return Err(e),
+    };
     let mut comments = Vec::new();
     let mut problems = Vec::new();
-    let dir = layout::comments_dir(key);
-    for entry in snap.list(&dir)? {
-        let Some(id) = entry.name.strip_suffix(".md") else {
-            continue;
-        };
-        let path = layout::comment_file(key, id);
-        let text = match snap.read(&path) {
-            Ok(t) => t.unwrap_or_default(),
-            Err(e) => {
-                problems.push(Problem::whole(&path, e.to_string()));
+    for dir in dirs {
+        let dir = format!("{dir}/comments");
+        for entry in snap.list(&dir)? {
+            let Some(id) = entry.name.strip_suffix(".md").filter(|_| entry.is_file) else {
                 continue;
+            };
+            let path = format!("{dir}/{}", entry.name);
+            let text = match snap.read(&path) {
+                Ok(t) => t.unwrap_or_default(),
+                Err(e) => {
+                    problems.push(Problem::whole(&path, e.to_string()));
+                    continue;
+                }
+            };
+            match Comment::parse(&text) {
+                Ok(comment) => comments.push(CommentRecord {
+                    id: id.to_owned(),
+                    comment,
+                }),
+                Err(e) => problems.push(Problem::new(&path, e)),
             }
-        };
-        match Comment::parse(&text) {
-            Ok(comment) => comments.push(CommentRecord {
-                id: id.to_owned(),
-                comment,
-            }),
-            Err(e) => problems.push(Problem::new(&path, e)),
         }
     }
     sort_comments(&mut comments);
@@ -171,20 +213,41 @@ pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
 pub(super) fn issue_files(snap: &Snapshot<'_>) -> Result<Vec<(Key, String)>> {
     let mut files = Vec::new();
     for bucket in snap.list(layout::ISSUES)? {
-        if !bucket.is_dir {
-            continue;
-        }
-        let dir = format!("{}/{}", layout::ISSUES, bucket.name);
-        for entry in snap.list(&dir)? {
-            let path = format!("{dir}/{}", entry.name);
-            if !entry.is_dir
-                && let BranchPath::Issue(key) = BranchPath::parse(&path)
-            {
-                files.push((key, path));
-            }
+        if bucket.is_dir {
+            issue_files_under(
+                snap,
+                &format!("{}/{}", layout::ISSUES, bucket.name),
+                2,
+                &mut files,
+            )?;
         }
     }
     Ok(files)
+}
+
+/// Issue files in `dir`, and in its single-digit folders `depth` levels down
+/// (the three-level layout).
+fn issue_files_under(
+    snap: &Snapshot<'_>,
+    dir: &str,
+    depth: usize,
+    out: &mut Vec<(Key, String)>,
+) -> Result<()> {
+    for entry in snap.list(dir)? {
+        let path = format!("{dir}/{}", entry.name);
+        if entry.is_file {
+            if let BranchPath::Issue(key) = BranchPath::parse(&path) {
+                out.push((key, path));
+            }
+        } else if entry.is_dir && depth > 0 && is_digit_folder(&entry.name) {
+            issue_files_under(snap, &path, depth - 1, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn is_digit_folder(name: &str) -> bool {
+    name.len() == 1 && name.as_bytes()[0].is_ascii_digit()
 }
 
 /// Reads every issue file; one that does not parse becomes a problem and the
@@ -219,23 +282,56 @@ pub(super) fn next_number(snap: &Snapshot<'_>) -> Result<u64> {
     buckets.sort_unstable_by(|a, b| b.cmp(a));
     let mut highest = 0;
     for bucket in buckets {
-        let dir = layout::bucket_dir(bucket);
-        highest = snap
-            .list(&dir)?
-            .iter()
-            .filter_map(|e| match BranchPath::parse(&format!("{dir}/{}", e.name)) {
-                BranchPath::Issue(k) => Some(k.number),
-                BranchPath::InIssue(k, _) => Some(k.number),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
+        highest = highest_in(snap, &layout::bucket_dir(bucket), bucket, 2)?;
         if highest > 0 {
             break;
         }
     }
     let deleted = deleted_numbers(snap)?.into_iter().max().unwrap_or(0);
-    Ok(highest.max(deleted) + 1)
+    number_after(highest.max(deleted))
+}
+
+/// The highest number of bucket `bucket` in `dir`: its own issue files and
+/// folders, and the highest single-digit folder `depth` levels down that
+/// holds any.
+fn highest_in(snap: &Snapshot<'_>, dir: &str, bucket: u64, depth: usize) -> Result<u64> {
+    let entries = snap.list(dir)?;
+    let mut highest = entries
+        .iter()
+        .filter_map(|e| match BranchPath::parse(&format!("{dir}/{}", e.name)) {
+            BranchPath::Issue(k) | BranchPath::InIssue(k, _) => Some(k.number),
+            _ => None,
+        })
+        // A file misplaced into this bucket says nothing of its numbers.
+        .filter(|n| layout::bucket(*n) == bucket)
+        .max()
+        .unwrap_or(0);
+    if depth > 0 {
+        let mut digits: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.is_dir && is_digit_folder(&e.name))
+            .map(|e| e.name.as_str())
+            .collect();
+        digits.sort_unstable_by(|a, b| b.cmp(a));
+        for d in digits {
+            let below = highest_in(snap, &format!("{dir}/{d}"), bucket, depth - 1)?;
+            if below > 0 {
+                highest = highest.max(below);
+                break;
+            }
+        }
+    }
+    Ok(highest)
+}
+
+/// The number after `n`, or an error when numbers have run out.
+pub(super) fn number_after(n: u64) -> Result<u64> {
+    if n >= MAX_NUMBER {
+        return Err(Error::Refused(format!(
+            "issue numbers stop at {MAX_NUMBER}, and this tracker has used them up"
+        )));
+    }
+    Ok(n + 1)
 }
 
 /// The keys `issues/deleted.yml` lists.

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use super::change::{describe_changes, set_status};
 use super::doctor::check_values;
-use super::read::{load, next_number, occurrences_of, read_config};
+use super::read::{load_at, next_number, occurrences_of, read_config};
 use super::{Error, Result, Tracker};
 use crate::format::config::Vocabulary;
 use crate::format::fields::{self, Value as FieldValue};
@@ -427,18 +427,19 @@ impl Lookup {
             return Ok(());
         }
         let paths = store.tree_diff(self.tree.as_deref(), target.as_deref(), layout::ISSUES)?;
-        let keys: BTreeSet<Key> = paths
+        // Where each changed issue file is: either layout.
+        let keys: BTreeSet<(Key, &String)> = paths
             .iter()
             .filter_map(|p| match BranchPath::parse(p) {
-                BranchPath::Issue(k) => Some(k),
+                BranchPath::Issue(k) => Some((k, p)),
                 _ => None,
             })
             .collect();
-        for key in keys {
+        for (key, path) in keys {
             for issues in self.found.values_mut() {
                 issues.remove(&key);
             }
-            if let Some(text) = snap.read(&layout::issue_file(&key))?
+            if let Some(text) = snap.read(path)?
                 && let Ok(issue) = Issue::parse(&text)
             {
                 self.consider(key, &issue);
@@ -592,7 +593,7 @@ fn add_to(
     user: &str,
     edits: &mut Vec<Edit>,
 ) -> Result<Recorded> {
-    let old = load(snap, key)?;
+    let (old, path) = load_at(snap, key)?;
     let key = old.key.clone();
     let mut issue = old.issue.clone();
     add_lists(&mut issue, g);
@@ -645,7 +646,7 @@ fn add_to(
         check_values(&issue, config, Some(&old.issue)).map_err(Error::Refused)?;
         issue.updated = now;
         edits.push(Edit::Write {
-            path: layout::issue_file(&key),
+            path,
             content: issue.print().into_bytes(),
         });
     }

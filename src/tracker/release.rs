@@ -78,14 +78,29 @@ impl Tracker {
     /// HEAD, or HEAD's whole history without a tag) and `milestone` (default:
     /// the milestone named like the tag the range ends at, if any issue
     /// has it).
+    ///
+    /// Confidential issues are left out: notes are for publishing.
     pub fn release_notes(
         &self,
         range: Option<&str>,
         milestone: Option<&str>,
     ) -> Result<ReleaseNotes> {
+        self.release_notes_with(range, milestone, false)
+    }
+
+    /// [`Tracker::release_notes`], with confidential issues too when asked.
+    pub fn release_notes_with(
+        &self,
+        range: Option<&str>,
+        milestone: Option<&str>,
+        include_confidential: bool,
+    ) -> Result<ReleaseNotes> {
         let snap = self.snapshot()?;
         let config = read_config(&snap)?;
-        let listing = scan(&snap)?;
+        let mut listing = scan(&snap)?;
+        if !include_confidential {
+            listing.records.retain(|r| !r.issue.confidential);
+        }
         let range = match range {
             Some(r) => r.to_owned(),
             None => self.default_range()?,

@@ -11,16 +11,16 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::read::{
-    OccurrenceTexts, comments_text, issue_files, load, occurrence_texts, parse_occurrences,
+    OccurrenceTexts, comments_text, issue_files, load, locate, occurrence_texts, parse_occurrences,
     read_config, scan, tally_of,
 };
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
-use crate::format::{Config, Issue, Key, ParseError};
+use crate::format::{Config, Issue, Key};
 use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
-use crate::store::Snapshot;
+use crate::store::{Snapshot, StoreError};
 
 /// Told how far a long job (a rebuild of the index, an import) has got.
 pub trait Progress {
@@ -74,7 +74,9 @@ impl Tracker {
 
     /// Parses a query in the language of `list` and `search`.
     pub fn parse_query(&self, text: &str, config: &Config) -> Result<Query> {
-        Ok(Query::parse(text, config, self.store.now())?)
+        let mut query = Query::parse(text, config, self.store.now())?;
+        self.resolve_paths(&mut query.expr)?;
+        Ok(query)
     }
 
     /// The condition `--label a --label b` and the like put on a field:
@@ -448,30 +450,46 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
     Ok(issue_files(snap)?.into_iter().map(|(k, _)| k).collect())
 }
 
-/// What the index reads of one issue.
-struct IssueFiles {
-    /// The issue file's text, `None` when it is gone.
-    text: Option<String>,
-    /// Its comments' text.
-    comments: String,
-    /// Its occurrence files' texts, by id: parsed by whoever indexes it.
-    occurrences: OccurrenceTexts,
+/// What the index is told of one key.
+enum Read {
+    /// No issue has it (any more).
+    Gone,
+    /// The issue file's text, where it is, its comments' text, and its
+    /// occurrence files' texts by id (parsed by whoever indexes it).
+    Text {
+        path: String,
+        text: String,
+        comments: String,
+        occurrences: OccurrenceTexts,
+    },
+    /// A file that cannot even be read as text.
+    Unreadable(Problem),
 }
 
-/// An issue's file, comments and occurrences: everything under its path
-/// and its folder, so a change to any of them (a new occurrence file) is a
-/// change the diff of trees sees.
-fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<IssueFiles> {
-    let text = snap.read(&layout::issue_file(key))?;
-    let (comments, occurrences) = match text {
-        Some(_) => (comments_text(snap, key)?, occurrence_texts(snap, key)?.0),
-        None => (String::new(), Vec::new()),
+/// An issue file's text, its comments' and its occurrence files' texts,
+/// read where the file is (a file under a name `doctor` would correct is
+/// still listed): everything under its path and its folder, so a change to
+/// any of them (a new occurrence file) is a change the diff of trees sees.
+fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
+    let path = match locate(snap, key) {
+        Ok((_, path)) => path,
+        Err(Error::NoSuchIssue(_)) => return Ok(Read::Gone),
+        Err(e) => return Err(e),
     };
-    Ok(IssueFiles {
-        text,
-        comments,
-        occurrences,
-    })
+    match snap.read(&path) {
+        Ok(Some(text)) => Ok(Read::Text {
+            comments: comments_text(snap, key)?,
+            occurrences: occurrence_texts(snap, key)?.0,
+            path,
+            text,
+        }),
+        Ok(None) => Ok(Read::Gone),
+        Err(StoreError::NotText { .. }) => Ok(Read::Unreadable(Problem::whole(
+            &path,
+            "the file is not UTF-8 text",
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Puts one issue into the index: parsed, or as a problem when its file
@@ -479,41 +497,34 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<IssueFiles> {
 fn index_issue(
     writer: &crate::index::Updater<'_>,
     key: &Key,
-    files: IssueFiles,
+    read: Read,
     config: &Config,
 ) -> Result<()> {
-    let Some(text) = files.text else {
-        writer.apply(Update::Remove(key.clone()), config)?;
-        return Ok(());
-    };
-    let update = match Issue::parse(&text) {
-        Ok(mut issue) => {
-            let (parsed, _) = parse_occurrences(key, &files.occurrences);
-            let tally = Tally::of(parsed.iter().map(|(id, f)| (id.as_str(), f)));
-            tally.apply(&mut issue);
-            return Ok(writer.apply(
-                Update::Issue(IssueDoc {
-                    key,
-                    issue: &issue,
-                    comments: &files.comments,
-                    days: &tally.days,
-                }),
-                config,
-            )?);
-        }
-        Err(ParseError {
-            line,
-            column,
-            message,
-        }) => Update::Problem(
-            key.clone(),
-            Problem {
-                path: layout::issue_file(key),
-                line,
-                column,
-                message,
-            },
-        ),
+    let update = match read {
+        Read::Gone => Update::Remove(key.clone()),
+        Read::Unreadable(p) => Update::Problem(key.clone(), p),
+        Read::Text {
+            path,
+            text,
+            comments,
+            occurrences,
+        } => match Issue::parse(&text) {
+            Ok(mut issue) => {
+                let (parsed, _) = parse_occurrences(key, &occurrences);
+                let tally = Tally::of(parsed.iter().map(|(id, f)| (id.as_str(), f)));
+                tally.apply(&mut issue);
+                return Ok(writer.apply(
+                    Update::Issue(IssueDoc {
+                        key,
+                        issue: &issue,
+                        comments: &comments,
+                        days: &tally.days,
+                    }),
+                    config,
+                )?);
+            }
+            Err(e) => Update::Problem(key.clone(), Problem::new(&path, e)),
+        },
     };
     Ok(writer.apply(update, config)?)
 }
@@ -528,7 +539,7 @@ fn index_all(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, IssueFiles)>(256);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Key, Read)>(256);
     let rx = std::sync::Mutex::new(rx);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -539,10 +550,10 @@ fn index_all(
                             Ok(rx) => rx.recv(),
                             Err(_) => return Ok(()),
                         };
-                        let Ok((key, files)) = next else {
+                        let Ok((key, read)) = next else {
                             return Ok(());
                         };
-                        index_issue(writer, &key, files, config)?;
+                        index_issue(writer, &key, read, config)?;
                     }
                 })
             })
@@ -550,8 +561,8 @@ fn index_all(
         let mut read = Ok(());
         for key in keys {
             match read_issue(snap, key) {
-                Ok(files) => {
-                    if tx.send((key.clone(), files)).is_err() {
+                Ok(read) => {
+                    if tx.send((key.clone(), read)).is_err() {
                         break;
                     }
                 }

@@ -83,6 +83,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// The branch tip after the sync.
     pub tip: Option<String>,
+    /// Pushes the remote refused because someone pushed meanwhile, each
+    /// followed by a fetch and a merge (at most `PUSH_ATTEMPTS - 1`).
+    pub retries: usize,
 }
 
 impl Tracker {
@@ -101,9 +104,16 @@ impl Tracker {
             notes: Vec::new(),
             conflicts: Vec::new(),
             tip: start.clone(),
+            retries: 0,
         };
         let mut done = false;
-        for _ in 0..PUSH_ATTEMPTS {
+        for attempt in 0..PUSH_ATTEMPTS {
+            if attempt > 0 {
+                report.retries += 1;
+                // Clones that collided would collide again at once: wait a
+                // little, longer each time, by a different amount each.
+                backoff(attempt);
+            }
             let theirs = store.fetch_branch(remote)?;
             let tip = self.integrate(remote, theirs.as_deref(), &mut report)?;
             report.tip = Some(tip.clone());
@@ -111,6 +121,7 @@ impl Tracker {
                 done = true;
                 break;
             }
+            self.refuse_duplicate_ids(theirs.as_deref(), &tip)?;
             match store.push_branch(remote)? {
                 PushOutcome::Pushed => {
                     report.pushed = true;
@@ -138,6 +149,48 @@ impl Tracker {
             report.local = LocalChange::FastForward;
         }
         Ok(report)
+    }
+
+    /// Refuses to send issues that share their id with another issue: the
+    /// merge matches issues by id, so a tracker `doctor` calls broken this
+    /// way must be repaired before it spreads. Checks the issues that `to`
+    /// changed since `from`, through the index.
+    fn refuse_duplicate_ids(&self, from: Option<&str>, to: &str) -> Result<()> {
+        let store = &self.store;
+        let keys: BTreeSet<Key> = store
+            .changed_files(from, Some(to))?
+            .iter()
+            .filter_map(|p| BranchPath::parse(p).key().cloned())
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let snap = store.snapshot_of(Some(to))?;
+        let mut ids = BTreeSet::new();
+        for key in &keys {
+            let Some(text) = layout::issue_file_candidates(key)
+                .iter()
+                .find_map(|p| snap.read(p).ok().flatten())
+            else {
+                continue;
+            };
+            if let Ok(issue) = crate::format::Issue::parse(&text) {
+                ids.insert(issue.id);
+            }
+        }
+        let field = crate::format::fields::named("id");
+        let index = self.fresh_index(&super::Quiet)?;
+        for id in ids {
+            let expr = crate::query::Expr::Field(field, vec![id.to_lowercase()]);
+            let (hits, total) =
+                index.search(&expr, crate::query::Sort::default(), false, 0, Some(10))?;
+            if total > 1 {
+                let mut keys: Vec<String> = hits.iter().map(|h| h.key.to_string()).collect();
+                keys.sort();
+                return Err(Error::DuplicateId { id, keys });
+            }
+        }
+        Ok(())
     }
 
     /// Brings the remote's tip into the local branch; returns the new tip.
@@ -200,6 +253,19 @@ impl Tracker {
     }
 }
 
+/// Sleeps before retrying a push: 50 ms doubling with each attempt, up to
+/// 1.6 s, times a random factor between 0.5 and 1.5.
+fn backoff(attempt: usize) {
+    let base = 50u64 << attempt.min(5);
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| {
+            u64::from(d.subsec_nanos()) ^ u64::from(std::process::id())
+        });
+    let ms = base / 2 + jitter % (base + 1);
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+}
+
 /// Counts issues added, changed (the file or its comments) and deleted.
 fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<Counts> {
     let mut counts = Counts::default();
@@ -213,8 +279,12 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
         .collect();
     let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
     for k in keys {
-        let path = layout::issue_file(&k);
-        match (a.contains(&path), b.contains(&path)) {
+        let has = |s: &crate::store::Snapshot<'_>| {
+            layout::issue_file_candidates(&k)
+                .iter()
+                .any(|p| s.contains(p))
+        };
+        match (has(&a), has(&b)) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,

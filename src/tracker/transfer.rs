@@ -2,28 +2,33 @@
 //! `show --json` prints: the way to migrate from another tracker, to load a
 //! benchmark, and to back up. Export then import loses nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::read::{comments_of, deleted_numbers, load, read_config};
+use super::read::{self, deleted_numbers, number_after, read_config};
 use super::search::all_keys;
-use super::{Error, Progress, Result, Tracker};
+use super::{Error, Problem, Progress, Result, Tracker};
 use crate::format::layout;
 use crate::format::{Comment, Issue, Key};
 use crate::store::{Change, Edit};
 
 /// What an import filed.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Imported {
     pub keys: Vec<Key>,
-    /// Lines whose key was taken, and the key they got instead.
+    /// Lines whose key was taken or of another tracker's prefix, and the key
+    /// they got instead.
     pub renumbered: Vec<(Key, Key)>,
+    /// Issues whose id is already on the branch: not filed again.
+    pub skipped: Vec<Key>,
     pub commit: Option<String>,
 }
 
 /// One parsed line of an import.
 struct Line {
+    /// Its line number in the file, for messages.
+    number: usize,
     wanted: Option<Key>,
     issue: Issue,
     comments: Vec<(String, Comment)>,
@@ -31,7 +36,9 @@ struct Line {
 
 impl Tracker {
     /// Files every issue of `jsonl` in one commit. A line's `key` is kept
-    /// when its number is free, else the issue gets the next free number;
+    /// when it has the tracker's prefix and its number is free, else the
+    /// issue gets the next free number (a key of another prefix is kept in
+    /// `aliases`); an issue whose `id` is already on the branch is skipped;
     /// missing `id`, times and fields get what `new` would give. Any bad line
     /// stops the import before anything is written.
     pub fn import(&self, jsonl: &str, progress: &dyn Progress) -> Result<Imported> {
@@ -92,6 +99,7 @@ impl Tracker {
                 comments.push((id, comment));
             }
             lines.push(Line {
+                number: i + 1,
                 wanted,
                 issue,
                 comments,
@@ -106,35 +114,73 @@ impl Tracker {
             });
         }
 
-        let mut outcome = None;
+        // One issue a line: the same id twice is a mistake in the file.
+        let mut seen_ids: HashMap<&str, usize> = HashMap::new();
+        for line in &lines {
+            if let Some(first) = seen_ids.insert(&line.issue.id, line.number) {
+                return Err(Error::BadLine {
+                    line: line.number,
+                    message: format!(
+                        "the id {} is also the id of line {first}; each issue is one line",
+                        line.issue.id
+                    ),
+                });
+            }
+        }
+
+        let mut outcome = Imported::default();
         let commit = self.store.commit(|snap| {
             let prefix = read_config(snap)?.key;
+            // An issue whose id is already here is already here: a restore
+            // into the same tracker files nothing twice.
+            let present: HashMap<String, Key> = read::contents(snap, false)?
+                .issues
+                .into_iter()
+                .map(|c| (c.issue.id, c.key))
+                .collect();
             // Numbers in use: on the branch, deleted, or claimed by a line.
             let mut taken: BTreeSet<u64> = all_keys(snap)?.iter().map(|k| k.number).collect();
             taken.extend(deleted_numbers(snap)?);
+            let mut result = Imported::default();
             let mut keys: Vec<Option<Key>> = Vec::with_capacity(lines.len());
             for line in &lines {
+                if let Some(here) = present.get(&line.issue.id) {
+                    result.skipped.push(here.clone());
+                    keys.push(None);
+                    continue;
+                }
+                // A key of another tracker's prefix is re-keyed, never filed
+                // as it is: `BEANUTILS-381` is not `BC-381`.
                 keys.push(match &line.wanted {
-                    Some(k) if taken.insert(k.number) => Some(k.clone()),
+                    Some(k) if k.prefix == prefix && taken.insert(k.number) => Some(k.clone()),
                     _ => None,
                 });
             }
-            let mut next = taken.iter().next_back().copied().unwrap_or(0) + 1;
-            let mut renumbered = Vec::new();
+            let mut next = taken.iter().next_back().copied().unwrap_or(0);
             let mut edits = Vec::new();
-            let mut filed = Vec::new();
             for (line, key) in lines.iter().zip(keys) {
-                let key = key.unwrap_or_else(|| {
-                    let k = Key::new(prefix.clone(), next);
-                    next += 1;
-                    if let Some(w) = &line.wanted {
-                        renumbered.push((w.clone(), k.clone()));
+                if present.contains_key(&line.issue.id) {
+                    continue;
+                }
+                let mut issue = line.issue.clone();
+                let key = match key {
+                    Some(k) => k,
+                    None => {
+                        next = number_after(next)?;
+                        let k = Key::new(prefix.clone(), next);
+                        if let Some(w) = &line.wanted {
+                            result.renumbered.push((w.clone(), k.clone()));
+                            // The key it had elsewhere stays findable.
+                            if w.prefix != prefix && !issue.aliases.contains(&w.to_string()) {
+                                issue.aliases.push(w.to_string());
+                            }
+                        }
+                        k
                     }
-                    k
-                });
+                };
                 edits.push(Edit::Write {
                     path: layout::issue_file(&key),
-                    content: line.issue.print().into_bytes(),
+                    content: issue.print().into_bytes(),
                 });
                 for (id, c) in &line.comments {
                     edits.push(Edit::Write {
@@ -142,50 +188,47 @@ impl Tracker {
                         content: c.print().into_bytes(),
                     });
                 }
-                filed.push(key);
+                result.keys.push(key);
             }
-            let message = format!(
-                "Import {} issue{}",
-                filed.len(),
-                if filed.len() == 1 { "" } else { "s" }
-            );
-            outcome = Some((filed, renumbered));
-            Ok::<_, Error>(Some(Change { message, edits }))
+            let change = (!result.keys.is_empty()).then(|| Change {
+                message: format!(
+                    "Import {} issue{}",
+                    result.keys.len(),
+                    if result.keys.len() == 1 { "" } else { "s" }
+                ),
+                edits,
+            });
+            outcome = result;
+            Ok::<_, Error>(change)
         })?;
-        let (keys, renumbered) = outcome.unwrap_or_default();
-        Ok(Imported {
-            keys,
-            renumbered,
-            commit,
-        })
+        outcome.commit = commit;
+        Ok(outcome)
     }
 
     /// Every issue with its comments as JSON objects, in key order: what
-    /// `export jsonl` writes, one a line.
-    pub fn export(&self, progress: &dyn Progress) -> Result<Vec<Value>> {
+    /// `export jsonl` writes, one a line. A file that does not parse is
+    /// left out and returned as a problem; every other issue is exported.
+    pub fn export(&self, progress: &dyn Progress) -> Result<(Vec<Value>, Vec<Problem>)> {
         let snap = self.snapshot()?;
-        let mut keys = all_keys(&snap)?;
-        keys.sort_by_key(|k| k.number);
-        progress.start("Exporting issues", keys.len() as u64);
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let record = load(&snap, &key)?;
-            let mut m = Map::new();
-            m.insert("key".into(), Value::String(record.key.to_string()));
-            m.extend(record.issue.to_json());
-            let (comments, problems) = comments_of(&snap, &record.key)?;
-            if let Some(p) = problems.into_iter().next() {
-                return Err(Error::BadFile(p));
-            }
-            let comments = comments
-                .into_iter()
-                .map(|c| Value::Object(c.comment.to_json(&c.id)))
-                .collect();
-            m.insert("comments".into(), Value::Array(comments));
-            out.push(Value::Object(m));
-            progress.advance(1);
-        }
+        progress.start("Exporting issues", 0);
+        let contents = read::contents(&snap, true)?;
+        let out = contents
+            .issues
+            .into_iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("key".into(), Value::String(c.key.to_string()));
+                m.extend(c.issue.to_json());
+                let comments = c
+                    .comments
+                    .into_iter()
+                    .map(|r| Value::Object(r.comment.to_json(&r.id)))
+                    .collect();
+                m.insert("comments".into(), Value::Array(comments));
+                Value::Object(m)
+            })
+            .collect();
         progress.finish();
-        Ok(out)
+        Ok((out, contents.problems))
     }
 }

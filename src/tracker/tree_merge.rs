@@ -5,12 +5,15 @@
 //! both stay: the later-created one moves to the next free number, keeps
 //! its `id` and lists the old key in `aliases`, and its folder moves with it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
 
 use super::Result;
-use super::merge::{self, dropped_note, merge_file, merge_issue};
-use super::read::next_number;
+use super::merge::{self, dropped_note, merge_file, merge_issue_by};
+use super::read::{folders_of, next_number};
 use super::sync::Renumbered;
+use crate::format::fields::FIELDS;
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Issue, Key};
 use crate::store::{Edit, Snapshot, Store};
@@ -55,10 +58,14 @@ impl TreeMerge {
 #[derive(Debug, Clone, PartialEq)]
 struct Version {
     key: Key,
+    /// Where its file is in this version (either layout).
+    path: String,
     text: String,
     issue: Issue,
     /// Comments and attachments, by path under the issue's folder.
     folder: BTreeMap<String, Vec<u8>>,
+    /// Where those files are in this version, in full.
+    folder_paths: Vec<String>,
 }
 
 /// An issue as the merge leaves it.
@@ -113,16 +120,22 @@ pub fn merge_commits(
         let mut readable = true;
         let mut here = Vec::new();
         for (v, snap) in snaps.iter().enumerate() {
-            let folder: BTreeMap<String, Vec<u8>> = folder_files(snap, key)?;
-            match snap.read(&layout::issue_file(key)) {
+            let path = layout::issue_file_candidates(key)
+                .into_iter()
+                .find(|p| snap.contains(p))
+                .unwrap_or_else(|| layout::issue_file(key));
+            let (folder, folder_paths) = folder_files(snap, &folders_of(key, &path))?;
+            match snap.read(&path) {
                 Ok(Some(text)) => match Issue::parse(&text) {
                     Ok(issue) => here.push((
                         v,
                         Version {
                             key: key.clone(),
+                            path,
                             text,
                             issue,
                             folder,
+                            folder_paths,
                         },
                     )),
                     Err(_) => readable = false,
@@ -138,15 +151,73 @@ pub fn merge_commits(
             by_path.insert(key.clone());
         }
     }
+    // Issues are matched by id. Two files with one id in the same version
+    // (an old import did that) are two issues to this merge: matched by id
+    // and key, so neither overwrites the other and nothing is dropped.
+    let mut per_version: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+    for (v, f) in &found {
+        *per_version.entry((*v, f.issue.id.as_str())).or_default() += 1;
+    }
+    let shared: BTreeSet<String> = per_version
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|((_, id), _)| id.to_owned())
+        .collect();
     for (v, f) in found {
-        let id = f.issue.id.clone();
+        let id = if shared.contains(&f.issue.id) {
+            format!("{}\u{0}{}", f.issue.id, f.key)
+        } else {
+            f.issue.id.clone()
+        };
         by_id.entry(id).or_default()[v] = Some(f);
     }
 
     let mut out = TreeMerge::default();
     let mut merged: Vec<Merged> = Vec::new();
+    // When each side last changed each field: read from the commits since
+    // the merge base, and only when some issue changed on both sides.
+    let contested = by_id
+        .values()
+        .any(|[b, o, t]| o.is_some() && t.is_some() && o != t && b != o && b != t);
+    let times = if contested {
+        Some((
+            FieldTimes::of(store, base, ours)?,
+            FieldTimes::of(store, base, theirs)?,
+        ))
+    } else {
+        None
+    };
+    let none = FieldTimes::default();
     for [b, o, t] in by_id.values() {
-        if let Some(m) = merge_one(b.as_ref(), o.as_ref(), t.as_ref()) {
+        let id = o
+            .as_ref()
+            .or(t.as_ref())
+            .map(|v| v.issue.id.as_str())
+            .unwrap_or_default();
+        let (to, tt) = match &times {
+            Some((to, tt)) => (to.of_issue(id), tt.of_issue(id)),
+            None => (none.of_issue(id), none.of_issue(id)),
+        };
+        // Deleted on one side and changed on the other: the change keeps the
+        // issue alive, and what the deleting side did to it before deleting
+        // (a label, a comment) is merged in too, never dropped.
+        let (mut o, mut t) = (o.clone(), t.clone());
+        let mut resurrected = false;
+        if let Some(b) = b
+            && o.is_some() != t.is_some()
+            && o.as_ref().or(t.as_ref()) != Some(b)
+        {
+            let deleting = if o.is_none() { ours } else { theirs };
+            let last = last_version(store, base, deleting, b)?.unwrap_or_else(|| b.clone());
+            if o.is_none() {
+                o = Some(last);
+            } else {
+                t = Some(last);
+            }
+            resurrected = true;
+        }
+        if let Some(mut m) = merge_one(b.as_ref(), o.as_ref(), t.as_ref(), (to, tt)) {
+            m.resurrected |= resurrected;
             merged.push(m);
         }
     }
@@ -237,11 +308,13 @@ pub fn merge_commits(
 
     // What every affected path should hold; then the edits to our tree.
     let mut want: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+    // Every merged issue is written where the current layout files it (an
+    // issue of the first layout moves when a merge touches it).
     for [_, o, _] in by_id.values() {
         if let Some(o) = o {
-            want.insert(layout::issue_file(&o.key), None);
-            for rel in o.folder.keys() {
-                want.insert(format!("{}/{rel}", layout::issue_dir(&o.key)), None);
+            want.insert(o.path.clone(), None);
+            for full in &o.folder_paths {
+                want.insert(full.clone(), None);
             }
         }
     }
@@ -338,7 +411,12 @@ pub fn merge_commits(
 }
 
 /// Merges one issue, with its folder, across the three versions.
-fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> Option<Merged> {
+fn merge_one(
+    b: Option<&Version>,
+    o: Option<&Version>,
+    t: Option<&Version>,
+    (ours_times, theirs_times): (Option<&Times>, Option<&Times>),
+) -> Option<Merged> {
     let whole = |f: &Version, resurrected: bool| Merged {
         key: f.key.clone(),
         issue: f.issue.clone(),
@@ -362,7 +440,25 @@ fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> O
         (Some(kept), None) | (None, Some(kept)) => return Some(whole(kept, true)),
         (None, None) => return None,
     };
-    let m = merge_issue(b.map(|b| &b.issue), &o.issue, &t.issue);
+    // A field changed on both sides goes to the side that changed it last;
+    // when a time is missing, to the side whose issue changed last (and on
+    // a tie, the text decides, so both clones choose alike).
+    let fallback = (o.issue.updated, o.issue.print()) > (t.issue.updated, t.issue.print());
+    let time = |times: Option<&Times>, field: &str| times.and_then(|t| t.get(field).copied());
+    let later = |field: &'static str| match (time(ours_times, field), time(theirs_times, field)) {
+        (Some(a), Some(b)) if a != b => a > b,
+        _ => fallback,
+    };
+    let mut m = merge_issue_by(b.map(|b| &b.issue), &o.issue, &t.issue, later);
+    for d in &mut m.dropped {
+        let (kept, lost) = if later(d.field) {
+            (ours_times, theirs_times)
+        } else {
+            (theirs_times, ours_times)
+        };
+        d.kept_at = time(kept, d.field);
+        d.lost_at = time(lost, d.field);
+    }
     // Taken whole from one side, the file keeps that side's exact text.
     let mut text = [o, t]
         .into_iter()
@@ -422,17 +518,124 @@ fn merge_one(b: Option<&Version>, o: Option<&Version>, t: Option<&Version>) -> O
     })
 }
 
-/// Everything in an issue's folder, by path relative to the folder.
-fn folder_files(snap: &Snapshot<'_>, key: &Key) -> Result<BTreeMap<String, Vec<u8>>> {
-    let dir = layout::issue_dir(key);
-    Ok(snap
-        .files(&dir, |_| true)?
-        .into_iter()
-        .filter_map(|(path, bytes)| {
-            let rel = path.strip_prefix(&dir)?.strip_prefix('/')?.to_owned();
-            Some((rel, bytes?))
-        })
-        .collect())
+/// The files of an issue's folder, by path relative to it.
+type Folder = BTreeMap<String, Vec<u8>>;
+
+/// Everything in an issue's folders, by path relative to its folder, and
+/// the full paths it was read from.
+fn folder_files(snap: &Snapshot<'_>, dirs: &[String]) -> Result<(Folder, Vec<String>)> {
+    let mut files = BTreeMap::new();
+    let mut paths = Vec::new();
+    for dir in dirs {
+        for (path, bytes) in snap.files(dir, |_| true)? {
+            let Some(rel) = path
+                .strip_prefix(dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            else {
+                continue;
+            };
+            if let Some(bytes) = bytes {
+                files.insert(rel.to_owned(), bytes);
+                paths.push(path.clone());
+            }
+        }
+    }
+    Ok((files, paths))
+}
+
+/// When one field of an issue last changed on one side.
+type Times = HashMap<&'static str, Timestamp>;
+
+/// For each issue (by id), when one side last changed each of its fields
+/// since the merge base: from that side's own commits (merges are skipped:
+/// a merge brings changes, it does not make them), newest first, at the
+/// `updated` time each change wrote.
+#[derive(Default)]
+struct FieldTimes {
+    by_id: HashMap<String, Times>,
+}
+
+impl FieldTimes {
+    fn of(store: &Store, base: Option<&str>, tip: &str) -> Result<FieldTimes> {
+        let mut out = FieldTimes::default();
+        for r in store.changes(tip, base, layout::ISSUES)? {
+            if r.parents > 1 {
+                continue;
+            }
+            for path in &r.paths {
+                if !matches!(BranchPath::parse(path), BranchPath::Issue(_)) {
+                    continue;
+                }
+                let read = |before| {
+                    store
+                        .read_at(&r.commit, path, before)
+                        .ok()
+                        .flatten()
+                        .and_then(|t| Issue::parse(&t).ok())
+                };
+                let (Some(after), Some(before)) = (read(false), read(true)) else {
+                    continue;
+                };
+                let times = out.by_id.entry(after.id.clone()).or_default();
+                for f in FIELDS {
+                    if after.get(f) != before.get(f) {
+                        times.entry(f.name).or_insert(after.updated);
+                    }
+                }
+                if after.extra != before.extra {
+                    times.entry("extra").or_insert(after.updated);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn of_issue(&self, id: &str) -> Option<&Times> {
+        self.by_id.get(id)
+    }
+}
+
+/// The last version of an issue one side had before it deleted it: the
+/// issue file and folder at the parent of the newest commit (since the
+/// merge base) that removed the file, `None` when no such commit is found.
+fn last_version(
+    store: &Store,
+    base: Option<&str>,
+    tip: &str,
+    b: &Version,
+) -> Result<Option<Version>> {
+    let path = b.path.clone();
+    for r in store.changes(tip, base, layout::ISSUES)? {
+        if r.parents > 1 || !r.paths.contains(&path) {
+            continue;
+        }
+        if store.read_at(&r.commit, &path, false)?.is_some() {
+            continue;
+        }
+        let Some(parent) = store.first_parent(&r.commit)? else {
+            continue;
+        };
+        let snap = store.snapshot_of(Some(&parent))?;
+        let Some(text) = snap.read(&path)? else {
+            continue;
+        };
+        let Ok(issue) = Issue::parse(&text) else {
+            continue;
+        };
+        if issue.id != b.issue.id {
+            continue;
+        }
+        let (folder, folder_paths) = folder_files(&snap, &folders_of(&b.key, &path))?;
+        return Ok(Some(Version {
+            key: b.key.clone(),
+            path: path.clone(),
+            folder,
+            folder_paths,
+            text,
+            issue,
+        }));
+    }
+    Ok(None)
 }
 
 /// The comment lines a key-list file starts with, or the usual header.

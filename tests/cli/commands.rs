@@ -72,7 +72,7 @@ fn new_prints_only_the_key_and_writes_the_canonical_file() {
     ]);
     assert_eq!(out, "BC-1\n");
     assert_eq!(env.new_issue("Second", &[]), "BC-2");
-    let file = env.branch_file("issues/0/BC-1.md");
+    let file = env.branch_file("issues/0/0/0/BC-1.md");
     let id = file.lines().nth(1).unwrap().to_owned();
     assert!(id.starts_with("id: ") && id.len() == 30, "{id}");
     let expected = format!(
@@ -95,11 +95,11 @@ fn new_reads_the_body_from_a_file_or_stdin() {
     let r = env.run_with_stdin(&["new", "Two", "-F", "-"], "From stdin\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        env.branch_file("issues/0/BC-1.md")
+        env.branch_file("issues/0/0/0/BC-1.md")
             .ends_with("\nFrom a file\n")
     );
     assert!(
-        env.branch_file("issues/0/BC-2.md")
+        env.branch_file("issues/0/0/0/BC-2.md")
             .ends_with("\nFrom stdin\n")
     );
 }
@@ -605,21 +605,21 @@ fn doctor_lists_each_problem_with_path_line_and_column() {
     env.ok(&["doctor"]);
     env.new_issue("B", &[]);
     let b = env
-        .branch_file("issues/0/BC-2.md")
+        .branch_file("issues/0/0/0/BC-2.md")
         .replace("status: open", "status: finished");
-    env.commit_by_hand("issues/0/BC-2.md", &b);
-    env.commit_by_hand("issues/0/BC-3.md", "---\ntitle: [broken\n---\n");
+    env.commit_by_hand("issues/0/0/0/BC-2.md", &b);
+    env.commit_by_hand("issues/0/0/0/BC-3.md", "---\ntitle: [broken\n---\n");
     let r = env.fail(&["doctor"]);
     assert_eq!(
         r.stdout.lines().next().unwrap(),
-        "issues/0/BC-2.md:5:9: \"finished\" is not a status; tracker.yml allows: open, triaged, in_progress, resolved, closed, wont_fix, duplicate"
+        "issues/0/0/0/BC-2.md:5:9: \"finished\" is not a status; tracker.yml allows: open, triaged, in_progress, resolved, closed, wont_fix, duplicate"
     );
     assert!(
         r.stdout
             .lines()
             .nth(1)
             .unwrap()
-            .starts_with("issues/0/BC-3.md:2:"),
+            .starts_with("issues/0/0/0/BC-3.md:2:"),
         "{}",
         r.stdout
     );
@@ -700,7 +700,7 @@ fn exit_statuses_say_what_kind_of_failure() {
     let broken = "---\nid: 01\ntitle: [unclosed\n---\n";
     env.git(&["worktree", "add", "-q", "../wt", "issues"]);
     let wt = env.root.join("wt");
-    std::fs::write(wt.join("issues/0/BC-2.md"), broken).unwrap();
+    std::fs::write(wt.join("issues/0/0/0/BC-2.md"), broken).unwrap();
     let git = |args: &[&str]| {
         let out = env.git_cmd().current_dir(&wt).args(args).output().unwrap();
         assert!(
@@ -723,7 +723,7 @@ fn a_field_added_as_one_row_works_in_every_command() {
     env.new_issue("Slow page", &[]);
     env.ok(&["set", "BC-1", "category=security"]);
     assert!(
-        env.branch_file("issues/0/BC-1.md")
+        env.branch_file("issues/0/0/0/BC-1.md")
             .contains("\ncategory: security\n")
     );
     assert_eq!(
@@ -758,7 +758,7 @@ fn a_field_added_as_one_row_works_in_every_command() {
     other.run_with_stdin(&["import", "-"], &exported);
     assert!(
         other
-            .branch_file("issues/0/BC-1.md")
+            .branch_file("issues/0/0/0/BC-1.md")
             .contains("\ncategory: security\n")
     );
 }

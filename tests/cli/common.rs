@@ -52,8 +52,16 @@ impl Env {
         let root = dir.path().to_path_buf();
         let repo = root.join("bug-catcher");
         std::fs::create_dir_all(&repo).unwrap();
+        // GIT_ISSUE_KEEP_TEST_DIRS=1 keeps the repositories for a look
+        // after a failure.
+        let dir = if std::env::var_os("GIT_ISSUE_KEEP_TEST_DIRS").is_some() {
+            eprintln!("keeping {}", dir.keep().display());
+            None
+        } else {
+            Some(dir)
+        };
         let env = Env {
-            _dir: Some(dir),
+            _dir: dir,
             root,
             repo,
         };
@@ -218,21 +226,28 @@ impl Env {
     /// Replaces a file on the issues branch the way a person would: in a
     /// worktree of the branch, with a commit of their own.
     pub fn commit_by_hand(&self, path: &str, content: &str) {
+        self.by_hand(&format!("Edit {path} by hand"), |wt| {
+            let file = wt.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, content).unwrap();
+        });
+    }
+
+    /// Commits on the issues branch with plain git, as a person would in a
+    /// worktree of it: `change` edits the worktree's files, then everything
+    /// is added and committed. The worktree is left detached, so the branch
+    /// is not checked out anywhere afterwards.
+    pub fn by_hand(&self, message: &str, change: impl FnOnce(&Path)) {
         let wt = self.root.join("by-hand");
         if !wt.exists() {
             self.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "issues"]);
         } else {
-            self.git_in(&wt, &["checkout", "-q", "--detach"]);
             self.git_in(&wt, &["checkout", "-q", "issues"]);
         }
-        let file = wt.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, content).unwrap();
+        change(&wt);
         self.git_in(&wt, &["add", "-A"]);
-        self.git_in(
-            &wt,
-            &["commit", "-q", "-m", &format!("Edit {path} by hand")],
-        );
+        self.git_in(&wt, &["commit", "-q", "-m", message]);
+        self.git_in(&wt, &["checkout", "-q", "--detach"]);
     }
 
     pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {

@@ -127,10 +127,15 @@ fn writers_killed_at_any_moment_leave_a_consistent_branch() {
         "one commit per issue plus init: nothing half-written"
     );
     assert!(n >= 13, "the writers that were not killed landed: {n}");
-    // A writer killed while it held the ref lock leaves the lock file; the
-    // next writer must not be stuck behind it.
+    // A writer killed while it held the ref lock leaves the lock file and
+    // its mark; the next writer must not be stuck behind it.
     let lock = env.repo.join(".git/refs/heads/issues.lock");
     std::fs::write(&lock, "0000000000000000000000000000000000000000\n").unwrap();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let marks = env.repo.join(".git/git-issue/writers");
+    std::fs::create_dir_all(&marks).unwrap();
+    std::fs::write(marks.join(gone.id().to_string()), "").unwrap();
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     std::fs::File::options()
         .write(true)

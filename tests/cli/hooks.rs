@@ -242,9 +242,9 @@ fn hooks_go_where_core_hooks_path_says_and_worktrees_share_them() {
 #[test]
 fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
     let env = installed();
-    let good = env.branch_file("issues/0/BC-1.md");
+    let good = env.branch_file("issues/0/0/0/BC-1.md");
     env.commit_by_hand(
-        "issues/0/BC-1.md",
+        "issues/0/0/0/BC-1.md",
         &good.replace("priority: p2", "priority: [p2"),
     );
     let r = commit(&env, "BC-1, BC-2: risky change");
@@ -255,7 +255,7 @@ fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
         .collect();
     assert!(
         ours.iter()
-            .any(|l| l.contains("issues/0/BC-1.md") && l.contains("git issue scan")),
+            .any(|l| l.contains("issues/0/0/0/BC-1.md") && l.contains("git issue scan")),
         "{}",
         r.stderr
     );
@@ -265,7 +265,7 @@ fn a_broken_tracker_never_blocks_a_commit_and_scan_repairs_later() {
         "the other issue is linked"
     );
 
-    env.commit_by_hand("issues/0/BC-1.md", &good);
+    env.commit_by_hand("issues/0/0/0/BC-1.md", &good);
     env.ok(&["scan"]);
     assert_eq!(commits_of(&env, "BC-1"), [head(&env)]);
 }
@@ -553,4 +553,145 @@ fn a_merge_on_a_branch_named_after_an_issue_keeps_its_message() {
     );
     let subject = env.git(&["log", "-1", "--format=%s"]);
     assert_eq!(subject.trim(), "Merge the docs");
+}
+
+#[test]
+fn a_rebase_of_three_commits_is_one_commit_of_the_issues_branch() {
+    let env = installed();
+    env.git(&["checkout", "-q", "-b", "topic"]);
+    for m in ["BC-1: one", "BC-2: two", "BC-3: three"] {
+        commit(&env, m);
+    }
+    env.git(&["checkout", "-q", "main"]);
+    std::fs::write(env.repo.join("other.txt"), "x\n").unwrap();
+    env.git(&["add", "other.txt"]);
+    git_ok(&env, &["commit", "-q", "-m", "Unrelated"]);
+    env.git(&["checkout", "-q", "topic"]);
+    let count = || -> usize {
+        env.git(&["rev-list", "--count", "issues"])
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let before = count();
+    let r = run(env
+        .git_cmd()
+        .env("PATH", path_with_binary())
+        .env("GIT_SEQUENCE_EDITOR", "true")
+        .args(["rebase", "-q", "-i", "main"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        count(),
+        before + 1,
+        "post-rewrite moves every link in one commit"
+    );
+    assert_eq!(commits_of(&env, "BC-3"), [head(&env)]);
+}
+
+/// Runs git with `dir` first on PATH (before the real git-issue).
+fn git_with_path(env: &Env, dir: &Path, vars: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut paths = vec![dir.to_path_buf()];
+    paths.extend(std::env::split_paths(&path_with_binary()));
+    let mut cmd = env.git_cmd();
+    cmd.env("PATH", std::env::join_paths(paths).unwrap());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    run(cmd.args(args))
+}
+
+#[test]
+fn husky_style_hooks_still_find_their_siblings_through_their_own_name() {
+    let env = Env::with_tracker();
+    env.new_issue("Login fails", &[]);
+    // What husky v9 writes: core.hooksPath = .husky/_, a one-line hook per
+    // name that sources `h`, which runs .husky/<name> found through $0.
+    let husky = env.repo.join(".husky");
+    let underscore = husky.join("_");
+    std::fs::create_dir_all(&underscore).unwrap();
+    std::fs::write(
+        underscore.join("h"),
+        "#!/usr/bin/env sh\nn=$(basename \"$0\")\ns=$(dirname \"$(dirname \"$0\")\")/$n\n[ ! -f \"$s\" ] && exit 0\nsh -e \"$s\" \"$@\"\nc=$?\n[ $c != 0 ] && echo \"husky - $n script failed (code $c)\"\nexit $c\n",
+    )
+    .unwrap();
+    let log = env.root.join("husky.log");
+    std::fs::write(
+        husky.join("commit-msg"),
+        format!(
+            "echo ran >> {}\nif grep -q WIP \"$1\"; then echo 'no WIP commits' >&2; exit 1; fi\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let stub = underscore.join("commit-msg");
+    std::fs::write(&stub, "#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.git(&["config", "core.hooksPath", ".husky/_"]);
+    env.ok(&["hooks", "install"]);
+    assert!(underscore.join("commit-msg.git-issue-chained").exists());
+
+    let file = env.repo.join("work.txt");
+    std::fs::write(&file, "a\n").unwrap();
+    env.git(&["add", "work.txt"]);
+    let refused = git(&env, &["commit", "-q", "-m", "WIP BC-1"]);
+    assert_ne!(refused.code, 0, "the user's hook refuses WIP");
+    assert!(
+        refused.stderr.contains("no WIP commits"),
+        "{}",
+        refused.stderr
+    );
+    git_ok(&env, &["commit", "-q", "-m", "BC-1: ready"]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "ran\nran\n");
+    assert_eq!(commits_of(&env, "BC-1"), [head(&env)]);
+}
+
+#[test]
+fn only_git_issues_own_refusal_refuses_and_a_hook_never_hangs_a_commit() {
+    let env = installed();
+    let fake = env.root.join("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    let tool = fake.join("git-issue");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(&tool, "#!/bin/sh\necho 'not the real one' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(env.repo.join("work.txt"), "a\n").unwrap();
+    env.git(&["add", "work.txt"]);
+    let r = git_with_path(&env, &fake, &[], &["commit", "-q", "-m", "BC-1: one"]);
+    assert_eq!(
+        r.code, 0,
+        "exit 1 of a stranger is no refusal: {}",
+        r.stderr
+    );
+
+    let marker = env.root.join("slow-finished");
+    std::fs::write(
+        &tool,
+        format!("#!/bin/sh\nsleep 30\ntouch {}\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::write(env.repo.join("work.txt"), "b\n").unwrap();
+    env.git(&["add", "work.txt"]);
+    let r = git_with_path(
+        &env,
+        &fake,
+        &[("GIT_ISSUE_HOOK_TIMEOUT", "1")],
+        &["commit", "-q", "-m", "BC-1: two"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the commit-msg hook took over 1s and was stopped"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !marker.exists(),
+        "the slow hook was stopped, not waited for"
+    );
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]).trim(),
+        "BC-1: two",
+        "the commit landed"
+    );
 }

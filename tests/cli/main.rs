@@ -6,10 +6,16 @@
 
 mod common;
 
+mod bridge;
+mod bridge_code;
+mod bridge_jira;
+mod bridge_live;
+mod bridge_templates;
 mod browser;
 mod commands;
 mod concurrency;
 mod hooks;
+mod hostile;
 mod output;
 mod record;
 mod release_notes;

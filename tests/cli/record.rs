@@ -51,11 +51,17 @@ fn commits(env: &Env) -> usize {
         .unwrap()
 }
 
+/// `issues/0/0/1/BC-12`: an issue's folder on the branch.
+fn issue_dir(key: &str) -> String {
+    let n: u64 = key.split_once('-').unwrap().1.parse().unwrap();
+    format!("issues/{}/{}/{}/{key}", n / 1000, n / 100 % 10, n / 10 % 10)
+}
+
 fn occurrence_files(env: &Env, key: &str) -> Vec<String> {
     env.git(&[
         "ls-tree",
         "--name-only",
-        &format!("issues:issues/0/{key}/occurrences"),
+        &format!("issues:{}/occurrences", issue_dir(key)),
     ])
     .lines()
     .map(str::to_owned)
@@ -131,7 +137,10 @@ fn an_error_is_filed_once_and_counted_after() {
     assert_eq!(v["recent_occurrences"][1]["context"]["job"], "build-41");
     assert_eq!(occurrence_files(&env, "BC-1").len(), 2);
     // Nothing of the count is in the issue file: it is the files' sum.
-    assert!(!env.branch_file("issues/0/BC-1.md").contains("occurrences"));
+    assert!(
+        !env.branch_file(&format!("{}.md", issue_dir("BC-1")))
+            .contains("occurrences")
+    );
     crate::assert_transcript!("show_recorded", env.run(&["show", "BC-1"]));
     // list and search know the values.
     let listed = json(&env.ok(&["list", "occurrences:>1", "--json"]));
@@ -403,7 +412,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
     ok_stdin(&env, &["record", "--jsonl", "-"], &lines);
     let files = occurrence_files(&env, "BC-1");
     assert_eq!(files.len(), 1);
-    let batch = env.branch_file(&format!("issues/0/BC-1/occurrences/{}", files[0]));
+    let batch = env.branch_file(&format!("{}/occurrences/{}", issue_dir("BC-1"), files[0]));
     assert!(
         batch.contains("days:\n  2026-01-01: 1\n  2026-01-02: 1\n  2026-01-03: 1\n"),
         "{batch}"
@@ -422,7 +431,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
     assert_eq!(r.stdout, "BC-1 (occurrence 67)\n", "{}", r.stderr);
     let files = occurrence_files(&env, "BC-1");
     assert_eq!(files.len(), 1, "folded: {files:?}");
-    let folded = env.branch_file(&format!("issues/0/BC-1/occurrences/{}", files[0]));
+    let folded = env.branch_file(&format!("{}/occurrences/{}", issue_dir("BC-1"), files[0]));
     assert!(
         folded.starts_with("count: 67\nfirst_seen: 2026-01-01T00:00:00Z\n"),
         "{folded}"

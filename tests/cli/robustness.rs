@@ -10,9 +10,9 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
     env.new_issue("Will break", &[]);
     env.new_issue("Also fine", &[]);
     let broken = env
-        .branch_file("issues/0/BC-2.md")
+        .branch_file("issues/0/0/0/BC-2.md")
         .replace("priority: p2", "priority: [p2");
-    env.commit_by_hand("issues/0/BC-2.md", &broken);
+    env.commit_by_hand("issues/0/0/0/BC-2.md", &broken);
 
     let r = env.run(&["list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -23,7 +23,7 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
         .collect();
     assert_eq!(keys, ["BC-3", "BC-1"]);
     assert!(
-        r.stderr.starts_with("warning: issues/0/BC-2.md:7:"),
+        r.stderr.starts_with("warning: issues/0/0/0/BC-2.md:7:"),
         "{}",
         r.stderr
     );
@@ -35,7 +35,7 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
 
     let r = env.fail(&["show", "BC-2"]);
     assert!(
-        r.stderr.starts_with("error: issues/0/BC-2.md:7:"),
+        r.stderr.starts_with("error: issues/0/0/0/BC-2.md:7:"),
         "{}",
         r.stderr
     );
@@ -45,10 +45,10 @@ fn a_broken_file_is_reported_while_every_other_issue_keeps_working() {
         "{}",
         r.stderr
     );
-    let before = env.branch_file("issues/0/BC-2.md");
+    let before = env.branch_file("issues/0/0/0/BC-2.md");
     env.fail(&["set", "BC-2", "+ui"]);
     assert_eq!(
-        env.branch_file("issues/0/BC-2.md"),
+        env.branch_file("issues/0/0/0/BC-2.md"),
         before,
         "nothing writes over a broken file"
     );
@@ -77,13 +77,13 @@ fn a_broken_tracker_yml_is_named() {
 fn unknown_fields_survive_every_rewrite_in_place() {
     let env = Env::with_tracker();
     env.new_issue("A", &[]);
-    let text = env.branch_file("issues/0/BC-1.md").replace(
+    let text = env.branch_file("issues/0/0/0/BC-1.md").replace(
         "priority: p2\n",
         "priority: p2\nx-sla:\n  hours: 4\n  tier: gold\n",
     );
-    env.commit_by_hand("issues/0/BC-1.md", &text);
+    env.commit_by_hand("issues/0/0/0/BC-1.md", &text);
     env.ok(&["set", "BC-1", "status=triaged", "+ui"]);
-    let after = env.branch_file("issues/0/BC-1.md");
+    let after = env.branch_file("issues/0/0/0/BC-1.md");
     assert!(
         after.contains("priority: p2\nx-sla:\n  hours: 4\n  tier: gold\nlabels:\n  - ui\n"),
         "{after}"

@@ -285,9 +285,9 @@ fn a_change_behind_the_tools_back_is_seen_by_the_next_search() {
 
     // Someone edits a file with plain git on a worktree of the branch.
     let text = env
-        .branch_file("issues/0/BC-2.md")
+        .branch_file("issues/0/0/0/BC-2.md")
         .replace("title: Second", "title: Second zebra crossing");
-    env.commit_by_hand("issues/0/BC-2.md", &text);
+    env.commit_by_hand("issues/0/0/0/BC-2.md", &text);
     assert_eq!(keys(&env.ok(&["search", "zebra"])), ["BC-2"]);
 
     // And moves the branch back with update-ref.
@@ -399,9 +399,9 @@ fn export_then_import_loses_nothing() {
     corpus(&env, 12);
     env.ok(&["comment", "BC-2", "-m", "An internal note", "--internal"]);
     let text = env
-        .branch_file("issues/0/BC-3.md")
+        .branch_file("issues/0/0/0/BC-3.md")
         .replace("priority: ", "x-custom: kept\npriority: ");
-    env.commit_by_hand("issues/0/BC-3.md", &text);
+    env.commit_by_hand("issues/0/0/0/BC-3.md", &text);
     let exported = env.ok(&["export", "jsonl"]);
     assert_eq!(exported.lines().count(), 12);
 
@@ -418,8 +418,8 @@ fn export_then_import_loses_nothing() {
     );
     assert_eq!(other.ok(&["export", "jsonl"]), exported);
     assert_eq!(
-        other.branch_file("issues/0/BC-3.md"),
-        env.branch_file("issues/0/BC-3.md")
+        other.branch_file("issues/0/0/0/BC-3.md"),
+        env.branch_file("issues/0/0/0/BC-3.md")
     );
 }
 

@@ -243,7 +243,7 @@ fn issues_created_offline_under_one_key_both_survive() {
     assert!(strings(&all["Alice's issue"]["commits"]).is_empty());
     let files = a.git(&["ls-tree", "-r", "-t", "--name-only", "issues"]);
     assert!(
-        !files.contains("issues/0/BC-1/"),
+        !files.contains("issues/0/0/0/BC-1/"),
         "no folder left behind: {files}"
     );
     let bob_key = bob["key"].as_str().unwrap();
@@ -364,7 +364,7 @@ fn the_later_change_of_one_field_wins_and_the_loser_is_recorded() {
     assert_eq!(v["title"], "Bob's later title");
     assert!(
         merge_messages(&b).contains(
-            "BC-1: title changed on both sides; kept \"Bob's later title\" (changed later), dropped \"Alice's title\""
+            "BC-1: title changed on both sides; kept \"Bob's later title\" (changed 2026-01-06 00:00:00 UTC), the later change; dropped \"Alice's title\" (changed 2026-01-05 00:00:00 UTC)"
         ),
         "{}",
         merge_messages(&b)
@@ -404,7 +404,7 @@ fn conflicting_descriptions_keep_both_texts_and_doctor_says_so() {
     );
     assert!(body.contains("<<<<<<< "), "{body}");
     let r = a.fail(&["doctor"]);
-    assert!(r.stdout.contains("issues/0/BC-1.md"), "{}", r.stdout);
+    assert!(r.stdout.contains("issues/0/0/0/BC-1.md"), "{}", r.stdout);
     assert!(r.stdout.contains("conflict markers"), "{}", r.stdout);
 }
 
@@ -568,115 +568,212 @@ impl Rng {
     }
 }
 
+/// What one clone believes: the key of each issue title it knows.
+type Keys = BTreeMap<String, String>;
+
+fn keys_of(env: &Env) -> Keys {
+    json(&env.ok(&["list", "--all", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let s = |f: &str| i[f].as_str().unwrap().to_owned();
+            (s("title"), s("key"))
+        })
+        .collect()
+}
+
+/// Four clones, two hundred random operations at increasing times, a third
+/// of the syncs running two or three at once: every clone and the remote
+/// end with the same tree, and every acknowledged issue, comment, label and
+/// the later edit of every field survive.
 #[test]
 fn random_operations_and_syncs_converge_with_nothing_lost() {
-    for seed in [7u64, 1234] {
-        let mut rng = Rng(seed);
-        let net = Net::new();
-        net.first.ok(&["sync"]);
-        let clones: Vec<Env> = ["c1", "c2"].iter().map(|n| net.clone(n)).collect();
-        for c in &clones {
-            c.ok(&["init"]);
-        }
-        let mut all: Vec<&Env> = vec![&net.first];
-        all.extend(clones.iter());
-        let mut titles = BTreeSet::new();
-        let mut comments = BTreeSet::new();
-        let mut labels = BTreeSet::new();
-        let mut deleted = BTreeSet::new();
-        for step in 0..30 {
-            let who = all[rng.below(all.len())];
-            let list = json(&who.ok(&["list", "--all", "--json"]));
-            let keys: Vec<(String, String)> = list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| {
-                    let s = |f: &str| i[f].as_str().unwrap().to_owned();
-                    (s("key"), s("title"))
-                })
-                .collect();
-            let pick = |rng: &mut Rng| keys[rng.below(keys.len())].clone();
-            match rng.below(8) {
-                _ if keys.is_empty() => {
-                    let t = format!("Issue {seed}.{step}");
-                    who.new_issue(&t, &[]);
-                    titles.insert(t);
-                }
-                0 | 1 => {
-                    let t = format!("Issue {seed}.{step}");
-                    who.new_issue(&t, &[]);
-                    titles.insert(t);
-                }
-                2 => {
-                    let body = format!("Comment {seed}.{step}");
-                    let (key, title) = pick(&mut rng);
-                    who.ok(&["comment", &key, "-m", &body]);
-                    comments.insert((title, body));
-                }
-                3 => {
-                    let label = format!("l{}", rng.below(3));
-                    let (key, title) = pick(&mut rng);
-                    who.ok(&["label", &key, &format!("+{label}")]);
-                    labels.insert((title, label));
-                }
-                4 => {
-                    let p = ["p0", "p1", "p3"][rng.below(3)];
-                    who.ok(&["set", &pick(&mut rng).0, &format!("priority={p}")]);
-                }
-                5 if keys.len() > 3 => {
-                    let (key, title) = pick(&mut rng);
-                    who.ok(&["delete", &key]);
-                    deleted.insert(title);
-                }
-                _ => {
-                    who.ok(&["sync"]);
+    let seed = std::env::var("SYNC_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7u64);
+    let ops: usize = std::env::var("SYNC_OPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let mut rng = Rng(seed);
+    let net = Net::new();
+    net.first.ok(&["sync"]);
+    let others: Vec<Env> = ["c1", "c2", "c3"].iter().map(|n| net.clone(n)).collect();
+    for c in &others {
+        c.ok(&["init"]);
+    }
+    let mut all: Vec<&Env> = vec![&net.first];
+    all.extend(others.iter());
+    let mut known: Vec<Keys> = all.iter().map(|e| keys_of(e)).collect();
+    let mut titles = BTreeSet::new();
+    let mut comments = BTreeSet::new();
+    let mut labels = BTreeSet::new();
+    let mut deleted = BTreeSet::new();
+    // (title, field) -> (time, value) of the latest acknowledged change.
+    let mut latest: BTreeMap<(String, &str), (u64, String)> = BTreeMap::new();
+    let mut clock = 0u64;
+    let mut stamp = || {
+        clock += 1;
+        (clock, format!("@{} +0000", 1_800_000_000 + clock * 60))
+    };
+    let mut syncs = 0;
+    let mut concurrent = 0;
+    for step in 0..ops {
+        let i = rng.below(all.len());
+        let who = all[i];
+        let keys: Vec<(String, String)> = known[i]
+            .iter()
+            .filter(|(t, _)| !deleted.contains(*t))
+            .map(|(t, k)| (t.clone(), k.clone()))
+            .collect();
+        let (t, date) = stamp();
+        let run = |args: &[&str]| at(who, &date, args);
+        let roll = if keys.is_empty() { 0 } else { rng.below(12) };
+        match roll {
+            0 | 1 => {
+                let title = format!("Issue {step}");
+                let key = run(&["new", &title, "-m", "first"])
+                    .stdout
+                    .trim()
+                    .to_owned();
+                known[i].insert(title.clone(), key);
+                titles.insert(title);
+            }
+            2 => {
+                let (title, key) = &keys[rng.below(keys.len())];
+                let body = format!("Comment {step}");
+                run(&["comment", key, "-m", &body]);
+                comments.insert((title.clone(), body));
+            }
+            3 => {
+                let (title, key) = &keys[rng.below(keys.len())];
+                let label = format!("l{}", rng.below(3));
+                run(&["label", key, &format!("+{label}")]);
+                labels.insert((title.clone(), label));
+            }
+            4..=7 => {
+                let (title, key) = &keys[rng.below(keys.len())];
+                let (field, value) = match roll {
+                    4 => ("priority", ["p0", "p1", "p3"][rng.below(3)].to_owned()),
+                    5 => ("assignee", ["ann", "bob", "cy"][rng.below(3)].to_owned()),
+                    6 => (
+                        "status",
+                        ["triaged", "in_progress", "open"][rng.below(3)].to_owned(),
+                    ),
+                    _ => ("milestone", format!("v{}", rng.below(3))),
+                };
+                let r = run(&["set", key, &format!("{field}={value}")]);
+                if !r.stderr.contains("nothing to change") {
+                    latest.insert((title.clone(), field), (t, value));
                 }
             }
+            8 if keys.len() > 4 => {
+                let (title, key) = &keys[rng.below(keys.len())];
+                run(&["delete", key]);
+                deleted.insert(title.clone());
+            }
+            9 | 10 => {
+                // Two or three clones sync at once.
+                let n = 2 + rng.below(2);
+                let mut chosen: Vec<usize> = Vec::new();
+                while chosen.len() < n {
+                    let c = rng.below(all.len());
+                    if !chosen.contains(&c) {
+                        chosen.push(c);
+                    }
+                }
+                let children: Vec<_> = chosen
+                    .iter()
+                    .map(|&c| {
+                        all[c]
+                            .cmd()
+                            .args(["sync"])
+                            .env("GIT_COMMITTER_DATE", &date)
+                            .stdout(Stdio::piped())
+                            .stderr(Stdio::piped())
+                            .spawn()
+                            .unwrap()
+                    })
+                    .collect();
+                for child in children {
+                    let out = child.wait_with_output().unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                for &c in &chosen {
+                    known[c] = keys_of(all[c]);
+                }
+                syncs += n;
+                concurrent += n;
+            }
+            _ => {
+                run(&["sync"]);
+                known[i] = keys_of(who);
+                syncs += 1;
+            }
         }
-        converge(&net, &all);
-        let got = issues(&net.first);
-        // A deleted issue may come back, when another clone changed it
-        // meanwhile; every other issue must be there, with all it got.
-        let got_titles: BTreeSet<String> = got.keys().cloned().collect();
-        let kept: BTreeSet<String> = titles.difference(&deleted).cloned().collect();
-        assert!(
-            got_titles.is_superset(&kept),
-            "seed {seed}: every created issue"
-        );
-        assert!(
-            got_titles.is_subset(&titles),
-            "seed {seed}: nothing invented"
-        );
-        let comments: BTreeSet<(String, String)> = comments
-            .into_iter()
-            .filter(|(t, _)| got_titles.contains(t))
-            .collect();
-        let labels: BTreeSet<(String, String)> = labels
-            .into_iter()
-            .filter(|(t, _)| got_titles.contains(t))
-            .collect();
-        let got_comments: BTreeSet<(String, String)> = got
-            .iter()
-            .flat_map(|(t, v)| comment_bodies(v).into_iter().map(|c| (t.clone(), c)))
-            .collect();
+    }
+    converge(&net, &all);
+    let got = issues(&net.first);
+    let got_titles: BTreeSet<String> = got.keys().cloned().collect();
+    // A deleted issue may come back when another clone changed it meanwhile;
+    // every other issue is there, and nothing is invented.
+    let kept: BTreeSet<String> = titles.difference(&deleted).cloned().collect();
+    assert!(
+        got_titles.is_superset(&kept),
+        "seed {seed}: every created issue"
+    );
+    assert!(
+        got_titles.is_subset(&titles),
+        "seed {seed}: nothing invented"
+    );
+    let comments: BTreeSet<(String, String)> = comments
+        .into_iter()
+        .filter(|(t, _)| got_titles.contains(t))
+        .collect();
+    let got_comments: BTreeSet<(String, String)> = got
+        .iter()
+        .flat_map(|(t, v)| comment_bodies(v).into_iter().map(|c| (t.clone(), c)))
+        .collect();
+    assert_eq!(
+        got_comments, comments,
+        "seed {seed}: every comment, on its issue"
+    );
+    let labels: BTreeSet<(String, String)> = labels
+        .into_iter()
+        .filter(|(t, _)| got_titles.contains(t))
+        .collect();
+    let got_labels: BTreeSet<(String, String)> = got
+        .iter()
+        .flat_map(|(t, v)| strings(&v["labels"]).into_iter().map(|l| (t.clone(), l)))
+        .collect();
+    assert_eq!(got_labels, labels, "seed {seed}: every label, on its issue");
+    for ((title, field), (_, value)) in &latest {
+        if deleted.contains(title) {
+            continue;
+        }
         assert_eq!(
-            got_comments, comments,
-            "seed {seed}: every comment, on its issue"
-        );
-        let got_labels: BTreeSet<(String, String)> = got
-            .iter()
-            .flat_map(|(t, v)| strings(&v["labels"]).into_iter().map(|l| (t.clone(), l)))
-            .collect();
-        assert_eq!(got_labels, labels, "seed {seed}: every label, on its issue");
-        let keys: BTreeSet<&str> = got.values().map(|v| v["key"].as_str().unwrap()).collect();
-        assert_eq!(keys.len(), got.len(), "seed {seed}: one key an issue");
-        assert_eq!(
-            net.first.ok(&["doctor"]),
-            "",
-            "seed {seed}: a clean tracker"
+            got[title][*field].as_str(),
+            Some(value.as_str()),
+            "seed {seed}: the later edit of {field} of {title:?}"
         );
     }
+    let keys: BTreeSet<&str> = got.values().map(|v| v["key"].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), got.len(), "seed {seed}: one key an issue");
+    assert_eq!(
+        net.first.ok(&["doctor"]),
+        "",
+        "seed {seed}: a clean tracker"
+    );
+    assert!(
+        syncs > 20 && concurrent > 5,
+        "seed {seed}: {syncs} syncs, {concurrent} at once"
+    );
 }
 
 #[test]
@@ -750,7 +847,7 @@ fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
         .output()
         .unwrap();
     assert!(!out.status.success(), "git stops on the conflict");
-    let file = std::fs::read_to_string(wt.join("issues/0/BC-1.md")).unwrap();
+    let file = std::fs::read_to_string(wt.join("issues/0/0/0/BC-1.md")).unwrap();
     assert!(
         file.contains("Alice line") && file.contains("Bob line"),
         "{file}"
@@ -764,4 +861,89 @@ fn plain_git_merge_stops_on_conflicting_descriptions_with_both_texts() {
         front.contains("status: in_progress") && front.contains("priority: p0"),
         "{file}"
     );
+}
+
+/// Keys follow the issue: an issue renumbered twice is found by its first
+/// key, and a key that later belonged to another issue never leads there.
+#[test]
+fn renumbering_chains_lead_to_the_issue_that_had_the_key() {
+    let net = Net::new();
+    let a = &net.first;
+    a.ok(&["sync"]);
+    let b = net.clone("b");
+    b.ok(&["init"]);
+    at(a, "2026-01-01T00:00:00Z", &["new", "R1", "-m", "r1"]);
+    a.ok(&["sync"]);
+    at(a, "2026-01-02T00:00:00Z", &["new", "R2", "-m", "r2"]);
+    at(&b, "2026-01-03T00:00:00Z", &["new", "P", "-m", "p"]);
+    b.ok(&["sync"]); // P: BC-1 -> BC-2
+    a.ok(&["sync"]); // P: BC-2 -> BC-3
+    let title = |env: &Env, key: &str| json(&env.ok(&["show", key, "--json"]))["title"].clone();
+    assert_eq!(title(a, "BC-1"), "R1");
+    assert_eq!(title(a, "BC-2"), "R2");
+    assert_eq!(title(a, "BC-3"), "P");
+    let r = a.run(&["show", "BC-1"]);
+    assert!(
+        r.stderr.contains("BC-1 was also the key of BC-3"),
+        "the other issue that had BC-1 is P, now BC-3: {}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("BC-2"),
+        "R2 never had BC-1: {}",
+        r.stderr
+    );
+    a.ok(&["delete", "BC-1"]);
+    let r = a.run(&["show", "BC-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("BC-3  P"),
+        "BC-1 leads to P, never R2: {}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("BC-1 is now BC-3"), "{}", r.stderr);
+}
+
+/// Each field goes to the side that changed that field last, not to the
+/// side whose issue changed last; and the merge message says so truly.
+#[test]
+fn the_later_edit_of_each_field_wins_across_three_clones() {
+    let net = Net::new();
+    let a = &net.first;
+    a.new_issue("Shared", &[]);
+    a.ok(&["sync"]);
+    let b = net.clone("b");
+    b.ok(&["init"]);
+    let c = net.clone("c");
+    c.ok(&["init"]);
+    at(a, "2026-02-01T10:00:00Z", &["set", "BC-1", "priority=p0"]);
+    at(&b, "2026-02-01T10:00:05Z", &["set", "BC-1", "priority=p3"]);
+    at(
+        a,
+        "2026-02-01T10:00:10Z",
+        &["set", "BC-1", "status=triaged"],
+    );
+    at(
+        &c,
+        "2026-02-01T10:00:20Z",
+        &["set", "BC-1", "assignee=carol"],
+    );
+    at(&c, "2026-02-01T10:00:01Z", &["label", "BC-1", "+ui"]);
+    a.ok(&["sync"]);
+    c.ok(&["sync"]);
+    b.ok(&["sync"]);
+    converge(&net, &[a, &b, &c]);
+    let v = json(&a.ok(&["show", "BC-1", "--json"]));
+    assert_eq!(v["priority"], "p3", "b changed priority last, at 10:00:05");
+    assert_eq!(v["status"], "triaged");
+    assert_eq!(v["assignee"], "carol");
+    assert_eq!(v["labels"], serde_json::json!(["ui"]));
+    let messages = merge_messages(a) + &merge_messages(&b) + &merge_messages(&c);
+    assert!(
+        messages.contains(
+            "BC-1: priority changed on both sides; kept \"p3\" (changed 2026-02-01 10:00:05 UTC), the later change; dropped \"p0\" (changed 2026-02-01 10:00:00 UTC)"
+        ),
+        "{messages}"
+    );
+    assert!(!messages.contains("kept \"p0\""), "{messages}");
 }

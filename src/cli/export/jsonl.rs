@@ -7,6 +7,9 @@ use clap::Args;
 use crate::ui::Ui;
 
 /// Write every issue with its comments as JSON lines (what `import` reads)
+///
+/// A file that does not parse is left out and named on stderr with its
+/// line and column; every other issue is written, and the exit status is 5.
 #[derive(Debug, Args)]
 pub struct JsonlArgs {
     /// Write to this file instead of stdout
@@ -16,7 +19,7 @@ pub struct JsonlArgs {
 
 pub fn run(ui: &Ui, args: JsonlArgs) -> Result<()> {
     let tracker = super::super::open()?;
-    let issues = tracker.export(&ui.progress())?;
+    let (issues, problems) = tracker.export(&ui.progress())?;
     let mut text = String::new();
     for issue in &issues {
         text.push_str(&serde_json::to_string(issue)?);
@@ -34,6 +37,12 @@ pub fn run(ui: &Ui, args: JsonlArgs) -> Result<()> {
             ));
         }
         None => ui.data(&text)?,
+    }
+    for p in &problems {
+        ui.warn(&format!("{p} (not exported)"));
+    }
+    if !problems.is_empty() {
+        return Err(crate::tracker::Error::Problems(problems.len()).into());
     }
     Ok(())
 }

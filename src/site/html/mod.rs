@@ -462,6 +462,26 @@ pub fn issue_page(v: &IssuePage) -> String {
             &format!("<ul>{}</ul>", items.concat()),
         );
     }
+    if !v.paths.is_empty() {
+        let items: Vec<String> = v
+            .paths
+            .iter()
+            .map(|p| format!("<li><code>{}</code></li>", esc(p)))
+            .collect();
+        field(&mut m, "Code", &format!("<ul>{}</ul>", items.concat()));
+    }
+    if let Some(b) = &v.bridge {
+        let label = format!("{} {}", b.service, b.key);
+        let shown = match &b.url {
+            Some(u) if pr(u) != esc(u) => format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+                esc(u.trim()),
+                esc(&label)
+            ),
+            _ => esc(&label),
+        };
+        field(&mut m, "Elsewhere", &shown);
+    }
     if !v.attachments.is_empty() {
         let items: Vec<String> = v
             .attachments
