@@ -13,6 +13,7 @@ pub mod cli;
 pub mod format;
 pub mod hooks;
 pub mod index;
+pub mod mcp;
 pub mod query;
 pub mod release_notes;
 pub mod site;

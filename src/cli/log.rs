@@ -41,10 +41,25 @@ pub fn run(ui: &Ui, args: LogArgs) -> Result<()> {
                 ui.dim(&h.commit[..12.min(h.commit.len())]),
                 h.time.strftime("%Y-%m-%d %H:%M").to_string(),
                 one_line(&h.author).into_owned(),
-                one_line(h.message.lines().next().unwrap_or_default()).into_owned(),
+                one_line(&summary_line(&h.message)).into_owned(),
             ]
         })
         .collect();
     ui.data(&table(&rows))?;
     Ok(())
+}
+
+/// The first line of a message, and the agent it came through when its
+/// last paragraph has a `Via:` trailer (see `git issue mcp`).
+fn summary_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default();
+    let via = message
+        .rsplit("\n\n")
+        .next()
+        .filter(|_| message.contains("\n\n"))
+        .and_then(|last| last.lines().find_map(|l| l.strip_prefix("Via: ")));
+    match via {
+        Some(agent) => format!("{first} (via {})", agent.trim()),
+        None => first.to_owned(),
+    }
 }

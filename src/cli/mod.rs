@@ -25,6 +25,7 @@ mod link;
 mod list;
 mod log;
 mod man;
+mod mcp;
 mod merge_driver;
 mod metrics;
 mod milestones;
@@ -39,7 +40,7 @@ mod set;
 mod show;
 mod sync;
 mod unlink;
-mod view;
+pub mod view;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -99,6 +100,7 @@ pub enum Command {
     Sync(sync::SyncArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
+    Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
 }
@@ -148,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sync(a) => sync::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
+        Command::Mcp(a) => mcp::run(&ui, a),
         Command::MergeDriver(a) => merge_driver::run(&ui, a),
     }
 }

@@ -1,6 +1,5 @@
 use anyhow::Result;
 use clap::Args;
-use serde_json::json;
 
 use super::JsonArg;
 use crate::tracker::Page;
@@ -50,15 +49,7 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
             .iter()
             .zip(&found.scores)
             .zip(&snippets)
-            .map(|((r, score), snippet)| {
-                json!({
-                    "key": r.key.to_string(),
-                    "title": r.issue.title,
-                    "status": r.issue.status,
-                    "score": score,
-                    "snippet": snippet.as_ref().map(|s| s.text.clone()),
-                })
-            })
+            .map(|((r, score), snippet)| super::view::search_hit_json(r, *score, snippet.as_ref()))
             .collect();
         return Ok(ui.json(&items)?);
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::format::Config;
 use crate::format::fields::{FIELDS, Val};
 use crate::format::occurrence::Context;
-use crate::tracker::{Details, Record};
+use crate::tracker::{Details, Record, Snippet};
 use crate::ui::{Ui, block, one_line};
 
 /// An issue as `list --json` prints it: its key and fields, without the
@@ -15,6 +15,18 @@ pub fn record_json(r: &Record) -> Value {
     let mut m = issue_json(r);
     m.remove("body");
     Value::Object(m)
+}
+
+/// A result as `search --json` prints it: the key, title and status, the
+/// relevance score and the text around the words that matched.
+pub fn search_hit_json(r: &Record, score: f32, snippet: Option<&Snippet>) -> Value {
+    serde_json::json!({
+        "key": r.key.to_string(),
+        "title": r.issue.title,
+        "status": r.issue.status,
+        "score": score,
+        "snippet": snippet.map(|s| s.text.clone()),
+    })
 }
 
 fn issue_json(r: &Record) -> serde_json::Map<String, Value> {

@@ -69,6 +69,9 @@ pub struct Store {
     repo: Repository,
     refname: String,
     settings: settings::Settings,
+    /// Who the commits this store makes were made through, for a `Via:`
+    /// trailer (see [`Store::set_via`]).
+    via: Option<String>,
 }
 
 impl Store {
@@ -95,7 +98,28 @@ impl Store {
             repo,
             refname: format!("refs/heads/{branch}"),
             settings,
+            via: None,
         })
+    }
+
+    /// Names the program this store's changes are made through on the
+    /// user's behalf (an agent, through `git issue mcp`): every commit it
+    /// makes from now on ends with a `Via: <name>` trailer, so `git log`
+    /// tells an agent's changes from the user's own. The author is still the
+    /// user. The name is made one line of printable text; an empty one
+    /// removes the trailer.
+    pub fn set_via(&mut self, name: &str) {
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(100)
+            .collect();
+        self.via = (!name.is_empty()).then_some(name);
     }
 
     /// `refs/heads/issues`, or what `issue.branch` names.

@@ -252,3 +252,40 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
         String::from_utf8_lossy(&fsck.stderr)
     );
 }
+
+#[test]
+fn a_store_named_as_the_way_changes_came_signs_each_commit_with_a_via_trailer() {
+    let (dir, mut store) = repo();
+    let plain = commit(&store, "BC-1: new bug \"a\"", vec![write("a.md", "a\n")]);
+    store.set_via("Claude\nCode\u{1b}[31m  ");
+    let via = commit(
+        &store,
+        "BC-1: status open -> closed",
+        vec![write("a.md", "b\n")],
+    );
+    let repo = Repository::open(dir.path()).unwrap();
+    let message = |id: &str| {
+        let c = repo.find_commit(Oid::from_str(id).unwrap()).unwrap();
+        (
+            c.message().unwrap().to_owned(),
+            c.author().name().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(
+        message(&plain),
+        (
+            "BC-1: new bug \"a\"\n".to_owned(),
+            "Alice Example".to_owned()
+        )
+    );
+    assert_eq!(
+        message(&via),
+        (
+            "BC-1: status open -> closed\n\nVia: Claude Code [31m\n".to_owned(),
+            "Alice Example".to_owned()
+        )
+    );
+    store.set_via(" ");
+    let after = commit(&store, "again", vec![write("a.md", "c\n")]);
+    assert_eq!(message(&after).0, "again\n");
+}

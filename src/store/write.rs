@@ -229,6 +229,10 @@ impl Store {
         let author = self.signature(Role::Author)?;
         let committer = self.signature(Role::Committer)?;
         let mut message = message.trim_end().to_owned();
+        if let Some(via) = &self.via {
+            message.push_str("\n\nVia: ");
+            message.push_str(via);
+        }
         message.push('\n');
         let write = |repo: &Repository| -> Result<Oid> {
             let base = base.map(|t| repo.find_tree(t)).transpose()?;

@@ -10,6 +10,7 @@
 //! operation.
 
 mod analyze;
+mod audience;
 mod change;
 mod code;
 mod doctor;
@@ -33,6 +34,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use analyze::{Analysis, ErrorLine, GroupLine, Priority, Suggestion};
+pub use audience::Audience;
 pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
 pub use code::Blamed;
 pub use edit::Closing;
@@ -166,6 +168,13 @@ impl Tracker {
         &self.store
     }
 
+    /// Signs every change this tracker makes from now on with a `Via:
+    /// <name>` trailer: the program (an agent) it was made through on the
+    /// user's behalf.
+    pub fn set_via(&mut self, name: &str) {
+        self.store.set_via(name);
+    }
+
     /// Creates the branch with `tracker.yml`. Run twice, it changes nothing.
     pub fn init(&self, key: Option<&str>) -> Result<InitOutcome> {
         let key = match key {
@@ -216,6 +225,12 @@ impl Tracker {
     /// `tracker.yml` as it is on the branch now.
     pub fn config(&self) -> Result<Config> {
         read_config(&self.snapshot()?)
+    }
+
+    /// `tracker.yml` as written on the branch now (empty when there is
+    /// none: every setting has its default).
+    pub fn config_text(&self) -> Result<String> {
+        Ok(self.snapshot()?.read(layout::CONFIG)?.unwrap_or_default())
     }
 
     /// The branch as it is now; an error when there is no tracker yet.

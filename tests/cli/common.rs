@@ -117,6 +117,14 @@ impl Env {
             .env("TERM", "dumb");
     }
 
+    /// Any program, run in the repository with the hermetic environment
+    /// (a client that starts git-issue itself, like an MCP host).
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
     pub fn git_cmd(&self) -> Command {
         let mut cmd = Command::new("git");
         self.hermetic(&mut cmd);

@@ -16,6 +16,7 @@ mod commands;
 mod concurrency;
 mod hooks;
 mod hostile;
+mod mcp;
 mod output;
 mod record;
 mod release_notes;
