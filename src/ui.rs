@@ -178,6 +178,21 @@ impl Ui {
         }
     }
 
+    /// Text someone typed (or a log produced), safe on a terminal: control
+    /// characters other than tab (an escape sequence of a CI log, a
+    /// carriage return) are shown as `\x1b`, never obeyed.
+    pub fn plain(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_control() && c != '\t' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     pub fn bold(&self, s: &str) -> String {
         self.paint(Style::new().bold(), s)
     }

@@ -2,6 +2,7 @@
 //! comment is its help and a `run` function that turns the arguments into a
 //! call on the tracker and renders what comes back. No git2 in here.
 
+mod analyze;
 mod assign;
 mod attach;
 mod attachment;
@@ -35,9 +36,11 @@ mod man;
 mod mcp;
 mod merge;
 mod merge_driver;
+mod metrics;
 mod milestones;
 mod new;
 mod notify;
+mod record;
 mod reindex;
 mod release_notes;
 mod reopen;
@@ -104,6 +107,9 @@ pub enum Command {
     Log(log::LogArgs),
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
+    Record(record::RecordArgs),
+    Analyze(analyze::AnalyzeArgs),
+    Metrics(metrics::MetricsArgs),
     Doctor(doctor::DoctorArgs),
     Reindex(reindex::ReindexArgs),
     Import(import::ImportArgs),
@@ -226,6 +232,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => log::run(&ui, a),
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
+        Command::Record(a) => record::run(&ui, a),
+        Command::Analyze(a) => analyze::run(&ui, a),
+        Command::Metrics(a) => metrics::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Reindex(a) => reindex::run(&ui, a),
         Command::Import(a) => import::run(&ui, a),

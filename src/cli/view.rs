@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::format::Config;
 use crate::format::config::ByteSize;
 use crate::format::fields::{self, FIELDS, Val};
+use crate::format::occurrence::Context;
 use crate::tracker::{Details, Record, Snippet};
 use crate::ui::{Ui, block, one_line};
 
@@ -57,8 +58,97 @@ pub fn details_json(d: &Details) -> Value {
                     .collect(),
             ),
         );
+        let o = &d.occurrences;
+        if o.occurrences > 0 {
+            m.insert("hosts".into(), o.hosts.iter().cloned().collect());
+            m.insert(
+                "recent_occurrences".into(),
+                o.contexts.iter().map(context_json).collect(),
+            );
+        }
     }
     v
+}
+
+fn context_json(c: &Context) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("at".into(), crate::format::format_timestamp(c.at).into());
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    m.insert("host".into(), text(&c.host));
+    m.insert("error".into(), text(&c.error));
+    m.insert(
+        "context".into(),
+        c.context.clone().map_or(Value::Null, Value::Object),
+    );
+    m.insert("stack_trace".into(), text(&c.stack_trace));
+    Value::Object(m)
+}
+
+/// The error block of a recorded error: its type, message, fingerprint,
+/// how often and where it happened, and the newest occurrences in detail.
+fn error_text(ui: &Ui, d: &Details) -> String {
+    let i = &d.record.issue;
+    let o = &d.occurrences;
+    let field = |name: &str| i.field_text(name);
+    if field("fingerprint").is_none() && o.occurrences == 0 {
+        return String::new();
+    }
+    let mut out = format!("\n{}\n", ui.bold("Error"));
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    for (label, name) in [
+        ("type", "error_type"),
+        ("message", "error"),
+        ("fingerprint", "fingerprint"),
+    ] {
+        if let Some(v) = field(name) {
+            rows.push((label, ui.plain(&v)));
+        }
+    }
+    if o.occurrences > 0 {
+        let mut seen = format!("{}", o.occurrences);
+        if let (Some(first), Some(last)) = (o.first_seen, o.last_seen) {
+            seen.push_str(&format!(", first {}, last {}", when(first), when(last)));
+        }
+        rows.push(("occurrences", seen));
+    }
+    if !o.hosts.is_empty() {
+        let hosts: Vec<String> = o.hosts.iter().map(|h| ui.plain(h)).collect();
+        rows.push(("hosts", hosts.join(", ")));
+    }
+    for (label, name) in [
+        ("suggested fixes", "suggested_fixes"),
+        ("system changes", "system_changes"),
+    ] {
+        for item in i.get(crate::format::fields::named(name)).texts() {
+            rows.push((label, ui.plain(item)));
+        }
+    }
+    for (label, value) in rows {
+        out.push_str(&format!("  {}: {value}\n", ui.dim(label)));
+    }
+    if !o.contexts.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Recent occurrences")));
+        for c in &o.contexts {
+            let mut head = when(c.at);
+            if let Some(h) = &c.host {
+                head.push_str(&format!("  {}", ui.plain(h)));
+            }
+            out.push_str(&format!("  {}\n", ui.dim(&head)));
+            if let Some(e) = &c.error {
+                out.push_str(&format!("    {}\n", ui.plain(e)));
+            }
+            if let Some(m) = &c.context {
+                let json = ui.plain(&Value::Object(m.clone()).to_string());
+                out.push_str(&format!("    {}\n", json));
+            }
+            if let Some(t) = &c.stack_trace {
+                for line in t.lines() {
+                    out.push_str(&format!("      {}\n", ui.plain(line)));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn when(ts: jiff::Timestamp) -> String {
@@ -99,6 +189,10 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         let shown = match f.name {
             "id" | "title" | "type" | "status" | "priority" | "severity" | "commits" => continue,
             "created" | "updated" | "resolved" => continue,
+            // In the error block.
+            "fingerprint" | "error_type" | "error" | "suggested_fixes" | "system_changes" => {
+                continue;
+            }
             "duplicate_of" => "duplicate of",
             "prs" => "pull requests",
             "aliases" => "formerly",
@@ -152,6 +246,7 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         out.push('\n');
         out.push_str(&block(&i.body));
     }
+    out.push_str(&error_text(ui, d));
     if !i.commits.is_empty() {
         out.push_str(&format!("\n{}\n", ui.bold("Commits")));
         for id in &i.commits {

@@ -369,6 +369,50 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("fingerprint"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "fingerprint",
+            Kind::Optional,
+            "what `record` matches a recurring error by (see issue-format.md)",
+        )
+    },
+    FieldSpec {
+        search: Search::Word("error_type"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error_type",
+            Kind::Optional,
+            "the class of a recorded error, like TimeoutError",
+        )
+    },
+    FieldSpec {
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error",
+            Kind::Optional,
+            "the message of a recorded error, as first recorded",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "suggested_fixes",
+            Kind::List,
+            "fixes suggested when the error was recorded, a comma list",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "system_changes",
+            Kind::List,
+            "changes to the system the error calls for, a comma list",
+        )
+    },
+    FieldSpec {
         merge: Merge::Set,
         describe: Describe::Abbreviated(12),
         ..FieldSpec::member(
@@ -518,21 +562,56 @@ pub static FIELDS: &[FieldSpec] = &[
 ];
 
 /// Values computed from an issue's fields or its other files, never written
-/// in its file: searched, sorted, indexed and printed in JSON like the
-/// fields above; reading and writing issue files, merging and `set` leave
-/// them alone. A row with a `get` computes its value from the issue.
-pub static COMPUTED: &[FieldSpec] = &[FieldSpec {
-    search: Search::Number("votes"),
-    sort: true,
-    describe: Describe::Silent,
-    ..FieldSpec::member(
-        "vote_count",
-        Kind::Count,
-        "every vote: `votes` plus one for each of `voters`",
-        |i| Val::Count(vote_count(i)),
-        |_, _| {},
-    )
-}];
+/// in its file: the votes in all, and the sum of its occurrence files
+/// (`issue-format.md`, "Occurrence files"). They are searched, sorted,
+/// indexed and printed in JSON like the fields above; reading and writing
+/// issue files, merging and `set` leave them alone. A row with a `get`
+/// computes its value from the issue; the others are kept in
+/// [`Issue::more`] by name when the issue is read with its other files.
+pub static COMPUTED: &[FieldSpec] = &[
+    FieldSpec {
+        search: Search::Number("votes"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::member(
+            "vote_count",
+            Kind::Count,
+            "every vote: `votes` plus one for each of `voters`",
+            |i| Val::Count(vote_count(i)),
+            |_, _| {},
+        )
+    },
+    FieldSpec {
+        search: Search::Number("occurrences"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "occurrences",
+            Kind::Count,
+            "how many times a recorded error happened, summed over its occurrence files",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("first_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "first_seen",
+            Kind::OptionalTime,
+            "when a recorded error first happened",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("last_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "last_seen",
+            Kind::OptionalTime,
+            "when a recorded error last happened",
+        )
+    },
+];
 
 /// The votes of an issue in all: the votes without a name (`votes`) and
 /// one for each voter.

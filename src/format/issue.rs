@@ -197,7 +197,7 @@ impl Issue {
             m.insert(spec.name.to_owned(), self.get(spec).to_json());
             extras(&mut m, Some(spec.name));
         }
-        // Computed values only when the issue has them.
+        // Computed values only when the issue has them (votes, a recorded error).
         for spec in fields::COMPUTED {
             let v = self.get(spec);
             if !v.is_empty() {

@@ -13,7 +13,7 @@ mod update;
 
 pub use update::Updater;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -70,6 +70,9 @@ pub struct IssueDoc<'a> {
     pub issue: &'a Issue,
     /// All comment bodies, joined.
     pub comments: &'a str,
+    /// Occurrences of a recorded error per day (UTC), summed from its
+    /// occurrence files: what `analyze` reads.
+    pub days: &'a BTreeMap<jiff::civil::Date, u64>,
 }
 
 /// One change to apply: a document to (re)write or a key to drop.
@@ -90,6 +93,14 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// An issue with its occurrences per day, as [`Index::tallies`] finds it.
+#[derive(Debug, Clone)]
+pub struct Tallied {
+    pub key: Key,
+    pub issue: Issue,
+    pub days: BTreeMap<jiff::civil::Date, u64>,
+}
+
 /// The schema: a few fields of every document, and the fields the field
 /// table asks for, by the table's names.
 #[derive(Clone)]
@@ -104,6 +115,8 @@ struct Fields {
     body: SchemaField,
     comments: SchemaField,
     json: SchemaField,
+    /// Occurrences per day, as JSON, for issues that have any.
+    days: SchemaField,
     /// Per table field: its values lowercased (`label:ui`).
     words: HashMap<&'static str, SchemaField>,
     /// Per counted field: its values as written (`git issue labels`).
@@ -128,6 +141,7 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text()),
         comments: b.add_text_field("comments", text()),
         json: b.add_text_field("json", STORED),
+        days: b.add_text_field("days", STORED),
         words: HashMap::new(),
         names: HashMap::new(),
         dates: HashMap::new(),
@@ -450,6 +464,32 @@ impl Index {
         let json = doc.get_first(self.fields.json)?.as_str()?;
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
         Some((key, Issue::from_json(&map).ok()?))
+    }
+
+    /// Every issue matching `expr`, in no particular order, with its
+    /// occurrences per day: what `analyze`, `metrics` and the like sum up
+    /// without reading the branch.
+    pub fn tallies(&self, expr: &Expr) -> Result<Vec<Tallied>> {
+        let searcher = self.reader.searcher();
+        let query = self.issues_only(self.translate(expr));
+        let addresses = searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            let Some((key, issue)) = self.stored_issue(&doc) else {
+                continue;
+            };
+            let days = doc
+                .get_first(self.fields.days)
+                .and_then(|v| v.as_str())
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            out.push(Tallied { key, issue, days });
+        }
+        out.sort_by_key(|t| t.key.number);
+        Ok(out)
     }
 
     /// The files that did not parse when the index was built.

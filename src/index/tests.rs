@@ -44,6 +44,7 @@ fn built(config: &Config) -> (tempfile::TempDir, Index) {
             key,
             issue,
             comments: "",
+            days: &Default::default(),
         };
         updater.apply(Update::Issue(doc), config).unwrap();
     }

@@ -102,6 +102,9 @@ impl Updater<'_> {
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());
+        if !d.days.is_empty() {
+            doc.add_text(f.days, serde_json::to_string(d.days).unwrap_or_default());
+        }
     }
 
     /// Drops every document (for a rebuild in place).

@@ -647,6 +647,14 @@ fn missing_qualifiers() -> impl Iterator<Item = &'static str> {
     })
 }
 
+/// The time an age (`7d`, `2w`, `12h`) or a date (`2026-01-31`) names, as
+/// the query language reads it: what `--since` takes.
+pub fn since(value: &str, now: Timestamp) -> Result<Timestamp, String> {
+    time_range(&format!(">={}", value.trim()), now)?
+        .from
+        .ok_or_else(|| format!("{value:?} is not an age like 7d or a date like 2026-01-31"))
+}
+
 /// The condition `qualifier:v1,v2` puts on a field, for values already
 /// split and lowercased: what the query language and `list`'s flags share.
 /// `Err` is the reason, in words.

@@ -45,8 +45,9 @@ pub fn sort_key(f: &FieldSpec, issue: &Issue, config: &Config) -> SortKey {
         let text = v.texts().first().copied().unwrap_or_default();
         return SortKey::Rank(Config::rank(config.values(vocab), text));
     }
-    if let Some(t) = v.time() {
-        return SortKey::Number(t.as_second().max(0) as u64);
+    if matches!(f.kind, Kind::Time | Kind::OptionalTime) {
+        // An absent time sorts as the earliest.
+        return SortKey::Number(v.time().map_or(0, |t| t.as_second().max(0) as u64));
     }
     if let Some(n) = v.count() {
         return SortKey::Number(n);

@@ -10,6 +10,7 @@
 //! operation.
 
 pub mod attachments;
+mod analyze;
 mod audience;
 mod change;
 mod code;
@@ -26,7 +27,9 @@ mod mentions;
 pub mod merge;
 pub mod notify;
 pub mod people;
+mod metrics;
 pub mod read;
+mod record;
 pub mod release;
 pub mod replies;
 mod search;
@@ -41,6 +44,7 @@ pub mod votes;
 use std::cell::RefCell;
 use std::path::Path;
 
+pub use analyze::{Analysis, ErrorLine, GroupLine, Priority, Suggestion};
 pub use audience::Audience;
 pub use change::{
     Assignment, check_label, describe_changes, merge_edit, set_status, settable_names,
@@ -52,7 +56,11 @@ pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
 pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
+pub use metrics::{Family, Metrics, RESOLUTION_BUCKETS, Sample};
 pub use read::{Contents, IssueContents};
+pub use record::{
+    FOLD_AT, Occurrence, REGRESSION, RecordOutcome, Recorded, parse_at, parse_context, read_records,
+};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
 pub use settings::{SettingChange, TemplateInfo};
@@ -97,6 +105,9 @@ pub struct Details {
     pub attachments: Vec<attachments::Attachment>,
     /// Issues closed as duplicates of it.
     pub duplicates: Vec<Key>,
+    /// The sum of its occurrence files (a recorded error), with the newest
+    /// contexts; its computed fields are set on `record.issue`.
+    pub occurrences: crate::format::occurrence::Tally,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -319,6 +330,13 @@ impl Tracker {
         let (comments, problems) = comments_of(&snap, &record.key)?;
         let attachments = attachments::attachments_in(&snap, &record.key)?;
         let duplicates = self.duplicates(&snap, &record.key)?;
+        // An occurrence file that does not parse counts for nothing here;
+        // `doctor` reports it.
+        let (files, _) = read::occurrences_of(&snap, &record.key)?;
+        let occurrences =
+            crate::format::occurrence::Tally::of(files.iter().map(|(id, f)| (id.as_str(), f)));
+        let mut record = record;
+        occurrences.apply(&mut record.issue);
         let commits = record
             .issue
             .commits
@@ -335,6 +353,7 @@ impl Tracker {
             config,
             attachments,
             duplicates,
+            occurrences,
         })
     }
 

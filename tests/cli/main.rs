@@ -20,6 +20,7 @@ mod hooks;
 mod hostile;
 mod mcp;
 mod output;
+mod record;
 mod release_notes;
 mod robustness;
 mod search;
