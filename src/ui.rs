@@ -31,7 +31,7 @@ impl Ui {
 
     /// A `Ui` that paints nothing: for text drawn by something else (the
     /// board).
-    pub fn plain() -> Ui {
+    pub fn colorless() -> Ui {
         Ui {
             color: false,
             pager: Default::default(),
@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
-        let ui = Ui::plain();
+        let ui = Ui::colorless();
         let rows = vec![
             vec![
                 "BC-1".into(),

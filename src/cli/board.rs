@@ -153,6 +153,6 @@ fn cards(tracker: &Tracker, query: &str, config: &Config) -> Result<Vec<Card>> {
 fn open(tracker: &Tracker, key: &str) -> Result<String> {
     let key = tracker.parse_key(key)?;
     let details = tracker.details(&key)?;
-    let plain = Ui::plain();
+    let plain = Ui::colorless();
     Ok(super::view::details_text(&plain, &details, &details.config))
 }

@@ -119,7 +119,7 @@ fn error_text(ui: &Ui, d: &Details) -> String {
         ("suggested fixes", "suggested_fixes"),
         ("system changes", "system_changes"),
     ] {
-        for item in i.get(crate::format::fields::named(name)).texts() {
+        for item in i.get(fields::named(name)).texts() {
             rows.push((label, ui.plain(item)));
         }
     }

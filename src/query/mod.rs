@@ -684,7 +684,7 @@ pub fn field_term(
                 Expr::Field(f, values.to_vec())
             }
             // A flag is true or false; anything else would match nothing.
-            None if f.kind == fields::Kind::Flag => {
+            None if f.kind == Kind::Flag => {
                 let mut out = Vec::new();
                 for v in values {
                     out.push(match v.as_str() {

@@ -300,6 +300,7 @@ pub async fn new_issue(
         // The form offers no template variables: a template that needs
         // some is refused with the names it uses.
         vars: Vec::new(),
+        ..Draft::default()
     };
     let result = change(&shared, move |t| {
         if draft.title.trim().is_empty() {

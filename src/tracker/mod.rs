@@ -9,8 +9,8 @@
 //! people. Reading the branch is [`read`]; each file below is one kind of
 //! operation.
 
-pub mod attachments;
 mod analyze;
+pub mod attachments;
 mod audience;
 mod change;
 mod code;
@@ -19,15 +19,15 @@ mod doctor;
 mod duplicates;
 mod edit;
 mod error;
-mod guarded;
 pub mod events;
+mod guarded;
 mod history;
 mod links;
 mod mentions;
 pub mod merge;
+mod metrics;
 pub mod notify;
 pub mod people;
-mod metrics;
 pub mod read;
 mod record;
 pub mod release;

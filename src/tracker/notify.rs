@@ -187,7 +187,7 @@ impl Tracker {
                     } else {
                         String::new()
                     };
-                    let text = TextFields::new(&record.issue, &comments);
+                    let text = TextFields::new(&record.issue, &comments, &end_config);
                     if !expr.matches(&e.key, &record.issue, &text, &end_config) {
                         continue;
                     }

@@ -434,7 +434,7 @@ impl Tracker {
             } else {
                 String::new()
             };
-            let text = TextFields::new(&r.issue, &comments);
+            let text = TextFields::new(&r.issue, &comments, &config);
             if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
                 out.push(Tallied {
                     key: r.key,
