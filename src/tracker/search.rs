@@ -10,11 +10,14 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::read::{comments_text, issue_files, load, locate, read_config, scan};
+use super::audience::Audience;
+use super::read::{
+    comments_by_audience, comments_text, issue_files, load, locate, read_config, scan,
+};
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Config, Issue, Key};
-use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update};
+use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update, Words};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::{Snapshot, StoreError};
 
@@ -156,7 +159,8 @@ impl Tracker {
     pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
         Index::discard(&self.index_path())?;
         let index = self.fresh_index(progress)?;
-        let (_, total) = index.search(&Expr::All, Sort::default(), false, 0, Some(0))?;
+        let (_, total) =
+            index.search(&Expr::All, Words::All, Sort::default(), false, 0, Some(0))?;
         Ok(total)
     }
 
@@ -194,42 +198,54 @@ impl Tracker {
 
     /// The issues matching `expr`, a page of them in order.
     pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        self.find_maybe_snippets(expr, page, false, progress)
+        self.find_maybe_snippets(expr, page, false, Audience::Team, progress)
     }
 
     /// Like [`Tracker::find`], with a snippet of each issue's text where the
     /// query's words matched.
     pub fn search(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        self.find_maybe_snippets(expr, page, expr.has_text(), progress)
+        self.find_maybe_snippets(expr, page, expr.has_text(), Audience::Team, progress)
     }
 
-    fn find_maybe_snippets(
+    /// The issues matching `expr` in the text `audience` may read.
+    pub(super) fn find_maybe_snippets(
         &self,
         expr: &Expr,
         page: Page,
         snippets: bool,
+        audience: Audience,
         progress: &dyn Progress,
     ) -> Result<Found> {
         let found = self.with_index(progress, |index| {
-            let mut found = self.find_in(index, expr, page)?;
+            let mut found = self.find_in(index, expr, page, audience)?;
             if snippets {
-                found.snippets = self.snippets_in(index, expr, &found.records)?;
+                found.snippets = self.snippets_in(index, expr, &found.records, audience)?;
             }
             Ok(found)
         })?;
         match found {
             Ok(found) => Ok(found),
             Err(why) => {
-                let mut found = self.find_by_scan(expr, page)?;
+                let mut found = self.find_by_scan_for(expr, page, audience)?;
                 found.fallback = Some(why);
                 Ok(found)
             }
         }
     }
 
-    fn find_in(&self, index: &Index, expr: &Expr, page: Page) -> Result<Found> {
-        let (hits, total) =
-            index.search(expr, page.sort, page.by_score, page.offset, page.limit)?;
+    fn find_in(&self, index: &Index, expr: &Expr, page: Page, audience: Audience) -> Result<Found> {
+        let words = match audience {
+            Audience::Team => Words::All,
+            Audience::Public => Words::Public,
+        };
+        let (hits, total) = index.search(
+            expr,
+            words,
+            page.sort,
+            page.by_score,
+            page.offset,
+            page.limit,
+        )?;
         let problems = index.problems()?.into_iter().collect();
         let scores = hits.iter().map(|h| h.score).collect();
         Ok(Found {
@@ -251,13 +267,19 @@ impl Tracker {
     /// The same query answered by reading every file: what the index is
     /// checked against, and the way out when the index is unusable.
     pub fn find_by_scan(&self, expr: &Expr, page: Page) -> Result<Found> {
+        self.find_by_scan_for(expr, page, Audience::Team)
+    }
+
+    /// [`Tracker::find_by_scan`] in the text `audience` may read (the
+    /// caller leaves out what else it may not see).
+    pub fn find_by_scan_for(&self, expr: &Expr, page: Page, audience: Audience) -> Result<Found> {
         let snap = self.snapshot()?;
         let config = read_config(&snap)?;
         let Listing { records, problems } = scan(&snap)?;
         let mut matched = Vec::new();
         for r in records {
             let comments = if expr.reads_text() {
-                comments_text(&snap, &r.key)?
+                audience_text(&snap, &r.key, audience)?
             } else {
                 String::new()
             };
@@ -290,12 +312,18 @@ impl Tracker {
         index: &Index,
         expr: &Expr,
         records: &[Record],
+        audience: Audience,
     ) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
         let mut texts = Vec::with_capacity(records.len());
         for r in records {
-            let body = load(&snap, &r.key)?.issue.body;
-            texts.push((body, comments_text(&snap, &r.key)?));
+            let body = match load(&snap, &r.key) {
+                Ok(record) => record.issue.body,
+                // Deleted since the index was brought up to date.
+                Err(Error::NoSuchIssue(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            texts.push((body, audience_text(&snap, &r.key, audience)?));
         }
         Ok(index
             .snippets(expr, &texts)
@@ -372,11 +400,13 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
 enum Read {
     /// No issue has it (any more).
     Gone,
-    /// The issue file's text, where it is, and its comments' text.
+    /// The issue file's text, where it is, and its comments' text: those
+    /// that are not internal, and the internal ones.
     Text {
         path: String,
         text: String,
         comments: String,
+        internal: String,
     },
     /// A file that cannot even be read as text.
     Unreadable(Problem),
@@ -391,11 +421,15 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
         Err(e) => return Err(e),
     };
     match snap.read(&path) {
-        Ok(Some(text)) => Ok(Read::Text {
-            comments: comments_text(snap, key)?,
-            path,
-            text,
-        }),
+        Ok(Some(text)) => {
+            let (comments, internal) = comments_by_audience(snap, key)?;
+            Ok(Read::Text {
+                comments,
+                internal,
+                path,
+                text,
+            })
+        }
         Ok(None) => Ok(Read::Gone),
         Err(StoreError::NotText { .. }) => Ok(Read::Unreadable(Problem::whole(
             &path,
@@ -420,6 +454,7 @@ fn index_issue(
             path,
             text,
             comments,
+            internal,
         } => match Issue::parse(&text) {
             Ok(issue) => {
                 return Ok(writer.apply(
@@ -427,6 +462,7 @@ fn index_issue(
                         key,
                         issue: &issue,
                         comments: &comments,
+                        internal: &internal,
                     }),
                     config,
                 )?);
@@ -488,4 +524,12 @@ fn index_all(
         }
         read
     })
+}
+
+/// The comment bodies `audience` may read, joined as full text reads them.
+fn audience_text(snap: &Snapshot<'_>, key: &Key, audience: Audience) -> Result<String> {
+    match audience {
+        Audience::Team => comments_text(snap, key),
+        Audience::Public => Ok(comments_by_audience(snap, key)?.0),
+    }
 }
