@@ -10,7 +10,7 @@ server that is already running (as an agent host keeps it), and a cold call
 Python SDK; with and without --include-confidential (without, the default,
 text is matched in public text only: internal comments are a field of their
 own that the query leaves out). Medians, and each one's ratio to the
-command. `login -crash` negates a word, which a public answer must not let
+command. `login -mobile` negates a word, which a public answer must not let
 an internal comment decide.
 """
 
@@ -31,7 +31,7 @@ gi = os.path.join(release, "git-issue")
 corpus = os.path.join(release, "examples", "corpus")
 work = os.environ.get("BENCH_DIR", "/tmp/git-issue-bench")
 reps = int(os.environ.get("RUNS", "21"))
-queries = ["zeppelin", "login", "login -crash", "crash is:open label:regression"]
+queries = ["zeppelin", "login", "login -mobile", "account -safari", "crash is:open label:regression"]
 
 env = dict(os.environ)
 for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
