@@ -48,7 +48,14 @@ for r in $(seq "$RUNS"); do
   none+=("$(seconds "$BIN" export site "$WORK/site")")
 done
 "$BIN" export site "$WORK/site" 2>&1 | sed 's/^/last export: /'
-echo "site: $(find "$WORK/site" -type f | wc -l) files, $(du -sh "$WORK/site" | cut -f1)"
+echo "site: $(find "$WORK/site" -type f | wc -l) files, $(du -sh "$WORK/site" | cut -f1)," \
+  "biggest $(find "$WORK/site" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
+# Peak memory of a full export (no history cache, empty folder).
+if [ -x /usr/bin/time ]; then
+  rm -rf "$WORK/site" "$(git rev-parse --git-common-dir)/git-issue/site-history.json"
+  /usr/bin/time -f '%M' -o "$WORK/rss" "$BIN" export site "$WORK/site" >/dev/null 2>&1
+  echo "full export peak memory: $(( $(cat "$WORK/rss") / 1024 )) MB"
+fi
 
 b=$(printf '%s\n' "${base[@]}" | median)
 f=$(printf '%s\n' "${full[@]}" | median)

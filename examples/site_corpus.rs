@@ -87,32 +87,37 @@ fn time(t: i64) -> String {
     )
 }
 
+#[allow(dead_code)]
 fn main() -> io::Result<()> {
     let n: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
     let mut out = BufWriter::new(io::stdout().lock());
+    stream(n, &mut out)?;
+    out.flush()
+}
+
+/// The stream for `n` issues. The browser tests include this file to make
+/// their corpus (`tests/cli/browser.rs`).
+pub fn stream<W: Write>(n: u64, out: &mut W) -> io::Result<()> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut minute: i64 = 0;
-    let commit = |out: &mut BufWriter<_>,
-                  minute: i64,
-                  msg: &str,
-                  files: &[(String, String)]|
-     -> io::Result<()> {
-        writeln!(out, "commit refs/heads/issues")?;
-        let when = 1_735_689_600 + minute * 60;
-        writeln!(out, "author Bench <bench@example.com> {when} +0000")?;
-        writeln!(out, "committer Bench <bench@example.com> {when} +0000")?;
-        data(out, msg)?;
-        for (path, content) in files {
-            writeln!(out, "M 100644 inline {path}")?;
-            data(out, content)?;
-        }
-        writeln!(out)
-    };
+    let commit =
+        |out: &mut W, minute: i64, msg: &str, files: &[(String, String)]| -> io::Result<()> {
+            writeln!(out, "commit refs/heads/issues")?;
+            let when = 1_735_689_600 + minute * 60;
+            writeln!(out, "author Bench <bench@example.com> {when} +0000")?;
+            writeln!(out, "committer Bench <bench@example.com> {when} +0000")?;
+            data(out, msg)?;
+            for (path, content) in files {
+                writeln!(out, "M 100644 inline {path}")?;
+                data(out, content)?;
+            }
+            writeln!(out)
+        };
     commit(
-        &mut out,
+        out,
         0,
         "Create the issue tracker with key BC",
         &[("tracker.yml".into(), "key: BC\n".into())],
@@ -177,12 +182,7 @@ fn main() -> io::Result<()> {
                 format!("---\nauthor: Bob <bob@example.com>\ncreated: {created}\n---\n\nI can reproduce this with the {} setting.\n", rng.pick(WORDS)),
             ));
         }
-        commit(
-            &mut out,
-            minute,
-            &format!("{key}: new {kind} {title:?}"),
-            &files,
-        )?;
+        commit(out, minute, &format!("{key}: new {kind} {title:?}"), &files)?;
     }
-    out.flush()
+    Ok(())
 }

@@ -8,6 +8,7 @@
 //! read goes through [`ui`]; the library itself never prints. [`site`] renders
 //! the branch as a static HTML site.
 
+pub mod board;
 pub mod bridge;
 pub mod cli;
 pub mod format;
@@ -16,6 +17,7 @@ pub mod index;
 pub mod mcp;
 pub mod query;
 pub mod release_notes;
+pub mod serve;
 pub mod site;
 pub mod store;
 pub mod tracker;

@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use git_issue::cli::{Cli, error, run};
 
 // The library never prints (`print_stdout`/`print_stderr` are lints); the

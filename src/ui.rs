@@ -29,6 +29,39 @@ impl Ui {
         }
     }
 
+    /// A `Ui` that paints nothing: for text drawn by something else (the
+    /// board).
+    pub fn plain() -> Ui {
+        Ui {
+            color: false,
+            pager: Default::default(),
+        }
+    }
+
+    /// Whether stdin and stdout are a terminal: what a full-screen view
+    /// needs.
+    pub fn terminal(&self) -> bool {
+        io::stdin().is_terminal() && io::stdout().is_terminal()
+    }
+
+    /// Whether stdout is a terminal (or the pager in front of one), so
+    /// output is for people: headers, cut lines.
+    pub fn for_people(&self) -> bool {
+        io::stdout().is_terminal() || self.pager.borrow().is_some()
+    }
+
+    /// The width of the terminal stdout goes to; `None` when it is no
+    /// terminal (a pipe, a file).
+    pub fn width(&self) -> Option<usize> {
+        if !self.for_people() {
+            return None;
+        }
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, w)| w as usize)
+            .filter(|w| *w > 0)
+    }
+
     /// Sends the rest of stdout through the pager git would use
     /// (`GIT_PAGER`, then `core.pager` as given, then `PAGER`, then `less`),
     /// when stdout is a terminal. `cat` or an empty value means none.
@@ -83,6 +116,24 @@ impl Ui {
         out.flush()
     }
 
+    /// Bytes as they are on stdout (an attachment), through nothing.
+    pub fn bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// Whether stdout is a terminal (where raw bytes do not belong).
+    pub fn stdout_is_terminal(&self) -> bool {
+        io::stdout().is_terminal()
+    }
+
+    /// Something that wants someone's attention (an open issue nobody is
+    /// assigned to): bold yellow on a colour terminal, as it is elsewhere.
+    pub fn attention(&self, s: &str) -> String {
+        self.paint(Style::new().bold().yellow(), s)
+    }
+
     /// Pretty JSON on stdout.
     pub fn json(&self, value: &impl serde::Serialize) -> io::Result<()> {
         let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
@@ -127,6 +178,21 @@ impl Ui {
         }
     }
 
+    /// Text someone typed (or a log produced), safe on a terminal: control
+    /// characters other than tab (an escape sequence of a CI log, a
+    /// carriage return) are shown as `\x1b`, never obeyed.
+    pub fn plain(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_control() && c != '\t' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     pub fn bold(&self, s: &str) -> String {
         self.paint(Style::new().bold(), s)
     }
@@ -149,7 +215,8 @@ impl Ui {
     }
 
     /// `text` with the byte ranges `marks` shown: bold yellow on a colour
-    /// terminal, `*between stars*` elsewhere.
+    /// terminal, `*between stars*` on one without colour, and not at all
+    /// when the output goes to a pipe or a file (a script wants the text).
     pub fn highlight(&self, text: &str, marks: &[std::ops::Range<usize>]) -> String {
         let mut out = String::with_capacity(text.len() + marks.len() * 8);
         let mut at = 0;
@@ -165,6 +232,8 @@ impl Ui {
             let word = &one_line(&text[m.clone()]);
             if self.color {
                 out.push_str(&self.paint(Style::new().bold().yellow(), word));
+            } else if !self.for_people() {
+                out.push_str(word);
             } else {
                 out.push('*');
                 out.push_str(word);
@@ -294,6 +363,38 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// [`table`] with a header row, and the last column cut with `…` so each
+/// line fits `width` columns, when the output is for people on a terminal
+/// of that width (`None`: no header, nothing cut, for scripts).
+pub fn table_for(ui: &Ui, header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return table(rows);
+    };
+    let mut all = Vec::with_capacity(rows.len() + 1);
+    all.push(header.iter().map(|h| ui.dim(h)).collect::<Vec<_>>());
+    all.extend(rows.iter().cloned());
+    let columns = all.iter().map(Vec::len).max().unwrap_or(0);
+    if columns == 0 {
+        return String::new();
+    }
+    let mut widths = vec![0; columns];
+    for row in &all {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(visible_width(cell));
+        }
+    }
+    let before_last: usize = widths[..columns - 1].iter().map(|w| w + 2).sum();
+    let room = width.saturating_sub(before_last).max(10);
+    for row in all.iter_mut().skip(1) {
+        if let Some(last) = row.last_mut()
+            && visible_width(last) > room
+        {
+            *last = console::truncate_str(last, room, "…").into_owned();
+        }
+    }
+    table(&all)
+}
+
 /// The columns a cell takes on a terminal: colour codes take none, wide
 /// characters two.
 fn visible_width(s: &str) -> usize {
@@ -303,6 +404,25 @@ fn visible_width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
+        let ui = Ui::plain();
+        let rows = vec![
+            vec![
+                "BC-1".into(),
+                "open".into(),
+                "A title far too long to fit".into(),
+            ],
+            vec!["BC-10".into(), "closed".into(), "Short".into()],
+        ];
+        assert_eq!(
+            table_for(&ui, &["KEY", "STATUS", "TITLE"], &rows, Some(30)),
+            "KEY    STATUS  TITLE\nBC-1   open    A title far to…\nBC-10  closed  Short\n"
+        );
+        // For a script: no header, nothing cut.
+        assert_eq!(table_for(&ui, &["KEY"], &rows, None), table(&rows));
+    }
 
     #[test]
     fn tables_align_wide_and_coloured_cells() {

@@ -221,6 +221,18 @@ impl Mapper<'_> {
             (None, Some(_)) => Some(None),
             (None, None) => None,
         };
+        for (field, rest) in &r.extra_values {
+            let ours = if *field == "fix version" {
+                "milestone"
+            } else {
+                "component"
+            };
+            let key = &r.key;
+            let rest = rest.join(", ");
+            self.unmapped.report("extra value", field, || {
+                format!("{service} issues can have several {field}s and ours one {ours}: the first is kept ({key} also has {rest}, left out)")
+            });
+        }
         let mut bridge = BTreeMap::new();
         bridge.insert("service".to_owned(), self.service().to_owned());
         bridge.insert("project".to_owned(), self.project.name.clone());
@@ -439,6 +451,15 @@ fn base_of(ours: &Issue, recorded: Option<&Mapped>, theirs: &Issue, ours_later: 
     }
 }
 
+/// Whether the service's copy is older than the one this issue was last
+/// synced with (an older export imported after a newer one).
+fn older_than_synced(ours: &Issue, r: &RemoteIssue) -> bool {
+    bridge_of(ours)
+        .and_then(|b| b.get("synced"))
+        .and_then(|s| crate::format::parse_timestamp(s))
+        .is_some_and(|synced| r.updated < synced)
+}
+
 fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
     let config = read_config(snap)?;
     let project = &batch.project;
@@ -502,6 +523,12 @@ fn plan(snap: &Snapshot<'_>, batch: &Batch, state: &State) -> Result<Plan> {
                 });
                 report.created.push((key.to_string(), r.key.clone()));
                 (key, path, true, true)
+            }
+            Some((key, _, _)) if older_than_synced(&local.by_id[&r.id].1, r) => {
+                // An export older than what this branch last took from
+                // the service: taking it would undo newer changes.
+                report.stale.push((key.to_string(), r.key.clone()));
+                continue;
             }
             Some((key, ours, path)) => {
                 let theirs = mapped.carry(ours.clone());

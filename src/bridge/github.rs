@@ -139,6 +139,7 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         assignee,
         reporter: person(item.get("user")),
         component: None,
+        extra_values: Vec::new(),
         confidential: None,
         created,
         updated: time(item, "updated_at").unwrap_or(created),

@@ -129,6 +129,7 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         assignee: person(list(item, "assignees").first()).or_else(|| person(item.get("assignee"))),
         reporter: person(item.get("author")),
         component: None,
+        extra_values: Vec::new(),
         confidential: Some(item.get("confidential").and_then(Value::as_bool) == Some(true)),
         created,
         updated: time(item, "updated_at").unwrap_or(created),

@@ -155,6 +155,17 @@ pub(super) fn read_issue(item: &Value) -> Result<RemoteIssue, String> {
         assignee: person(f.get("assignee")),
         reporter: person(f.get("reporter")),
         component: first_name(f, "components"),
+        extra_values: [("fix version", "fixVersions"), ("component", "components")]
+            .into_iter()
+            .filter_map(|(name, field)| {
+                let rest: Vec<String> = list(f, field)
+                    .iter()
+                    .skip(1)
+                    .filter_map(|x| text(x, "name"))
+                    .collect();
+                (!rest.is_empty()).then_some((name, rest))
+            })
+            .collect(),
         confidential: None,
         created,
         updated: time(f, "updated").unwrap_or(created),

@@ -134,6 +134,9 @@ pub struct RemoteIssue {
     pub assignee: Option<Person>,
     pub reporter: Option<Person>,
     pub component: Option<String>,
+    /// Values beyond the first of a field we keep one of (Jira's second
+    /// fix version or component): the field's name there and the values.
+    pub extra_values: Vec<(&'static str, Vec<String>)>,
     /// `None`: the service has no confidential issues.
     pub confidential: Option<bool>,
     pub created: Timestamp,
@@ -221,6 +224,9 @@ pub struct Report {
     /// Issues whose fields or comments changed here.
     pub updated: Vec<(String, String)>,
     pub unchanged: usize,
+    /// Issues left alone because what came is older than what they were
+    /// last synced with: keys here and there.
+    pub stale: Vec<(String, String)>,
     pub comments_added: usize,
     pub comments_updated: usize,
     pub skipped_pulls: usize,
@@ -280,11 +286,13 @@ pub enum Error {
     Usage(String),
     /// A push stopped half-way: what was sent is recorded, the rest is not.
     #[error(
-        "{message}; {sent} change(s) before it were sent and recorded, run the same command again to send the rest"
+        "{message}; sent and recorded before it: {}; run the same command again to send the rest (nothing is sent twice)",
+        .sent.join(", ")
     )]
     Stopped {
         message: String,
-        sent: usize,
+        /// What was sent, in the user's words: `BC-12 created as #13`.
+        sent: Vec<String>,
         #[source]
         cause: Box<Error>,
     },

@@ -420,8 +420,21 @@ struct Sent {
     remote: RemoteIssue,
 }
 
-/// Sends what [`plan`] lists; each create and each comment is recorded on
-/// the branch as soon as the service confirms it.
+/// What the service answered to a create: the new issue's identity, and
+/// the whole issue when the answer holds it (GitHub, GitLab; Jira answers
+/// with the key alone).
+struct Created {
+    id: String,
+    key: String,
+    url: String,
+    issue: Option<RemoteIssue>,
+}
+
+/// Sends what [`plan`] lists. Every create and every comment is recorded
+/// on the branch (one commit each) as soon as the service confirms it, so
+/// a run that stops half-way is resumed by running it again and nothing is
+/// sent twice; updates are recorded together at the end, also after a
+/// failure.
 pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<PushReport> {
     let store = tracker.store();
     let mut state = State::load(&store.local_dir(), project);
@@ -434,7 +447,8 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
         ..PushReport::default()
     };
     let mut lookups = Lookups::default();
-    let mut sent = 0usize;
+    // What was sent and recorded, for the message when a request fails.
+    let mut done: Vec<String> = Vec::new();
     let mut pending: Vec<(Key, Mapped)> = Vec::new();
     let result = (|| -> Result<()> {
         for w in work {
@@ -443,7 +457,7 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                 project,
                 unmapped: Unmapped::default(),
             };
-            match &w.remote {
+            let (rkey, rid, url) = match &w.remote {
                 None => {
                     let mut fields = w.fields.clone();
                     resolve(
@@ -453,41 +467,58 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                         &mut lookups,
                         &mut report.notes,
                     )?;
-                    let created = create(client, project, &config, &fields)?;
-                    let mut mapped = mapper.map(&created.remote);
-                    // The issue was created now; its own fields stay ours.
-                    let rkey = created.remote.key.clone();
-                    let mut comment_edits = Vec::new();
-                    let mut last = created.remote;
-                    for (id, c) in &w.comments {
-                        let (rid, url) = (last.id.clone(), last.url.clone());
-                        let (posted, after) = add_comment(client, project, &rkey, &rid, &url, c)?;
-                        if let Some(after) = after {
-                            last = after;
+                    let created = create(client, project, &fields)?;
+                    // Closing (and, for Jira, reading the issue back) is
+                    // another request: until it is done, the record holds
+                    // no sync time, so a rerun sends the fields again as an
+                    // update instead of creating the issue again.
+                    let follow_up = fields.closed == Some(true) || created.issue.is_none();
+                    let mut bridge = identity(project, &created);
+                    if let Some(r) = &created.issue {
+                        let mapped = mapper.map(r);
+                        if !follow_up {
+                            bridge = mapped.bridge.clone();
                         }
-                        comment_edits.push((id.clone(), with_origin(c, project, &posted)));
-                    }
-                    if last.updated != mapped.updated {
-                        mapped = mapper.map(&last);
+                        state.bases.insert(r.id.clone(), mapped);
                     }
                     record(
                         tracker,
                         &w.key,
-                        Some(&mapped),
-                        &comment_edits,
+                        Some(&bridge),
+                        &[],
                         &format!(
-                            "{}: sent to {} {} as {rkey}",
-                            w.key, project.service, project.name
+                            "{}: sent to {} {} as {}",
+                            w.key, project.service, project.name, created.key
                         ),
                     )?;
-                    sent += 1 + comment_edits.len();
-                    report.comments += comment_edits.len();
-                    state.bases.insert(last.id.clone(), mapped);
                     state.save()?;
-                    report.created.push((w.key.to_string(), rkey));
+                    done.push(format!("{} created as {}", w.key, created.key));
+                    report
+                        .created
+                        .push((w.key.to_string(), created.key.clone()));
+                    if follow_up {
+                        let after = finish_create(client, project, &config, &created, &fields)?;
+                        let mapped = mapper.map(&after);
+                        record(
+                            tracker,
+                            &w.key,
+                            Some(&mapped.bridge),
+                            &[],
+                            &format!(
+                                "{}: {} {} {} as sent",
+                                w.key, project.service, project.name, created.key
+                            ),
+                        )?;
+                        state.bases.insert(after.id.clone(), mapped);
+                        state.save()?;
+                    }
+                    let url = created
+                        .issue
+                        .as_ref()
+                        .map_or(created.url.clone(), |r| r.url.clone());
+                    (created.key, created.id, url)
                 }
                 Some((rkey, rid)) => {
-                    let mut last: Option<RemoteIssue> = None;
                     if w.fields != Fields::default() {
                         let mut fields = w.fields.clone();
                         resolve(
@@ -497,42 +528,37 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
                             &mut lookups,
                             &mut report.notes,
                         )?;
-                        last = Some(update(client, project, &config, rkey, &fields)?.remote);
-                        sent += 1;
+                        let after = update(client, project, &config, rkey, &fields)?.remote;
+                        let mapped = mapper.map(&after);
+                        state.bases.insert(after.id.clone(), mapped.clone());
+                        pending.push((w.key.clone(), mapped));
+                        done.push(format!("{} ({rkey}) updated", w.key));
                         report.updated.push((w.key.to_string(), rkey.clone()));
                     }
-                    let mut comment_edits = Vec::new();
-                    for (id, c) in &w.comments {
-                        let (posted, after) = add_comment(client, project, rkey, rid, &w.url, c)?;
-                        if after.is_some() {
-                            last = after;
-                        }
-                        comment_edits.push((id.clone(), with_origin(c, project, &posted)));
-                    }
-                    if let Some(l) = &last {
-                        let mapped = mapper.map(l);
-                        if comment_edits.is_empty() {
-                            pending.push((w.key.clone(), mapped.clone()));
-                        } else {
-                            record(
-                                tracker,
-                                &w.key,
-                                Some(&mapped),
-                                &comment_edits,
-                                &format!(
-                                    "{}: {} comment(s) sent to {} {}",
-                                    w.key,
-                                    comment_edits.len(),
-                                    project.service,
-                                    project.name
-                                ),
-                            )?;
-                            sent += comment_edits.len();
-                            report.comments += comment_edits.len();
-                        }
-                        state.bases.insert(l.id.clone(), mapped);
-                    }
+                    (rkey.clone(), rid.clone(), w.url.clone())
                 }
+            };
+            for (id, c) in &w.comments {
+                let (posted, after) = add_comment(client, project, &rkey, &rid, &url, c)?;
+                let mapped = after.map(|r| mapper.map(&r));
+                record(
+                    tracker,
+                    &w.key,
+                    mapped.as_ref().map(|m| &m.bridge),
+                    &[(id.clone(), with_origin(c, project, &posted))],
+                    &format!(
+                        "{}: comment {id} sent to {} {} {rkey}",
+                        w.key, project.service, project.name
+                    ),
+                )?;
+                if let Some(m) = mapped {
+                    // This commit holds the issue's newest record.
+                    pending.retain(|(k, _)| k != &w.key);
+                    state.bases.insert(rid.clone(), m);
+                }
+                state.save()?;
+                done.push(format!("comment {id} on {} ({rkey})", w.key));
+                report.comments += 1;
             }
         }
         Ok(())
@@ -544,13 +570,27 @@ pub fn push(tracker: &Tracker, project: &Project, client: &Client) -> Result<Pus
     state.save()?;
     match result {
         Ok(()) => Ok(report),
-        Err(e) if sent > 0 => Err(Error::Stopped {
+        Err(e) if !done.is_empty() => Err(Error::Stopped {
             message: e.to_string(),
-            sent,
+            sent: done,
             cause: Box::new(e),
         }),
         Err(e) => Err(e),
     }
+}
+
+/// The `bridge` of an issue just created there, before its fields are
+/// known: no sync time.
+fn identity(project: &Project, c: &Created) -> BTreeMap<String, String> {
+    let mut b = BTreeMap::new();
+    b.insert("service".to_owned(), project.service.name().to_owned());
+    b.insert("project".to_owned(), project.name.clone());
+    b.insert("id".to_owned(), c.id.clone());
+    b.insert("key".to_owned(), c.key.clone());
+    if !c.url.is_empty() {
+        b.insert("url".to_owned(), c.url.clone());
+    }
+    b
 }
 
 /// A comment as sent: its file with the remote's id and address.
@@ -580,14 +620,14 @@ fn issue_path(snap: &crate::store::Snapshot<'_>, key: &Key) -> String {
 fn record(
     tracker: &Tracker,
     key: &Key,
-    mapped: Option<&Mapped>,
+    bridge: Option<&BTreeMap<String, String>>,
     comments: &[(String, Comment)],
     message: &str,
 ) -> Result<()> {
     tracker.store().commit(|snap| {
         let mut edits = Vec::new();
         let path = issue_path(snap, key);
-        if let Some(m) = mapped {
+        if let Some(b) = bridge {
             let path = path.clone();
             let text = snap.read(&path)?.unwrap_or_default();
             let mut issue = Issue::parse(&text).map_err(|e| {
@@ -595,10 +635,7 @@ fn record(
                     &path, e,
                 )))
             })?;
-            issue.put(
-                fields::named("bridge"),
-                fields::Value::Map(m.bridge.clone()),
-            );
+            issue.put(fields::named("bridge"), fields::Value::Map(b.clone()));
             let new = issue.print();
             if new != text {
                 edits.push(Edit::Write {
@@ -752,7 +789,15 @@ fn bad(what: &str, message: String) -> Error {
     }
 }
 
-fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Result<Sent> {
+/// The request that creates an issue there; nothing more, so that what it
+/// answers is recorded before anything else can fail.
+fn create(client: &Client, project: &Project, f: &Fields) -> Result<Created> {
+    let whole = |r: RemoteIssue| Created {
+        id: r.id.clone(),
+        key: r.key.clone(),
+        url: r.url.clone(),
+        issue: Some(r),
+    };
     match (client, project.service) {
         (Client::Tool(tool), Service::Github) => {
             let path = format!("repos/{}/issues", project.name);
@@ -762,23 +807,10 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
                 m.remove("state");
                 m.remove("state_reason");
             }
-            let mut v = tool.send("POST", &path, &body)?;
-            if f.closed == Some(true) {
-                let number = v.get("number").and_then(Value::as_u64).unwrap_or(0);
-                let close = Fields {
-                    closed: Some(true),
-                    state_reason: f.state_reason.clone(),
-                    ..Fields::default()
-                };
-                v = tool.send(
-                    "PATCH",
-                    &format!("repos/{}/issues/{number}", project.name),
-                    &github::issue_body(&close),
-                )?;
-            }
-            Ok(Sent {
-                remote: github::read_issue(&v).map_err(|m| bad("GitHub's answer", m))?,
-            })
+            let v = tool.send("POST", &path, &body)?;
+            Ok(whole(
+                github::read_issue(&v).map_err(|m| bad("GitHub's answer", m))?,
+            ))
         }
         (Client::Tool(tool), Service::Gitlab) => {
             let path = format!("projects/{}/issues", gitlab::project_id(&project.name));
@@ -786,21 +818,10 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
             if let Value::Object(m) = &mut body {
                 m.remove("state_event");
             }
-            let mut v = tool.send("POST", &path, &body)?;
-            if f.closed == Some(true) {
-                let iid = v.get("iid").and_then(Value::as_u64).unwrap_or(0);
-                v = tool.send(
-                    "PUT",
-                    &format!(
-                        "projects/{}/issues/{iid}",
-                        gitlab::project_id(&project.name)
-                    ),
-                    &json!({"state_event": "close"}),
-                )?;
-            }
-            Ok(Sent {
-                remote: gitlab::read_issue(&v).map_err(|m| bad("GitLab's answer", m))?,
-            })
+            let v = tool.send("POST", &path, &body)?;
+            Ok(whole(
+                gitlab::read_issue(&v).map_err(|m| bad("GitLab's answer", m))?,
+            ))
         }
         (Client::Jira(http), _) => {
             let (_, pkey) = jira::split_project(&project.name).unwrap_or_default();
@@ -811,15 +832,47 @@ fn create(client: &Client, project: &Project, config: &Config, f: &Fields) -> Re
             )?;
             let key = super::json::text(&v, "key")
                 .ok_or_else(|| bad("Jira's answer", "no `key`".to_owned()))?;
+            Ok(Created {
+                id: super::json::id(&v, "id").unwrap_or_else(|| key.clone()),
+                url: format!("{}/browse/{key}", http.site()),
+                key,
+                issue: None,
+            })
+        }
+        _ => Err(Error::Usage(format!("no push for {}", project.service))),
+    }
+}
+
+/// What follows a create: closing the new issue when ours is closed, and
+/// (Jira) reading it back; the issue as the service then holds it.
+fn finish_create(
+    client: &Client,
+    project: &Project,
+    config: &Config,
+    created: &Created,
+    f: &Fields,
+) -> Result<RemoteIssue> {
+    match (client, project.service) {
+        (Client::Tool(_), Service::Github | Service::Gitlab) => {
+            let close = Fields {
+                closed: Some(true),
+                state_reason: f.state_reason.clone(),
+                ..Fields::default()
+            };
+            if f.closed == Some(true) {
+                Ok(update(client, project, config, &created.key, &close)?.remote)
+            } else {
+                fetch_one(client, project, &created.key, &created.id)
+            }
+        }
+        (Client::Jira(http), _) => {
             // A new issue starts in the workflow's first status.
             if f.closed == Some(true)
                 && let Some(status) = &f.status
             {
-                transition(http, &key, status, config)?;
+                transition(http, &created.key, status, config)?;
             }
-            Ok(Sent {
-                remote: jira_issue(http, &key)?,
-            })
+            jira_issue(http, &created.key)
         }
         _ => Err(Error::Usage(format!("no push for {}", project.service))),
     }

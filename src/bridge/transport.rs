@@ -114,6 +114,11 @@ pub struct Http {
 const ATTEMPTS: usize = 4;
 
 impl Http {
+    /// The site's address, without a final `/`.
+    pub fn site(&self) -> &str {
+        &self.site
+    }
+
     /// `token` with `user` is Basic (Jira Cloud: email and API token);
     /// alone, a Bearer personal access token (Jira Data Center).
     pub fn new(site: &str, user: Option<&str>, token: &str) -> Http {

@@ -10,6 +10,8 @@ pub struct AssignArgs {
     key: String,
     /// Who: a name, a handle or an email, as your team writes it
     who: String,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: AssignArgs) -> Result<()> {
@@ -17,5 +19,5 @@ pub fn run(ui: &Ui, args: AssignArgs) -> Result<()> {
     let key = super::key(&tracker, &args.key)?;
     let outcome = tracker.assign(&key, &args.who)?;
     super::report(ui, &outcome);
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

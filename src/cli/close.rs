@@ -19,6 +19,8 @@ pub struct CloseArgs {
     /// Add a comment saying why
     #[arg(long, short = 'm', value_name = "TEXT")]
     comment: Option<String>,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: CloseArgs) -> Result<()> {
@@ -39,5 +41,5 @@ pub fn run(ui: &Ui, args: CloseArgs) -> Result<()> {
         let (k, id) = tracker.comment(&outcome.key, &text, false)?;
         ui.status(&format!("{k}: comment {id}"));
     }
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

@@ -14,6 +14,8 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation on a terminal
     #[arg(long, short = 'y')]
     yes: bool,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: DeleteArgs) -> Result<()> {
@@ -23,7 +25,14 @@ pub fn run(ui: &Ui, args: DeleteArgs) -> Result<()> {
         ui.status("Nothing deleted.");
         return Ok(());
     }
+    // What was deleted, for a script: the issue as it last was.
+    let last = args.json.json.then(|| tracker.details(&key)).transpose()?;
     let key = tracker.delete(&key)?;
     ui.status(&format!("{key}: deleted"));
+    if let Some(details) = last {
+        let mut v = super::view::details_json(&details);
+        v["deleted"] = serde_json::Value::Bool(true);
+        ui.json(&v)?;
+    }
     Ok(())
 }

@@ -9,16 +9,31 @@ use crate::ui::Ui;
 /// Uses GIT_EDITOR, core.editor, VISUAL or EDITOR, as git does. If the result
 /// does not parse, says why and offers to reopen it; the text is kept until
 /// it is saved. A file that does not parse on the branch can be repaired
-/// this way too.
+/// this way too. --discard drops text kept from an edit that was not saved.
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The issue, like BC-12
     key: String,
+    /// Drop the unsaved text kept from an earlier edit, and open nothing
+    #[arg(long)]
+    discard: bool,
 }
 
 pub fn run(ui: &Ui, args: EditArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
+    if args.discard {
+        let draft = super::editor::draft_path(&tracker, &tracker.resolve(&key)?.to_string());
+        if super::editor::has_draft(&draft) {
+            super::editor::discard(&draft);
+            ui.status(&format!(
+                "{key}: dropped the unsaved text of an earlier edit"
+            ));
+        } else {
+            ui.status(&format!("{key}: no unsaved text to drop"));
+        }
+        return Ok(());
+    }
     let source = tracker.source(&key)?;
     if let Err(e) = &source.issue {
         ui.warn(&format!(

@@ -53,7 +53,8 @@ pub fn edit_until_valid<T>(
             Ok(value) => return Ok(value),
             Err(e) => {
                 ui.status(&format!("error: {}:{}", draft.display(), e));
-                if !ui.confirm("Re-open the editor?", true) {
+                // A question only where someone can answer it.
+                if !ui.interactive() || !ui.confirm("Re-open the editor?", true) {
                     bail!(
                         "nothing was saved; your text is kept in {} and the next edit reopens it",
                         draft.display()
@@ -114,9 +115,41 @@ fn base_path(draft: &Path) -> PathBuf {
     draft.with_extension("base.md")
 }
 
+/// Whether a draft is kept for `name`.
+pub fn has_draft(draft: &Path) -> bool {
+    draft.exists()
+}
+
 /// Removes a draft (and the text it started from) once its text is safely
-/// on the branch.
+/// on the branch, or when the user drops it.
 pub fn discard(draft: &Path) {
     let _ = std::fs::remove_file(draft);
     let _ = std::fs::remove_file(base_path(draft));
+}
+
+/// Puts `title` in the front matter of a kept draft, in place of the title
+/// it had; the rest of the text stays as the user left it.
+pub fn retitle(draft: &Path, title: &str) -> Result<()> {
+    let text = std::fs::read_to_string(draft)
+        .with_context(|| format!("cannot read {}", draft.display()))?;
+    let line = format!("title: {}", crate::format::yaml::quote(title));
+    let mut replaced = false;
+    let mut in_front = false;
+    let mut out = String::with_capacity(text.len() + title.len());
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if l.trim_end() == "---" {
+            in_front = i == 0;
+        }
+        if in_front && !replaced && l.starts_with("title:") {
+            out.push_str(&line);
+            out.push('\n');
+            replaced = true;
+        } else {
+            out.push_str(l);
+        }
+    }
+    if replaced {
+        std::fs::write(draft, out).with_context(|| format!("cannot write {}", draft.display()))?;
+    }
+    Ok(())
 }

@@ -83,6 +83,10 @@ fn bridge_hint(e: &crate::bridge::Error) -> Option<String> {
 fn tracker_hint(e: &Error) -> Option<String> {
     match e {
         Error::NotInitialized { .. } => Some("run git issue init to create it".to_owned()),
+        Error::RemoteTracker { remote, .. } => Some(format!(
+            "run git issue init to use {remote}'s tracker here; git issue sync keeps it in step"
+        )),
+        Error::Deleted { key, .. } => Some(format!("git issue log {key} shows its history")),
         Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
         Error::Transport(TransportError::NoSuchRemote(_)) => {
             Some("git remote -v lists the remotes of this repository".to_owned())

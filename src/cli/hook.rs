@@ -9,6 +9,7 @@ use std::io::Read;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use crate::tracker::notify::Mode;
 use crate::tracker::{Batch, Error, Tracker, has_key_shaped_word, written_part};
 use crate::ui::Ui;
 
@@ -75,6 +76,10 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
             let file = arg(0).context("git gave no message file")?;
             let text =
                 std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+            // `-m ""` stays empty, so git aborts as it would without us.
+            if arg(1) == Some("message") && written_part(&text).trim().is_empty() {
+                return Ok(());
+            }
             let tracker = super::open()?;
             if let Some(new) = tracker.prepare_message(&text, arg(1))? {
                 std::fs::write(file, new).with_context(|| format!("cannot write {file}"))?;
@@ -87,6 +92,16 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
             let written = written_part(&text);
             if !has_key_shaped_word(&written) {
                 return Ok(());
+            }
+            // The prefix prepare-commit-msg filled in, left as it was: the
+            // message is empty, and git would have aborted without us.
+            if let Some(key) = written.trim().strip_suffix(':')
+                && !key.contains(char::is_whitespace)
+                && has_key_shaped_word(key)
+            {
+                return Err(Failure::Refused(format!(
+                    "Aborting commit due to empty commit message (only the {key}: git-issue filled in)"
+                )));
             }
             let tracker = super::open()?;
             let unknown = tracker.unknown_keys(&written)?;
@@ -128,6 +143,14 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
             }
         }
         HookName::PostMerge => {
+            // A pull in a worktree of the issues branch brought issues, not
+            // code: what arrived goes to the notify: rules.
+            let tracker = super::open()?;
+            if let Some(range) = tracker.arrived_by_merge()? {
+                let report = tracker.notify(&range, Mode::Automatic)?;
+                super::notify::tell(ui, &report, "git-issue: notify: ", true);
+                return Ok(());
+            }
             // A squash merge makes no commit, so this range is empty then.
             scan(ui, "ORIG_HEAD..HEAD")?;
         }
@@ -153,7 +176,7 @@ fn scan(ui: &Ui, range: &str) -> Result<(), Failure> {
     let tracker: Tracker = super::open()?;
     match tracker.scan(Some(range)) {
         // A repository without a tracker has nothing to catch up on.
-        Err(Error::NotInitialized { .. }) => Ok(()),
+        Err(Error::NotInitialized { .. } | Error::RemoteTracker { .. }) => Ok(()),
         r => {
             report(ui, r?);
             Ok(())

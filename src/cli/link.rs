@@ -14,6 +14,8 @@ pub struct LinkArgs {
     /// A pull request: a number like 42, or its URL
     #[arg(long, value_name = "REF", conflicts_with = "path")]
     pr: Option<String>,
+    #[command(flatten)]
+    json: super::JsonArg,
     /// A file or folder of the repository, optionally FILE:SYMBOL
     /// (relative to where you are; `list 'path:src/db'` finds it)
     #[arg(long, value_name = "PATH")]
@@ -27,7 +29,7 @@ pub fn run(ui: &Ui, args: LinkArgs) -> Result<()> {
         let cwd = std::env::current_dir()?;
         let outcome = tracker.link_path(&key, &cwd, path)?;
         super::report(ui, &outcome);
-        return Ok(());
+        return super::print_issue(ui, &tracker, &outcome.key, args.json);
     }
     let outcome = match (&args.commit, &args.pr) {
         (Some(rev), _) => tracker.link_commit(&key, rev)?,
@@ -35,5 +37,5 @@ pub fn run(ui: &Ui, args: LinkArgs) -> Result<()> {
         (None, None) => unreachable!("clap requires a commit, --pr or --path"),
     };
     super::report(ui, &outcome);
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

@@ -5,7 +5,7 @@ use super::JsonArg;
 use crate::query::Expr;
 use crate::query::Sort;
 use crate::tracker::Page;
-use crate::ui::{Ui, one_line, table};
+use crate::ui::{Ui, one_line, table_for};
 
 /// List issues: the open ones, newest first
 ///
@@ -25,21 +25,31 @@ pub struct ListArgs {
     /// Closed issues too
     #[arg(long, short = 'A')]
     all: bool,
+    /// Only this type; repeat for more (one of tracker.yml's `types`)
     #[arg(long = "type", short = 't', value_name = "TYPE")]
     types: Vec<String>,
+    /// Only this priority; repeat for more (p0..p1 ranges go in the query)
     #[arg(long = "priority", short = 'p', value_name = "PRIORITY")]
     priorities: Vec<String>,
+    /// Only this severity; repeat for more
     #[arg(long = "severity", short = 's', value_name = "SEVERITY")]
     severities: Vec<String>,
+    /// Only issues with this label; repeat for either of several
     #[arg(long = "label", short = 'l', value_name = "LABEL")]
     labels: Vec<String>,
+    /// Only this milestone; repeat for more
     #[arg(long = "milestone", value_name = "MILESTONE")]
     milestones: Vec<String>,
+    /// Only issues assigned to this person; repeat for more
     #[arg(long = "assignee", short = 'a', value_name = "WHO")]
     assignees: Vec<String>,
+    /// Only this component; repeat for more
     #[arg(long = "component", value_name = "COMPONENT")]
     components: Vec<String>,
-    /// key, created, updated, priority, status, title or type; add -asc or -desc
+    /// Only issues you reported or are assigned
+    #[arg(long)]
+    mine: bool,
+    /// key, created, updated, priority, status, title, type or votes; add -asc or -desc
     #[arg(long)]
     sort: Option<Sort>,
     /// At most this many issues
@@ -70,6 +80,9 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         if !values.is_empty() {
             expr = expr.and(tracker.query_term(qualifier, values, &config)?);
         }
+    }
+    if args.mine {
+        expr = expr.and(tracker.mine()?);
     }
     if !args.all && !expr.mentions_state() {
         expr = Expr::Open(true).and(expr);
@@ -102,6 +115,9 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         .map(|r| {
             let i = &r.issue;
             let mut title = one_line(&i.title).into_owned();
+            if i.confidential {
+                title.push_str(&ui.dim("  (confidential)"));
+            }
             if !i.labels.is_empty() {
                 title.push_str(&ui.dim(&one_line(&format!("  [{}]", i.labels.join(", ")))));
             }
@@ -110,11 +126,21 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
                 ui.status_word(&one_line(&i.status), config.is_closed(&i.status)),
                 one_line(&i.priority).into_owned(),
                 one_line(&i.kind).into_owned(),
-                one_line(i.assignee.as_deref().unwrap_or("-")).into_owned(),
+                match i.assignee.as_deref() {
+                    Some(a) => one_line(a).into_owned(),
+                    // Open and nobody's: what a support queue looks for.
+                    None if !config.is_closed(&i.status) => ui.attention("-"),
+                    None => "-".to_owned(),
+                },
                 title,
             ]
         })
         .collect();
-    ui.data(&table(&rows))?;
+    ui.data(&table_for(
+        ui,
+        &["KEY", "STATUS", "PRIORITY", "TYPE", "ASSIGNEE", "TITLE"],
+        &rows,
+        ui.width(),
+    ))?;
     Ok(())
 }

@@ -25,8 +25,8 @@ pub fn run(ui: &Ui, args: LogArgs) -> Result<()> {
             .map(|h| {
                 json!({
                     "commit": h.commit,
-                    "author": h.author,
-                    "email": h.email,
+                    // People as comments and `reporter` write them.
+                    "author": format!("{} <{}>", h.author, h.email),
                     "time": crate::format::format_timestamp(h.time),
                     "message": h.message,
                 })

@@ -2,17 +2,26 @@
 //! comment is its help and a `run` function that turns the arguments into a
 //! call on the tracker and renders what comes back. No git2 in here.
 
+mod analyze;
 mod assign;
+mod attach;
+mod attachment;
+mod attachments;
 mod blame;
+mod board;
 mod bridge;
 mod close;
 mod comment;
+mod complete;
 mod completions;
+mod config;
 mod delete;
+mod detach;
 mod doctor;
 mod edit;
 mod editor;
 pub mod error;
+mod events;
 mod export;
 mod hook;
 mod hooks;
@@ -25,19 +34,29 @@ mod list;
 mod log;
 mod man;
 mod mcp;
+mod merge;
 mod merge_driver;
+mod metrics;
 mod milestones;
 mod new;
+mod notify;
+mod record;
 mod reindex;
 mod release_notes;
 mod reopen;
+mod replies;
 mod scan;
 mod search;
+mod serve;
 mod set;
 mod show;
+mod stats;
 mod sync;
+mod templates;
 mod unlink;
+mod unvote;
 pub mod view;
+mod vote;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -74,12 +93,23 @@ pub enum Command {
     Assign(assign::AssignArgs),
     Label(label::LabelArgs),
     Comment(comment::CommentArgs),
+    Replies(replies::RepliesArgs),
+    Vote(vote::VoteArgs),
+    Unvote(unvote::UnvoteArgs),
+    Attach(attach::AttachArgs),
+    Attachments(attachments::AttachmentsArgs),
+    Attachment(attachment::AttachmentArgs),
+    Detach(detach::DetachArgs),
+    Merge(merge::MergeArgs),
     Link(link::LinkArgs),
     Unlink(unlink::UnlinkArgs),
     Delete(delete::DeleteArgs),
     Log(log::LogArgs),
     Milestones(milestones::MilestonesArgs),
     Labels(labels::LabelsArgs),
+    Record(record::RecordArgs),
+    Analyze(analyze::AnalyzeArgs),
+    Metrics(metrics::MetricsArgs),
     Doctor(doctor::DoctorArgs),
     Reindex(reindex::ReindexArgs),
     Import(import::ImportArgs),
@@ -92,11 +122,77 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
     Sync(sync::SyncArgs),
+    Serve(serve::ServeArgs),
+    Config(config::ConfigArgs),
+    #[command(name = "__complete", hide = true)]
+    Complete(complete::CompleteArgs),
+    Templates(templates::TemplatesArgs),
+    Board(board::BoardArgs),
+    Events(events::EventsArgs),
+    Notify(notify::NotifyArgs),
+    Stats(stats::StatsArgs),
     Bridge(bridge::BridgeArgs),
     Blame(blame::BlameArgs),
     Mcp(mcp::McpArgs),
     #[command(hide = true)]
     MergeDriver(merge_driver::MergeDriverArgs),
+}
+
+impl Cli {
+    /// Parses the command line as [`Parser::parse`] does, except that a
+    /// mistyped command is answered with the visible commands nearest to it
+    /// (`lsit`: `list`), never a hidden one. (clap weighs hidden commands
+    /// too and ranks by a similarity that puts `merge-driver` first.)
+    /// Shadows the trait's `parse`, so `main` needs no change.
+    pub fn parse() -> Cli {
+        match <Cli as Parser>::try_parse() {
+            Ok(cli) => cli,
+            Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+                let word = e
+                    .get(clap::error::ContextKind::InvalidSubcommand)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                suggest(&word).exit()
+            }
+            Err(e) => e.exit(),
+        }
+    }
+}
+
+/// The error for an unknown command, with the nearest visible ones.
+fn suggest(word: &str) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, Error, ErrorKind};
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut near: Vec<(usize, String)> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .flat_map(|s| std::iter::once(s.get_name()).chain(s.get_visible_aliases()))
+        .map(|name| (strsim::osa_distance(word, name), name.to_owned()))
+        .filter(|(d, name)| *d <= 2.max(word.len() / 3) && *d < name.len())
+        .collect();
+    near.sort();
+    // The nearest only: `lsit` is one swap from `list`, two edits from `edit`.
+    if let Some(best) = near.first().map(|(d, _)| *d) {
+        near.retain(|(d, _)| *d == best);
+    }
+    let mut err = Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
+    err.insert(
+        ContextKind::InvalidSubcommand,
+        ContextValue::String(word.to_owned()),
+    );
+    if !near.is_empty() {
+        err.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(near.into_iter().take(3).map(|(_, n)| n).collect()),
+        );
+    }
+    err.insert(
+        ContextKind::Usage,
+        ContextValue::StyledStr(cmd.render_usage()),
+    );
+    err
 }
 
 /// `--json`, for every command that prints data.
@@ -122,12 +218,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Assign(a) => assign::run(&ui, a),
         Command::Label(a) => label::run(&ui, a),
         Command::Comment(a) => comment::run(&ui, a),
+        Command::Replies(a) => replies::run(&ui, a),
+        Command::Vote(a) => vote::run(&ui, a),
+        Command::Unvote(a) => unvote::run(&ui, a),
+        Command::Attach(a) => attach::run(&ui, a),
+        Command::Attachments(a) => attachments::run(&ui, a),
+        Command::Attachment(a) => attachment::run(&ui, a),
+        Command::Detach(a) => detach::run(&ui, a),
+        Command::Merge(a) => merge::run(&ui, a),
         Command::Link(a) => link::run(&ui, a),
         Command::Unlink(a) => unlink::run(&ui, a),
         Command::Delete(a) => delete::run(&ui, a),
         Command::Log(a) => log::run(&ui, a),
         Command::Milestones(a) => milestones::run(&ui, a),
         Command::Labels(a) => labels::run(&ui, a),
+        Command::Record(a) => record::run(&ui, a),
+        Command::Analyze(a) => analyze::run(&ui, a),
+        Command::Metrics(a) => metrics::run(&ui, a),
         Command::Doctor(a) => doctor::run(&ui, a),
         Command::Reindex(a) => reindex::run(&ui, a),
         Command::Import(a) => import::run(&ui, a),
@@ -136,9 +243,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Hook(a) => hook::run(&ui, a),
         Command::Scan(a) => scan::run(&ui, a),
         Command::ReleaseNotes(a) => release_notes::run(&ui, a),
+        Command::Serve(a) => serve::run(&ui, a),
         Command::Completions(a) => completions::run(&ui, a),
         Command::Man(a) => man::run(&ui, a),
         Command::Sync(a) => sync::run(&ui, a),
+        Command::Config(a) => config::run(&ui, a),
+        Command::Complete(a) => complete::run(&ui, a),
+        Command::Templates(a) => templates::run(&ui, a),
+        Command::Board(a) => board::run(&ui, a),
+        Command::Events(a) => events::run(&ui, a),
+        Command::Notify(a) => notify::run(&ui, a),
+        Command::Stats(a) => stats::run(&ui, a),
         Command::Bridge(a) => bridge::run(&ui, a),
         Command::Blame(a) => blame::run(&ui, a),
         Command::Mcp(a) => mcp::run(&ui, a),
@@ -167,6 +282,43 @@ fn report(ui: &Ui, outcome: &Outcome) {
     } else {
         ui.status(&format!("{}: nothing to change", outcome.key));
     }
+}
+
+/// `set` and `label` take words that start with `-` (`-backend` removes a
+/// label), so clap passes their flags through as words: `--json` is taken
+/// here, and any other `--word` is refused as the unknown flag it is,
+/// never read as a label to remove.
+fn flags_among_changes(words: &mut Vec<String>, json: &mut JsonArg) -> Result<Vec<String>> {
+    let mut rest = Vec::with_capacity(words.len());
+    for w in words.drain(..) {
+        match w.as_str() {
+            "--json" => json.json = true,
+            "--" => {}
+            f if f.starts_with("--") => {
+                return Err(crate::tracker::Error::BadFlag {
+                    flag: f.trim_start_matches('-').to_owned(),
+                    message: "no such flag; to remove a label, write -label with one dash"
+                        .to_owned(),
+                }
+                .into());
+            }
+            _ => rest.push(w),
+        }
+    }
+    if rest.is_empty() {
+        return Err(crate::tracker::Error::Refused("say what to change".to_owned()).into());
+    }
+    Ok(rest)
+}
+
+/// With `--json`, prints the issue as a write left it (the shape of
+/// `show --json`), for scripts that go on from there.
+fn print_issue(ui: &Ui, tracker: &Tracker, key: &Key, json: JsonArg) -> Result<()> {
+    if json.json {
+        let details = tracker.details(key)?;
+        ui.json(&view::details_json(&details))?;
+    }
+    Ok(())
 }
 
 /// Reads a body given as `-m`, `--body-file F` (`-` for stdin), or neither.

@@ -12,12 +12,20 @@ use crate::ui::Ui;
 /// without a commit, grouped by type; the milestone's open issues close the
 /// notes as known limitations. A range ending at a tag named like a
 /// milestone (v0.7.0) implies that milestone.
+///
+/// Without a range: from the last release tag to HEAD (or to HEAD's own
+/// tag). Pre-release tags (v1.0.0-rc1, 2.0-beta, -M3) are skipped;
+/// `release_notes.tags` in tracker.yml, a glob like `rel/myproj-*`, says
+/// which tags are releases, and the part its `*` matched names the
+/// milestone (rel/myproj-1.2.0 is milestone 1.2.0).
 #[derive(Debug, Args)]
 pub struct ReleaseNotesArgs {
-    /// The commits, like v0.6.0..v0.7.0 [default: from the last tag to HEAD]
+    /// The commits, like v0.6.0..v0.7.0 [default: from the last release tag
+    /// to HEAD]
     range: Option<String>,
-    /// The milestone whose open issues are the known limitations
-    #[arg(long, short = 'm')]
+    /// The milestone whose open issues are the known limitations [default:
+    /// the one the range's end tag names]
+    #[arg(long)]
     milestone: Option<String>,
     /// How to print them
     #[arg(long, value_enum, default_value_t = NotesFormat::Md)]

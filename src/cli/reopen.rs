@@ -8,6 +8,8 @@ use crate::ui::Ui;
 pub struct ReopenArgs {
     /// The issue, like BC-12
     key: String,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
 pub fn run(ui: &Ui, args: ReopenArgs) -> Result<()> {
@@ -15,5 +17,5 @@ pub fn run(ui: &Ui, args: ReopenArgs) -> Result<()> {
     let key = super::key(&tracker, &args.key)?;
     let outcome = tracker.reopen(&key)?;
     super::report(ui, &outcome);
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

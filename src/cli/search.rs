@@ -25,7 +25,19 @@ pub struct SearchArgs {
 pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
     let tracker = super::open()?;
     let config = tracker.config()?;
-    let query = tracker.parse_query(&args.query.join(" "), &config)?;
+    let text = args.query.join(" ");
+    if text.trim().is_empty() {
+        // `list` without a query lists the open issues; a search for
+        // nothing is a mistake, not every issue there is.
+        return Err(crate::tracker::Error::BadFlag {
+            flag: "query".to_owned(),
+            message:
+                "search needs words or qualifiers to look for; git issue list shows the open issues"
+                    .to_owned(),
+        }
+        .into());
+    }
+    let query = tracker.parse_query(&text, &config)?;
     let by_score = query.sort.is_none() && query.expr.has_text();
     let page = Page {
         sort: query.sort.unwrap_or_default(),
@@ -57,13 +69,26 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
         ui.status("No issues match.");
         return Ok(());
     }
+    // One table, so the columns line up; each snippet under its row.
+    let rows: Vec<Vec<String>> = found
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                ui.bold(&r.key.to_string()),
+                ui.status_word(
+                    &one_line(&r.issue.status),
+                    config.is_closed(&r.issue.status),
+                ),
+                one_line(&r.issue.title).into_owned(),
+            ]
+        })
+        .collect();
+    let lines = table(&rows);
     let mut out = String::new();
-    for (r, snippet) in found.records.iter().zip(&snippets) {
-        out.push_str(&table(&[vec![
-            ui.bold(&r.key.to_string()),
-            ui.status_word(&r.issue.status, config.is_closed(&r.issue.status)),
-            one_line(&r.issue.title).into_owned(),
-        ]]));
+    for (line, snippet) in lines.lines().zip(&snippets) {
+        out.push_str(line);
+        out.push('\n');
         if let Some(s) = snippet {
             out.push_str("    ");
             // One line: a newline is one byte, like the space, so the

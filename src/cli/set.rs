@@ -17,18 +17,20 @@ pub struct SetArgs {
     /// What to change: status=triaged priority=p1 +ui -backend
     #[arg(required = true, allow_hyphen_values = true, value_name = "CHANGE")]
     changes: Vec<String>,
+    #[command(flatten)]
+    json: super::JsonArg,
 }
 
-pub fn run(ui: &Ui, args: SetArgs) -> Result<()> {
+pub fn run(ui: &Ui, mut args: SetArgs) -> Result<()> {
     let tracker = super::open()?;
     let key = super::key(&tracker, &args.key)?;
-    let changes = args
-        .changes
+    let words = super::flags_among_changes(&mut args.changes, &mut args.json)?;
+    let changes = words
         .iter()
         .map(|c| c.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Refused)?;
     let outcome = tracker.set(&key, &changes)?;
     super::report(ui, &outcome);
-    Ok(())
+    super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

@@ -30,6 +30,12 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
             details.record.key
         ));
     }
+    if let Some(original) = &details.record.issue.duplicate_of {
+        ui.status(&format!(
+            "{} is a duplicate of {original}: git issue show {original}",
+            details.record.key
+        ));
+    }
     for p in &details.problems {
         ui.warn(&format!("{p} (comment skipped)"));
     }

@@ -2,6 +2,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::JsonArg;
+use crate::tracker::notify::Mode;
 use crate::tracker::sync::{Counts, LocalChange};
 use crate::ui::Ui;
 
@@ -60,6 +61,15 @@ pub fn run(ui: &Ui, args: SyncArgs) -> Result<()> {
     }
     if args.json.json {
         ui.json(&report)?;
+    }
+    // What arrived goes to tracker.yml's notify: rules, where this clone
+    // said yes; a rule that fails is told, never a failed sync.
+    let notified = tracker
+        .parse_range(None)
+        .and_then(|range| tracker.notify(&range, Mode::Automatic));
+    match notified {
+        Ok(n) => super::notify::tell(ui, &n, "notify: ", true),
+        Err(e) => ui.warn(&format!("notify: {e}")),
     }
     Ok(())
 }

@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use crate::format::Config;
-use crate::format::fields::{FIELDS, Val};
+use crate::format::config::ByteSize;
+use crate::format::fields::{self, FIELDS, Val};
+use crate::format::occurrence::Context;
 use crate::tracker::{Details, Record, Snippet};
 use crate::ui::{Ui, block, one_line};
 
@@ -19,13 +21,11 @@ pub fn record_json(r: &Record) -> Value {
 /// A result as `search --json` prints it: the key, title and status, the
 /// relevance score and the text around the words that matched.
 pub fn search_hit_json(r: &Record, score: f32, snippet: Option<&Snippet>) -> Value {
-    serde_json::json!({
-        "key": r.key.to_string(),
-        "title": r.issue.title,
-        "status": r.issue.status,
-        "score": score,
-        "snippet": snippet.map(|s| s.text.clone()),
-    })
+    // What `list --json` prints of an issue, and how it matched.
+    let mut item = record_json(r);
+    item["score"] = serde_json::json!(score);
+    item["snippet"] = serde_json::json!(snippet.map(|s| s.text.clone()));
+    item
 }
 
 fn issue_json(r: &Record) -> serde_json::Map<String, Value> {
@@ -45,8 +45,110 @@ pub fn details_json(d: &Details) -> Value {
         .collect();
     if let Value::Object(m) = &mut v {
         m.insert("comments".into(), Value::Array(comments));
+        m.insert(
+            "attachments".into(),
+            serde_json::to_value(&d.attachments).unwrap_or_default(),
+        );
+        m.insert(
+            "duplicates".into(),
+            Value::Array(
+                d.duplicates
+                    .iter()
+                    .map(|k| Value::String(k.to_string()))
+                    .collect(),
+            ),
+        );
+        let o = &d.occurrences;
+        if o.occurrences > 0 {
+            m.insert("hosts".into(), o.hosts.iter().cloned().collect());
+            m.insert(
+                "recent_occurrences".into(),
+                o.contexts.iter().map(context_json).collect(),
+            );
+        }
     }
     v
+}
+
+fn context_json(c: &Context) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("at".into(), crate::format::format_timestamp(c.at).into());
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    m.insert("host".into(), text(&c.host));
+    m.insert("error".into(), text(&c.error));
+    m.insert(
+        "context".into(),
+        c.context.clone().map_or(Value::Null, Value::Object),
+    );
+    m.insert("stack_trace".into(), text(&c.stack_trace));
+    Value::Object(m)
+}
+
+/// The error block of a recorded error: its type, message, fingerprint,
+/// how often and where it happened, and the newest occurrences in detail.
+fn error_text(ui: &Ui, d: &Details) -> String {
+    let i = &d.record.issue;
+    let o = &d.occurrences;
+    let field = |name: &str| i.field_text(name);
+    if field("fingerprint").is_none() && o.occurrences == 0 {
+        return String::new();
+    }
+    let mut out = format!("\n{}\n", ui.bold("Error"));
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    for (label, name) in [
+        ("type", "error_type"),
+        ("message", "error"),
+        ("fingerprint", "fingerprint"),
+    ] {
+        if let Some(v) = field(name) {
+            rows.push((label, ui.plain(&v)));
+        }
+    }
+    if o.occurrences > 0 {
+        let mut seen = format!("{}", o.occurrences);
+        if let (Some(first), Some(last)) = (o.first_seen, o.last_seen) {
+            seen.push_str(&format!(", first {}, last {}", when(first), when(last)));
+        }
+        rows.push(("occurrences", seen));
+    }
+    if !o.hosts.is_empty() {
+        let hosts: Vec<String> = o.hosts.iter().map(|h| ui.plain(h)).collect();
+        rows.push(("hosts", hosts.join(", ")));
+    }
+    for (label, name) in [
+        ("suggested fixes", "suggested_fixes"),
+        ("system changes", "system_changes"),
+    ] {
+        for item in i.get(crate::format::fields::named(name)).texts() {
+            rows.push((label, ui.plain(item)));
+        }
+    }
+    for (label, value) in rows {
+        out.push_str(&format!("  {}: {value}\n", ui.dim(label)));
+    }
+    if !o.contexts.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Recent occurrences")));
+        for c in &o.contexts {
+            let mut head = when(c.at);
+            if let Some(h) = &c.host {
+                head.push_str(&format!("  {}", ui.plain(h)));
+            }
+            out.push_str(&format!("  {}\n", ui.dim(&head)));
+            if let Some(e) = &c.error {
+                out.push_str(&format!("    {}\n", ui.plain(e)));
+            }
+            if let Some(m) = &c.context {
+                let json = ui.plain(&Value::Object(m.clone()).to_string());
+                out.push_str(&format!("    {}\n", json));
+            }
+            if let Some(t) = &c.stack_trace {
+                for line in t.lines() {
+                    out.push_str(&format!("      {}\n", ui.plain(line)));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn when(ts: jiff::Timestamp) -> String {
@@ -59,9 +161,14 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
     let i = &d.record.issue;
     let mut out = String::new();
     out.push_str(&format!(
-        "{}  {}\n",
+        "{}  {}{}\n",
         ui.bold(&d.record.key.to_string()),
-        ui.bold(&one_line(&i.title))
+        ui.bold(&one_line(&i.title)),
+        if i.confidential {
+            "  (confidential)"
+        } else {
+            ""
+        }
     ));
     let mut line = vec![
         format!(
@@ -82,18 +189,40 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         let shown = match f.name {
             "id" | "title" | "type" | "status" | "priority" | "severity" | "commits" => continue,
             "created" | "updated" | "resolved" => continue,
+            // In the error block.
+            "fingerprint" | "error_type" | "error" | "suggested_fixes" | "system_changes" => {
+                continue;
+            }
             "duplicate_of" => "duplicate of",
             "prs" => "pull requests",
             "aliases" => "formerly",
+            "reporter_email" => "reporter email",
+            "known" => "known issue",
+            // Shown as one count, with the voters: see `voters`.
+            "votes" => continue,
+            "voters" => "votes",
             "bridge" => "bridged",
             name => name,
         };
         let value = i.get(f);
-        if value.is_empty() {
+        let count = fields::vote_count(i);
+        if value.is_empty() && !(f.name == "voters" && count > 0) {
             continue;
         }
         let text = match value {
             Val::Flag(true) => "yes".to_owned(),
+            Val::List(voters) if f.name == "voters" => {
+                let anonymous = count.saturating_sub(voters.len() as u64);
+                let mut names = voters.join(", ");
+                if anonymous > 0 && !voters.is_empty() {
+                    names.push_str(&format!(" and {anonymous} more"));
+                }
+                if names.is_empty() {
+                    count.to_string()
+                } else {
+                    format!("{count} ({names})")
+                }
+            }
             // `github fjordsoft/ledgerline #12  https://…`
             Val::Map(b) if f.name == "bridge" => ["service", "project", "key"]
                 .iter()
@@ -117,6 +246,7 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         out.push('\n');
         out.push_str(&block(&i.body));
     }
+    out.push_str(&error_text(ui, d));
     if !i.commits.is_empty() {
         out.push_str(&format!("\n{}\n", ui.bold("Commits")));
         for id in &i.commits {
@@ -131,6 +261,28 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
                 None => out.push_str(&format!("  {short}  (not in this clone)\n")),
             }
         }
+    }
+    if !d.attachments.is_empty() {
+        out.push_str(&format!("\n{}\n", ui.bold("Attachments")));
+        let rows: Vec<Vec<String>> = d
+            .attachments
+            .iter()
+            .map(|a| {
+                vec![
+                    format!("  {}", one_line(&a.name)),
+                    ByteSize(a.size).to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&crate::ui::table(&rows));
+    }
+    if !d.duplicates.is_empty() {
+        let keys: Vec<String> = d.duplicates.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(
+            "\n{} {}\n",
+            ui.bold("Duplicates:"),
+            keys.join(", ")
+        ));
     }
     if !d.comments.is_empty() {
         out.push_str(&format!("\n{}\n", ui.bold("Comments")));

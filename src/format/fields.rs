@@ -306,6 +306,7 @@ pub static FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         search: Search::Word("assignee"),
+        counted: true,
         set: Set::Yes,
         ..FieldSpec::member(
             "assignee",
@@ -327,7 +328,17 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("reporter_email"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "reporter_email",
+            Kind::Optional,
+            "the email of who reported it, when someone filed it for them",
+        )
+    },
+    FieldSpec {
         search: Search::Word("component"),
+        counted: true,
         set: Set::Yes,
         ..FieldSpec::member(
             "component",
@@ -345,6 +356,60 @@ pub static FIELDS: &[FieldSpec] = &[
             "category",
             Kind::Optional,
             "one of tracker.yml's categories: what kind of problem it is",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Entries,
+        search: Search::Word("env"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "env",
+            Kind::Map,
+            "where it happens: browser=Firefox, os=Linux, url, version (name=value pairs)",
+        )
+    },
+    FieldSpec {
+        search: Search::Word("fingerprint"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "fingerprint",
+            Kind::Optional,
+            "what `record` matches a recurring error by (see issue-format.md)",
+        )
+    },
+    FieldSpec {
+        search: Search::Word("error_type"),
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error_type",
+            Kind::Optional,
+            "the class of a recorded error, like TimeoutError",
+        )
+    },
+    FieldSpec {
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "error",
+            Kind::Optional,
+            "the message of a recorded error, as first recorded",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "suggested_fixes",
+            Kind::List,
+            "fixes suggested when the error was recorded, a comma list",
+        )
+    },
+    FieldSpec {
+        merge: Merge::Set,
+        set: Set::Yes,
+        ..FieldSpec::stored(
+            "system_changes",
+            Kind::List,
+            "changes to the system the error calls for, a comma list",
         )
     },
     FieldSpec {
@@ -380,6 +445,7 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("duplicate_of"),
         set: Set::Keys,
         ..FieldSpec::member(
             "duplicate_of",
@@ -412,6 +478,7 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
+        search: Search::Word("confidential"),
         set: Set::Yes,
         ..FieldSpec::member(
             "confidential",
@@ -422,15 +489,29 @@ pub static FIELDS: &[FieldSpec] = &[
         )
     },
     FieldSpec {
-        search: Search::Number("votes"),
-        sort: true,
         set: Set::Yes,
-        ..FieldSpec::member(
-            "votes",
-            Kind::Count,
-            "a whole number",
-            |i| Val::Count(i.votes),
-            |i, v| i.votes = v.into_count(),
+        ..FieldSpec::stored(
+            "known",
+            Kind::Flag,
+            "a known issue: on the site's Known issues page, with its workaround",
+        )
+    },
+    // Votes a number one clone would overwrite: kept as read (imported
+    // counts, votes from before `voters`), never changed by a vote.
+    FieldSpec::member(
+        "votes",
+        Kind::Count,
+        "votes without a name: imported, or cast before voters were kept",
+        |i| Val::Count(i.votes),
+        |i, v| i.votes = v.into_count(),
+    ),
+    FieldSpec {
+        merge: Merge::Set,
+        search: Search::Word("voter"),
+        ..FieldSpec::stored(
+            "voters",
+            Kind::List,
+            "emails of who voted \"me too\" (git issue vote), one vote each",
         )
     },
     FieldSpec {
@@ -480,6 +561,81 @@ pub static FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// Values computed from an issue's fields or its other files, never written
+/// in its file: the votes in all, and the sum of its occurrence files
+/// (`issue-format.md`, "Occurrence files"). They are searched, sorted,
+/// indexed and printed in JSON like the fields above; reading and writing
+/// issue files, merging and `set` leave them alone. A row with a `get`
+/// computes its value from the issue; the others are kept in
+/// [`Issue::more`] by name when the issue is read with its other files.
+pub static COMPUTED: &[FieldSpec] = &[
+    FieldSpec {
+        search: Search::Number("votes"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::member(
+            "vote_count",
+            Kind::Count,
+            "every vote: `votes` plus one for each of `voters`",
+            |i| Val::Count(vote_count(i)),
+            |_, _| {},
+        )
+    },
+    FieldSpec {
+        search: Search::Number("occurrences"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "occurrences",
+            Kind::Count,
+            "how many times a recorded error happened, summed over its occurrence files",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("first_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "first_seen",
+            Kind::OptionalTime,
+            "when a recorded error first happened",
+        )
+    },
+    FieldSpec {
+        search: Search::Time("last_seen"),
+        sort: true,
+        describe: Describe::Silent,
+        ..FieldSpec::stored(
+            "last_seen",
+            Kind::OptionalTime,
+            "when a recorded error last happened",
+        )
+    },
+];
+
+/// The votes of an issue in all: the votes without a name (`votes`) and
+/// one for each voter.
+pub fn vote_count(issue: &Issue) -> u64 {
+    let voters = match issue.get(named("voters")) {
+        Val::List(v) => v.len() as u64,
+        _ => 0,
+    };
+    issue.votes.saturating_add(voters)
+}
+
+/// Every field a query reaches: the file's, then the computed ones.
+pub fn every() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().chain(COMPUTED)
+}
+
+/// The row of a computed value the program relies on.
+pub fn computed(name: &str) -> &'static FieldSpec {
+    match COMPUTED.iter().find(|f| f.name == name) {
+        Some(f) => f,
+        None => panic!("the computed fields have no row {name:?}"),
+    }
+}
+
 /// The row of a field, by its name in the file.
 pub fn field(name: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.name == name)
@@ -496,12 +652,15 @@ pub fn named(name: &str) -> &'static FieldSpec {
 
 /// The row a query qualifier reaches.
 pub fn by_qualifier(qualifier: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|f| f.qualifier() == Some(qualifier))
+    every().find(|f| f.qualifier() == Some(qualifier))
 }
 
-/// The row `sort:NAME` orders by.
+/// The row `sort:NAME` orders by: by its name, or by its qualifier
+/// (`sort:votes` orders by `vote_count`, what `votes:>5` reaches).
 pub fn by_sort_name(name: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|f| f.sort && f.name == name)
+    every()
+        .find(|f| f.sort && f.name == name)
+        .or_else(|| every().find(|f| f.sort && f.qualifier() == Some(name)))
 }
 
 /// The fields `git issue set` can change, in table order.
@@ -574,7 +733,7 @@ mod tests {
     fn names_and_qualifiers_are_unique() {
         let mut names = std::collections::HashSet::new();
         let mut qualifiers = std::collections::HashSet::new();
-        for f in FIELDS {
+        for f in every() {
             assert!(names.insert(f.name), "{} twice", f.name);
             if let Some(q) = f.qualifier() {
                 assert!(qualifiers.insert(q), "qualifier {q} twice");

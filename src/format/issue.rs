@@ -47,8 +47,9 @@ pub struct Issue {
     pub created: Timestamp,
     pub updated: Timestamp,
     pub resolved: Option<Timestamp>,
-    /// The fields of the table that have no member of their own, by name;
-    /// an empty value is never kept.
+    /// The fields of the table that have no member of their own, by name,
+    /// and the computed values (`fields::COMPUTED`) when they were read with
+    /// the issue; an empty value is never kept.
     pub more: BTreeMap<&'static str, FieldValue>,
     pub extra: Vec<Extra>,
     pub body: String,
@@ -196,6 +197,13 @@ impl Issue {
             m.insert(spec.name.to_owned(), self.get(spec).to_json());
             extras(&mut m, Some(spec.name));
         }
+        // Computed values only when the issue has them (votes, a recorded error).
+        for spec in fields::COMPUTED {
+            let v = self.get(spec);
+            if !v.is_empty() {
+                m.insert(spec.name.to_owned(), v.to_json());
+            }
+        }
         m.insert("body".into(), Value::String(self.body.clone()));
         m
     }
@@ -222,6 +230,14 @@ impl Issue {
                 line: i + 1,
                 column: 1,
             };
+            // A computed value travels in JSON (the index keeps issues so),
+            // never in a file.
+            if let Some(spec) = fields::COMPUTED.iter().find(|f| f.name == name) {
+                if let Some(v) = Issue::read_value(spec, &field).map_err(|e| e.message)? {
+                    b.issue.put(spec, v);
+                }
+                continue;
+            }
             b.take(&field).map_err(|e| e.message)?;
         }
         b.finish(yaml::normalize_body(&body)).map_err(|e| e.message)
@@ -264,9 +280,20 @@ impl Builder {
             return Ok(());
         };
         let spec = &FIELDS[i];
-        if let Some(value) = Issue::read_value(spec, f)? {
-            self.issue.put(spec, value);
-            self.seen[i] = true;
+        match Issue::read_value(spec, f)? {
+            Some(value) => {
+                self.issue.put(spec, value);
+                self.seen[i] = true;
+            }
+            // Given, but empty: say so where it is, not "missing".
+            None if spec.required() => {
+                return Err(ParseError::new(
+                    f.line,
+                    f.column.max(1),
+                    format!("the field `{}` is empty", spec.name),
+                ));
+            }
+            None => {}
         }
         self.last_known = Some(spec.name);
         Ok(())

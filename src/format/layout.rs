@@ -10,7 +10,9 @@
 //! issues/<b>/<h>/<t>/<KEY>.md                      an issue
 //! issues/<b>/<h>/<t>/<KEY>/comments/<ulid>.md      a comment
 //! issues/<b>/<h>/<t>/<KEY>/attachments/<name>      an attached file
+//! issues/<b>/<h>/<t>/<KEY>/occurrences/<ulid>.yml  a batch of occurrences
 //! templates/<name>.md                              an issue template
+//! replies/<name>.md                                a canned reply
 //! ```
 //!
 //! For number `n`, `<b>` is `n / 1000`, `<h>` its hundreds digit and `<t>`
@@ -32,6 +34,7 @@ pub const ISSUES: &str = "issues";
 pub const DELETED: &str = "issues/deleted.yml";
 pub const MOVED: &str = "issues/moved.yml";
 pub const TEMPLATES: &str = "templates";
+pub const REPLIES: &str = "replies";
 
 /// Issues are grouped in folders of a thousand.
 pub const BUCKET_SIZE: u64 = 1000;
@@ -50,6 +53,8 @@ pub enum BranchPath {
     InIssue(Key, Part),
     /// `templates/<name>.md`.
     Template(String),
+    /// `replies/<name>.md`: a canned reply.
+    Reply(String),
     /// Anything else: kept, merged by lines, reported by `doctor`.
     Other(String),
 }
@@ -61,6 +66,9 @@ pub enum Part {
     Comment(String),
     /// `attachments/<name>`.
     Attachment(String),
+    /// `occurrences/<ulid>.yml`, by the id: a batch of occurrences of a
+    /// recorded error.
+    Occurrence(String),
     /// Any other path under the folder, relative to it.
     Other(String),
 }
@@ -81,6 +89,13 @@ impl BranchPath {
             .filter(|n| !n.is_empty() && !n.contains('/'))
         {
             return BranchPath::Template(name.to_owned());
+        }
+        if let Some(name) = path
+            .strip_prefix("replies/")
+            .and_then(|n| n.strip_suffix(".md"))
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+        {
+            return BranchPath::Reply(name.to_owned());
         }
         let other = || BranchPath::Other(path.to_owned());
         let Some(rest) = path.strip_prefix("issues/") else {
@@ -121,6 +136,12 @@ impl BranchPath {
                     Some(("attachments", name)) if !name.is_empty() && !name.contains('/') => {
                         Part::Attachment(name.to_owned())
                     }
+                    Some(("occurrences", file)) if !file.contains('/') => {
+                        match file.strip_suffix(".yml") {
+                            Some(id) if !id.is_empty() => Part::Occurrence(id.to_owned()),
+                            _ => Part::Other(inner.to_owned()),
+                        }
+                    }
                     _ => Part::Other(inner.to_owned()),
                 };
                 BranchPath::InIssue(key, part)
@@ -141,10 +162,12 @@ impl BranchPath {
                 match part {
                     Part::Comment(id) => format!("{dir}/comments/{id}.md"),
                     Part::Attachment(name) => format!("{dir}/attachments/{name}"),
+                    Part::Occurrence(id) => format!("{dir}/occurrences/{id}.yml"),
                     Part::Other(rel) => format!("{dir}/{rel}"),
                 }
             }
             BranchPath::Template(name) => format!("{TEMPLATES}/{name}.md"),
+            BranchPath::Reply(name) => format!("{REPLIES}/{name}.md"),
             BranchPath::Other(path) => path.clone(),
         }
     }
@@ -224,6 +247,16 @@ pub fn comments_dir(key: &Key) -> String {
 /// `issues/0/BC-12/comments/<id>.md`
 pub fn comment_file(key: &Key, id: &str) -> String {
     BranchPath::InIssue(key.clone(), Part::Comment(id.to_owned())).path()
+}
+
+/// `issues/12/3/4/BC-12345/occurrences`
+pub fn occurrences_dir(key: &Key) -> String {
+    format!("{}/occurrences", issue_dir(key))
+}
+
+/// `issues/12/3/4/BC-12345/occurrences/<id>.yml`
+pub fn occurrence_file(key: &Key, id: &str) -> String {
+    BranchPath::InIssue(key.clone(), Part::Occurrence(id.to_owned())).path()
 }
 
 /// The key of an issue file's name, `BC-12.md`.
@@ -314,7 +347,12 @@ mod tests {
                 "issues/0/0/1/BC-12/attachments/log.txt",
                 BranchPath::InIssue(k.clone(), Part::Attachment("log.txt".into())),
             ),
+            (
+                "issues/0/0/1/BC-12/occurrences/01J.yml",
+                BranchPath::InIssue(k.clone(), Part::Occurrence("01J".into())),
+            ),
             ("templates/bug.md", BranchPath::Template("bug".into())),
+            ("replies/thanks.md", BranchPath::Reply("thanks".into())),
             ("README.md", BranchPath::Other("README.md".into())),
         ] {
             assert_eq!(BranchPath::parse(path), what, "{path}");

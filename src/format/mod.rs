@@ -6,9 +6,11 @@
 pub mod comment;
 pub mod config;
 pub mod fields;
+pub mod fingerprint;
 pub mod issue;
 pub mod key;
 pub mod layout;
+pub mod occurrence;
 pub mod value;
 pub mod yaml;
 

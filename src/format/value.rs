@@ -67,15 +67,17 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// The texts a query matches against: one for a scalar, each item of a
-    /// list, none when empty.
+    /// The texts a query matches against: one for a scalar (a flag is
+    /// `true` or `false`), each item of a list, none when empty.
     pub fn texts(&self) -> Vec<&'a str> {
         match *self {
             Val::Text(s) => vec![s],
             Val::Optional(v) => v.into_iter().collect(),
             Val::List(v) => v.iter().map(String::as_str).collect(),
             Val::Map(m) => m.values().map(String::as_str).collect(),
-            Val::Flag(_) | Val::Count(_) | Val::Time(_) | Val::OptionalTime(_) => Vec::new(),
+            // `confidential:true` and `confidential:false` both match.
+            Val::Flag(b) => vec![if b { "true" } else { "false" }],
+            Val::Count(_) | Val::Time(_) | Val::OptionalTime(_) => Vec::new(),
         }
     }
 

@@ -77,7 +77,7 @@ pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Pair>, ParseEr
         return Ok(Vec::new());
     }
     let map: IndexMap<String, Spanned<Value>> =
-        serde_saphyr::from_str(yaml).map_err(|e| error_at(&e, line_offset))?;
+        serde_saphyr::from_str(yaml).map_err(|e| error_in(yaml, &e, line_offset))?;
     Ok(map
         .into_iter()
         .map(|(name, spanned)| Pair {
@@ -98,6 +98,49 @@ pub(crate) fn error_at(e: &serde_saphyr::Error, line_offset: usize) -> ParseErro
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     ParseError::new(line + line_offset, column.max(1), yaml_message(e))
+}
+
+/// [`error_at`], knowing the text: a `[` or `{` never closed is reported
+/// where it opened, in words, not on the line after it where the parser
+/// gave up ("did not find expected ','").
+pub(crate) fn error_in(text: &str, e: &serde_saphyr::Error, line_offset: usize) -> ParseError {
+    let err = error_at(e, line_offset);
+    if matches!(
+        e.without_snippet(),
+        serde_saphyr::Error::DuplicateMappingKey { .. }
+    ) {
+        return err;
+    }
+    // Brackets still open when the parser gave up, line by line up to it:
+    // the outermost one is what the user left open.
+    let lines: Vec<&str> = text.lines().collect();
+    let upto = err.line.saturating_sub(line_offset).min(lines.len());
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (i, line) in lines[..upto].iter().enumerate() {
+        let mut quote = None;
+        for (col, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if col == 0 || line[..col].ends_with(' ') => break,
+                (None, '[' | '{') => open.push((i, col, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(&(i, col, c)) = open.first() {
+        let close = if c == '[' { ']' } else { '}' };
+        return ParseError::new(
+            i + 1 + line_offset,
+            col + 1,
+            format!("this `{c}` is never closed: end the list with `{close}`"),
+        );
+    }
+    err
 }
 
 fn yaml_message(e: &serde_saphyr::Error) -> String {

@@ -13,7 +13,7 @@ mod update;
 
 pub use update::Updater;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -21,19 +21,19 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, Value,
+    FAST, Field as SchemaField, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
-use crate::format::fields::{FIELDS, FieldSpec, Kind, Search};
+use crate::format::fields::{self, FieldSpec, Kind, Search};
 use crate::format::{Issue, Key, Problem};
 use crate::query::{Expr, Field, Sort, SortField};
 use translate::{const_score, term_query};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -72,6 +72,9 @@ pub struct IssueDoc<'a> {
     pub comments: &'a str,
     /// The bodies of the internal comments, joined.
     pub internal: &'a str,
+    /// Occurrences of a recorded error per day (UTC), summed from its
+    /// occurrence files: what `analyze` reads.
+    pub days: &'a BTreeMap<jiff::civil::Date, u64>,
 }
 
 /// Whose words full text matches: internal comments are words only for
@@ -101,6 +104,14 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// An issue with its occurrences per day, as [`Index::tallies`] finds it.
+#[derive(Debug, Clone)]
+pub struct Tallied {
+    pub key: Key,
+    pub issue: Issue,
+    pub days: BTreeMap<jiff::civil::Date, u64>,
+}
+
 /// The schema: a few fields of every document, and the fields the field
 /// table asks for, by the table's names.
 #[derive(Clone)]
@@ -117,6 +128,8 @@ struct Fields {
     /// Internal comments: matched only for [`Words::All`].
     internal: SchemaField,
     json: SchemaField,
+    /// Occurrences per day, as JSON, for issues that have any.
+    days: SchemaField,
     /// Per table field: its values lowercased (`label:ui`).
     words: HashMap<&'static str, SchemaField>,
     /// Per counted field: its values as written (`git issue labels`).
@@ -137,18 +150,19 @@ fn schema() -> (Schema, Fields) {
         number: b.add_u64_field("number", INDEXED | FAST | STORED),
         state: b.add_text_field("state", STRING),
         has: b.add_text_field("has", STRING),
-        title: b.add_text_field("title", TEXT),
-        body: b.add_text_field("body", TEXT),
-        comments: b.add_text_field("comments", TEXT),
-        internal: b.add_text_field("internal", TEXT),
+        title: b.add_text_field("title", text()),
+        body: b.add_text_field("body", text()),
+        comments: b.add_text_field("comments", text()),
+        internal: b.add_text_field("internal", text()),
         json: b.add_text_field("json", STORED),
+        days: b.add_text_field("days", STORED),
         words: HashMap::new(),
         names: HashMap::new(),
         dates: HashMap::new(),
         numbers: HashMap::new(),
         sorts: HashMap::new(),
     };
-    for f in FIELDS {
+    for f in fields::every() {
         match f.search {
             Search::Word(_) | Search::Ranked(_) => {
                 let field = b.add_text_field(&format!("w_{}", f.name), STRING);
@@ -179,6 +193,57 @@ fn schema() -> (Schema, Fields) {
         }
     }
     (b.build(), fields)
+}
+
+/// The analyzer of the full-text fields, registered under this name: words
+/// as `query::tokenize` splits them, lowercased, stemmed in the tracker's
+/// `search.language` ([`Index::set_language`]).
+const TEXT_ANALYZER: &str = "issue_text";
+
+fn text() -> tantivy::schema::TextOptions {
+    tantivy::schema::TextOptions::default().set_indexing_options(
+        tantivy::schema::TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// The analyzer for `language` (a name of `format::config::LANGUAGES`):
+/// tantivy's default one (runs of letters and digits, tokens of 40 bytes or
+/// more dropped, lowercased), then the Snowball stemmer `query::tokenize_in`
+/// uses too.
+fn analyzer(language: &str) -> tantivy::tokenizer::TextAnalyzer {
+    use tantivy::tokenizer::{
+        Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    };
+    let stem = match language {
+        "arabic" => Some(Language::Arabic),
+        "danish" => Some(Language::Danish),
+        "dutch" => Some(Language::Dutch),
+        "english" => Some(Language::English),
+        "finnish" => Some(Language::Finnish),
+        "french" => Some(Language::French),
+        "german" => Some(Language::German),
+        "greek" => Some(Language::Greek),
+        "hungarian" => Some(Language::Hungarian),
+        "italian" => Some(Language::Italian),
+        "norwegian" => Some(Language::Norwegian),
+        "portuguese" => Some(Language::Portuguese),
+        "romanian" => Some(Language::Romanian),
+        "russian" => Some(Language::Russian),
+        "spanish" => Some(Language::Spanish),
+        "swedish" => Some(Language::Swedish),
+        "tamil" => Some(Language::Tamil),
+        "turkish" => Some(Language::Turkish),
+        _ => None,
+    };
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser);
+    match stem {
+        Some(l) => base.filter(Stemmer::new(l)).build(),
+        None => base.build(),
+    }
 }
 
 /// Whether a sortable field sorts as text (a title), not by a number.
@@ -216,6 +281,9 @@ impl Index {
         if state.as_ref().is_some_and(|s| s.version != SCHEMA_VERSION) {
             return None;
         }
+        index
+            .tokenizers()
+            .register(TEXT_ANALYZER, analyzer("english"));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -230,6 +298,16 @@ impl Index {
             },
             state,
         ))
+    }
+
+    /// Stems full text in `language` (`search.language`) from now on, for
+    /// documents written and snippets made. Call before writing: the index
+    /// must be rebuilt when the language changes, which the tracker does
+    /// since `tracker.yml` is part of the index's [`State`].
+    pub fn set_language(&self, language: &str) {
+        self.index
+            .tokenizers()
+            .register(TEXT_ANALYZER, analyzer(language));
     }
 
     /// Opens the index at `path`, or creates an empty one there. Creation
@@ -401,6 +479,32 @@ impl Index {
         let json = doc.get_first(self.fields.json)?.as_str()?;
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
         Some((key, Issue::from_json(&map).ok()?))
+    }
+
+    /// Every issue matching `expr`, in no particular order, with its
+    /// occurrences per day: what `analyze`, `metrics` and the like sum up
+    /// without reading the branch.
+    pub fn tallies(&self, expr: &Expr) -> Result<Vec<Tallied>> {
+        let searcher = self.reader.searcher();
+        let query = self.issues_only(self.translate(expr, Words::All));
+        let addresses = searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            let Some((key, issue)) = self.stored_issue(&doc) else {
+                continue;
+            };
+            let days = doc
+                .get_first(self.fields.days)
+                .and_then(|v| v.as_str())
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            out.push(Tallied { key, issue, days });
+        }
+        out.sort_by_key(|t| t.key.number);
+        Ok(out)
     }
 
     /// The files that did not parse when the index was built.

@@ -53,6 +53,7 @@ fn built_with(
             issue,
             comments: comments(key).0,
             internal: comments(key).1,
+            days: &Default::default(),
         };
         updater.apply(Update::Issue(doc), config).unwrap();
     }
@@ -101,7 +102,9 @@ fn the_index_answers_as_the_query_language_does() {
         let expr = Query::parse(q, &config, now).unwrap().expr;
         let mut want: Vec<u64> = corpus()
             .iter()
-            .filter(|(k, i)| expr.matches(&k.to_string(), i, &TextFields::new(i, ""), &config))
+            .filter(|(k, i)| {
+                expr.matches(&k.to_string(), i, &TextFields::new(i, "", &config), &config)
+            })
             .map(|(k, _)| k.number)
             .collect();
         want.reverse();

@@ -5,7 +5,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::{Index, IssueDoc, Result, State, Update};
 use crate::format::Config;
-use crate::format::fields::FIELDS;
+use crate::format::fields;
 use crate::query::{SortKey, sort_key};
 
 /// Sort keys: the field's rank, time or number in the high bits, the issue
@@ -66,7 +66,7 @@ impl Updater<'_> {
             },
         );
         let n = d.key.number;
-        for spec in FIELDS {
+        for spec in fields::every() {
             let v = i.get(spec);
             if let Some(&field) = f.words.get(spec.name) {
                 for text in v.texts() {
@@ -103,6 +103,9 @@ impl Updater<'_> {
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());
+        if !d.days.is_empty() {
+            doc.add_text(f.days, serde_json::to_string(d.days).unwrap_or_default());
+        }
     }
 
     /// Drops every document (for a rebuild in place).

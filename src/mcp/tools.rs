@@ -340,6 +340,9 @@ impl Server {
                 body: a.body,
                 template: a.template,
                 vars: Vec::new(),
+                // The support desk's reporter and environment: not asked
+                // of an agent; the reporter is the user, as for `new`.
+                ..Draft::default()
             })?;
             let title = draft.title.clone();
             let key = t.create(draft)?;

@@ -13,7 +13,7 @@ mod sort;
 
 use jiff::Timestamp;
 
-use crate::format::fields::{self, FIELDS, FieldSpec, Search};
+use crate::format::fields::{self, FIELDS, FieldSpec, Kind, Search};
 use crate::format::{Config, Issue};
 
 use ranges::{number_range, ranked_values, time_range};
@@ -98,11 +98,13 @@ pub struct TextFields {
 }
 
 impl TextFields {
-    pub fn new(issue: &Issue, comments: &str) -> Self {
+    /// The words of an issue as `config`'s `search.language` stems them.
+    pub fn new(issue: &Issue, comments: &str, config: &Config) -> Self {
+        let language = &config.search.language;
         TextFields {
-            title: tokenize(&issue.title),
-            body: tokenize(&issue.body),
-            comments: tokenize(comments),
+            title: tokenize_in(&issue.title, language),
+            body: tokenize_in(&issue.body, language),
+            comments: tokenize_in(comments, language),
         }
     }
 }
@@ -115,6 +117,30 @@ pub fn tokenize(text: &str) -> Vec<String> {
         .filter(|t| !t.is_empty() && t.len() < 40)
         .map(str::to_lowercase)
         .collect()
+}
+
+/// [`tokenize`], each word then stemmed in `language` (`search.language`:
+/// `crashes` and `crash` are both `crash` in English), as the index's
+/// analyzer does after lowercasing; `none` or an unknown name stems
+/// nothing.
+pub fn tokenize_in(text: &str, language: &str) -> Vec<String> {
+    let words = tokenize(text);
+    match stemmer(language) {
+        Some(stemmer) => words
+            .into_iter()
+            .map(|w| stemmer.stem(&w).into_owned())
+            .collect(),
+        None => words,
+    }
+}
+
+fn stemmer(language: &str) -> Option<frostem::Stemmer> {
+    if language == "none" {
+        return None;
+    }
+    frostem::Algorithm::from_name(language)
+        .ok()
+        .map(frostem::Stemmer::new)
 }
 
 fn contains_run(haystack: &[String], needle: &[String]) -> bool {
@@ -414,6 +440,11 @@ impl Parser<'_> {
         })
     }
 
+    /// Words of full text, as the index holds them.
+    fn words(&self, text: &str) -> Vec<String> {
+        tokenize_in(text, &self.config.search.language)
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.tokens.get(self.pos).map(|t| &t.kind)
     }
@@ -445,7 +476,7 @@ impl Parser<'_> {
                 quoted,
             } => {
                 let expr = if quoted {
-                    Some(Expr::Text(tokenize(&text)))
+                    Some(Expr::Text(self.words(&text)))
                 } else {
                     self.word(&token, &text)?
                 };
@@ -459,7 +490,7 @@ impl Parser<'_> {
 
     fn word(&mut self, token: &Token, text: &str) -> Result<Option<Expr>, QueryError> {
         let Some((qualifier, value)) = text.split_once(':') else {
-            return Ok(Some(Expr::Text(tokenize(text))));
+            return Ok(Some(Expr::Text(self.words(text))));
         };
         let qualifier_lc = qualifier.to_ascii_lowercase();
         let value = value.trim();
@@ -477,7 +508,7 @@ impl Parser<'_> {
                     qualifier_names()
                 )));
             }
-            return Ok(Some(Expr::Text(tokenize(text))));
+            return Ok(Some(Expr::Text(self.words(text))));
         }
         if value.is_empty() {
             return Err(token.error(&format!("{qualifier_lc}: needs a value")));
@@ -486,7 +517,15 @@ impl Parser<'_> {
             ("is", _) => match value.to_ascii_lowercase().as_str() {
                 "open" => Expr::Open(true),
                 "closed" => Expr::Open(false),
-                _ => return Err(token.error("is: takes open or closed")),
+                // `is:known`, `is:confidential`: a flag that is set.
+                name => match fields::field(name).filter(|f| f.kind == Kind::Flag) {
+                    Some(f) => Expr::Not(Box::new(Expr::Missing(f))),
+                    None => {
+                        let mut names = vec!["open", "closed"];
+                        names.extend(flag_names());
+                        return Err(token.error(&format!("is: takes {}", or_list(&names))));
+                    }
+                },
             },
             ("no", _) => match fields::by_qualifier(&value.to_ascii_lowercase()) {
                 Some(f)
@@ -516,7 +555,7 @@ impl Parser<'_> {
             },
             (_, Some(f)) => field_term(f, &split_values(value), self.config, self.now)
                 .map_err(|message| token.error(&message))?,
-            (_, None) => return Ok(Some(Expr::Text(tokenize(text)))),
+            (_, None) => return Ok(Some(Expr::Text(self.words(text)))),
         }))
     }
 }
@@ -587,9 +626,17 @@ fn or_list(names: &[&str]) -> String {
 /// Every qualifier, for the message about an unknown one.
 fn qualifier_names() -> String {
     let mut names = vec!["is"];
-    names.extend(FIELDS.iter().filter_map(|f| f.qualifier()));
+    names.extend(fields::every().filter_map(|f| f.qualifier()));
     names.extend(["key", "no", "sort"]);
     or_list(&names)
+}
+
+/// The flags `is:` takes besides open and closed.
+fn flag_names() -> impl Iterator<Item = &'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| f.kind == Kind::Flag)
+        .map(|f| f.name)
 }
 
 /// The qualifiers `no:` takes: fields that may be empty.
@@ -598,6 +645,14 @@ fn missing_qualifiers() -> impl Iterator<Item = &'static str> {
         Search::Word(q) | Search::Ranked(q) if f.may_be_empty() => Some(q),
         _ => None,
     })
+}
+
+/// The time an age (`7d`, `2w`, `12h`) or a date (`2026-01-31`) names, as
+/// the query language reads it: what `--since` takes.
+pub fn since(value: &str, now: Timestamp) -> Result<Timestamp, String> {
+    time_range(&format!(">={}", value.trim()), now)?
+        .from
+        .ok_or_else(|| format!("{value:?} is not an age like 7d or a date like 2026-01-31"))
 }
 
 /// The condition `qualifier:v1,v2` puts on a field, for values already
@@ -627,6 +682,18 @@ pub fn field_term(
                     ));
                 }
                 Expr::Field(f, values.to_vec())
+            }
+            // A flag is true or false; anything else would match nothing.
+            None if f.kind == fields::Kind::Flag => {
+                let mut out = Vec::new();
+                for v in values {
+                    out.push(match v.as_str() {
+                        "true" | "yes" => "true".to_owned(),
+                        "false" | "no" => "false".to_owned(),
+                        _ => return Err(format!("{}: takes true or false, not {v:?}", f.name)),
+                    });
+                }
+                Expr::Field(f, out)
             }
             None => Expr::Field(f, values.to_vec()),
         },

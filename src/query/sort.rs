@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use crate::format::fields::{self, FIELDS, FieldSpec, Kind};
+use crate::format::fields::{self, FieldSpec, Kind};
 use crate::format::{Config, Issue, Key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +45,9 @@ pub fn sort_key(f: &FieldSpec, issue: &Issue, config: &Config) -> SortKey {
         let text = v.texts().first().copied().unwrap_or_default();
         return SortKey::Rank(Config::rank(config.values(vocab), text));
     }
-    if let Some(t) = v.time() {
-        return SortKey::Number(t.as_second().max(0) as u64);
+    if matches!(f.kind, Kind::Time | Kind::OptionalTime) {
+        // An absent time sorts as the earliest.
+        return SortKey::Number(v.time().map_or(0, |t| t.as_second().max(0) as u64));
     }
     if let Some(n) = v.count() {
         return SortKey::Number(n);
@@ -86,7 +87,7 @@ impl Sort {
 /// The names `sort:` takes, for messages.
 fn names() -> Vec<&'static str> {
     let mut names = vec!["key"];
-    names.extend(FIELDS.iter().filter(|f| f.sort).map(|f| f.name));
+    names.extend(fields::every().filter(|f| f.sort).map(|f| f.name));
     names
 }
 

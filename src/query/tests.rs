@@ -27,7 +27,8 @@ fn qualifiers_words_and_phrases() {
             Expr::Open(true),
             Expr::Field(f("labels"), vec!["ui".into()]),
             Expr::Not(Box::new(Expr::Field(f("labels"), vec!["wontfix".into()]))),
-            Expr::Text(vec!["connection".into(), "timeout".into()]),
+            // Stemmed, as the index holds words (search.language: english).
+            Expr::Text(vec!["connect".into(), "timeout".into()]),
             Expr::Text(vec!["crash".into()]),
         ])
     );
@@ -134,8 +135,27 @@ fn errors_point_at_the_offending_token() {
     assert_eq!(err("updated:<20000y").token, "updated:<20000y");
     assert_eq!(
         err("is:maybe").to_string(),
-        "is: takes open or closed: \"is:maybe\" (at column 1)"
+        "is: takes open, closed, confidential or known: \"is:maybe\" (at column 1)"
     );
+}
+
+#[test]
+fn is_takes_a_flag_and_sort_takes_a_qualifier() {
+    let known = fields::named("known");
+    assert_eq!(parse("is:known"), Expr::Not(Box::new(Expr::Missing(known))));
+    let q = Query::parse("votes:>5 sort:votes-desc", &Config::default(), now()).unwrap();
+    let count = fields::computed("vote_count");
+    assert_eq!(
+        q.expr,
+        Expr::Number(
+            count,
+            NumberRange {
+                from: Some(6),
+                to: None
+            }
+        )
+    );
+    assert_eq!(q.sort.map(|s| s.field), Some(SortField::Field(count)));
 }
 
 #[test]
@@ -154,10 +174,23 @@ fn urls_and_colons_in_text_are_words() {
         parse("https://example.com/x"),
         Expr::Text(vec![
             "https".into(),
-            "example".into(),
+            "exampl".into(),
             "com".into(),
             "x".into()
         ])
+    );
+}
+
+#[test]
+fn words_are_stemmed_in_the_trackers_language() {
+    assert_eq!(
+        tokenize_in("Crashes crashing CRASHED", "english"),
+        ["crash"; 3]
+    );
+    assert_eq!(tokenize_in("Crashes", "none"), ["crashes"]);
+    assert_eq!(
+        tokenize_in("chats", "french"),
+        tokenize_in("chat", "french")
     );
 }
 

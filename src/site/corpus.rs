@@ -37,6 +37,11 @@ pub struct Corpus {
     pub commits: HashMap<String, CommitInfo>,
     /// Files that did not parse; the site leaves them out.
     pub problems: Vec<Problem>,
+    /// Keys that have named more than one issue (a sync renumbered one
+    /// away), confidential issues included: their history is told apart by
+    /// `id`, as `git issue log` does, so one issue never shows another's
+    /// commits.
+    shared_keys: HashSet<Key>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +64,13 @@ impl Corpus {
         let (tip, config, contents) = tracker.contents(true)?;
         let mut hidden_comments: HashSet<String> = HashSet::new();
         let mut entries: Vec<SiteIssue> = Vec::with_capacity(contents.issues.len());
+        let mut shared_keys: HashSet<Key> = HashSet::new();
+        for c in &contents.issues {
+            if !c.issue.aliases.is_empty() {
+                shared_keys.insert(c.key.clone());
+                shared_keys.extend(c.issue.aliases.iter().filter_map(|a| a.parse().ok()));
+            }
+        }
         for c in contents.issues {
             if c.issue.confidential && !include_confidential {
                 continue;
@@ -105,6 +117,9 @@ impl Corpus {
         let mut commits = HashMap::new();
         for entry in &mut entries {
             entry.history = by_key.remove(&entry.key).unwrap_or_default();
+            if shared_keys.contains(&entry.key) {
+                entry.history = history_of_issue(tracker, &entry.key, &hidden_comments)?;
+            }
             for id in &entry.issue.commits {
                 if !commits.contains_key(id)
                     && let Some(info) = store.commit_info(id)
@@ -120,8 +135,176 @@ impl Corpus {
             entries,
             commits,
             problems: contents.problems,
+            shared_keys,
         })
     }
+}
+
+/// What [`Corpus::refresh`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refreshed {
+    /// The branch had not moved.
+    Nothing,
+    /// These issues were read again.
+    Issues(Vec<String>),
+    /// Everything was read again (settings changed, history rewritten, or
+    /// too much changed to go issue by issue).
+    Everything,
+}
+
+/// Beyond this many changed issues, reading the whole branch is as quick.
+const REFRESH_MAX: usize = 500;
+
+impl Corpus {
+    /// Brings the corpus up to the branch as it is now, reading only the
+    /// issues that the new commits changed, for `git issue serve`: a change
+    /// costs one issue's files, not the whole branch's.
+    pub fn refresh(
+        &mut self,
+        tracker: &Tracker,
+        include_confidential: bool,
+        history: &mut HistoryCache,
+    ) -> Result<Refreshed, CorpusError> {
+        let store = tracker.store();
+        let Some(tip) = store.tip()?.map(|o| o.to_string()) else {
+            return Ok(Refreshed::Nothing);
+        };
+        if tip == self.tip {
+            return Ok(Refreshed::Nothing);
+        }
+        let config = tracker.config()?;
+        let everything = |this: &mut Corpus, history: &mut HistoryCache| {
+            *this = Corpus::read(tracker, include_confidential, history)?;
+            Ok(Refreshed::Everything)
+        };
+        if format!("{config:?}") != format!("{:?}", self.config)
+            || !store.is_ancestor(&self.tip, &tip)
+        {
+            return everything(self, history);
+        }
+        let new = store.changes(&tip, Some(&self.tip), layout::ISSUES)?;
+        let mut keys: Vec<Key> = Vec::new();
+        for r in &new {
+            for path in &r.paths {
+                if let Some(k) = BranchPath::parse(path).key()
+                    && !keys.contains(k)
+                {
+                    keys.push(k.clone());
+                }
+            }
+        }
+        if keys.len() > REFRESH_MAX {
+            return everything(self, history);
+        }
+        history.update(store, &tip)?;
+        for key in &keys {
+            let at = self
+                .entries
+                .binary_search_by_key(&key.number, |e| e.key.number);
+            let details = match tracker.details(key) {
+                Ok(d) if d.record.key == *key => Some(d),
+                Ok(_) | Err(crate::tracker::Error::NoSuchIssue(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            // A key given to another issue since the last read: every
+            // history that key touched is told apart again.
+            if let Some(d) = &details
+                && !d.record.issue.aliases.is_empty()
+                && (!self.shared_keys.contains(key)
+                    || d.record.issue.aliases.iter().any(|a| {
+                        a.parse::<Key>()
+                            .is_ok_and(|a| !self.shared_keys.contains(&a))
+                    }))
+            {
+                return everything(self, history);
+            }
+            let Some(d) = details.filter(|d| include_confidential || !d.record.issue.confidential)
+            else {
+                if let Ok(i) = at
+                    && self.entries[i].key == *key
+                {
+                    self.entries.remove(i);
+                }
+                continue;
+            };
+            let mut hidden: HashSet<String> = HashSet::new();
+            let mut comments = d.comments;
+            if !include_confidential {
+                for r in comments.iter().filter(|r| r.comment.internal) {
+                    hidden.insert(layout::comment_file(key, &r.id));
+                }
+                comments.retain(|r| !r.comment.internal);
+            }
+            let revisions = history
+                .commits
+                .iter()
+                .filter(|r| {
+                    r.paths
+                        .iter()
+                        .any(|p| !hidden.contains(p) && BranchPath::parse(p).key() == Some(key))
+                })
+                .map(|r| Revision {
+                    paths: Vec::new(),
+                    ..r.clone()
+                })
+                .collect();
+            let revisions = if self.shared_keys.contains(key) {
+                history_of_issue(tracker, key, &hidden)?
+            } else {
+                revisions
+            };
+            for c in d.commits {
+                self.commits.insert(c.id.clone(), c);
+            }
+            let entry = SiteIssue {
+                key: key.clone(),
+                issue: d.record.issue,
+                comments,
+                attachments: Vec::new(),
+                history: revisions,
+            };
+            match at {
+                Ok(i) => {
+                    let attachments = std::mem::take(&mut self.entries[i].attachments);
+                    self.entries[i] = SiteIssue {
+                        attachments,
+                        ..entry
+                    };
+                }
+                Err(i) => self.entries.insert(i, entry),
+            }
+        }
+        self.tip = tip;
+        Ok(Refreshed::Issues(keys.iter().map(Key::to_string).collect()))
+    }
+}
+
+/// The public history of the issue now at `key` when the key has named
+/// another issue too: the commits `git issue log` gives (it follows the
+/// issue's `id` across renumberings), less those that only wrote comments
+/// the site leaves out.
+fn history_of_issue(
+    tracker: &Tracker,
+    key: &Key,
+    hidden: &HashSet<String>,
+) -> Result<Vec<Revision>, CorpusError> {
+    let log = match tracker.log(key) {
+        Ok(log) => log,
+        Err(crate::tracker::Error::NoSuchIssue(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(log
+        .into_iter()
+        .filter(|r| {
+            r.paths
+                .iter()
+                .any(|p| !hidden.contains(p) && BranchPath::parse(p).key().is_some())
+        })
+        .map(|r| Revision {
+            paths: Vec::new(),
+            ..r
+        })
+        .collect())
 }
 
 /// The branch's history with the paths each commit changed, kept between

@@ -11,8 +11,10 @@
 pub mod charts;
 pub mod corpus;
 mod dashboard;
+pub mod data;
 pub mod escape;
 pub mod html;
+mod listing;
 pub mod output;
 pub mod views;
 pub mod watch;
@@ -63,12 +65,22 @@ pub enum SiteError {
 
 /// Bump when the HTML a view renders to changes, so that pages rendered by
 /// an older version are not kept as fresh.
-const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 1");
+const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 2");
 
 const STYLE: &str = include_str!("assets/style.css");
+const DATA_JS: &str = include_str!("assets/data.js");
 const LIST_JS: &str = include_str!("assets/list.js");
 const SEARCH_JS: &str = include_str!("assets/search.js");
 const FAVICON: &str = include_str!("assets/favicon.svg");
+
+/// The site's own files that are not pages: name, bytes, content type.
+pub const ASSETS: &[(&str, &str, &str)] = &[
+    ("style.css", STYLE, "text/css; charset=utf-8"),
+    ("data.js", DATA_JS, "text/javascript; charset=utf-8"),
+    ("list.js", LIST_JS, "text/javascript; charset=utf-8"),
+    ("search.js", SEARCH_JS, "text/javascript; charset=utf-8"),
+    ("favicon.svg", FAVICON, "image/svg+xml"),
+];
 
 fn check_base_url(url: &str) -> Result<(), SiteError> {
     let lower = url.to_ascii_lowercase();
@@ -91,38 +103,48 @@ fn page(path: impl Into<String>, html: String) -> File {
     }
 }
 
-/// Renders the pages whose view changed since the last export, in parallel.
-fn cached<V: serde::Serialize + Sync>(
+/// Renders the pages whose view changed since the last export, in
+/// parallel. Views are made by `view(i)` for `i` in `0..count`, a batch at
+/// a time, and dropped with their pages once written: memory holds a batch,
+/// not 100,000 pages.
+fn cached<V: serde::Serialize + Send>(
     out: &mut Output,
-    pages: &[V],
+    count: usize,
+    view: impl Fn(usize) -> V + Sync,
     path: impl Fn(&V) -> String + Sync,
     render: impl Fn(&V) -> String + Sync,
 ) -> Result<(), SiteError> {
-    let planned: Vec<(String, String)> = pages
-        .par_iter()
-        .map(|v| {
-            let mut bytes = FORMAT.as_bytes().to_vec();
-            // A view always serializes; an empty input only means "render".
-            let _ = serde_json::to_writer(&mut bytes, v);
-            (path(v), output::hash(&bytes))
-        })
-        .collect();
-    let fresh: Vec<bool> = planned.iter().map(|(p, i)| out.is_fresh(p, i)).collect();
-    for ((p, _), _) in planned.iter().zip(&fresh).filter(|(_, f)| **f) {
-        out.keep(p);
+    const BATCH: usize = 2048;
+    for start in (0..count).step_by(BATCH) {
+        let planned: Vec<(V, String, String)> = (start..count.min(start + BATCH))
+            .into_par_iter()
+            .map(|i| {
+                let v = view(i);
+                let mut bytes = FORMAT.as_bytes().to_vec();
+                // A view always serializes; an empty input only means "render".
+                let _ = serde_json::to_writer(&mut bytes, &v);
+                let p = path(&v);
+                (v, p, output::hash(&bytes))
+            })
+            .collect();
+        let mut stale = Vec::with_capacity(planned.len());
+        for (v, p, input) in planned {
+            if out.is_fresh(&p, &input) {
+                out.keep(&p);
+            } else {
+                stale.push((v, p, input));
+            }
+        }
+        let files: Vec<File> = stale
+            .into_par_iter()
+            .map(|(v, path, input)| File {
+                path,
+                bytes: render(&v).into_bytes(),
+                input: Some(input),
+            })
+            .collect();
+        out.put_all(files)?;
     }
-    let files: Vec<File> = pages
-        .par_iter()
-        .zip(planned)
-        .zip(fresh)
-        .filter(|(_, fresh)| !fresh)
-        .map(|((v, (path, input)), _)| File {
-            path,
-            bytes: render(v).into_bytes(),
-            input: Some(input),
-        })
-        .collect();
-    out.put_all(files)?;
     Ok(())
 }
 
@@ -137,36 +159,55 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     let site = Site::build(&corpus, options.base_url.as_deref());
 
     let mut out = Output::open(dir)?;
-    out.put_all(vec![
-        page("style.css", STYLE.to_owned()),
-        page("list.js", LIST_JS.to_owned()),
-        page("search.js", SEARCH_JS.to_owned()),
-        page("favicon.svg", FAVICON.to_owned()),
-        page("search-index.js", html::search_index(&site.search_index)),
-        page("index.html", html::list_page(&site.list)),
-        page("board.html", html::board_page(&site.board)),
-        page("milestones.html", html::milestones_page(&site.milestones)),
-        page("labels.html", html::labels_page(&site.labels)),
-        page("dashboard.html", html::dashboard_page(&site.dashboard)),
-        page("search.html", html::search_page(&site.search)),
-    ])?;
+    let mut files: Vec<File> = ASSETS
+        .iter()
+        .map(|(name, bytes, _)| page(*name, (*bytes).to_owned()))
+        .collect();
+    files.extend([
+        page("board.html", html::board_page(&site.pages.board)),
+        page(
+            "milestones.html",
+            html::milestones_page(&site.pages.milestones),
+        ),
+        page("labels.html", html::labels_page(&site.pages.labels)),
+        page(
+            "dashboard.html",
+            html::dashboard_page(&site.pages.dashboard),
+        ),
+        page("search.html", html::search_page(&site.pages.search)),
+    ]);
+    out.put_all(files)?;
+    out.put_all(
+        site.data
+            .into_iter()
+            .map(|d| File {
+                path: d.path,
+                bytes: d.bytes,
+                input: None,
+            })
+            .collect(),
+    )?;
+    let pages = &site.pages;
     cached(
         &mut out,
-        &site.issues,
+        pages.listings.len(),
+        |i| &pages.listings[i],
+        |v| v.path.clone(),
+        |v| html::listing_page(v),
+    )?;
+    cached(
+        &mut out,
+        corpus.entries.len(),
+        |i| views::issue_page(&corpus, &pages.rows, i, &pages.frame),
         |v| format!("issues/{}.html", v.row.key),
         html::issue_page,
     )?;
     cached(
         &mut out,
-        &site.milestone_pages,
-        |v| format!("milestones/{}.html", v.summary.slug),
-        html::milestone_page,
-    )?;
-    cached(
-        &mut out,
-        &site.notes,
+        pages.notes.len(),
+        |i| &pages.notes[i],
         |v| format!("release-notes/{}.html", v.milestone_slug),
-        html::notes_page,
+        |v| html::notes_page(v),
     )?;
     let written = out.finish()?;
     Ok(Report {

@@ -1,9 +1,17 @@
 //! Writing the site into its folder, and only into it: a file is written
 //! only when its bytes changed, files an earlier export wrote and this one
 //! did not are removed, and nothing else in the folder is touched. A
-//! manifest (`.git-issue-site.json`) remembers what was written, with the
+//! manifest (`.git-issue-site/`) remembers what was written, with the
 //! hash of each file and of the view it was rendered from, so that an export
 //! after one change renders and writes only what that change affects.
+//!
+//! The folder may hold anything, planted or not (issue 10, item 7): a
+//! symbolic link inside it is never followed (a folder that is one is
+//! refused, a file that is one is replaced, not written through), files are
+//! written through temporary files created exclusively with random names,
+//! and a file is removed only when its path is one the site writes, the
+//! manifest lists it, and its bytes are what the manifest says the last
+//! export wrote. The manifest is a record, not an authority.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -12,8 +20,30 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const MANIFEST: &str = ".git-issue-site.json";
-const MANIFEST_VERSION: u32 = 1;
+/// The manifest: a folder of 256 small files, cut by a hash of each path,
+/// so that no file of the site grows with the number of issues (100,000
+/// pages would make one manifest of 16 MB) and an export after one change
+/// rewrites a few of them, not all.
+pub const MANIFEST: &str = ".git-issue-site";
+/// Where versions before 2 kept the manifest, in one file; read once and
+/// removed.
+const OLD_MANIFEST: &str = ".git-issue-site.json";
+const MANIFEST_VERSION: u32 = 2;
+
+fn shard_of(path: &str) -> String {
+    format!(
+        "{:02x}.json",
+        xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
+    )
+}
+
+/// The bytes of a plain file (not a link), if there is one.
+fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_file())
+        .then(|| std::fs::read(path).ok())
+        .flatten()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Record {
@@ -45,6 +75,10 @@ pub enum OutputError {
     Io { path: PathBuf, source: io::Error },
     #[error("refusing to write {0:?}: not a plain path inside the site folder")]
     UnsafePath(String),
+    #[error(
+        "refusing to write into {0}: it is a symbolic link or not a folder, inside the site folder"
+    )]
+    NotAFolder(PathBuf),
 }
 
 pub struct Output {
@@ -52,6 +86,8 @@ pub struct Output {
     old: Manifest,
     new: Manifest,
     done: Written,
+    /// Folders inside `dir` already checked to be real folders.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// A page to write: its path in the site, its bytes, the hash of its view.
@@ -88,11 +124,24 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 impl Output {
     pub fn open(dir: &Path) -> Result<Output, OutputError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let old = std::fs::read(dir.join(MANIFEST))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-            .filter(|m| m.version == MANIFEST_VERSION)
-            .unwrap_or_default();
+        let mut old = Manifest::default();
+        let parse = |bytes: Vec<u8>| serde_json::from_slice::<Manifest>(&bytes).ok();
+        if let Some(m) = read_plain(&dir.join(OLD_MANIFEST)).and_then(parse) {
+            old.files.extend(m.files);
+        }
+        let folder = dir.join(MANIFEST);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_dir())
+            && let Ok(entries) = std::fs::read_dir(&folder)
+        {
+            for e in entries.flatten() {
+                if let Some(m) = read_plain(&e.path())
+                    .and_then(parse)
+                    .filter(|m| m.version == MANIFEST_VERSION)
+                {
+                    old.files.extend(m.files);
+                }
+            }
+        }
         Ok(Output {
             dir: dir.to_path_buf(),
             old,
@@ -101,11 +150,56 @@ impl Output {
                 files: BTreeMap::new(),
             },
             done: Written::default(),
+            folders: Default::default(),
         })
     }
 
+    /// A plain file (not a link) of the record's length is at `path`.
     fn on_disk(&self, path: &str, record: &Record) -> bool {
-        std::fs::metadata(self.dir.join(path)).is_ok_and(|m| m.is_file() && m.len() == record.len)
+        std::fs::symlink_metadata(self.dir.join(path))
+            .is_ok_and(|m| m.file_type().is_file() && m.len() == record.len)
+    }
+
+    /// Makes the folders of `path` inside the site folder, refusing any that
+    /// is a symbolic link or not a folder: nothing is ever written through a
+    /// link planted inside the folder. Returns the file's full path.
+    fn folder_of(&self, path: &str) -> Result<PathBuf, OutputError> {
+        let mut at = self.dir.clone();
+        let parts: Vec<&str> = path.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            at.push(part);
+            if self.folders.lock().is_ok_and(|f| f.contains(&at)) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_dir() => {}
+                Ok(_) => return Err(OutputError::NotAFolder(at)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => match std::fs::create_dir(&at) {
+                    Ok(()) => {}
+                    // Made by another thread meanwhile: check it again.
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_dir()) {
+                            return Err(OutputError::NotAFolder(at));
+                        }
+                    }
+                    Err(e) => return Err(io_err(&at)(e)),
+                },
+                Err(e) => return Err(io_err(&at)(e)),
+            }
+            if let Ok(mut f) = self.folders.lock() {
+                f.insert(at.clone());
+            }
+        }
+        Ok(self.dir.join(path))
+    }
+
+    /// Whether the file at `path` is what the last export wrote there: a
+    /// plain file with the hash the manifest gives. Only then may it go.
+    fn is_ours(&self, path: &str, record: &Record) -> bool {
+        is_site_path(path)
+            && self.folder_of(path).is_ok()
+            && self.on_disk(path, record)
+            && std::fs::read(self.dir.join(path)).is_ok_and(|b| hash(&b) == record.hash)
     }
 
     /// Whether the page at `path` was rendered from the same view last time
@@ -149,7 +243,7 @@ impl Output {
                     .get(&f.path)
                     .is_some_and(|r| r.hash == record.hash && self.on_disk(&f.path, r));
                 if !same {
-                    write_atomically(&self.dir.join(&f.path), &f.bytes)?;
+                    write_atomically(&self.folder_of(&f.path)?, &f.bytes)?;
                 }
                 Ok((f.path, record, !same))
             })
@@ -169,8 +263,8 @@ impl Output {
     /// Removes what the last export wrote and this one did not, and saves
     /// the manifest.
     pub fn finish(mut self) -> Result<Written, OutputError> {
-        for path in self.old.files.keys() {
-            if self.new.files.contains_key(path) || !is_safe(path) {
+        for (path, record) in &self.old.files {
+            if self.new.files.contains_key(path) || !is_safe(path) || !self.is_ours(path, record) {
                 continue;
             }
             let full = self.dir.join(path);
@@ -180,11 +274,47 @@ impl Output {
                 Err(e) => return Err(io_err(&full)(e)),
             }
         }
-        let mut bytes = serde_json::to_vec_pretty(&self.new).unwrap_or_default();
-        bytes.push(b'\n');
-        let manifest = self.dir.join(MANIFEST);
-        if std::fs::read(&manifest).ok().as_deref() != Some(&bytes[..]) {
-            write_atomically(&manifest, &bytes)?;
+        let mut shards: BTreeMap<String, Manifest> = BTreeMap::new();
+        for (path, record) in std::mem::take(&mut self.new.files) {
+            shards
+                .entry(shard_of(&path))
+                .or_insert_with(|| Manifest {
+                    version: MANIFEST_VERSION,
+                    files: BTreeMap::new(),
+                })
+                .files
+                .insert(path, record);
+        }
+        let folder = self.dir.join(MANIFEST);
+        match std::fs::symlink_metadata(&folder) {
+            Ok(m) if m.file_type().is_dir() => {}
+            Ok(_) => return Err(OutputError::NotAFolder(folder)),
+            Err(_) => std::fs::create_dir(&folder).map_err(io_err(&folder))?,
+        }
+        for (name, shard) in &shards {
+            let mut bytes = serde_json::to_vec(shard).unwrap_or_default();
+            bytes.push(b'\n');
+            let file = folder.join(name);
+            if read_plain(&file).as_deref() != Some(&bytes[..]) {
+                write_atomically(&file, &bytes)?;
+            }
+        }
+        // Shards left from an export of more files: ours by their names.
+        for e in std::fs::read_dir(&folder)
+            .map_err(io_err(&folder))?
+            .flatten()
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.len() == 7
+                && name.ends_with(".json")
+                && name[..2].bytes().all(|b| b.is_ascii_hexdigit());
+            if ours && !shards.contains_key(&name) && read_plain(&e.path()).is_some() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        let old = self.dir.join(OLD_MANIFEST);
+        if read_plain(&old).is_some_and(|b| serde_json::from_slice::<Manifest>(&b).is_ok()) {
+            let _ = std::fs::remove_file(old);
         }
         self.done.written.sort();
         self.done.removed.sort();
@@ -192,19 +322,42 @@ impl Output {
     }
 }
 
-/// Readers of the site never see half a file: write beside, then rename.
+/// Readers of the site never see half a file: write a temporary file beside
+/// it, created exclusively under a random name (a link planted under a
+/// guessable name cannot redirect the write), then rename it over the file
+/// (which replaces a link rather than writing through it).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_err(path)(e)
-    })
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".git-issue-")
+        .tempfile_in(dir)
+        .map_err(io_err(dir))?;
+    tmp.write_all(bytes).map_err(io_err(tmp.path()))?;
+    tmp.persist(path).map_err(|e| io_err(path)(e.error))?;
+    Ok(())
+}
+
+/// Whether the site writes files at `path`: its own top-level files, and
+/// files in its own folders. Anything else (a `CNAME`, a `.nojekyll`, a
+/// user's own page) is never removed, whatever the manifest says.
+fn is_site_path(path: &str) -> bool {
+    const FOLDERS: &[&str] = &[
+        "issues/",
+        "list/",
+        "labels/",
+        "milestones/",
+        "release-notes/",
+        "data/",
+    ];
+    let (folder_ok, name) = match path.rsplit_once('/') {
+        Some((_, name)) => (FOLDERS.iter().any(|f| path.starts_with(f)), name),
+        None => (true, path),
+    };
+    folder_ok
+        && [".html", ".js", ".css", ".svg"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 #[cfg(test)]

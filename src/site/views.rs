@@ -5,13 +5,13 @@
 //! page needs rendering again.
 
 use crate::tracker::release;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::corpus::{Corpus, SiteIssue};
 use super::dashboard::dashboard;
+use super::listing;
 use crate::format::{Config, Key};
 
 /// How an issue appears in lists, tables and cards.
@@ -63,11 +63,59 @@ pub struct CommitView {
 }
 
 /// Settings every page shares.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Frame {
     pub project: String,
     /// Where the site will be published, for canonical links.
     pub base_url: Option<String>,
+    /// Pages served by `git issue serve`: what they add (forms, live
+    /// updates). `None` in an export, whose pages are read-only.
+    pub live: Option<Live>,
+}
+
+/// What `git issue serve` adds to every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Live {
+    /// The server's secret, sent back with every change (CSRF).
+    pub token: String,
+    /// `--read-only`: pages without forms.
+    pub read_only: bool,
+    /// The values the forms offer.
+    pub choices: Choices,
+    /// What the last change did or why it was refused, shown atop the page.
+    pub notice: Option<String>,
+}
+
+/// The form to file an issue, with what was typed when it comes back.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewIssuePage {
+    pub frame: Frame,
+    pub title: String,
+    pub kind: String,
+    pub priority: String,
+    pub severity: String,
+    pub labels: String,
+    pub milestone: String,
+    pub assignee: String,
+    pub component: String,
+    pub template: String,
+    pub body: String,
+}
+
+/// Values a form offers: `tracker.yml`'s lists, and the labels,
+/// milestones, assignees and components issues use.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Choices {
+    pub statuses: Vec<String>,
+    pub closed_statuses: Vec<String>,
+    pub types: Vec<String>,
+    pub priorities: Vec<String>,
+    pub severities: Vec<String>,
+    pub labels: Vec<String>,
+    pub milestones: Vec<String>,
+    pub assignees: Vec<String>,
+    pub components: Vec<String>,
+    pub templates: Vec<String>,
 }
 
 /// A commit of the issues branch, as an issue's history shows it.
@@ -92,6 +140,7 @@ pub struct IssuePage {
     pub frame: Frame,
     pub row: Row,
     pub reporter: Option<String>,
+    /// Voters plus votes without a name (an older file's number).
     pub votes: u64,
     pub confidential: bool,
     pub aliases: Vec<String>,
@@ -111,15 +160,44 @@ pub struct IssuePage {
     pub milestone_slug: Option<String>,
 }
 
+/// Which issues a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListingKind {
+    /// Every issue: `index.html` and `list/<n>.html`.
+    All,
+    Label,
+    Milestone,
+}
+
+/// One page of a paged issue listing, newest first. Pages are anchored at
+/// the oldest issue (by number for the whole list, by position for a label
+/// or milestone), so a new issue changes the first page only, not every
+/// page after it; the first page shows at least [`PAGE`] issues.
 #[derive(Debug, Clone, Serialize)]
-pub struct ListPage {
+pub struct ListingPage {
     pub frame: Frame,
+    pub kind: ListingKind,
+    /// Its path in the site, `labels/ui-1a2b3c4d-2.html`.
+    pub path: String,
+    /// `""` at the top of the site, `"../"` one folder down.
+    pub root: &'static str,
+    /// What the listing is of: the label or milestone name.
+    pub name: Option<String>,
+    /// On the first page: the counts over the whole listing.
+    pub totals: Option<Totals>,
+    /// On a milestone's first page: its progress.
+    pub milestone: Option<MilestoneSummary>,
     pub rows: Vec<Row>,
-    pub statuses: Vec<String>,
-    pub types: Vec<String>,
-    pub labels: Vec<String>,
-    pub milestones: Vec<String>,
-    pub assignees: Vec<String>,
+    /// Links to the neighbouring pages, relative to this one.
+    pub newer: Option<String>,
+    pub older: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub open: usize,
+    pub closed: usize,
+    /// Issue files that did not parse (the whole list only).
     pub problems: usize,
 }
 
@@ -153,15 +231,9 @@ pub struct MilestonesPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MilestonePage {
-    pub frame: Frame,
-    pub summary: MilestoneSummary,
-    pub rows: Vec<Row>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct LabelCount {
     pub name: String,
+    pub slug: String,
     pub open: usize,
     pub closed: usize,
 }
@@ -215,34 +287,31 @@ pub struct SearchPage {
     pub frame: Frame,
 }
 
-/// One document of the search index; short names, as it ships to browsers.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchDoc {
-    /// key
-    pub k: String,
-    /// title
-    pub t: String,
-    /// status
-    pub s: String,
-    /// the words of the description and comments, lower case, each once
-    pub w: String,
+/// Every page of the site; issue pages are made one by one with
+/// [`issue_page`] as they are written.
+pub struct Site {
+    pub pages: Pages,
+    /// The data files the scripts fetch (see [`super::data`]).
+    pub data: Vec<super::data::DataFile>,
 }
 
-/// Every page of the site.
-pub struct Site {
-    pub list: ListPage,
-    pub issues: Vec<IssuePage>,
+/// The pages over many issues, and the rows they are made of.
+pub struct Pages {
+    pub frame: Frame,
+    /// Every issue as lists show it, by number.
+    pub rows: Vec<Row>,
+    /// `tracker.yml`'s statuses, then the others issues have.
+    pub statuses: Vec<String>,
+    pub listings: Vec<ListingPage>,
     pub board: BoardPage,
     pub milestones: MilestonesPage,
-    pub milestone_pages: Vec<MilestonePage>,
     pub labels: LabelsPage,
     pub notes: Vec<NotesPage>,
     pub dashboard: DashboardPage,
     pub search: SearchPage,
-    pub search_index: Vec<SearchDoc>,
 }
 
-/// A file name for a milestone, whatever its name holds: readable letters
+/// A file name for a milestone or label, whatever its name holds: readable letters
 /// and digits, and a hash so that two names never share a file.
 pub fn slug(name: &str) -> String {
     let mut s = String::new();
@@ -291,205 +360,75 @@ fn row(e: &SiteIssue, config: &Config) -> Row {
     }
 }
 
+/// How many cards a board column shows; the rest are a "more" link.
+pub const BOARD_CARDS: usize = 50;
+
 /// How many closed issues the board's last column shows.
 pub const BOARD_CLOSED: usize = 20;
+
+/// How many issues a page of a listing holds (the first page holds up to
+/// twice as many, so that it is never nearly empty).
+pub const PAGE: usize = 100;
 
 /// How many weeks the created-versus-resolved chart covers.
 pub const WEEKS: usize = 12;
 
 impl Site {
     pub fn build(corpus: &Corpus, base_url: Option<&str>) -> Site {
-        let config = &corpus.config;
         let frame = Frame {
             project: corpus.project.clone(),
             base_url: base_url.map(|u| u.trim_end_matches('/').to_owned()),
+            live: None,
         };
+        let pages = Pages::build(corpus, frame);
+        let data = super::data::files(corpus, &pages.rows, &pages.statuses);
+        Site { pages, data }
+    }
+}
+
+impl Pages {
+    pub fn build(corpus: &Corpus, frame: Frame) -> Pages {
+        let config = &corpus.config;
         let rows: Vec<Row> = corpus.entries.iter().map(|e| row(e, config)).collect();
-        let by_number: HashMap<u64, &Row> = rows.iter().map(|r| (r.number, r)).collect();
-        let link = |text: &str| -> IssueLink {
-            let key = Key::parse_with_default(text, &config.key);
-            match key
-                .as_ref()
-                .and_then(|k| by_number.get(&k.number).filter(|r| r.key == k.to_string()))
-            {
-                Some(r) => IssueLink {
-                    key: r.key.clone(),
-                    title: Some(r.title.clone()),
-                    href: Some(format!("{}.html", r.key)),
-                    closed: r.closed,
-                },
-                None => IssueLink {
-                    key: key.map_or_else(|| text.to_owned(), |k| k.to_string()),
-                    title: None,
-                    href: None,
-                    closed: false,
-                },
-            }
-        };
 
-        let issues = corpus
-            .entries
-            .iter()
-            .zip(&rows)
-            .map(|(e, r)| {
-                let i = &e.issue;
-                IssuePage {
-                    frame: frame.clone(),
-                    row: r.clone(),
-                    reporter: i.reporter.clone(),
-                    votes: i.votes,
-                    confidential: i.confidential,
-                    aliases: i.aliases.clone(),
-                    body: i.body.clone(),
-                    comments: e
-                        .comments
-                        .iter()
-                        .map(|r| (&r.id, &r.comment))
-                        .map(|(id, c)| CommentView {
-                            id: id.clone(),
-                            author: c.author.clone(),
-                            created: c.created.as_second(),
-                            internal: c.internal,
-                            body: c.body.clone(),
-                        })
-                        .collect(),
-                    commits: i
-                        .commits
-                        .iter()
-                        .map(|id| match corpus.commits.get(id) {
-                            Some(c) => CommitView {
-                                id: c.id.clone(),
-                                summary: Some(c.summary.clone()),
-                                author: Some(c.author.clone()),
-                                time: Some(c.time.as_second()),
-                            },
-                            None => CommitView {
-                                id: id.clone(),
-                                summary: None,
-                                author: None,
-                                time: None,
-                            },
-                        })
-                        .collect(),
-                    prs: i.prs.clone(),
-                    paths: i
-                        .get(crate::format::fields::named("paths"))
-                        .texts()
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
-                    bridge: match i.get(crate::format::fields::named("bridge")) {
-                        crate::format::fields::Val::Map(b) => b.get("key").map(|k| BridgeView {
-                            service: match b.get("service").map(String::as_str) {
-                                Some("github") => "GitHub".to_owned(),
-                                Some("gitlab") => "GitLab".to_owned(),
-                                Some("jira") => "Jira".to_owned(),
-                                other => other.unwrap_or_default().to_owned(),
-                            },
-                            key: k.clone(),
-                            url: b.get("url").cloned(),
-                        }),
-                        _ => None,
-                    },
-                    duplicate_of: i.duplicate_of.as_deref().map(link),
-                    related: i.related.iter().map(|r| link(r)).collect(),
-                    attachments: e.attachments.clone(),
-                    history: e
-                        .history
-                        .iter()
-                        .map(|r| HistoryView {
-                            commit: r.commit.clone(),
-                            author: r.author.clone(),
-                            time: r.time.as_second(),
-                            message: r.message.clone(),
-                        })
-                        .collect(),
-                    milestone_slug: i.milestone.as_deref().map(slug),
-                }
-            })
-            .collect();
-
-        let mut labels: BTreeMap<&str, LabelCount> = BTreeMap::new();
+        let mut labels: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
         let mut milestones: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-        let mut assignees: BTreeMap<&str, ()> = BTreeMap::new();
-        let mut types: Vec<String> = config.types.clone();
         let mut statuses: Vec<String> = config.statuses.clone();
         for r in &rows {
             for l in &r.labels {
-                let c = labels.entry(l).or_insert_with(|| LabelCount {
-                    name: l.clone(),
-                    open: 0,
-                    closed: 0,
-                });
-                if r.closed {
-                    c.closed += 1;
-                } else {
-                    c.open += 1;
-                }
+                labels.entry(l).or_default().push(r);
             }
             if let Some(m) = &r.milestone {
                 milestones.entry(m).or_default().push(r);
-            }
-            if let Some(a) = &r.assignee {
-                assignees.insert(a, ());
-            }
-            if !types.contains(&r.kind) {
-                types.push(r.kind.clone());
             }
             if !statuses.contains(&r.status) {
                 statuses.push(r.status.clone());
             }
         }
-
-        let list = ListPage {
-            frame: frame.clone(),
-            rows: rows.iter().rev().cloned().collect(),
-            statuses: statuses.clone(),
-            types,
-            labels: labels.keys().map(|s| (*s).to_owned()).collect(),
-            milestones: milestones.keys().map(|s| (*s).to_owned()).collect(),
-            assignees: assignees.keys().map(|s| (*s).to_owned()).collect(),
-            problems: corpus.problems.len(),
+        let totals = |rs: &[&Row]| Totals {
+            open: rs.iter().filter(|r| !r.closed).count(),
+            closed: rs.iter().filter(|r| r.closed).count(),
+            problems: 0,
         };
 
-        // The board: a column per open status in workflow order, statuses
-        // tracker.yml does not know after them, then the latest closed.
-        let mut columns: Vec<Column> = statuses
-            .iter()
-            .filter(|s| !config.is_closed(s))
-            .map(|s| Column {
-                status: s.clone(),
-                cards: Vec::new(),
-                more: 0,
-            })
-            .collect();
-        let mut closed: Vec<Row> = Vec::new();
-        for r in &rows {
-            if r.closed {
-                closed.push(r.clone());
-            } else if let Some(c) = columns.iter_mut().find(|c| c.status == r.status) {
-                c.cards.push(r.clone());
-            }
+        let all: Vec<&Row> = rows.iter().collect();
+        let mut listings = listing::by_number(&frame, &all);
+        if let Some(first) = listings.first_mut() {
+            first.totals = Some(Totals {
+                problems: corpus.problems.len(),
+                ..totals(&all)
+            });
         }
-        for c in &mut columns {
-            c.cards.sort_by_key(|r| (r.priority_rank, r.number));
+        for (name, rs) in &labels {
+            let mut pages = listing::by_position(&frame, ListingKind::Label, name, rs);
+            pages[0].totals = Some(totals(rs));
+            listings.append(&mut pages);
         }
-        closed.sort_by_key(|r| std::cmp::Reverse((r.resolved.unwrap_or(r.updated), r.number)));
-        let more = closed.len().saturating_sub(BOARD_CLOSED);
-        closed.truncate(BOARD_CLOSED);
-        columns.push(Column {
-            status: "closed".to_owned(),
-            cards: closed,
-            more,
-        });
-        let board = BoardPage {
-            frame: frame.clone(),
-            columns,
-        };
+
+        let board = board(&frame, &rows, &statuses, config);
 
         let mut notes = Vec::new();
         let mut summaries = Vec::new();
-        let mut milestone_pages = Vec::new();
         for (name, ms) in &milestones {
             let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
             for r in ms
@@ -499,11 +438,12 @@ impl Site {
                 let pos = release::section_of(&r.kind);
                 sections.entry(pos).or_default().push((*r).clone());
             }
+            let t = totals(ms);
             let summary = MilestoneSummary {
                 name: (*name).to_owned(),
                 slug: slug(name),
-                open: ms.iter().filter(|r| !r.closed).count(),
-                closed: ms.iter().filter(|r| r.closed).count(),
+                open: t.open,
+                closed: t.closed,
                 has_notes: !sections.is_empty(),
             };
             if !sections.is_empty() {
@@ -525,56 +465,198 @@ impl Site {
                         .collect(),
                 });
             }
-            let mut page_rows: Vec<Row> = ms.iter().map(|r| (*r).clone()).collect();
-            page_rows.sort_by_key(|r| (r.closed, r.priority_rank, r.number));
-            milestone_pages.push(MilestonePage {
-                frame: frame.clone(),
-                summary: summary.clone(),
-                rows: page_rows,
-            });
+            let mut pages = listing::by_position(&frame, ListingKind::Milestone, name, ms);
+            pages[0].totals = Some(t);
+            pages[0].milestone = Some(summary.clone());
+            listings.append(&mut pages);
             summaries.push(summary);
         }
 
         let dashboard = dashboard(&frame, &rows, config);
-        let search_index = corpus
-            .entries
-            .par_iter()
-            .zip(rows.par_iter())
-            .map(|(e, r)| SearchDoc {
-                k: r.key.clone(),
-                t: r.title.clone(),
-                s: r.status.clone(),
-                w: words(
-                    std::iter::once(e.issue.body.as_str())
-                        .chain(e.comments.iter().map(|r| r.comment.body.as_str())),
-                ),
+        let labels = labels
+            .iter()
+            .map(|(name, rs)| {
+                let t = totals(rs);
+                LabelCount {
+                    name: (*name).to_owned(),
+                    slug: slug(name),
+                    open: t.open,
+                    closed: t.closed,
+                }
             })
             .collect();
-
-        Site {
-            list,
-            issues,
+        Pages {
+            listings,
             board,
             milestones: MilestonesPage {
                 frame: frame.clone(),
                 milestones: summaries,
             },
-            milestone_pages,
             labels: LabelsPage {
                 frame: frame.clone(),
-                labels: labels.into_values().collect(),
+                labels,
             },
             notes,
             dashboard,
-            search: SearchPage { frame },
-            search_index,
+            search: SearchPage {
+                frame: frame.clone(),
+            },
+            frame,
+            rows,
+            statuses,
+        }
+    }
+}
+
+/// The board: a column per open status in workflow order, statuses
+/// tracker.yml does not know after them, then the latest closed; each
+/// column shows its first cards and counts the rest.
+fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> BoardPage {
+    let mut columns: Vec<Column> = statuses
+        .iter()
+        .filter(|s| !config.is_closed(s))
+        .map(|s| Column {
+            status: s.clone(),
+            cards: Vec::new(),
+            more: 0,
+        })
+        .collect();
+    let mut open: Vec<Vec<&Row>> = vec![Vec::new(); columns.len()];
+    let mut closed: Vec<&Row> = Vec::new();
+    for r in rows {
+        if r.closed {
+            closed.push(r);
+        } else if let Some(i) = columns.iter().position(|c| c.status == r.status) {
+            open[i].push(r);
+        }
+    }
+    for (c, mut cards) in columns.iter_mut().zip(open) {
+        cards.sort_by_key(|r| (r.priority_rank, r.number));
+        c.more = cards.len().saturating_sub(BOARD_CARDS);
+        c.cards = cards.into_iter().take(BOARD_CARDS).cloned().collect();
+    }
+    closed.sort_by_key(|r| std::cmp::Reverse((r.resolved.unwrap_or(r.updated), r.number)));
+    columns.push(Column {
+        status: "closed".to_owned(),
+        more: closed.len().saturating_sub(BOARD_CLOSED),
+        cards: closed.into_iter().take(BOARD_CLOSED).cloned().collect(),
+    });
+    BoardPage {
+        frame: frame.clone(),
+        columns,
+    }
+}
+
+/// The page of the issue at `index` of the corpus (`rows` are the
+/// corpus's rows, by number): the one place that decides what an issue page
+/// shows (add a field to [`IssuePage`] and fill it here).
+pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) -> IssuePage {
+    let config = &corpus.config;
+    let link = |text: &str| -> IssueLink {
+        let key = Key::parse_with_default(text, &config.key);
+        match key.as_ref().and_then(|k| {
+            rows.binary_search_by_key(&k.number, |r| r.number)
+                .ok()
+                .map(|i| &rows[i])
+                .filter(|r| r.key == k.to_string())
+        }) {
+            Some(r) => IssueLink {
+                key: r.key.clone(),
+                title: Some(r.title.clone()),
+                href: Some(format!("{}.html", r.key)),
+                closed: r.closed,
+            },
+            None => IssueLink {
+                key: key.map_or_else(|| text.to_owned(), |k| k.to_string()),
+                title: None,
+                href: None,
+                closed: false,
+            },
+        }
+    };
+    let e = &corpus.entries[index];
+    let r = &rows[index];
+    {
+        let i = &e.issue;
+        IssuePage {
+            frame: frame.clone(),
+            row: r.clone(),
+            reporter: i.reporter.clone(),
+            votes: crate::format::fields::vote_count(i),
+            confidential: i.confidential,
+            aliases: i.aliases.clone(),
+            body: i.body.clone(),
+            comments: e
+                .comments
+                .iter()
+                .map(|r| (&r.id, &r.comment))
+                .map(|(id, c)| CommentView {
+                    id: id.clone(),
+                    author: c.author.clone(),
+                    created: c.created.as_second(),
+                    internal: c.internal,
+                    body: c.body.clone(),
+                })
+                .collect(),
+            commits: i
+                .commits
+                .iter()
+                .map(|id| match corpus.commits.get(id) {
+                    Some(c) => CommitView {
+                        id: c.id.clone(),
+                        summary: Some(c.summary.clone()),
+                        author: Some(c.author.clone()),
+                        time: Some(c.time.as_second()),
+                    },
+                    None => CommitView {
+                        id: id.clone(),
+                        summary: None,
+                        author: None,
+                        time: None,
+                    },
+                })
+                .collect(),
+            prs: i.prs.clone(),
+            paths: i
+                .get(crate::format::fields::named("paths"))
+                .texts()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            bridge: match i.get(crate::format::fields::named("bridge")) {
+                crate::format::fields::Val::Map(b) => b.get("key").map(|k| BridgeView {
+                    service: match b.get("service").map(String::as_str) {
+                        Some("github") => "GitHub".to_owned(),
+                        Some("gitlab") => "GitLab".to_owned(),
+                        Some("jira") => "Jira".to_owned(),
+                        other => other.unwrap_or_default().to_owned(),
+                    },
+                    key: k.clone(),
+                    url: b.get("url").cloned(),
+                }),
+                _ => None,
+            },
+            duplicate_of: i.duplicate_of.as_deref().map(link),
+            related: i.related.iter().map(|r| link(r)).collect(),
+            attachments: e.attachments.clone(),
+            history: e
+                .history
+                .iter()
+                .map(|r| HistoryView {
+                    commit: r.commit.clone(),
+                    author: r.author.clone(),
+                    time: r.time.as_second(),
+                    message: r.message.clone(),
+                })
+                .collect(),
+            milestone_slug: i.milestone.as_deref().map(slug),
         }
     }
 }
 
 /// The distinct words of some texts, lower case, in first-seen order: what
 /// full-text search looks through, a fraction of the size of the texts.
-fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = String::new();
     let mut lower = String::new();

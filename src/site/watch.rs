@@ -10,6 +10,7 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use super::{Options, Report, SiteError, export};
+use crate::store::Store;
 use crate::tracker::Tracker;
 
 /// Exports now, then after every move of the branch, calling `done` with
@@ -20,7 +21,20 @@ pub fn watch(
     options: &Options,
     mut done: impl FnMut(Result<Report, SiteError>),
 ) -> Result<(), SiteError> {
-    let store = tracker.store();
+    // The first export is `on_move`'s first call, made once the branch is
+    // watched, so a move during it is not missed. A move is several events
+    // (lock created, renamed, reflog); let them settle, then look at where
+    // the branch is.
+    on_move(tracker.store(), Duration::from_millis(100), || {
+        done(export(tracker, dir, options))
+    })
+}
+
+/// Calls `moved` once as soon as the branch is watched (so nothing that
+/// moved it before is missed), then each time the branch's tip changes,
+/// after events have been quiet for `settle`. Returns only when watching
+/// fails.
+pub fn on_move(store: &Store, settle: Duration, mut moved: impl FnMut()) -> Result<(), SiteError> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
@@ -43,22 +57,19 @@ pub fn watch(
             watched.push(f);
         }
     }
-
     let mut last = store.tip().ok().flatten();
-    done(export(tracker, dir, options));
+    moved();
     loop {
         match rx.recv() {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => return Err(e.into()),
             Err(_) => return Ok(()),
         }
-        // A move is several events (lock created, renamed, reflog); let them
-        // settle, then look at where the branch is.
-        while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
+        while rx.recv_timeout(settle).is_ok() {}
         let tip = store.tip().ok().flatten();
         if tip != last {
             last = tip;
-            done(export(tracker, dir, options));
+            moved();
         }
     }
 }

@@ -184,6 +184,12 @@ impl Store {
         Ok(std::str::from_utf8(blob.content()).ok().map(str::to_owned))
     }
 
+    /// The parents of a commit of the branch, first parent first.
+    pub fn parents(&self, commit: &str) -> Result<Vec<String>> {
+        let c = self.repo.find_commit(oid(commit)?)?;
+        Ok(c.parent_ids().map(|p| p.to_string()).collect())
+    }
+
     /// The first parent of a commit, `None` for a root commit.
     pub fn first_parent(&self, commit: &str) -> Result<Option<String>> {
         let c = self.repo.find_commit(oid(commit)?)?;

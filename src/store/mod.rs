@@ -142,6 +142,11 @@ impl Store {
         self.repo.commondir().join("git-issue")
     }
 
+    /// The working tree of the repository, `None` for a bare one.
+    pub fn work_dir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
     /// A name for the repository: its folder, without a `.git` ending.
     pub fn repository_name(&self) -> String {
         let dir = match self.repo.workdir() {

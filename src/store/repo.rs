@@ -304,6 +304,56 @@ impl Store {
         Ok(Some(described.format(Some(&format))?))
     }
 
+    /// The first `n` commits that `rev` reaches (itself included, newest
+    /// first, as `git log` walks) carrying a tag that `keep` accepts, each
+    /// with that tag (the last by name when several are kept). What
+    /// `nearest_tag` does, for tags chosen by a rule.
+    pub fn nearest_tags(
+        &self,
+        rev: &str,
+        n: usize,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>> {
+        let Ok(start) = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+        else {
+            return Ok(Vec::new());
+        };
+        let mut tagged: std::collections::HashMap<Oid, String> = Default::default();
+        for r in self.repo.references_glob("refs/tags/*")? {
+            let r = r?;
+            let (Ok(name), Ok(commit)) = (r.shorthand(), r.peel_to_commit()) else {
+                continue;
+            };
+            if !keep(name) {
+                continue;
+            }
+            let slot = tagged.entry(commit.id()).or_default();
+            if name > slot.as_str() {
+                *slot = name.to_owned();
+            }
+        }
+        let mut out = Vec::new();
+        if tagged.is_empty() || n == 0 {
+            return Ok(out);
+        }
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(start.id())?;
+        for id in walk {
+            let id = id?;
+            if let Some(tag) = tagged.remove(&id) {
+                out.push((id.to_string(), tag));
+                if out.len() == n {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether `name` is a tag.
     pub fn is_tag(&self, name: &str) -> bool {
         self.repo

@@ -138,6 +138,17 @@ impl<'r> Snapshot<'r> {
         }
     }
 
+    /// A file's size in bytes, read from the object's header rather than
+    /// its content; `None` when there is no such file.
+    pub fn size(&self, path: &str) -> Result<Option<u64>> {
+        match self.entry(path)? {
+            Some((id, Some(ObjectType::Blob))) => {
+                Ok(Some(self.repo.odb()?.read_header(id)?.0 as u64))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// A file's text, `None` when there is no such file.
     pub fn read(&self, path: &str) -> Result<Option<String>> {
         match self.read_bytes(path)? {

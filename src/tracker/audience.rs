@@ -83,6 +83,11 @@ impl Tracker {
                 return Err(Error::NoSuchIssue(key.to_string()));
             }
             details.comments.retain(|c| !c.comment.internal);
+            // Nor the keys of confidential issues closed as its duplicates.
+            let snap = self.snapshot()?;
+            details
+                .duplicates
+                .retain(|k| load(&snap, k).is_ok_and(|r| !r.issue.confidential));
         }
         Ok(details)
     }

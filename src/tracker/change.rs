@@ -29,7 +29,9 @@ impl FromStr for Assignment {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Some(label) = s.strip_prefix('+') {
-            return non_empty(label).map(Assignment::AddLabel);
+            let label = non_empty(label)?;
+            check_label(&label)?;
+            return Ok(Assignment::AddLabel(label));
         }
         if let Some(label) = s.strip_prefix('-') {
             return non_empty(label).map(Assignment::RemoveLabel);
@@ -49,6 +51,22 @@ impl FromStr for Assignment {
             value: value.trim().to_owned(),
         })
     }
+}
+
+/// The rule for a label's name (issue-format.md, "Labels"): one word that
+/// starts with a letter or a digit; no spaces, commas or controls, so that
+/// `label:NAME` and `labels=a,b` can always name it. `Err` says why not.
+pub fn check_label(name: &str) -> Result<(), String> {
+    let first_ok = name.chars().next().is_some_and(char::is_alphanumeric);
+    let bad = name
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '"' | '\''));
+    if !first_ok || bad.is_some() || name.chars().count() > 50 {
+        return Err(format!(
+            "{name:?} cannot be a label: a label is one word of at most 50 characters that starts with a letter or a digit, without spaces, commas or quotes"
+        ));
+    }
+    Ok(())
 }
 
 fn non_empty(label: &str) -> Result<String, String> {
@@ -100,6 +118,9 @@ fn parse_setting(spec: &FieldSpec, value: &str) -> Result<Value, String> {
         Kind::List => {
             let mut out = Vec::new();
             for x in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                if name == "labels" {
+                    check_label(x)?;
+                }
                 add(&mut out, &item(x));
             }
             Value::List(out)

@@ -116,6 +116,11 @@ impl Tracker {
                     }
                     comments.push((key, path));
                 }
+                BranchPath::InIssue(_, Part::Occurrence(_)) => {
+                    if let Err(e) = crate::format::occurrence::Occurrences::parse(&text) {
+                        problems.push(Problem::new(&path, e));
+                    }
+                }
                 BranchPath::InIssue(key, Part::Other(_)) => problems.push(Problem::whole(
                     &path,
                     format!(
@@ -137,6 +142,7 @@ impl Tracker {
                 BranchPath::Config
                 | BranchPath::Attributes
                 | BranchPath::Template(_)
+                | BranchPath::Reply(_)
                 | BranchPath::InIssue(_, Part::Attachment(_)) => {}
             }
         }

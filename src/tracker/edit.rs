@@ -37,6 +37,7 @@ impl Tracker {
         if let Some(name) = &draft.template {
             apply_template(&snap, name, &mut issue, &draft.vars)?;
         }
+        super::people::apply_reporter(&mut issue, &draft)?;
         let set = |slot: &mut String, v: &Option<String>| {
             if let Some(v) = v {
                 *slot = v.clone();

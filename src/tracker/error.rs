@@ -56,8 +56,18 @@ pub enum Error {
     Index(#[from] IndexError),
     #[error("this repository has no issue tracker yet (no {branch} branch)")]
     NotInitialized { branch: String },
+    /// A clone whose remote has an issues branch, not yet taken up here.
+    #[error("{remote} has an issue tracker (branch {branch}), not yet used in this clone")]
+    RemoteTracker { remote: String, branch: String },
     #[error("no issue {0}")]
     NoSuchIssue(String),
+    /// An issue that was deleted: its number is never given out again.
+    #[error("{key} was deleted{}{}", .when.as_ref().map(|w| format!(" on {w}")).unwrap_or_default(), .by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default())]
+    Deleted {
+        key: String,
+        when: Option<String>,
+        by: Option<String>,
+    },
     #[error("{0}")]
     BadFile(Problem),
     #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
@@ -78,6 +88,17 @@ pub enum Error {
     },
     #[error("no template {name:?}{}", available_templates(.available))]
     NoTemplate {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("no reply {name:?}{}", available_replies(.available))]
+    NoReply {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("{key} has no attachment {name:?}{}", available_attachments(.available))]
+    NoAttachment {
+        key: String,
         name: String,
         available: Vec<String>,
     },
@@ -102,6 +123,20 @@ pub enum Error {
     /// A failure of the program itself: a worker thread gone.
     #[error("{0}")]
     Internal(String),
+    /// A change made from a stale view: fields it meant to change were
+    /// changed meanwhile; `now` holds their values as they are.
+    #[error("{key} changed meanwhile: {} now {}", fields_now(.now), if .now.len() == 1 { "is" } else { "are" })]
+    Stale {
+        key: String,
+        now: Vec<(String, String)>,
+    },
+}
+
+fn fields_now(now: &[(String, String)]) -> String {
+    now.iter()
+        .map(|(f, v)| format!("{f} {v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn available_templates(names: &[String]) -> String {
@@ -109,6 +144,22 @@ fn available_templates(names: &[String]) -> String {
         ": the branch has no templates/ folder".to_owned()
     } else {
         format!("; there are: {}", names.join(", "))
+    }
+}
+
+fn available_replies(names: &[String]) -> String {
+    if names.is_empty() {
+        ": there are none yet (git issue replies add NAME)".to_owned()
+    } else {
+        format!("; there are: {}", names.join(", "))
+    }
+}
+
+fn available_attachments(names: &[String]) -> String {
+    if names.is_empty() {
+        ": it has none".to_owned()
+    } else {
+        format!("; it has: {}", names.join(", "))
     }
 }
 
@@ -122,14 +173,18 @@ impl Error {
             Error::Index(IndexError::Busy(_)) => K::Conflict,
             Error::Index(_) => K::Environment,
             Error::NotInitialized { .. }
+            | Error::RemoteTracker { .. }
+            | Error::Deleted { .. }
             | Error::NoSuchIssue(_)
             | Error::NoTemplate { .. }
+            | Error::NoReply { .. }
+            | Error::NoAttachment { .. }
             | Error::NoLink { .. } => K::NotFound,
             Error::AmbiguousKey { .. } => K::Usage,
             Error::BadFile(_) | Error::DuplicateId { .. } | Error::Problems(_) => K::Broken,
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
-            Error::RemoteKeptMoving { .. } => K::Conflict,
+            Error::RemoteKeptMoving { .. } | Error::Stale { .. } => K::Conflict,
             Error::Internal(_) => K::Environment,
             Error::CommitRefused(_) => K::CommitRefused,
         }

@@ -9,38 +9,63 @@
 //! people. Reading the branch is [`read`]; each file below is one kind of
 //! operation.
 
+mod analyze;
+pub mod attachments;
 mod audience;
 mod change;
 mod code;
+mod complete;
 mod doctor;
+mod duplicates;
 mod edit;
 mod error;
+pub mod events;
+mod guarded;
 mod history;
 mod links;
 mod mentions;
 pub mod merge;
+mod metrics;
+pub mod notify;
+pub mod people;
 pub mod read;
+mod record;
 pub mod release;
+pub mod replies;
 mod search;
+mod settings;
+pub mod stats;
 pub mod sync;
 pub mod template;
 mod transfer;
 mod tree_merge;
+pub mod votes;
 
 use std::cell::RefCell;
 use std::path::Path;
 
+pub use analyze::{Analysis, ErrorLine, GroupLine, Priority, Suggestion};
 pub use audience::Audience;
-pub use change::{Assignment, describe_changes, merge_edit, set_status, settable_names};
+pub use change::{
+    Assignment, check_label, describe_changes, merge_edit, set_status, settable_names,
+};
 pub use code::Blamed;
+pub use complete::Completable;
+pub use duplicates::Merged;
 pub use edit::Closing;
 pub use error::{Error, ErrorKind, Problem, Result, store_kind};
 pub use links::Batch;
 pub use mentions::{Mention, branch_key, has_key_shaped_word, mentions, prefill, written_part};
+pub use metrics::{Family, Metrics, RESOLUTION_BUCKETS, Sample};
 pub use read::{Contents, IssueContents};
+pub use record::{
+    FOLD_AT, Occurrence, REGRESSION, RecordOutcome, Recorded, parse_at, parse_context, read_records,
+};
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
 pub use search::{Found, Page, Progress, Quiet, Snippet};
+pub use settings::{SettingChange, TemplateInfo};
 pub use transfer::Imported;
+pub use votes::Vote;
 
 use crate::format::layout;
 use crate::format::{Comment, Config, Issue, Key, ParseError};
@@ -76,6 +101,13 @@ pub struct Details {
     pub moved_away: Vec<Key>,
     /// The settings the issue was read with.
     pub config: Config,
+    /// Its attached files, by name.
+    pub attachments: Vec<attachments::Attachment>,
+    /// Issues closed as duplicates of it.
+    pub duplicates: Vec<Key>,
+    /// The sum of its occurrence files (a recorded error), with the newest
+    /// contexts; its computed fields are set on `record.issue`.
+    pub occurrences: crate::format::occurrence::Tally,
 }
 
 /// Every issue that parsed, and a problem for each file that did not.
@@ -130,6 +162,12 @@ pub struct Draft {
     pub component: Option<String>,
     pub body: Option<String>,
     pub template: Option<String>,
+    /// Who reported it, when not the user (a customer, by name).
+    pub reporter: Option<String>,
+    /// The email to answer the reporter at.
+    pub reporter_email: Option<String>,
+    /// Where it happens: browser, OS, URL, version.
+    pub env: std::collections::BTreeMap<String, String>,
     /// `{name}` values for the template (`--var name=VALUE`).
     pub vars: Vec<(String, String)>,
 }
@@ -178,8 +216,8 @@ impl Tracker {
             }
             None => crate::format::key::prefix_from_name(&self.store.repository_name()),
         };
-        self.register_merge_driver()?;
         if let Some(remote) = self.adopt_remote_branch()? {
+            self.register_merge_driver()?;
             let key = self.config().map_or_else(|_| "?".to_owned(), |c| c.key);
             return Ok(InitOutcome::Adopted { key, remote });
         }
@@ -205,6 +243,9 @@ impl Tracker {
                 ],
             }))
         })?;
+        // Only once the branch is there: a failed init leaves nothing
+        // behind, not even the merge driver in .git/config.
+        self.register_merge_driver()?;
         Ok(match existing.into_inner() {
             Some(key) => InitOutcome::Exists { key },
             None => InitOutcome::Created { key },
@@ -226,9 +267,17 @@ impl Tracker {
     fn snapshot(&self) -> Result<Snapshot<'_>> {
         let snap = self.store.snapshot()?;
         if !snap.exists() {
-            return Err(Error::NotInitialized {
-                branch: self.store.branch_name().to_owned(),
-            });
+            let branch = self.store.branch_name().to_owned();
+            // A fresh clone: the remote has a tracker this clone has not
+            // taken up yet. Said, not adopted behind the user's back: a
+            // read command does not create branches or write .git/config.
+            if let Some(remote) = self.store.remotes().into_iter().find(|r| {
+                let name = self.store.tracking_refname(r);
+                self.store.ref_target(&name).ok().flatten().is_some()
+            }) {
+                return Err(Error::RemoteTracker { remote, branch });
+            }
+            return Err(Error::NotInitialized { branch });
         }
         Ok(snap)
     }
@@ -261,7 +310,7 @@ impl Tracker {
             // An old key leads to the issue that had it: the one whose
             // aliases hold it, wherever renumberings took it since.
             Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
-                [] => return Err(Error::NoSuchIssue(k)),
+                [] => return Err(self.deleted_or_missing(&snap, key, k)),
                 [one] => (load(&snap, one)?, Some(key.clone())),
                 many => {
                     return Err(Error::AmbiguousKey {
@@ -279,6 +328,15 @@ impl Tracker {
             self.alias_holders(&record.key, Some(&record.key))?
         };
         let (comments, problems) = comments_of(&snap, &record.key)?;
+        let attachments = attachments::attachments_in(&snap, &record.key)?;
+        let duplicates = self.duplicates(&snap, &record.key)?;
+        // An occurrence file that does not parse counts for nothing here;
+        // `doctor` reports it.
+        let (files, _) = read::occurrences_of(&snap, &record.key)?;
+        let occurrences =
+            crate::format::occurrence::Tally::of(files.iter().map(|(id, f)| (id.as_str(), f)));
+        let mut record = record;
+        occurrences.apply(&mut record.issue);
         let commits = record
             .issue
             .commits
@@ -293,7 +351,34 @@ impl Tracker {
             asked_as,
             moved_away,
             config,
+            attachments,
+            duplicates,
+            occurrences,
         })
+    }
+
+    /// `Deleted`, with when and by whom, for a key `issues/deleted.yml`
+    /// lists; `NoSuchIssue` otherwise.
+    fn deleted_or_missing(&self, snap: &Snapshot<'_>, key: &Key, asked: String) -> Error {
+        let deleted = read::deleted_keys(snap).unwrap_or_default();
+        if !deleted
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&key.to_string()))
+        {
+            return Error::NoSuchIssue(asked);
+        }
+        let last = self
+            .store
+            .history(&[layout::issue_file(key)])
+            .ok()
+            .and_then(|h| h.into_iter().next());
+        Error::Deleted {
+            key: key.to_string(),
+            when: last
+                .as_ref()
+                .map(|r| crate::format::format_timestamp(r.time)),
+            by: last.map(|r| r.author),
+        }
     }
 
     /// Every key the issue has had: the issues whose `aliases` hold `key`

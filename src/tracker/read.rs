@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::{CommentRecord, Error, Listing, Problem, Record, Result};
 use crate::format::key::MAX_NUMBER;
 use crate::format::layout::{self, BranchPath, Part};
+use crate::format::occurrence::{Occurrences, Tally};
 use crate::format::{Comment, Config, Issue, Key};
 use crate::store::Snapshot;
 
@@ -133,6 +134,67 @@ pub(super) fn comments_of(
 
 fn sort_comments(comments: &mut [CommentRecord]) {
     comments.sort_by(|a, b| (a.comment.created, &a.id).cmp(&(b.comment.created, &b.id)));
+}
+
+/// Occurrence files by id (the file name without `.yml`).
+pub(super) type OccurrenceFiles = Vec<(String, Occurrences)>;
+
+/// Occurrence files' texts by id, unread.
+pub(super) type OccurrenceTexts = Vec<(String, String)>;
+
+/// The texts of an issue's occurrence files, by id, in name order, unread;
+/// a file that is not text becomes a problem.
+pub(super) fn occurrence_texts(
+    snap: &Snapshot<'_>,
+    key: &Key,
+) -> Result<(OccurrenceTexts, Vec<Problem>)> {
+    let mut texts = Vec::new();
+    let mut problems = Vec::new();
+    for (path, bytes) in snap.files(&layout::occurrences_dir(key), |_| true)? {
+        let BranchPath::InIssue(_, Part::Occurrence(id)) = BranchPath::parse(&path) else {
+            continue;
+        };
+        match bytes.and_then(|b| String::from_utf8(b).ok()) {
+            Some(text) => texts.push((id, text)),
+            None => problems.push(Problem::whole(&path, "the file is not UTF-8 text")),
+        }
+    }
+    Ok((texts, problems))
+}
+
+/// Reads occurrence files' texts; those that do not parse become problems
+/// and count for nothing.
+pub(super) fn parse_occurrences(
+    key: &Key,
+    texts: &[(String, String)],
+) -> (OccurrenceFiles, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (id, text) in texts {
+        match Occurrences::parse(text) {
+            Ok(o) => files.push((id.clone(), o)),
+            Err(e) => problems.push(Problem::new(&layout::occurrence_file(key, id), e)),
+        }
+    }
+    (files, problems)
+}
+
+/// The occurrence files of an issue, by id, in name order; files that do
+/// not parse become problems and count for nothing.
+pub(super) fn occurrences_of(
+    snap: &Snapshot<'_>,
+    key: &Key,
+) -> Result<(OccurrenceFiles, Vec<Problem>)> {
+    let (texts, mut problems) = occurrence_texts(snap, key)?;
+    let (files, bad) = parse_occurrences(key, &texts);
+    problems.extend(bad);
+    Ok((files, problems))
+}
+
+/// The sum of an issue's occurrence files.
+pub(super) fn tally_of(snap: &Snapshot<'_>, key: &Key) -> Result<Tally> {
+    let (files, _) = occurrences_of(snap, key)?;
+    Ok(Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))))
 }
 
 /// The comment bodies of an issue, oldest first, as one text: what full-text

@@ -12,12 +12,14 @@ use std::path::PathBuf;
 
 use super::audience::Audience;
 use super::read::{
-    comments_by_audience, comments_text, issue_files, load, locate, read_config, scan,
+    OccurrenceTexts, comments_by_audience, comments_text, issue_files, load, locate,
+    occurrence_texts, parse_occurrences, read_config, scan, tally_of,
 };
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
+use crate::format::occurrence::Tally;
 use crate::format::{Config, Issue, Key};
-use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Update, Words};
+use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update, Words};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::{Snapshot, StoreError};
 
@@ -102,6 +104,7 @@ impl Tracker {
             settings: snap.object_id(layout::CONFIG).unwrap_or_default(),
         };
         let (index, state) = Index::open_or_create(&self.index_path())?;
+        index.set_language(&config.search.language);
         if state.as_ref() == Some(&target) {
             return Ok(index);
         }
@@ -153,6 +156,104 @@ impl Tracker {
         writer.commit(&target)?;
         index.reload()?;
         Ok(index)
+    }
+
+    /// The keys of the issues matching `expr`, by number, read from the
+    /// index as it stands, without bringing it up to date: the issues
+    /// changed since the tree it reflects are read from `snap` and judged
+    /// by `matches` instead, so a read such as `show` right after a write
+    /// costs a tree diff, never an index update. `None` when that cannot
+    /// answer (no usable index, other settings, or more than a few hundred
+    /// issues changed): then ask [`Tracker::find`], which updates it.
+    pub(super) fn keys_from_index_as_is(
+        &self,
+        snap: &Snapshot<'_>,
+        expr: &Expr,
+        matches: impl Fn(&Issue) -> bool,
+    ) -> Result<Option<Vec<Key>>> {
+        const MOST_CHANGED: usize = 500;
+        let Some((index, Some(state))) = Index::open(&self.index_path()) else {
+            return Ok(None);
+        };
+        let tree = snap.tree_id().unwrap_or_default();
+        if state.version != SCHEMA_VERSION
+            || state.settings != snap.object_id(layout::CONFIG).unwrap_or_default()
+            || !(state.tree == tree || self.store.has_tree(&state.tree))
+        {
+            return Ok(None);
+        }
+        let changed: BTreeSet<Key> = if state.tree == tree {
+            BTreeSet::new()
+        } else {
+            changed_keys(
+                &self
+                    .store
+                    .tree_diff(Some(&state.tree), Some(&tree), layout::ISSUES)?,
+            )
+            .into_iter()
+            .collect()
+        };
+        if changed.len() > MOST_CHANGED {
+            return Ok(None);
+        }
+        let Ok((hits, _)) = index.search(expr, Words::All, Sort::default(), false, 0, None) else {
+            return Ok(None);
+        };
+        let mut keys: BTreeSet<Key> = hits
+            .into_iter()
+            .map(|h| h.key)
+            .filter(|k| !changed.contains(k))
+            .collect();
+        for key in changed {
+            // One that does not parse is a problem for `doctor`; the
+            // index would not have matched it either.
+            if let Ok(record) = load(snap, &key)
+                && matches(&record.issue)
+            {
+                keys.insert(record.key);
+            }
+        }
+        let mut keys: Vec<Key> = keys.into_iter().collect();
+        keys.sort_by_key(|k| k.number);
+        Ok(Some(keys))
+    }
+
+    /// The index and the tree it reflects, for a lookup that catches up
+    /// from that tree itself: as it is when it is a few changes behind the
+    /// tip (so a `record` does not pay for re-indexing what the last one
+    /// wrote), else brought up to date. `Err` says why there is none.
+    pub(super) fn index_for_lookup(&self) -> Result<std::result::Result<(Index, String), String>> {
+        /// Behind by more changed issues than this, the index is updated
+        /// first: reading that many files costs more than indexing them.
+        const CATCH_UP: usize = 256;
+        let snap = self.snapshot()?;
+        let settings = snap.object_id(layout::CONFIG).unwrap_or_default();
+        if let Some((index, Some(state))) = quietly(|| Index::open(&self.index_path())).flatten()
+            && state.version == SCHEMA_VERSION
+            && state.settings == settings
+            && self.store.has_tree(&state.tree)
+        {
+            let behind = self.store.tree_diff(
+                Some(&state.tree),
+                snap.tree_id().as_deref(),
+                layout::ISSUES,
+            )?;
+            if changed_keys(&behind).len() <= CATCH_UP {
+                return Ok(Ok((index, state.tree)));
+            }
+        }
+        drop(snap);
+        let fresh = quietly(|| {
+            let index = self.fresh_index(&Quiet)?;
+            let tree = index.state().map(|s| s.tree).unwrap_or_default();
+            Ok::<_, Error>((index, tree))
+        });
+        match fresh {
+            Some(Ok(found)) => Ok(Ok(found)),
+            Some(Err(Error::Index(e))) => Ok(Err(e.to_string())),
+            Some(Err(e)) => Err(e),
+            None => Ok(Err("the search index is damaged".to_owned())),
+        }
     }
 
     /// Rebuilds the index from scratch; returns how many issues it holds.
@@ -277,13 +378,14 @@ impl Tracker {
         let config = read_config(&snap)?;
         let Listing { records, problems } = scan(&snap)?;
         let mut matched = Vec::new();
-        for r in records {
+        for mut r in records {
+            tally_of(&snap, &r.key)?.apply(&mut r.issue);
             let comments = if expr.reads_text() {
                 audience_text(&snap, &r.key, audience)?
             } else {
                 String::new()
             };
-            let text = TextFields::new(&r.issue, &comments);
+            let text = TextFields::new(&r.issue, &comments, &config);
             if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
                 matched.push(r);
             }
@@ -330,6 +432,45 @@ impl Tracker {
             .into_iter()
             .map(|s| s.map(|(text, highlights)| Snippet { text, highlights }))
             .collect())
+    }
+
+    /// Every issue matching `expr` with its computed fields and its
+    /// occurrences per day, from the index (the files, when the index
+    /// cannot be used; the second value then says why).
+    pub fn tallies(
+        &self,
+        expr: &Expr,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<Tallied>, Option<String>)> {
+        match self.with_index(progress, |index| Ok(index.tallies(expr)?))? {
+            Ok(found) => Ok((found, None)),
+            Err(why) => Ok((self.tallies_by_scan(expr)?, Some(why))),
+        }
+    }
+
+    fn tallies_by_scan(&self, expr: &Expr) -> Result<Vec<Tallied>> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        let mut out = Vec::new();
+        for mut r in scan(&snap)?.records {
+            let tally = tally_of(&snap, &r.key)?;
+            tally.apply(&mut r.issue);
+            let comments = if expr.reads_text() {
+                comments_text(&snap, &r.key)?
+            } else {
+                String::new()
+            };
+            let text = TextFields::new(&r.issue, &comments, &config);
+            if expr.matches(&r.key.to_string(), &r.issue, &text, &config) {
+                out.push(Tallied {
+                    key: r.key,
+                    issue: r.issue,
+                    days: tally.days,
+                });
+            }
+        }
+        out.sort_by_key(|t| t.key.number);
+        Ok(out)
     }
 
     /// Open and closed counts per milestone or label.
@@ -400,20 +541,24 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
 enum Read {
     /// No issue has it (any more).
     Gone,
-    /// The issue file's text, where it is, and its comments' text: those
-    /// that are not internal, and the internal ones.
+    /// The issue file's text, where it is, its comments' text (those that
+    /// are not internal, and the internal ones), and its occurrence files'
+    /// texts by id (parsed by whoever indexes it).
     Text {
         path: String,
         text: String,
         comments: String,
         internal: String,
+        occurrences: OccurrenceTexts,
     },
     /// A file that cannot even be read as text.
     Unreadable(Problem),
 }
 
-/// An issue file's text and its comments' text, read where the file is (a
-/// file under a name `doctor` would correct is still listed).
+/// An issue file's text, its comments' and its occurrence files' texts,
+/// read where the file is (a file under a name `doctor` would correct is
+/// still listed): everything under its path and its folder, so a change to
+/// any of them (a new occurrence file) is a change the diff of trees sees.
 fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
     let path = match locate(snap, key) {
         Ok((_, path)) => path,
@@ -426,6 +571,7 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
             Ok(Read::Text {
                 comments,
                 internal,
+                occurrences: occurrence_texts(snap, key)?.0,
                 path,
                 text,
             })
@@ -455,14 +601,19 @@ fn index_issue(
             text,
             comments,
             internal,
+            occurrences,
         } => match Issue::parse(&text) {
-            Ok(issue) => {
+            Ok(mut issue) => {
+                let (parsed, _) = parse_occurrences(key, &occurrences);
+                let tally = Tally::of(parsed.iter().map(|(id, f)| (id.as_str(), f)));
+                tally.apply(&mut issue);
                 return Ok(writer.apply(
                     Update::Issue(IssueDoc {
                         key,
                         issue: &issue,
                         comments: &comments,
                         internal: &internal,
+                        days: &tally.days,
                     }),
                     config,
                 )?);

@@ -145,6 +145,12 @@ impl Tracker {
             self.register_merge_driver()?;
         }
         report.incoming = count_changes(store, start.as_deref(), report.tip.as_deref())?;
+        if let Some(tip) = &report.tip {
+            self.record_arrival(&super::events::Range {
+                from: start.clone(),
+                to: tip.clone(),
+            });
+        }
         if report.local == LocalChange::UpToDate && start != report.tip {
             report.local = LocalChange::FastForward;
         }

@@ -157,6 +157,18 @@ pub(super) fn apply_template(
     Ok(())
 }
 
+impl super::Tracker {
+    /// The names of the templates on the branch, for a form to offer.
+    pub fn template_names(&self) -> Result<Vec<String>> {
+        let snap = self.snapshot()?;
+        Ok(snap
+            .list(layout::TEMPLATES)?
+            .into_iter()
+            .filter_map(|e| e.name.strip_suffix(".md").map(str::to_owned))
+            .collect())
+    }
+}
+
 fn uses_text(uses: &[String]) -> String {
     if uses.is_empty() {
         "it uses none".to_owned()

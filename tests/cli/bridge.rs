@@ -154,6 +154,25 @@ fn a_newer_export_changes_exactly_what_changed_there() {
         ],
     );
     assert_eq!(env.tip(), tip);
+
+    // The older export again, after the newer one: the issues it holds in
+    // an older state are left alone, and the summary says so.
+    let r = import(
+        &env,
+        "github",
+        &["github/issues.json", "github/comments.json"],
+    );
+    assert!(r.stderr.contains("0 new, 0 updated"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("left alone, older than what they were last synced with: BC-4 (#4)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.tip(), tip);
+    let four = json(&env.ok(&["show", "BC-4", "--json"]));
+    assert_eq!(four["status"], "resolved");
+    assert_eq!(four["milestone"], "v0.4");
 }
 
 #[test]

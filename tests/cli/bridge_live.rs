@@ -413,8 +413,9 @@ fn a_push_that_fails_half_way_keeps_what_was_created_and_the_next_run_resumes() 
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("HTTP 500"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("1 change(s) before it were sent and recorded"),
+        r.stderr.contains(
+            "sent and recorded before it: BC-12 created as #13; run the same command again"
+        ),
         "{}",
         r.stderr
     );
@@ -430,6 +431,159 @@ fn a_push_that_fails_half_way_keeps_what_was_created_and_the_next_run_resumes() 
     assert_eq!(
         parse(&env.ok(&["show", "BC-13", "--json"]))["bridge"]["key"],
         "#14"
+    );
+}
+
+fn comment_answer(issue: u64, id: u64, body: &str) -> String {
+    json!({
+        "url": format!("https://api.github.com/repos/{REPO}/issues/comments/{id}"),
+        "html_url": format!("https://github.com/{REPO}/issues/{issue}#issuecomment-{id}"),
+        "issue_url": format!("https://api.github.com/repos/{REPO}/issues/{issue}"),
+        "id": id,
+        "user": issue_user(),
+        "created_at": "2026-01-02T03:04:08Z", "updated_at": "2026-01-02T03:04:08Z",
+        "body": body,
+    })
+    .to_string()
+}
+
+fn issue_user() -> Value {
+    issue(1)["user"].clone()
+}
+
+/// The bodies of the comments each posted (answered or not), in order.
+fn posted_comments(fake: &Fake) -> Vec<(String, String)> {
+    let n: usize = std::fs::read_to_string(fake.dir.join("count"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let args = fake.args();
+    let skip = n - args.len();
+    args.iter()
+        .enumerate()
+        .filter(|(_, a)| a.contains("/comments") && a.contains("POST"))
+        .map(|(i, a)| {
+            let path = a.split(' ').find(|p| p.ends_with("/comments")).unwrap();
+            let body = fake.body(skip + i + 1)["body"].as_str().unwrap().to_owned();
+            (path.to_owned(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn a_push_that_fails_between_comments_never_sends_anything_twice() {
+    let env = Env::with_tracker();
+    let fake = Fake::new(&env, "gh");
+    github_pull_routes(&fake);
+    fake.ok(&env, &["bridge", "pull", "github", REPO]);
+    // Two comments here on #1 (BC-1), and a new issue with a comment.
+    env.ok(&["comment", "BC-1", "-m", "first"]);
+    env.ok(&["comment", "BC-1", "-m", "second"]);
+    env.new_issue("Filed here", &["-m", "body"]);
+    env.ok(&["comment", "BC-12", "-m", "on the new one"]);
+
+    // The most specific prefixes first: the fake takes the first match.
+    let one = "repos/fjordsoft/ledgerline/issues/1/comments";
+    let thirteen = "repos/fjordsoft/ledgerline/issues/13/comments";
+    fake.route("POST", one, "c1", "");
+    fake.answer_nth("c1", 1, &comment_answer(1, 3000000001, "first"));
+    fake.answer_nth("c1", 2, "FAIL HTTP 502: Bad Gateway (HTTP 502)");
+    fake.answer_nth("c1", 3, &comment_answer(1, 3000000002, "second"));
+    fake.route("POST", thirteen, "c13", "");
+    fake.answer_nth("c13", 1, "FAIL HTTP 502: Bad Gateway (HTTP 502)");
+    fake.answer_nth("c13", 2, &comment_answer(13, 3000000003, "on the new one"));
+    let created = new_issue_answer(13, "Filed here", "body\n", "2026-01-02T03:04:10Z");
+    fake.route(
+        "GET",
+        "repos/fjordsoft/ledgerline/issues/13",
+        "g13",
+        &created.to_string(),
+    );
+    fake.route(
+        "GET",
+        "repos/fjordsoft/ledgerline/issues/1",
+        "g1",
+        &answered(1, json!({"updated_at": "2026-01-02T03:04:08Z"})).to_string(),
+    );
+    fake.route(
+        "POST",
+        "repos/fjordsoft/ledgerline/issues",
+        "create",
+        &created.to_string(),
+    );
+    fake.clear_log();
+
+    // 1: the second comment on #1 fails; the first is recorded.
+    let r = fake.run(&env, &["bridge", "push", "github", REPO]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("HTTP 502"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sent and recorded before it: comment "),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(" on BC-1 (#1); run the same command again"),
+        "{}",
+        r.stderr
+    );
+    let comments = parse(&env.ok(&["show", "BC-1", "--json"]))["comments"].clone();
+    let ids: Vec<&Value> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(2)
+        .map(|c| &c["bridge"]["id"])
+        .collect();
+    assert_eq!(ids, [&Value::Null, &json!("3000000001")]);
+
+    // 2: the second comment goes, the issue is created, its comment fails.
+    let r = fake.run(&env, &["bridge", "push", "github", REPO]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("BC-12 created as #13"), "{}", r.stderr);
+    assert_eq!(
+        parse(&env.ok(&["show", "BC-12", "--json"]))["bridge"]["key"],
+        "#13"
+    );
+
+    // 3: only the comment that is missing there.
+    fake.ok(&env, &["bridge", "push", "github", REPO]);
+    // 4: nothing left.
+    let before = fake.calls().len();
+    fake.ok(&env, &["bridge", "push", "github", REPO]);
+    assert_eq!(fake.calls().len(), before);
+
+    let posts: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.starts_with("POST") || c.starts_with("PATCH"))
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            format!("POST {one}"),
+            format!("POST {one}"),
+            format!("POST {one}"),
+            "POST repos/fjordsoft/ledgerline/issues".to_owned(),
+            format!("POST {thirteen}"),
+            format!("POST {thirteen}"),
+        ],
+        "one create; each comment once more only where it failed"
+    );
+    let one_path = one.to_owned();
+    let thirteen_path = thirteen.to_owned();
+    assert_eq!(
+        posted_comments(&fake),
+        [
+            (one_path.clone(), "first".to_owned()),
+            (one_path.clone(), "second".to_owned()),
+            (one_path, "second".to_owned()),
+            (thirteen_path.clone(), "on the new one".to_owned()),
+            (thirteen_path, "on the new one".to_owned()),
+        ]
     );
 }
 

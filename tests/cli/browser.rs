@@ -28,9 +28,26 @@ fn filter(b: &Browser, name: &str, value: &str) {
         "const c = document.querySelector('[data-filter={name}]'); c.value = {}; c.dispatchEvent(new Event(c.tagName === 'SELECT' ? 'change' : 'input')); return true;",
         serde_json::to_string(value).unwrap()
     ));
+    list_ready(b);
 }
 
-fn no_console_errors(b: &Browser, page: &str) {
+/// Waits until the list has shown what its filters ask for.
+pub fn list_ready(b: &Browser) {
+    b.wait_for(
+        "the list script ran",
+        "const f = document.getElementById('filters'); return !f.hidden && f.dataset.busy === 'false';",
+    );
+}
+
+/// Waits until search has shown its results.
+pub fn search_ready(b: &Browser) {
+    b.wait_for(
+        "search results",
+        "return document.getElementById('results').dataset.busy === 'false';",
+    );
+}
+
+pub fn no_console_errors(b: &Browser, page: &str) {
     let errors: Vec<String> = b
         .console()
         .into_iter()
@@ -66,10 +83,7 @@ fn the_site_works_in_a_browser() {
 
     // The list: every issue, then filtered by label, by text, and from a link.
     b.goto(&url("index.html"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     assert_eq!(keys(&b), ["BC-6", "BC-5", "BC-4", "BC-3", "BC-2", "BC-1"]);
     filter(&b, "label", "perf");
     assert_eq!(keys(&b), ["BC-6", "BC-5", "BC-3"], "label filter");
@@ -81,22 +95,17 @@ fn the_site_works_in_a_browser() {
     assert_eq!(keys(&b), ["BC-2"], "free text");
     filter(&b, "q", "");
     b.js("document.querySelector('th[data-sort=title]').click(); return true;");
+    list_ready(&b);
     assert_eq!(
         keys(&b)[..2],
         ["BC-2", "BC-4"],
         "sorted by title: Dark…, Document…"
     );
     b.goto(&url("index.html?label=auth"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     assert_eq!(keys(&b), ["BC-1"], "a label link opens the list filtered");
     b.goto(&url("index.html"));
-    b.wait_for(
-        "the list script ran",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     b.screenshot("list");
     no_console_errors(&b, "index.html");
 
@@ -107,10 +116,7 @@ fn the_site_works_in_a_browser() {
         ("reproduce", "BC-1"),
     ] {
         b.goto(&url(&format!("search.html?q={q}")));
-        b.wait_for(
-            "search results",
-            "return document.querySelectorAll('#results li').length > 0;",
-        );
+        search_ready(&b);
         let found = b.js("return Array.from(document.querySelectorAll('#results li .key')).map(k => k.textContent.trim());");
         assert_eq!(found, Value::from(vec![want]), "search for {q:?}");
     }
@@ -156,10 +162,7 @@ fn the_site_works_in_a_browser() {
     // From file://, no server: scripts and the search index still load.
     let file = |p: &str| format!("file://{}/{p}", dir.display());
     b.goto(&file("index.html"));
-    b.wait_for(
-        "the list script ran from file://",
-        "return !document.getElementById('filters').hidden;",
-    );
+    list_ready(&b);
     filter(&b, "label", "perf");
     assert_eq!(
         keys(&b),
@@ -167,9 +170,10 @@ fn the_site_works_in_a_browser() {
         "label filter from file://"
     );
     b.goto(&file("search.html?q=colon"));
-    b.wait_for(
-        "search from file://",
-        "return document.querySelectorAll('#results li').length === 1;",
+    search_ready(&b);
+    assert_eq!(
+        b.js("return document.querySelectorAll('#results li').length;"),
+        1
     );
     b.goto(&file("issues/BC-1.html"));
     let styled =
@@ -183,7 +187,7 @@ fn the_site_works_in_a_browser() {
 
 /// What a page must look like after loading hostile content: no dialog, no
 /// marker set by a payload, no script beyond the site's own.
-fn assert_inert(b: &Browser, page: &str) {
+pub fn assert_inert(b: &Browser, page: &str) {
     if let Some(text) = b.dialog() {
         panic!("{page}: a dialog opened: {text}");
     }
@@ -201,9 +205,16 @@ fn assert_inert(b: &Browser, page: &str) {
         })
         .collect();
     assert!(
-        scripts
-            .iter()
-            .all(|s| ["list.js", "search.js", "search-index.js"].contains(&s.as_str())),
+        scripts.iter().all(|s| [
+            "data.js",
+            "list.js",
+            "search.js",
+            "live.js",
+            "board.js",
+            "new.js"
+        ]
+        .contains(&s.as_str())
+            || (s.contains("/data/") && s.ends_with(".js"))),
         "{page}: scripts that are not the site's own: {scripts:?}"
     );
     assert_eq!(
@@ -237,19 +248,18 @@ fn a_hostile_corpus_runs_nothing_in_a_browser() {
         // Scripts that build the page from data: the list filtered by a
         // hostile label, and search results for a hostile word.
         b.goto(&format!("http://127.0.0.1:{port}/{prefix}index.html"));
-        b.wait_for(
-            "the list script ran",
-            "return !document.getElementById('filters').hidden;",
-        );
+        list_ready(&b);
         filter(&b, "label", PAYLOADS[1]);
         assert_eq!(keys(&b).len(), 1, "a hostile label still filters");
         assert_inert(&b, "index.html filtered");
         b.goto(&format!(
             "http://127.0.0.1:{port}/{prefix}search.html?q=onerror"
         ));
-        b.wait_for(
-            "search results",
-            "return document.querySelectorAll('#results li').length > 0;",
+        search_ready(&b);
+        assert!(
+            b.js("return document.querySelectorAll('#results li').length;")
+                .as_u64()
+                > Some(0)
         );
         assert_inert(&b, "search.html");
     }
@@ -258,4 +268,241 @@ fn a_hostile_corpus_runs_nothing_in_a_browser() {
     // What was typed is shown as text.
     let title = b.js("return document.querySelector('h1').textContent;");
     assert_eq!(title, Value::from(format!("BC-2 Title 1 {}", PAYLOADS[1])));
+}
+
+#[path = "../../examples/site_corpus.rs"]
+#[allow(dead_code)]
+mod site_corpus;
+
+/// A tracker of `n` generated issues (the benchmarks' corpus), written
+/// straight into the branch with `git fast-import`.
+pub fn generated(n: u64) -> crate::common::Env {
+    use std::io::Write as _;
+    let env = crate::common::Env::new();
+    let mut stream = Vec::new();
+    site_corpus::stream(n, &mut stream).unwrap();
+    let mut child = env
+        .git_cmd()
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&stream).unwrap();
+    assert!(child.wait().unwrap().success(), "git fast-import failed");
+    env
+}
+
+/// Milliseconds a page spent, as it recorded them (`data-took`).
+fn took(b: &Browser, selector: &str) -> f64 {
+    b.js(&format!(
+        "return Number(document.querySelector('{selector}').dataset.took);"
+    ))
+    .as_f64()
+    .unwrap_or(f64::NAN)
+}
+
+/// Bytes the page fetched since `mark` (over HTTP; `file://` counts none).
+fn fetched_since(b: &Browser, mark: f64) -> u64 {
+    b.js(&format!(
+        "return performance.getEntriesByType('resource').filter(e => e.startTime >= {mark}).reduce((a, e) => a + (e.encodedBodySize || 0), 0);"
+    ))
+    .as_u64()
+    .unwrap_or(0)
+}
+
+/// The site of `n` generated issues in a browser: paging, filters and
+/// search across every issue agree with `git issue list` and `search`
+/// (when `env` is given), no file is over 2 MB, and the times are printed
+/// (never asserted; `bench/site-browser.sh` measures 10,000 and 100,000).
+fn browse_at_scale(b: &Browser, dir: &std::path::Path, n: u64, env: Option<&crate::common::Env>) {
+    let mut biggest = (String::new(), 0u64);
+    let mut count = 0;
+    let mut total = 0;
+    for entry in walk(dir) {
+        let len = std::fs::metadata(&entry).unwrap().len();
+        count += 1;
+        total += len;
+        if len > biggest.1 {
+            biggest = (entry.display().to_string(), len);
+        }
+    }
+    assert!(
+        biggest.1 <= 2 * 1024 * 1024,
+        "no file of the site is over 2 MB: {biggest:?}"
+    );
+    let port = serve(dir);
+    let url = |p: &str| format!("http://127.0.0.1:{port}/{p}");
+
+    // A baseline in the same browser: a small page.
+    b.goto(&url("labels.html"));
+    let baseline = b.js("return performance.getEntriesByType('navigation')[0].domInteractive;");
+
+    // The first page, interactive: the static rows, the filters ready.
+    b.goto(&url("index.html"));
+    list_ready(b);
+    let first = b.js("const t = performance.getEntriesByType('navigation')[0]; const m = performance.getEntriesByName('git-issue-list-ready')[0]; return [t.domInteractive, m ? m.startTime : null, document.querySelectorAll('#issue-list tbody tr').length, document.querySelector('nav.pager a[rel=next]') !== null];");
+    let rows_shown = first[2].as_u64().unwrap();
+    assert!((100..200).contains(&rows_shown), "{first}");
+    assert_eq!(first[3], true, "a link to older issues");
+    let newest: Vec<String> = keys(b);
+    assert_eq!(newest[0], format!("BC-{n}"));
+
+    // Without JavaScript's filters: the older pages, by their links.
+    let older = b.js("return document.querySelector('nav.pager a[rel=next]').href;");
+    b.goto(older.as_str().unwrap());
+    let next_page = keys(b);
+    assert_eq!(
+        next_page[0],
+        format!(
+            "BC-{}",
+            newest.last().unwrap()[3..].parse::<u64>().unwrap() - 1
+        ),
+        "the older page goes on where the first stopped"
+    );
+
+    // A filter by label.
+    b.goto(&url("index.html"));
+    list_ready(b);
+    let mark = b.js("return performance.now();").as_f64().unwrap();
+    filter(b, "label", "ui");
+    let label_ms = took(b, "#filters");
+    let label_bytes = fetched_since(b, mark);
+    if let Some(env) = env {
+        let expected = crate::common::json(&env.ok(&["list", "-A", "--label", "ui", "--json"]));
+        let expected = expected.as_array().unwrap();
+        let count_text = b.js("return document.getElementById('count').textContent;");
+        assert_eq!(
+            count_text,
+            Value::from(format!("{} of {n} issues", expected.len())),
+            "the label filter counts what git issue list finds"
+        );
+        let shown = keys(b);
+        let want: Vec<String> = expected
+            .iter()
+            .take(shown.len())
+            .map(|i| i["key"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(shown, want, "the first page of the filter, newest first");
+        // The next page of a filter, in the browser.
+        b.js("document.querySelector('#issue-list + nav.pager button:last-child').click(); return true;");
+        list_ready(b);
+        let page_two = keys(b);
+        let want: Vec<String> = expected
+            .iter()
+            .skip(shown.len())
+            .take(page_two.len())
+            .map(|i| i["key"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!page_two.is_empty());
+        assert_eq!(page_two, want, "the second page of the filter");
+        filter(b, "state", "open");
+        filter(b, "assignee", "alice");
+        let expected = crate::common::json(&env.ok(&[
+            "list",
+            "--label",
+            "ui",
+            "--assignee",
+            "alice",
+            "--json",
+            "--limit",
+            "1000000",
+        ]));
+        let count_text = b.js("return document.getElementById('count').textContent;");
+        assert_eq!(
+            count_text,
+            Value::from(format!(
+                "{} of {n} issues",
+                expected.as_array().unwrap().len()
+            )),
+            "three filters together"
+        );
+    }
+    b.screenshot(&format!("scale-{n}-list"));
+
+    // Search: two words of the titles.
+    b.goto(&url("search.html"));
+    search_ready(b);
+    let mark = b.js("return performance.now();").as_f64().unwrap();
+    b.goto(&url("search.html?q=webhook+token"));
+    search_ready(b);
+    let search_ms = took(b, "#results");
+    let search_bytes = fetched_since(b, mark);
+    if let Some(env) = env {
+        let found = b.js("return document.getElementById('search-status').textContent;");
+        let expected = crate::common::json(&env.ok(&[
+            "search",
+            "webhook token",
+            "--json",
+            "--limit",
+            "1000000",
+        ]));
+        assert_eq!(
+            found,
+            Value::from(format!(
+                "{} issues found.",
+                expected.as_array().unwrap().len()
+            )),
+            "search finds what git issue search finds"
+        );
+    }
+    b.screenshot(&format!("scale-{n}-search"));
+    b.goto(&url("board.html"));
+    let cards = b.js("return document.querySelectorAll('.card').length;");
+    assert!(
+        cards.as_u64().unwrap() <= 3 * 50 + 20,
+        "bounded columns: {cards}"
+    );
+    b.screenshot(&format!("scale-{n}-board"));
+    no_console_errors(b, "board.html");
+
+    eprintln!(
+        "site at {n} issues: {count} files, {:.0} MB, biggest {} ({} kB)\n  \
+         baseline page interactive {baseline} ms; list interactive {} ms, filters ready {} ms\n  \
+         label filter {label_ms} ms, {} kB fetched; search {search_ms} ms, {} kB fetched",
+        total as f64 / 1e6,
+        biggest.0.rsplit("/site/").next().unwrap_or_default(),
+        biggest.1 / 1024,
+        first[0],
+        first[1],
+        label_bytes / 1024,
+        search_bytes / 1024,
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// In CI: enough issues for many pages, label pages and bitmaps, checked
+/// against the command line.
+#[test]
+fn the_site_of_thousands_of_issues_pages_filters_and_searches() {
+    let Some(b) = Browser::start() else { return };
+    let n = 1500;
+    let env = generated(n);
+    let dir = export(&env, "site", &[]);
+    browse_at_scale(&b, &dir, n, Some(&env));
+}
+
+/// The browser half of `bench/site-browser.sh`, which exports the site of
+/// `SITE_ISSUES` generated issues into `SITE_DIR` with a release build.
+#[test]
+#[ignore = "a benchmark: bench/site-browser.sh"]
+fn the_site_at_scale_for_the_benchmark() {
+    let Some(b) = Browser::start() else { return };
+    let n = std::env::var("SITE_ISSUES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .expect("SITE_ISSUES");
+    let dir = std::path::PathBuf::from(std::env::var_os("SITE_DIR").expect("SITE_DIR"));
+    browse_at_scale(&b, &dir, n, None);
 }

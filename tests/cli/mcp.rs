@@ -198,7 +198,8 @@ fn agents_use_the_tracker_through_the_python_sdk() {
         .as_array()
         .unwrap()
     {
-        assert_eq!(h["author"], "Alice Example");
+        // `log --json` writes people as comments and `reporter` do (issue 17).
+        assert_eq!(h["author"], "Alice Example <alice@example.com>");
         assert!(
             h["message"]
                 .as_str()

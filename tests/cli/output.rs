@@ -88,3 +88,33 @@ fn failures_read_as_one_sentence_and_a_hint() {
         env.run(&["close", "BC-1", "--duplicate-of", "BC-1"])
     );
 }
+
+#[test]
+fn settings_templates_and_mistakes_read_well() {
+    let env = tracker();
+    assert_transcript!("config_list", env.run(&["config", "--list"]));
+    assert_transcript!(
+        "config_set",
+        env.run(&["config", "release_notes.link", "/issues/{n}"])
+    );
+    assert_transcript!(
+        "config_refused",
+        env.run(&["config", "closed_statuses", "finished"])
+    );
+    assert_transcript!(
+        "templates_list",
+        env.run_with_stdin(
+            &["templates", "add", "bug", "-F", "-"],
+            "---\ntitle: Bug report\n---\n## Steps\n"
+        )
+    );
+    assert_transcript!("templates", env.run(&["templates"]));
+    assert_transcript!("typo", env.run(&["lsit"]));
+    assert_transcript!("label_refused", env.run(&["label", "BC-1", "+a,b"]));
+    env.ok(&["delete", "BC-2", "--yes"]);
+    assert_transcript!("show_deleted", env.run(&["show", "BC-2"]));
+    assert_transcript!(
+        "search_aligned",
+        env.run(&["search", "safari OR readme OR slow"])
+    );
+}

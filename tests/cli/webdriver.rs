@@ -266,6 +266,16 @@ impl Browser {
         }
     }
 
+    /// Resizes the window: a laptop is 1280×900, a phone 390×844.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .expect("resize the window");
+    }
+
     pub fn screenshot(&self, name: &str) {
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).unwrap();

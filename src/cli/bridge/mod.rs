@@ -168,6 +168,12 @@ fn show(ui: &Ui, r: &Report, json: bool) -> Result<()> {
     if !r.updated.is_empty() {
         ui.status(&format!("  {would}updated: {}", keys(&r.updated)));
     }
+    if !r.stale.is_empty() {
+        ui.status(&format!(
+            "  left alone, older than what they were last synced with: {}",
+            keys(&r.stale)
+        ));
+    }
     let mut skipped = Vec::new();
     if r.skipped_pulls > 0 {
         skipped.push(format!("{} pull request(s)", r.skipped_pulls));

@@ -48,7 +48,17 @@ fn page(p: Page<'_>, main: &str) -> String {
         out,
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
     );
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    // A live page sends its origin with its forms (the server checks it);
+    // with no-referrer, browsers would send `Origin: null`.
+    let _ = writeln!(
+        out,
+        "<meta name=\"referrer\" content=\"{}\">",
+        if p.frame.live.is_some() {
+            "same-origin"
+        } else {
+            "no-referrer"
+        }
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         out,
@@ -90,15 +100,28 @@ fn page(p: Page<'_>, main: &str) -> String {
         };
         let _ = writeln!(out, "<a href=\"{r}{href}\"{current}>{label}</a>");
     }
+    if let Some(live) = &p.frame.live {
+        out.push_str(&edit::nav(live, r));
+    }
     let _ = writeln!(
         out,
         "<form class=\"quick-search\" action=\"{r}search.html\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" placeholder=\"Search issues\" aria-label=\"Search issues\"></form>"
     );
     out.push_str("</nav>\n</header>\n<main>\n");
+    if let Some(notice) = p.frame.live.as_ref().and_then(|l| l.notice.as_ref()) {
+        let _ = writeln!(
+            out,
+            "<p class=\"notice\" role=\"alert\">{}</p>",
+            esc(notice)
+        );
+    }
     out.push_str(main);
     out.push_str("</main>\n");
     for s in p.scripts {
         let _ = writeln!(out, "<script src=\"{r}{s}\"></script>");
+    }
+    if p.frame.live.is_some() {
+        let _ = writeln!(out, "<script src=\"{r}live.js\"></script>");
     }
     out.push_str("</body>\n</html>\n");
     out
@@ -150,8 +173,8 @@ fn labels_html(labels: &[String], root: &str) -> String {
     for l in labels {
         let _ = write!(
             out,
-            "<a class=\"label\" href=\"{root}index.html?label={}\">{}</a> ",
-            esc(&query_value(l)),
+            "<a class=\"label\" href=\"{root}labels/{}.html\">{}</a> ",
+            slug(l),
             esc(l)
         );
     }
@@ -184,45 +207,40 @@ fn opt(v: &Option<String>) -> String {
     v.as_deref().map_or_else(String::new, esc)
 }
 
-/// The issue table of the list and milestone pages, readable without
-/// JavaScript; the data attributes are what the list script filters and
-/// sorts by.
+/// The issue table of the listings. The list script fills the same table
+/// with the same markup (`list.js`'s `row`) when a filter is set.
 fn issue_table(rows: &[Row], root: &str, id: &str) -> String {
-    let mut out = String::with_capacity(rows.len() * 600 + 512);
+    let mut out = String::with_capacity(rows.len() * 500 + 512);
     let _ = writeln!(out, "<table class=\"issues\" id=\"{id}\">");
     out.push_str("<thead><tr>");
     for (field, label) in [
-        ("number", "Key"),
-        ("title", "Title"),
-        ("status", "Status"),
-        ("type", "Type"),
-        ("priority", "Priority"),
-        ("labels", "Labels"),
-        ("milestone", "Milestone"),
-        ("assignee", "Assignee"),
-        ("updated", "Updated"),
+        (Some("number"), "Key"),
+        (Some("title"), "Title"),
+        (None, "Status"),
+        (None, "Type"),
+        (Some("priority"), "Priority"),
+        (None, "Labels"),
+        (None, "Milestone"),
+        (None, "Assignee"),
+        (Some("updated"), "Updated"),
     ] {
-        let _ = write!(out, "<th data-sort=\"{field}\">{label}</th>");
+        match field {
+            Some(f) => {
+                let _ = write!(out, "<th data-sort=\"{f}\">{label}</th>");
+            }
+            None => {
+                let _ = write!(out, "<th>{label}</th>");
+            }
+        }
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
-        let labels_data = r.labels.join("\n");
         let _ = writeln!(
             out,
-            "<tr data-number=\"{}\" data-title=\"{}\" data-status=\"{}\" data-closed=\"{}\" data-type=\"{}\" data-priority=\"{}\" data-labels=\"{}\" data-milestone=\"{}\" data-assignee=\"{}\" data-updated=\"{}\">\
-<td class=\"key\"><a href=\"{root}issues/{}.html\">{}</a></td>\
+            "<tr data-number=\"{}\"><td class=\"key\"><a href=\"{root}issues/{}.html\">{}</a></td>\
 <td class=\"title\"><a href=\"{root}issues/{}.html\">{}</a></td>\
 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.number,
-            esc(&r.title.to_lowercase()),
-            esc(&r.status),
-            r.closed,
-            esc(&r.kind),
-            r.priority_rank,
-            esc(&labels_data),
-            opt(&r.milestone),
-            opt(&r.assignee),
-            r.updated,
             esc(&r.key),
             esc(&r.key),
             esc(&r.key),
@@ -244,52 +262,100 @@ fn issue_table(rows: &[Row], root: &str, id: &str) -> String {
     out
 }
 
-fn select(name: &str, label: &str, values: &[String]) -> String {
-    let mut out = format!(
-        "<label>{label} <select name=\"{name}\" data-filter=\"{name}\"><option value=\"\">any</option>"
-    );
-    for v in values {
-        let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(v));
-    }
-    out.push_str("</select></label>\n");
-    out
+fn empty_select(name: &str, label: &str) -> String {
+    format!(
+        "<label>{label} <select name=\"{name}\" data-filter=\"{name}\"><option value=\"\">any</option></select></label>\n"
+    )
 }
 
-pub fn list_page(v: &ListPage) -> String {
+/// One page of a listing: the whole list, a label's or a milestone's issues.
+pub fn listing_page(v: &ListingPage) -> String {
     let mut main = String::new();
-    let open = v.rows.iter().filter(|r| !r.closed).count();
-    let _ = writeln!(
-        main,
-        "<h1>Issues</h1>\n<p class=\"summary\">{} open, {} closed.</p>",
-        open,
-        v.rows.len() - open
-    );
-    if v.problems > 0 {
+    let name = v.name.as_deref().unwrap_or_default();
+    let (title, nav) = match v.kind {
+        ListingKind::All => ("Issues".to_owned(), Nav::Issues),
+        ListingKind::Label => (format!("Label {name}"), Nav::Labels),
+        ListingKind::Milestone => (format!("Milestone {name}"), Nav::Milestones),
+    };
+    let _ = writeln!(main, "<h1>{}</h1>", esc(&title));
+    if let Some(s) = &v.milestone {
+        let _ = write!(main, "<p>{}", overview::progress(s.open, s.closed));
+        if s.has_notes {
+            let _ = write!(
+                main,
+                " <a class=\"notes-link\" href=\"../release-notes/{}.html\">Release notes</a>",
+                esc(&s.slug)
+            );
+        }
+        main.push_str("</p>\n");
+    } else if let Some(t) = &v.totals {
+        let _ = writeln!(
+            main,
+            "<p class=\"summary\">{} open, {} closed.</p>",
+            t.open, t.closed
+        );
+    }
+    if let Some(t) = v.totals.as_ref().filter(|t| t.problems > 0) {
         let _ = writeln!(
             main,
             "<p class=\"warning\">{} issue files did not parse and are not shown; <code>git issue doctor</code> lists them.</p>",
-            v.problems
+            t.problems
         );
     }
-    // Without JavaScript the form stays hidden and the table shows every issue.
-    main.push_str("<form id=\"filters\" class=\"filters\" hidden>\n");
-    main.push_str("<label>Text <input type=\"search\" name=\"q\" data-filter=\"q\" placeholder=\"Filter by text\"></label>\n");
-    main.push_str("<label>State <select name=\"state\" data-filter=\"state\"><option value=\"\">any</option><option value=\"open\">open</option><option value=\"closed\">closed</option></select></label>\n");
-    main.push_str(&select("status", "Status", &v.statuses));
-    main.push_str(&select("label", "Label", &v.labels));
-    main.push_str(&select("milestone", "Milestone", &v.milestones));
-    main.push_str(&select("assignee", "Assignee", &v.assignees));
-    main.push_str(&select("type", "Type", &v.types));
-    main.push_str("<output id=\"count\" aria-live=\"polite\"></output>\n</form>\n");
-    main.push_str(&issue_table(&v.rows, "", "issue-list"));
+    let scripts: &[&str] = if v.kind == ListingKind::All {
+        // Without JavaScript the form stays hidden and the pages link each
+        // other; with it, the form filters and sorts every issue.
+        main.push_str("<form id=\"filters\" class=\"filters\" hidden>\n");
+        main.push_str("<label>Text <input type=\"search\" name=\"q\" data-filter=\"q\" placeholder=\"Filter by words\"></label>\n");
+        main.push_str("<label>State <select name=\"state\" data-filter=\"state\"><option value=\"\">any</option><option value=\"open\">open</option><option value=\"closed\">closed</option></select></label>\n");
+        for (field, label) in [
+            ("status", "Status"),
+            ("label", "Label"),
+            ("milestone", "Milestone"),
+            ("assignee", "Assignee"),
+            ("type", "Type"),
+            ("priority", "Priority"),
+        ] {
+            main.push_str(&empty_select(field, label));
+        }
+        main.push_str("<output id=\"count\" aria-live=\"polite\"></output>\n</form>\n");
+        &["data.js", "list.js"]
+    } else {
+        let field = if v.kind == ListingKind::Label {
+            "label"
+        } else {
+            "milestone"
+        };
+        let _ = writeln!(
+            main,
+            "<p class=\"filter-link\"><a href=\"{}index.html?{field}={}\">Filter and sort these issues</a></p>",
+            v.root,
+            esc(&query_value(name))
+        );
+        &[]
+    };
+    main.push_str(&issue_table(&v.rows, v.root, "issue-list"));
+    if v.rows.is_empty() {
+        main.push_str("<p class=\"empty\">No issues yet.</p>\n");
+    }
+    if v.newer.is_some() || v.older.is_some() {
+        main.push_str("<nav class=\"pager\" aria-label=\"Pages\">");
+        if let Some(h) = &v.newer {
+            let _ = write!(main, "<a rel=\"prev\" href=\"{}\">← Newer</a>", esc(h));
+        }
+        if let Some(h) = &v.older {
+            let _ = write!(main, "<a rel=\"next\" href=\"{}\">Older →</a>", esc(h));
+        }
+        main.push_str("</nav>\n");
+    }
     page(
         Page {
             frame: &v.frame,
-            title: "Issues".to_owned(),
-            root: "",
-            path: "index.html",
-            nav: Nav::Issues,
-            scripts: &["list.js"],
+            title,
+            root: v.root,
+            path: &v.path,
+            nav,
+            scripts,
         },
         &main,
     )
@@ -374,6 +440,9 @@ pub fn issue_page(v: &IssuePage) -> String {
         }
         m.push_str("</section>\n");
     }
+    if let Some(live) = v.frame.live.as_ref().filter(|l| !l.read_only) {
+        m.push_str(&edit::comment_form(r, live));
+    }
     if !v.history.is_empty() {
         m.push_str("<section class=\"history\">\n<h2>History</h2>\n<ol>\n");
         for h in &v.history {
@@ -388,7 +457,11 @@ pub fn issue_page(v: &IssuePage) -> String {
         }
         m.push_str("</ol>\n</section>\n");
     }
-    m.push_str("</div>\n<aside class=\"issue-side\">\n<dl class=\"fields\">\n");
+    m.push_str("</div>\n<aside class=\"issue-side\">\n");
+    if let Some(live) = v.frame.live.as_ref().filter(|l| !l.read_only) {
+        m.push_str(&edit::issue_form(v, live));
+    }
+    m.push_str("<dl class=\"fields\">\n");
     field(&mut m, "Type", &esc(&r.kind));
     field(&mut m, "Priority", &esc(&r.priority));
     field(&mut m, "Severity", &opt(&r.severity));
@@ -509,11 +582,11 @@ pub fn issue_page(v: &IssuePage) -> String {
     )
 }
 
+pub mod edit;
 mod overview;
 
 pub use overview::{
-    board_page, dashboard_page, labels_page, milestone_page, milestones_page, notes_page,
-    search_index, search_page,
+    board_page, dashboard_page, labels_page, milestones_page, notes_page, search_page,
 };
 
 #[cfg(test)]

@@ -5,9 +5,20 @@ use std::fmt::Write as _;
 
 use super::*;
 
-fn card(r: &Row) -> String {
+fn card(r: &Row, live: Option<&Live>) -> String {
+    let (attrs, form) = match live {
+        Some(live) => (
+            format!(
+                " draggable=\"true\" data-key=\"{}\" data-status=\"{}\"",
+                esc(&r.key),
+                esc(&r.status)
+            ),
+            edit::move_form(r, live),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
-        "<li class=\"card\"><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div></li>\n",
+        "<li class=\"card\"{attrs}><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a><div class=\"meta\"><span class=\"priority p-{2}\">{3}</span> {4}</div>{form}</li>\n",
         esc(&r.key),
         esc(&r.title),
         token(&r.priority),
@@ -27,14 +38,20 @@ pub fn board_page(v: &BoardPage) -> String {
             esc(&c.status.replace('_', " ")),
             c.cards.len() + c.more
         );
+        let live = v.frame.live.as_ref().filter(|l| !l.read_only);
         for r in &c.cards {
-            m.push_str(&card(r));
+            m.push_str(&card(r, live));
         }
         m.push_str("</ul>\n");
         if c.more > 0 {
             let _ = writeln!(
                 m,
-                "<p class=\"more\"><a href=\"index.html?state=closed\">and {} more</a></p>",
+                "<p class=\"more\"><a href=\"index.html?{}\">and {} more</a></p>",
+                if c.status == "closed" {
+                    "state=closed".to_owned()
+                } else {
+                    format!("status={}", esc(&query_value(&c.status)))
+                },
                 c.more
             );
         }
@@ -48,13 +65,17 @@ pub fn board_page(v: &BoardPage) -> String {
             root: "",
             path: "board.html",
             nav: Nav::Board,
-            scripts: &[],
+            scripts: if v.frame.live.as_ref().is_some_and(|l| !l.read_only) {
+                &["board.js"]
+            } else {
+                &[]
+            },
         },
         &m,
     )
 }
 
-fn progress(open: usize, closed: usize) -> String {
+pub(super) fn progress(open: usize, closed: usize) -> String {
     let total = open + closed;
     let pct = (closed * 100).checked_div(total).unwrap_or(0);
     format!(
@@ -93,36 +114,6 @@ pub fn milestones_page(v: &MilestonesPage) -> String {
             title: "Milestones".to_owned(),
             root: "",
             path: "milestones.html",
-            nav: Nav::Milestones,
-            scripts: &[],
-        },
-        &m,
-    )
-}
-
-pub fn milestone_page(v: &MilestonePage) -> String {
-    let s = &v.summary;
-    let mut m = format!(
-        "<h1>Milestone {}</h1>\n<p>{}",
-        esc(&s.name),
-        progress(s.open, s.closed)
-    );
-    if s.has_notes {
-        let _ = write!(
-            m,
-            " <a class=\"notes-link\" href=\"../release-notes/{}.html\">Release notes</a>",
-            esc(&s.slug)
-        );
-    }
-    m.push_str("</p>\n");
-    m.push_str(&issue_table(&v.rows, "../", "milestone-issues"));
-    let path = format!("milestones/{}.html", s.slug);
-    page(
-        Page {
-            frame: &v.frame,
-            title: format!("Milestone {}", s.name),
-            root: "../",
-            path: &path,
             nav: Nav::Milestones,
             scripts: &[],
         },
@@ -274,19 +265,8 @@ pub fn search_page(v: &SearchPage) -> String {
             root: "",
             path: "search.html",
             nav: Nav::Search,
-            scripts: &["search-index.js", "search.js"],
+            scripts: &["data.js", "search.js"],
         },
         m,
-    )
-}
-
-/// The search index as a script that sets a global: browsers refuse to
-/// `fetch` a JSON file from `file://`, but load a script.
-pub fn search_index(docs: &[SearchDoc]) -> String {
-    let json = serde_json::to_string(docs).unwrap_or_else(|_| "[]".to_owned());
-    // `<` never appears raw, so the file stays inert even if served as HTML.
-    format!(
-        "window.GIT_ISSUE_SEARCH = {};\n",
-        json.replace('<', "\\u003c")
     )
 }

@@ -1,0 +1,354 @@
+//! Changes: each form posts to one handler that checks the token, calls the
+//! same tracker operation as the command line (one commit, authored by the
+//! user's git identity), brings the view up to date and answers with the
+//! page to go to. A form posted by a script (`Accept: application/json`)
+//! gets `{"ok": …}` instead. A change from a stale page whose fields were
+//! changed meanwhile is refused with the values as they are now.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Form;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::guard::token_ok;
+use super::pages::{new_form_again, render};
+use super::state::Shared;
+use crate::format::Key;
+use crate::tracker::{Assignment, Closing, Draft, Error, ErrorKind, Tracker};
+
+type Fields = HashMap<String, String>;
+
+/// The fields of the issue form, in the field table's names.
+const EDITABLE: &[&str] = &[
+    "status",
+    "type",
+    "priority",
+    "severity",
+    "labels",
+    "milestone",
+    "assignee",
+    "component",
+];
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// A path of this site to go back to; anything else goes to the list.
+fn back(fields: &Fields, default: String) -> String {
+    match fields.get("back") {
+        Some(b)
+            if b.starts_with('/')
+                && !b.starts_with("//")
+                && !b.contains('\\')
+                && b.chars().all(|c| c.is_ascii_graphic()) =>
+        {
+            b.clone()
+        }
+        _ => default,
+    }
+}
+
+fn forbidden(json: bool) -> Response {
+    let msg = "This change did not carry this server's token; reload the page and try again.";
+    if json {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({"ok": false, "error": msg})),
+        )
+            .into_response()
+    } else {
+        (StatusCode::FORBIDDEN, format!("{msg}\n")).into_response()
+    }
+}
+
+fn status_of(e: &Error) -> StatusCode {
+    match e.kind() {
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Refused | ErrorKind::Usage | ErrorKind::Broken | ErrorKind::CommitRefused => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorKind::Environment => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Runs a change on a blocking thread with a tracker of its own, then
+/// brings the view up to date, so the page answered shows the change.
+async fn change<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    op: impl FnOnce(&Tracker) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let s = shared.clone();
+    tokio::task::spawn_blocking(move || {
+        let tracker = s.tracker()?;
+        let out = op(&tracker);
+        let _ = s.refresh();
+        out
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("a worker stopped: {e}")))?
+}
+
+/// The answer to a change of an issue: the page to go back to, or the
+/// issue's page again with why the change was refused.
+fn answer(
+    shared: &Shared,
+    json: bool,
+    key: &str,
+    result: Result<String, Error>,
+    to: String,
+) -> Response {
+    match (result, json) {
+        (Ok(summary), true) => {
+            Json(json!({"ok": true, "key": key, "summary": summary})).into_response()
+        }
+        (Ok(_), false) => Redirect::to(&to).into_response(),
+        (Err(e), true) => {
+            let now = match &e {
+                Error::Stale { now, .. } => json!(now),
+                _ => json!(null),
+            };
+            (
+                status_of(&e),
+                Json(json!({"ok": false, "error": e.to_string(), "now": now})),
+            )
+                .into_response()
+        }
+        (Err(e), false) => {
+            let mut page = render(
+                shared,
+                &format!("issues/{key}.html"),
+                Some(format!("Not saved: {e}.")),
+            );
+            *page.status_mut() = status_of(&e);
+            page
+        }
+    }
+}
+
+fn parse_key(tracker: &Tracker, key: &str) -> Result<Key, Error> {
+    tracker.parse_key(key)
+}
+
+pub async fn set(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    // Only what the person changed: a field whose value differs from the
+    // one the page showed. Each of those must still be as the page showed.
+    let mut seen = Vec::new();
+    let mut changes = Vec::new();
+    for name in EDITABLE {
+        let (Some(value), Some(was)) = (fields.get(*name), fields.get(&format!("seen.{name}")))
+        else {
+            continue;
+        };
+        let value = value.trim();
+        if normal(value) == normal(was) {
+            continue;
+        }
+        seen.push(((*name).to_owned(), was.clone()));
+        changes.push(Assignment::Set {
+            field: (*name).to_owned(),
+            value: value.to_owned(),
+        });
+    }
+    let to = back(&fields, format!("/issues/{key}.html"));
+    if changes.is_empty() {
+        return answer(&shared, json, &key, Ok("unchanged".to_owned()), to);
+    }
+    let k = key.clone();
+    let result = change(&shared, move |t| {
+        let key = parse_key(t, &k)?;
+        Ok(t.set_if_unchanged(&key, &seen, &changes)?.summary)
+    })
+    .await;
+    answer(&shared, json, &key, result, to)
+}
+
+/// A list typed as `a, b` compares equal to `a,b`.
+fn normal(v: &str) -> String {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn comment(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    let body = fields.get("body").cloned().unwrap_or_default();
+    let internal = fields.get("internal").is_some_and(|v| v == "true");
+    let k = key.clone();
+    let result = change(&shared, move |t| {
+        let key = parse_key(t, &k)?;
+        let (_, id) = t.comment(&key, &body, internal)?;
+        Ok(id)
+    })
+    .await;
+    let to = back(&fields, format!("/issues/{key}.html"));
+    answer(&shared, json, &key, result, to)
+}
+
+pub async fn close(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    let reason = fields
+        .get("reason")
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    let k = key.clone();
+    let result = change(&shared, move |t| {
+        let key = parse_key(t, &k)?;
+        let closing = Closing {
+            reason,
+            duplicate_of: None,
+        };
+        Ok(t.close(&key, &closing)?.summary)
+    })
+    .await;
+    let to = back(&fields, format!("/issues/{key}.html"));
+    answer(&shared, json, &key, result, to)
+}
+
+pub async fn reopen(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    let k = key.clone();
+    let result = change(&shared, move |t| {
+        let key = parse_key(t, &k)?;
+        Ok(t.reopen(&key)?.summary)
+    })
+    .await;
+    let to = back(&fields, format!("/issues/{key}.html"));
+    answer(&shared, json, &key, result, to)
+}
+
+fn given(fields: &Fields, name: &str) -> Option<String> {
+    fields
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+pub async fn new_issue(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    let draft = Draft {
+        title: fields.get("title").cloned().unwrap_or_default(),
+        kind: given(&fields, "type"),
+        priority: given(&fields, "priority"),
+        severity: given(&fields, "severity"),
+        labels: fields
+            .get("labels")
+            .map(|l| {
+                l.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        milestone: given(&fields, "milestone"),
+        assignee: given(&fields, "assignee"),
+        component: given(&fields, "component"),
+        body: given(&fields, "body"),
+        template: given(&fields, "template"),
+        // The form offers no template variables: a template that needs
+        // some is refused with the names it uses.
+        vars: Vec::new(),
+    };
+    let result = change(&shared, move |t| {
+        if draft.title.trim().is_empty() {
+            return Err(Error::Empty {
+                what: "a new issue",
+                needs: "a title",
+            });
+        }
+        let issue = t.draft(draft)?;
+        t.create(issue)
+    })
+    .await;
+    match (result, json) {
+        (Ok(key), true) => Json(json!({"ok": true, "key": key.to_string()})).into_response(),
+        (Ok(key), false) => Redirect::to(&format!("/issues/{key}.html")).into_response(),
+        (Err(e), true) => (
+            status_of(&e),
+            Json(json!({"ok": false, "error": e.to_string()})),
+        )
+            .into_response(),
+        (Err(e), false) => {
+            let typed = |n: &str| fields.get(n).cloned().unwrap_or_default();
+            let page = new_form_again(
+                &shared,
+                crate::site::views::NewIssuePage {
+                    title: typed("title"),
+                    kind: typed("type"),
+                    priority: typed("priority"),
+                    severity: typed("severity"),
+                    labels: typed("labels"),
+                    milestone: typed("milestone"),
+                    assignee: typed("assignee"),
+                    component: typed("component"),
+                    template: typed("template"),
+                    body: typed("body"),
+                    ..Default::default()
+                },
+                format!("Not filed: {e}."),
+            );
+            (status_of(&e), Html(page)).into_response()
+        }
+    }
+}
+
+/// The description as the issue page will show it: Markdown, sanitized.
+pub async fn preview(State(shared): State<Arc<Shared>>, Form(fields): Form<Fields>) -> Response {
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(false);
+    }
+    let body = fields.get("body").cloned().unwrap_or_default();
+    Html(crate::site::escape::markdown(&body)).into_response()
+}

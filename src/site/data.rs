@@ -1,0 +1,347 @@
+//! The data the site's scripts fetch, cut so that a page loads only what it
+//! shows: filters, sorting and search over 100,000 issues, from `file://`
+//! as from any static host, without one file that holds every issue.
+//!
+//! Every file is a script, `data/<name>.js`, that hands one JSON value to
+//! `gitIssueData("<name>", …)` (defined by `data.js`): browsers refuse to
+//! `fetch` from `file://` but load a script, and the pages' CSP allows the
+//! site's own scripts only. The JSON never holds a raw `<`, so a file stays
+//! inert whatever it is served as.
+//!
+//! - `meta`: counts, the values of each filter and their file names, the
+//!   search shards.
+//! - `rows/<n>`: the issues numbered `n*50` to `n*50+49`, as the list
+//!   shows them.
+//! - `f/<field>/<slug>`: the numbers of the issues with that value (`all`,
+//!   `state/open`, `label/ui-…`), as a posting list.
+//! - `sort/<field>`: every number, in the order of that field.
+//! - `s/<prefix>`: search terms starting with those two letters (three
+//!   where two would make the file too big), each with the issues whose
+//!   title (`t`) or text (`w`) has it.
+//!
+//! A posting list is either a JSON array of gaps between increasing numbers
+//! or, when smaller, `"b…"` and the base64 of a bitmap indexed by number: a
+//! word in every issue costs 100,000 bits, 17 kB, not 600 kB.
+
+use std::collections::{BTreeMap, HashMap};
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::corpus::Corpus;
+use super::views::{Row, slug, words};
+
+/// Issues per `rows/` file.
+pub const ROWS: u64 = 50;
+
+/// A search shard bigger than this is split by the term's third letter.
+const SHARD_SPLIT: usize = 192 * 1024;
+
+/// A row of the list as `rows/<n>` holds it, with short names.
+#[derive(Serialize)]
+struct RowRecord<'a> {
+    n: u64,
+    k: &'a str,
+    t: &'a str,
+    s: &'a str,
+    c: bool,
+    y: &'a str,
+    p: &'a str,
+    l: &'a [String],
+    m: Option<&'a str>,
+    a: Option<&'a str>,
+    u: i64,
+}
+
+impl<'a> RowRecord<'a> {
+    fn of(r: &'a Row) -> RowRecord<'a> {
+        RowRecord {
+            n: r.number,
+            k: &r.key,
+            t: &r.title,
+            s: &r.status,
+            c: r.closed,
+            y: &r.kind,
+            p: &r.priority,
+            l: &r.labels,
+            m: r.milestone.as_deref(),
+            a: r.assignee.as_deref(),
+            u: r.updated,
+        }
+    }
+}
+
+/// A data file: its path in the site and its bytes.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+fn file(name: &str, value: &impl Serialize) -> DataFile {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    DataFile {
+        path: format!("data/{name}.js"),
+        bytes: format!(
+            "gitIssueData({}, {});\n",
+            serde_json::to_string(name).unwrap_or_default(),
+            json.replace('<', "\\u003c")
+        )
+        .into_bytes(),
+    }
+}
+
+/// `numbers`, increasing, as the smaller of a gap list and a bitmap.
+pub fn posting(numbers: &[u64], max: u64) -> Value {
+    let mut gaps = Vec::with_capacity(numbers.len());
+    let mut prev = 0;
+    let mut gap_bytes = 2;
+    for &n in numbers {
+        let gap = n - prev;
+        gap_bytes += 1 + gap.checked_ilog10().unwrap_or(0) as usize + 1;
+        gaps.push(gap);
+        prev = n;
+    }
+    let bitmap_bytes = (max as usize / 8 + 1).div_ceil(3) * 4 + 3;
+    if gap_bytes <= bitmap_bytes {
+        return json!(gaps);
+    }
+    let mut bits = vec![0u8; max as usize / 8 + 1];
+    for &n in numbers {
+        bits[n as usize / 8] |= 1 << (n % 8);
+    }
+    Value::String(format!(
+        "b{}",
+        base64::engine::general_purpose::STANDARD.encode(bits)
+    ))
+}
+
+/// The file name of a search term's shard: its first `len` characters,
+/// letters and digits as they are, anything else as `_` and its code point
+/// in hex between two `_`. `data.js` computes the same.
+pub fn shard_name(term: &str, len: usize) -> String {
+    let mut out = String::new();
+    for c in term.chars().take(len) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    out
+}
+
+/// A shard's terms and their posting lists.
+type Terms = serde_json::Map<String, Value>;
+
+/// Every data file of the site.
+pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
+    let max = rows.iter().map(|r| r.number).max().unwrap_or(0);
+    let mut out = Vec::new();
+
+    // Rows, by number.
+    let mut start = 0;
+    while start < rows.len() {
+        let chunk = rows[start].number / ROWS;
+        let end = rows[start..]
+            .iter()
+            .position(|r| r.number / ROWS != chunk)
+            .map_or(rows.len(), |p| start + p);
+        let records: Vec<RowRecord<'_>> = rows[start..end].iter().map(RowRecord::of).collect();
+        out.push(file(&format!("rows/{chunk}"), &records));
+        start = end;
+    }
+
+    // Filters: the numbers of the issues holding each value.
+    let mut fields: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    let mut add_field = |out: &mut Vec<DataFile>,
+                         field: &'static str,
+                         order: &[String],
+                         get: &dyn Fn(&Row) -> Vec<String>| {
+        let mut by: HashMap<String, Vec<u64>> = HashMap::new();
+        for r in rows {
+            for v in get(r) {
+                by.entry(v).or_default().push(r.number);
+            }
+        }
+        let mut values: Vec<String> = order
+            .iter()
+            .filter(|v| by.contains_key(*v))
+            .cloned()
+            .collect();
+        let mut rest: Vec<String> = by.keys().filter(|v| !order.contains(v)).cloned().collect();
+        rest.sort();
+        values.append(&mut rest);
+        let mut listed = Vec::new();
+        for v in values {
+            let s = slug(&v);
+            out.push(file(&format!("f/{field}/{s}"), &posting(&by[&v], max)));
+            listed.push((v, s));
+        }
+        fields.insert(field, listed);
+    };
+    let config = &corpus.config;
+    add_field(&mut out, "status", statuses, &|r| vec![r.status.clone()]);
+    add_field(&mut out, "type", &config.types, &|r| vec![r.kind.clone()]);
+    add_field(&mut out, "priority", &config.priorities, &|r| {
+        vec![r.priority.clone()]
+    });
+    add_field(&mut out, "label", &[], &|r| r.labels.clone());
+    add_field(&mut out, "milestone", &[], &|r| {
+        r.milestone.iter().cloned().collect()
+    });
+    add_field(&mut out, "assignee", &[], &|r| {
+        r.assignee.iter().cloned().collect()
+    });
+    let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
+    out.push(file("f/all", &posting(&numbers, max)));
+    for (state, closed) in [("open", false), ("closed", true)] {
+        let ns: Vec<u64> = rows
+            .iter()
+            .filter(|r| r.closed == closed)
+            .map(|r| r.number)
+            .collect();
+        out.push(file(&format!("f/state/{state}"), &posting(&ns, max)));
+    }
+
+    // Sort orders: every number, ascending by the field, then by number.
+    let mut order: Vec<&Row> = rows.iter().collect();
+    order.sort_by_key(|r| (r.updated, r.number));
+    out.push(file(
+        "sort/updated",
+        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+    ));
+    order.sort_by_key(|r| (r.priority_rank, r.number));
+    out.push(file(
+        "sort/priority",
+        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+    ));
+    let lower: HashMap<u64, String> = rows
+        .iter()
+        .map(|r| (r.number, r.title.to_lowercase()))
+        .collect();
+    order.sort_by(|a, b| {
+        lower[&a.number]
+            .cmp(&lower[&b.number])
+            .then(a.number.cmp(&b.number))
+    });
+    out.push(file(
+        "sort/title",
+        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+    ));
+
+    // Search: terms of titles and of descriptions and comments.
+    let mut terms: BTreeMap<String, (Vec<u64>, Vec<u64>)> = BTreeMap::new();
+    for e in &corpus.entries {
+        let n = e.key.number;
+        for t in words(std::iter::once(e.issue.title.as_str())).split(' ') {
+            if !t.is_empty() {
+                terms.entry(t.to_owned()).or_default().0.push(n);
+            }
+        }
+        let text = words(
+            std::iter::once(e.issue.body.as_str())
+                .chain(e.comments.iter().map(|c| c.comment.body.as_str())),
+        );
+        for t in text.split(' ') {
+            if !t.is_empty() {
+                terms.entry(t.to_owned()).or_default().1.push(n);
+            }
+        }
+    }
+    let encoded: Vec<(String, Value, Value, usize)> = terms
+        .into_iter()
+        .map(|(term, (t, w))| {
+            let (t, w) = (posting(&t, max), posting(&w, max));
+            let size = term.len() + t.to_string().len() + w.to_string().len() + 12;
+            (term, t, w, size)
+        })
+        .collect();
+    let mut by_two: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (term, ..)) in encoded.iter().enumerate() {
+        by_two.entry(shard_name(term, 2)).or_default().push(i);
+    }
+    let mut encoded: Vec<Option<(String, Value, Value, usize)>> =
+        encoded.into_iter().map(Some).collect();
+    let mut split = Vec::new();
+    let mut shard_values: BTreeMap<String, (Terms, Terms)> = BTreeMap::new();
+    for (two, members) in by_two {
+        let size: usize = members
+            .iter()
+            .filter_map(|i| encoded[*i].as_ref())
+            .map(|e| e.3)
+            .sum();
+        let too_big = size > SHARD_SPLIT;
+        if too_big {
+            split.push(two.clone());
+        }
+        for i in members {
+            let Some((term, t, w, _)) = encoded[i].take() else {
+                continue;
+            };
+            let name = if too_big && term.chars().count() > 2 {
+                shard_name(&term, 3)
+            } else {
+                two.clone()
+            };
+            let entry = shard_values.entry(name).or_default();
+            let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
+            if !empty(&t) {
+                entry.0.insert(term.clone(), t);
+            }
+            if !empty(&w) {
+                entry.1.insert(term, w);
+            }
+        }
+    }
+    let names: Vec<String> = shard_values.keys().cloned().collect();
+    for (name, (t, w)) in shard_values {
+        out.push(file(&format!("s/{name}"), &json!({"t": t, "w": w})));
+    }
+
+    let fields: serde_json::Map<String, Value> = fields
+        .into_iter()
+        .map(|(f, vs)| (f.to_owned(), json!(vs)))
+        .collect();
+    out.push(file(
+        "meta",
+        &json!({
+            "count": rows.len(),
+            "open": rows.iter().filter(|r| !r.closed).count(),
+            "max": max,
+            "rows": ROWS,
+            "fields": fields,
+            "shards": names,
+            "split": split,
+        }),
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_pick_the_smaller_encoding() {
+        assert_eq!(posting(&[3, 10, 12], 100_000), json!([3, 7, 2]));
+        let dense: Vec<u64> = (1..=1000).collect();
+        let Value::String(s) = posting(&dense, 1000) else {
+            panic!("a bitmap for a dense list")
+        };
+        let bits = base64::engine::general_purpose::STANDARD
+            .decode(&s[1..])
+            .unwrap();
+        assert_eq!(bits[0], 0b1111_1110, "bit n is number n");
+        assert_eq!(bits.len(), 126);
+    }
+
+    #[test]
+    fn shard_names_are_plain_file_names() {
+        assert_eq!(shard_name("login", 2), "lo");
+        assert_eq!(shard_name("a", 2), "a");
+        assert_eq!(shard_name("ünï", 2), "_fc_n");
+        assert_eq!(shard_name("日本語", 3), "_65e5__672c__8a9e_");
+    }
+}

@@ -1,0 +1,714 @@
+//! `record`: errors as issues. An error is filed once, under its
+//! fingerprint (`format::fingerprint`); each time it happens again an
+//! occurrence is added to that issue, as a new file under its folder
+//! (`format::occurrence`), never by rewriting a count, so two clones
+//! recording at once both count after a sync.
+//!
+//! The rules: the fingerprint is found through the index, plus the issue
+//! files that changed since the tree the index reflects (never a scan of
+//! the branch); among several issues with one fingerprint the one filed
+//! first gets the occurrence, unless it was closed as a duplicate. A
+//! resolved error that recurs is reopened once, labelled `regression`,
+//! with a comment saying when and how often; `wont_fix` and `duplicate`
+//! issues stay closed and only count. A batch is one commit, and any bad
+//! record stops it before anything is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+use super::change::{describe_changes, set_status};
+use super::doctor::check_values;
+use super::read::{load_at, next_number, occurrences_of, read_config};
+use super::{Error, Result, Tracker};
+use crate::format::config::Vocabulary;
+use crate::format::fields::{self, Value as FieldValue};
+use crate::format::fingerprint::fingerprint;
+use crate::format::layout::{self, BranchPath};
+use crate::format::occurrence::{Context, Days, Occurrences, Tally, day_of, newest};
+use crate::format::{Comment, Config, Issue, Key, yaml};
+use crate::query::{Expr, Sort};
+use crate::store::{Change, Edit, Snapshot, Store};
+
+/// An issue with this many occurrence files has them folded into one by
+/// the next `record` of it.
+pub const FOLD_AT: usize = 64;
+
+/// The label a recurring resolved error is reopened with.
+pub const REGRESSION: &str = "regression";
+
+/// Closed statuses a recurrence does not reopen: the error only counts.
+const STAYS_CLOSED: &[&str] = &["wont_fix", "duplicate"];
+
+/// One occurrence of an error, as `record` is told of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Occurrence {
+    /// The line of a batch it came from (1-based), for messages.
+    pub line: Option<usize>,
+    pub title: String,
+    pub description: Option<String>,
+    pub component: String,
+    pub severity: Option<String>,
+    pub category: Option<String>,
+    pub error: Option<String>,
+    pub error_type: Option<String>,
+    pub stack_trace: Option<String>,
+    pub fixes: Vec<String>,
+    pub changes: Vec<String>,
+    pub tags: Vec<String>,
+    pub context: Option<Map<String, Value>>,
+    pub host: Option<String>,
+    /// When it happened; by default, now.
+    pub at: Option<Timestamp>,
+    /// Given instead of the computed one.
+    pub fingerprint: Option<String>,
+}
+
+/// The names a batch line may use: the flags' names (`error-type` or
+/// `error_type`).
+const NAMES: &[&str] = &[
+    "title",
+    "description",
+    "component",
+    "severity",
+    "category",
+    "error",
+    "error_type",
+    "stack_trace",
+    "fix",
+    "change",
+    "tag",
+    "context",
+    "host",
+    "at",
+    "fingerprint",
+];
+
+impl Occurrence {
+    /// Reads one line of a batch: a JSON object whose members are the
+    /// flags' names. `fix`, `change` and `tag` take a string or a list;
+    /// `context` an object; `stack-trace` the text itself.
+    pub fn from_json(map: &Map<String, Value>) -> std::result::Result<Occurrence, String> {
+        let mut o = Occurrence::default();
+        for (name, value) in map {
+            let n = name.replace('-', "_");
+            let text = || -> std::result::Result<Option<String>, String> {
+                match value {
+                    Value::Null => Ok(None),
+                    Value::String(s) => Ok(Some(s.clone())),
+                    Value::Number(x) => Ok(Some(x.to_string())),
+                    Value::Bool(b) => Ok(Some(b.to_string())),
+                    _ => Err(format!("`{name}` must be text")),
+                }
+            };
+            let texts = || -> std::result::Result<Vec<String>, String> {
+                match value {
+                    Value::Null => Ok(Vec::new()),
+                    Value::String(s) => Ok(vec![s.clone()]),
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|v| match v {
+                            Value::String(s) => Ok(s.clone()),
+                            _ => Err(format!("`{name}` must be text or a list of texts")),
+                        })
+                        .collect(),
+                    _ => Err(format!("`{name}` must be text or a list of texts")),
+                }
+            };
+            match n.as_str() {
+                "title" => o.title = text()?.unwrap_or_default(),
+                "description" => o.description = text()?,
+                "component" => o.component = text()?.unwrap_or_default(),
+                "severity" => o.severity = text()?,
+                "category" => o.category = text()?,
+                "error" => o.error = text()?,
+                "error_type" => o.error_type = text()?,
+                "stack_trace" => o.stack_trace = text()?,
+                "fix" => o.fixes = texts()?,
+                "change" => o.changes = texts()?,
+                "tag" => o.tags = texts()?,
+                "context" => {
+                    o.context = match value {
+                        Value::Null => None,
+                        Value::Object(m) => Some(m.clone()),
+                        Value::String(s) => Some(parse_context(s)?),
+                        _ => return Err("`context` must be a JSON object".to_owned()),
+                    }
+                }
+                "host" => o.host = text()?,
+                "at" => {
+                    o.at = match text()? {
+                        None => None,
+                        Some(s) => Some(parse_at(&s)?),
+                    }
+                }
+                "fingerprint" => o.fingerprint = text()?,
+                _ => {
+                    return Err(format!(
+                        "unknown field {name:?}; a record has {}",
+                        NAMES.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(o)
+    }
+
+    /// What is wrong with it, in words, before anything is written.
+    fn check(&self, config: &Config) -> std::result::Result<(), String> {
+        if self.title.trim().is_empty() {
+            return Err("a recorded error needs a title".to_owned());
+        }
+        if self.component.trim().is_empty() {
+            return Err("a recorded error needs a component (--component)".to_owned());
+        }
+        if let Some(s) = &self.severity {
+            config.check(Vocabulary::Severity, s)?;
+        }
+        if let Some(c) = &self.category {
+            config.check(Vocabulary::Category, c)?;
+        }
+        if self
+            .fingerprint
+            .as_ref()
+            .is_some_and(|f| f.trim().is_empty())
+        {
+            return Err("a fingerprint cannot be empty".to_owned());
+        }
+        if self.tags.iter().any(|t| t.trim().is_empty()) {
+            return Err("a tag needs a name".to_owned());
+        }
+        Ok(())
+    }
+
+    /// The fingerprint it is filed under.
+    pub fn fingerprint(&self) -> String {
+        match &self.fingerprint {
+            Some(f) => f.trim().to_owned(),
+            None => fingerprint(
+                &self.component,
+                self.error_type.as_deref().unwrap_or_default(),
+                self.error.as_deref().unwrap_or(&self.title),
+            ),
+        }
+    }
+
+    /// The detail kept of it, when there is any beyond the time.
+    fn context_at(&self, at: Timestamp) -> Option<Context> {
+        let c = Context {
+            at,
+            host: self.host.clone(),
+            error: self.error.clone(),
+            context: self.context.clone(),
+            stack_trace: self.stack_trace.clone(),
+        };
+        (c.host.is_some() || c.error.is_some() || c.context.is_some() || c.stack_trace.is_some())
+            .then_some(c)
+    }
+}
+
+/// Reads a batch: one JSON object a line (blank lines skipped), in the
+/// shape [`Occurrence::from_json`] takes. A line that does not read is an
+/// error naming it, before anything is written.
+pub fn read_records(jsonl: &str) -> Result<Vec<Occurrence>> {
+    let mut items = Vec::new();
+    for (i, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| Error::BadLine {
+            line: i + 1,
+            message,
+        };
+        let map: Map<String, Value> =
+            serde_json::from_str(line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let mut o = Occurrence::from_json(&map).map_err(bad)?;
+        o.line = Some(i + 1);
+        items.push(o);
+    }
+    Ok(items)
+}
+
+/// `--context`: a JSON object.
+pub fn parse_context(text: &str) -> std::result::Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err("the context must be a JSON object, like {\"job\": \"build-42\"}".to_owned()),
+        Err(e) => Err(format!("the context is not JSON: {e}")),
+    }
+}
+
+/// `--at`: an RFC 3339 time.
+pub fn parse_at(text: &str) -> std::result::Result<Timestamp, String> {
+    crate::format::parse_timestamp(text)
+        .ok_or_else(|| format!("{text:?} is not a time like 2026-01-31T09:30:00Z"))
+}
+
+/// What one `record` did to one issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub key: Key,
+    /// The issue was filed by this record.
+    pub new: bool,
+    /// It was resolved and is open again, labelled `regression`.
+    pub reopened: bool,
+    /// Occurrences this record added.
+    pub added: u64,
+    /// Its occurrences in all, these included.
+    pub occurrences: u64,
+    /// The batch lines that went to it.
+    pub lines: Vec<usize>,
+}
+
+/// What `record` did.
+#[derive(Debug, Clone)]
+pub struct RecordOutcome {
+    /// One per issue, in the order the errors first appeared.
+    pub recorded: Vec<Recorded>,
+    pub commit: Option<String>,
+    /// Set when the index could not be used and the files were read.
+    pub fallback: Option<String>,
+}
+
+/// The occurrences of one fingerprint in a record.
+struct Group<'a> {
+    fingerprint: String,
+    items: Vec<(&'a Occurrence, Timestamp)>,
+}
+
+impl Tracker {
+    /// Records occurrences of errors, all in one commit: each is added to
+    /// the issue with its fingerprint, or files a new issue.
+    pub fn record_errors(&self, items: &[Occurrence]) -> Result<RecordOutcome> {
+        let snap = self.snapshot()?;
+        let config = read_config(&snap)?;
+        drop(snap);
+        let now = self.store.now();
+        let user = self.store.user()?;
+        if items.is_empty() {
+            return Err(Error::Empty {
+                what: "a batch of records",
+                needs: "at least one record",
+            });
+        }
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut by_fingerprint: BTreeMap<String, usize> = BTreeMap::new();
+        for o in items {
+            o.check(&config).map_err(|message| match o.line {
+                Some(line) => Error::BadLine { line, message },
+                None => Error::Refused(message),
+            })?;
+            let fp = o.fingerprint();
+            let at = o.at.unwrap_or(now);
+            let i = *by_fingerprint.entry(fp.to_lowercase()).or_insert_with(|| {
+                groups.push(Group {
+                    fingerprint: fp,
+                    items: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[i].items.push((o, at));
+        }
+        let mut lookup = self.lookup(by_fingerprint.keys().cloned().collect())?;
+        let mut recorded = Vec::new();
+        let commit = self.store.commit(|snap| {
+            lookup.catch_up(&self.store, snap)?;
+            let config = read_config(snap)?;
+            let mut next: Option<u64> = None;
+            let mut edits = Vec::new();
+            let mut lines = Vec::new();
+            recorded.clear();
+            for g in &groups {
+                let r = match lookup.best(&g.fingerprint.to_lowercase()) {
+                    Some(key) => add_to(snap, &config, &key, g, now, &user, &mut edits)?,
+                    None => {
+                        let n = match next {
+                            Some(n) => n,
+                            None => next_number(snap)?,
+                        };
+                        next = Some(n + 1);
+                        let key = Key::new(config.key.clone(), n);
+                        file_new(&config, key, g, now, &user, &mut edits)?
+                    }
+                };
+                lines.push(describe(&r, g));
+                recorded.push(r);
+            }
+            let message = match lines.as_slice() {
+                [one] => one.clone(),
+                _ => {
+                    let total: u64 = recorded.iter().map(|r| r.added).sum();
+                    let new = recorded.iter().filter(|r| r.new).count();
+                    let reopened = recorded.iter().filter(|r| r.reopened).count();
+                    let mut m = format!(
+                        "Record {total} occurrences of {} errors ({new} new, {reopened} reopened)\n\n",
+                        recorded.len()
+                    );
+                    for l in &lines {
+                        m.push_str(l);
+                        m.push('\n');
+                    }
+                    m
+                }
+            };
+            Ok::<_, Error>(Some(Change { message, edits }))
+        })?;
+        Ok(RecordOutcome {
+            recorded,
+            commit,
+            fallback: lookup.fallback,
+        })
+    }
+
+    /// Finds the issues that carry these (lowercase) fingerprints: through
+    /// the index as it is when it is close to the tip (the rest is caught
+    /// up from the files that changed since), else brought up to date.
+    fn lookup(&self, wanted: BTreeSet<String>) -> Result<Lookup> {
+        let mut lookup = Lookup {
+            wanted,
+            tree: None,
+            found: BTreeMap::new(),
+            fallback: None,
+        };
+        match self.index_for_lookup()? {
+            Ok((index, tree)) => {
+                let values: Vec<String> = lookup.wanted.iter().cloned().collect();
+                let expr = Expr::Field(fields::named("fingerprint"), values);
+                let (hits, _) = index.search(
+                    &expr,
+                    crate::index::Words::All,
+                    Sort::default(),
+                    false,
+                    0,
+                    None,
+                )?;
+                for h in hits {
+                    lookup.consider(h.key, &h.issue);
+                }
+                lookup.tree = Some(tree);
+            }
+            // Without an index, catching up from the empty tree reads
+            // every issue file once.
+            Err(why) => lookup.fallback = Some(why),
+        }
+        Ok(lookup)
+    }
+}
+
+/// The issues of each fingerprint, as of one tree of the branch.
+struct Lookup {
+    wanted: BTreeSet<String>,
+    tree: Option<String>,
+    found: BTreeMap<String, BTreeMap<Key, Candidate>>,
+    fallback: Option<String>,
+}
+
+/// What decides which of several issues with a fingerprint gets an
+/// occurrence: not a duplicate, then filed first, then the lower number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    duplicate: bool,
+    created: Timestamp,
+}
+
+impl Lookup {
+    fn consider(&mut self, key: Key, issue: &Issue) {
+        let Some(fp) = issue.field_text("fingerprint").map(|f| f.to_lowercase()) else {
+            return;
+        };
+        if self.wanted.contains(&fp) {
+            let candidate = Candidate {
+                duplicate: issue.status == "duplicate" || issue.duplicate_of.is_some(),
+                created: issue.created,
+            };
+            self.found.entry(fp).or_default().insert(key, candidate);
+        }
+    }
+
+    /// Brings the answers from the tree they reflect to `snap`'s, reading
+    /// only the issue files that differ.
+    fn catch_up(&mut self, store: &Store, snap: &Snapshot<'_>) -> Result<()> {
+        let target = snap.tree_id();
+        if target == self.tree {
+            return Ok(());
+        }
+        let paths = store.tree_diff(self.tree.as_deref(), target.as_deref(), layout::ISSUES)?;
+        // Where each changed issue file is: either layout.
+        let keys: BTreeSet<(Key, &String)> = paths
+            .iter()
+            .filter_map(|p| match BranchPath::parse(p) {
+                BranchPath::Issue(k) => Some((k, p)),
+                _ => None,
+            })
+            .collect();
+        for (key, path) in keys {
+            for issues in self.found.values_mut() {
+                issues.remove(&key);
+            }
+            if let Some(text) = snap.read(path)?
+                && let Ok(issue) = Issue::parse(&text)
+            {
+                self.consider(key, &issue);
+            }
+        }
+        self.tree = target;
+        Ok(())
+    }
+
+    fn best(&self, fingerprint: &str) -> Option<Key> {
+        self.found
+            .get(fingerprint)?
+            .iter()
+            .min_by_key(|(k, c)| (**c, k.number))
+            .map(|(k, _)| k.clone())
+    }
+}
+
+/// Whether a recurrence reopens an issue closed with its status.
+fn reopens(issue: &Issue, config: &Config) -> bool {
+    config.is_closed(&issue.status)
+        && !STAYS_CLOSED.contains(&issue.status.as_str())
+        && issue.duplicate_of.is_none()
+}
+
+/// The occurrence file of a group: one batch, with its occurrences per
+/// day when they span more than one.
+fn batch(g: &Group<'_>) -> (String, Occurrences) {
+    let mut hosts: Vec<String> = Vec::new();
+    let mut days = Days::new();
+    for (o, at) in &g.items {
+        *days.entry(day_of(*at)).or_default() += 1;
+        if let Some(h) = &o.host
+            && !hosts.contains(h)
+        {
+            hosts.push(h.clone());
+        }
+    }
+    if days.len() == 1 {
+        days.clear();
+    }
+    let file = Occurrences {
+        count: g.items.len() as u64,
+        first_seen: g.items.iter().map(|i| i.1).min().unwrap_or_default(),
+        last_seen: g.items.iter().map(|i| i.1).max().unwrap_or_default(),
+        hosts,
+        days,
+        contexts: newest(
+            g.items
+                .iter()
+                .filter_map(|(o, at)| o.context_at(*at))
+                .collect(),
+        ),
+        batches: BTreeMap::new(),
+    };
+    (ulid::Ulid::new().to_string(), file)
+}
+
+fn add_once(list: &mut Vec<String>, items: &[String]) {
+    for x in items.iter().map(|x| x.trim()) {
+        if !x.is_empty() && !list.iter().any(|y| y == x) {
+            list.push(x.to_owned());
+        }
+    }
+}
+
+/// Adds what every record of the group brings to the issue's lists: tags
+/// as labels, suggested fixes, system changes.
+fn add_lists(issue: &mut Issue, g: &Group<'_>) {
+    for (o, _) in &g.items {
+        add_once(&mut issue.labels, &o.tags);
+        for (name, items) in [
+            ("suggested_fixes", &o.fixes),
+            ("system_changes", &o.changes),
+        ] {
+            let spec = fields::named(name);
+            let mut list = issue.get(spec).to_value().into_list();
+            add_once(&mut list, items);
+            issue.put(spec, FieldValue::List(list));
+        }
+    }
+}
+
+/// Files a new issue for a group, with its occurrences.
+fn file_new(
+    config: &Config,
+    key: Key,
+    g: &Group<'_>,
+    now: Timestamp,
+    user: &str,
+    edits: &mut Vec<Edit>,
+) -> Result<Recorded> {
+    let (first, _) = g.items[0];
+    let mut issue = Issue::new(
+        ulid::Ulid::new().to_string(),
+        first.title.trim().to_owned(),
+        config.default_type().to_owned(),
+        config.initial_status().to_owned(),
+        config.default_priority().to_owned(),
+        now,
+    );
+    issue.severity = first
+        .severity
+        .clone()
+        .or_else(|| config.defaults.severity.clone());
+    issue.component = Some(first.component.trim().to_owned());
+    issue.reporter = Some(user.to_owned());
+    let optional =
+        |v: &Option<String>| FieldValue::Optional(v.clone().filter(|s| !s.trim().is_empty()));
+    issue.put(fields::named("category"), optional(&first.category));
+    issue.put(
+        fields::named("fingerprint"),
+        FieldValue::Optional(Some(g.fingerprint.clone())),
+    );
+    issue.put(fields::named("error_type"), optional(&first.error_type));
+    issue.put(fields::named("error"), optional(&first.error));
+    add_lists(&mut issue, g);
+    if let Some(d) = &first.description {
+        issue.body = yaml::normalize_body(d);
+    }
+    check_values(&issue, config, None).map_err(Error::Refused)?;
+    edits.push(Edit::Write {
+        path: layout::issue_file(&key),
+        content: issue.print().into_bytes(),
+    });
+    let (id, file) = batch(g);
+    let added = file.count;
+    edits.push(Edit::Write {
+        path: layout::occurrence_file(&key, &id),
+        content: file.print().into_bytes(),
+    });
+    Ok(Recorded {
+        key,
+        new: true,
+        reopened: false,
+        added,
+        occurrences: added,
+        lines: g.items.iter().filter_map(|(o, _)| o.line).collect(),
+    })
+}
+
+/// Adds a group's occurrences to an issue that has its fingerprint;
+/// reopens it when it was resolved, and folds its files when there are
+/// many.
+fn add_to(
+    snap: &Snapshot<'_>,
+    config: &Config,
+    key: &Key,
+    g: &Group<'_>,
+    now: Timestamp,
+    user: &str,
+    edits: &mut Vec<Edit>,
+) -> Result<Recorded> {
+    let (old, path) = load_at(snap, key)?;
+    let key = old.key.clone();
+    let mut issue = old.issue.clone();
+    add_lists(&mut issue, g);
+    let (files, _) = occurrences_of(snap, &key)?;
+    let before = Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))).occurrences;
+    let new_file = batch(g);
+    let added = new_file.1.count;
+    let total = before + added;
+    let reopened = reopens(&issue, config);
+    if reopened {
+        let was = issue.status.clone();
+        let since = issue.resolved;
+        set_status(&mut issue, config.initial_status(), config, now);
+        add_once(&mut issue.labels, &[REGRESSION.to_owned()]);
+        let first = g.items.iter().map(|i| i.1).min().unwrap_or(now);
+        let last = g.items.iter().map(|i| i.1).max().unwrap_or(now);
+        let when = if first == last {
+            format!("at {}", crate::format::format_timestamp(first))
+        } else {
+            format!(
+                "from {} to {}",
+                crate::format::format_timestamp(first),
+                crate::format::format_timestamp(last)
+            )
+        };
+        let since = since
+            .map(|t| format!(" on {}", crate::format::format_timestamp(t)))
+            .unwrap_or_default();
+        let body = format!(
+            "This error happened again after it was {was}{since}: {added} {} {when}, {total} in all. Reopened with the label `{REGRESSION}`.\n",
+            if added == 1 {
+                "occurrence"
+            } else {
+                "occurrences"
+            },
+        );
+        let comment = Comment {
+            author: user.to_owned(),
+            created: now,
+            internal: false,
+            extra: Vec::new(),
+            body,
+        };
+        edits.push(Edit::Write {
+            path: layout::comment_file(&key, &ulid::Ulid::new().to_string()),
+            content: comment.print().into_bytes(),
+        });
+    }
+    if !describe_changes(&old.issue, &issue).is_empty() {
+        check_values(&issue, config, Some(&old.issue)).map_err(Error::Refused)?;
+        issue.updated = now;
+        edits.push(Edit::Write {
+            path,
+            content: issue.print().into_bytes(),
+        });
+    }
+    if files.len() >= FOLD_AT {
+        let all = files
+            .iter()
+            .chain(std::iter::once(&new_file))
+            .map(|(id, f)| (id.as_str(), f));
+        if let Some(folded) = Occurrences::fold(all) {
+            for (id, _) in &files {
+                edits.push(Edit::Remove {
+                    path: layout::occurrence_file(&key, id),
+                });
+            }
+            edits.push(Edit::Write {
+                path: layout::occurrence_file(&key, &ulid::Ulid::new().to_string()),
+                content: folded.print().into_bytes(),
+            });
+        }
+    } else {
+        edits.push(Edit::Write {
+            path: layout::occurrence_file(&key, &new_file.0),
+            content: new_file.1.print().into_bytes(),
+        });
+    }
+    Ok(Recorded {
+        key,
+        new: false,
+        reopened,
+        added,
+        occurrences: total,
+        lines: g.items.iter().filter_map(|(o, _)| o.line).collect(),
+    })
+}
+
+/// How one issue's part of a record reads in the commit message.
+fn describe(r: &Recorded, g: &Group<'_>) -> String {
+    let range = if r.added == 1 {
+        format!("occurrence {}", r.occurrences)
+    } else {
+        format!(
+            "occurrences {}-{}",
+            r.occurrences - r.added + 1,
+            r.occurrences
+        )
+    };
+    if r.new {
+        format!(
+            "{}: new error {:?}, {range}",
+            r.key,
+            g.items[0].0.title.trim()
+        )
+    } else if r.reopened {
+        format!("{}: {range}, reopened as a regression", r.key)
+    } else {
+        format!("{}: {range}", r.key)
+    }
+}
