@@ -34,12 +34,9 @@ pub fn run(ui: &Ui, args: CloseArgs) -> Result<()> {
     let closing = Closing {
         reason: args.reason,
         duplicate_of,
+        comment: args.comment,
     };
     let outcome = tracker.close(&key, &closing)?;
     super::report(ui, &outcome);
-    if let Some(text) = args.comment {
-        let (k, id) = tracker.comment(&outcome.key, &text, false)?;
-        ui.status(&format!("{k}: comment {id}"));
-    }
     super::print_issue(ui, &tracker, &outcome.key, args.json)
 }

@@ -430,11 +430,9 @@ impl Server {
             let closing = Closing {
                 reason: a.reason,
                 duplicate_of,
+                comment: a.comment,
             };
             let outcome = t.close(&key, &closing)?;
-            if let Some(text) = &a.comment {
-                t.comment(&outcome.key, text, false)?;
-            }
             Ok(changed(t, audience, &outcome))
         })
         .await

@@ -232,7 +232,7 @@ pub async fn close(
         let key = parse_key(t, &k)?;
         let closing = Closing {
             reason,
-            duplicate_of: None,
+            ..Closing::default()
         };
         Ok(t.close(&key, &closing)?.summary)
     })

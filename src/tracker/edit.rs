@@ -111,7 +111,18 @@ impl Tracker {
     pub fn update(
         &self,
         key: &Key,
+        apply: impl FnMut(&mut Issue, &Config, Timestamp) -> Result<()>,
+    ) -> Result<Outcome> {
+        self.update_with_comment(key, apply, None)
+    }
+
+    /// Like [`Tracker::update`], and adds `comment` (with its id) in the
+    /// same commit: a change and the words saying why land together.
+    fn update_with_comment(
+        &self,
+        key: &Key,
         mut apply: impl FnMut(&mut Issue, &Config, Timestamp) -> Result<()>,
+        comment: Option<(&str, &Comment)>,
     ) -> Result<Outcome> {
         let now = self.store.now();
         let result = RefCell::new((key.clone(), String::new()));
@@ -120,20 +131,35 @@ impl Tracker {
             let (old, path) = load_at(snap, key)?;
             let mut issue = old.issue.clone();
             apply(&mut issue, &config, now)?;
-            let changes = describe_changes(&old.issue, &issue);
-            if changes.is_empty() {
+            let mut changes = describe_changes(&old.issue, &issue);
+            if changes.is_empty() && comment.is_none() {
                 *result.borrow_mut() = (old.key, "unchanged".to_owned());
                 return Ok::<_, Error>(None);
             }
-            check_values(&issue, &config, Some(&old.issue)).map_err(Error::Refused)?;
-            issue.updated = now;
+            let mut edits = Vec::new();
+            if !changes.is_empty() {
+                check_values(&issue, &config, Some(&old.issue)).map_err(Error::Refused)?;
+                issue.updated = now;
+                edits.push(Edit::Write {
+                    path: path.clone(),
+                    content: issue.print().into_bytes(),
+                });
+            }
+            if let Some((id, c)) = comment {
+                changes.push(format!(
+                    "{}comment {id}",
+                    if c.internal { "internal " } else { "" }
+                ));
+                edits.push(Edit::Write {
+                    // Beside the issue's file, in whichever layout it is.
+                    path: format!("{}/comments/{id}.md", layout::folder_of(&path)),
+                    content: c.print().into_bytes(),
+                });
+            }
             let summary = changes.join(", ");
             let change = Change {
                 message: format!("{}: {summary}", old.key),
-                edits: vec![Edit::Write {
-                    path,
-                    content: issue.print().into_bytes(),
-                }],
+                edits,
             };
             *result.borrow_mut() = (old.key, summary);
             Ok(Some(change))
@@ -189,8 +215,8 @@ impl Tracker {
         }
     }
 
-    /// Adds a comment; returns its id.
-    pub fn comment(&self, key: &Key, body: &str, internal: bool) -> Result<(Key, String)> {
+    /// A comment by the user, now; refused when it says nothing.
+    fn new_comment(&self, body: &str, internal: bool) -> Result<Comment> {
         let body = yaml::normalize_body(body);
         if body.is_empty() {
             return Err(Error::Empty {
@@ -198,13 +224,18 @@ impl Tracker {
                 needs: "some text",
             });
         }
-        let comment = Comment {
+        Ok(Comment {
             author: self.store.user()?,
             created: self.store.now(),
             internal,
             extra: Vec::new(),
             body,
-        };
+        })
+    }
+
+    /// Adds a comment; returns its id.
+    pub fn comment(&self, key: &Key, body: &str, internal: bool) -> Result<(Key, String)> {
+        let comment = self.new_comment(body, internal)?;
         let id = ulid::Ulid::new().to_string();
         let found = RefCell::new(key.clone());
         self.store.commit(|snap| {
@@ -267,6 +298,8 @@ pub struct Closing {
     pub reason: Option<String>,
     /// The original this issue duplicates (implies the status `duplicate`).
     pub duplicate_of: Option<Key>,
+    /// A comment saying why, written in the same commit.
+    pub comment: Option<String>,
 }
 
 impl Tracker {
@@ -303,13 +336,22 @@ impl Tracker {
                 config.closed_statuses.join(", ")
             )));
         }
-        self.update(key, |issue, config, now| {
-            set_status(issue, &reason, config, now);
-            if duplicate_of.is_some() {
-                issue.duplicate_of.clone_from(&duplicate_of);
-            }
-            Ok(())
-        })
+        let comment = match &closing.comment {
+            Some(text) => Some(self.new_comment(text, false)?),
+            None => None,
+        };
+        let id = ulid::Ulid::new().to_string();
+        self.update_with_comment(
+            key,
+            |issue, config, now| {
+                set_status(issue, &reason, config, now);
+                if duplicate_of.is_some() {
+                    issue.duplicate_of.clone_from(&duplicate_of);
+                }
+                Ok(())
+            },
+            comment.as_ref().map(|c| (id.as_str(), c)),
+        )
     }
 
     /// Reopens a closed issue with the status new issues get; an open one is

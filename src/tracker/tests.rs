@@ -70,6 +70,7 @@ fn closing_follows_the_workflow() {
     let itself = Closing {
         reason: None,
         duplicate_of: Some(b.clone()),
+        comment: None,
     };
     assert!(
         t.close(&b, &itself)
@@ -80,6 +81,7 @@ fn closing_follows_the_workflow() {
     let open = Closing {
         reason: Some("triaged".into()),
         duplicate_of: None,
+        comment: None,
     };
     assert!(
         t.close(&b, &open)
@@ -90,9 +92,22 @@ fn closing_follows_the_workflow() {
     let dup = Closing {
         reason: None,
         duplicate_of: Some(a.clone()),
+        comment: Some("Same crash as BC-1.".into()),
     };
-    t.close(&b, &dup).unwrap();
+    let before = tip(&t);
+    let closed = t.close(&b, &dup).unwrap();
+    // The status and the comment saying why are one commit.
+    let one = closed.commit.clone().unwrap();
+    let since = before.unwrap().to_string();
+    assert_eq!(
+        t.store().changes(&one, Some(&since), "").unwrap().len(),
+        1,
+        "{}",
+        closed.summary
+    );
     let d = t.details(&b).unwrap();
+    assert_eq!(d.comments.len(), 1);
+    assert_eq!(d.comments[0].comment.body, "Same crash as BC-1.\n");
     assert_eq!(d.record.issue.status, "duplicate");
     assert_eq!(d.record.issue.duplicate_of.as_deref(), Some("BC-1"));
     assert!(d.record.issue.resolved.is_some());
