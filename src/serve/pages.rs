@@ -92,6 +92,10 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
             ..p.dashboard.clone()
         }),
         "search.html" => html::search_page(&views::SearchPage { frame }),
+        "known.html" => html::known_page(&views::KnownPage {
+            frame,
+            ..p.known.clone()
+        }),
         "new.html" => html::edit::new_issue_page(&NewIssuePage {
             frame,
             ..NewIssuePage::default()
@@ -106,7 +110,7 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
                     .binary_search_by_key(&number, |e| e.key.number)
                     .ok()
                     .filter(|i| view.corpus.entries[*i].key.to_string() == key)?;
-                let v = views::issue_page(&view.corpus, &p.rows, i, &frame);
+                let v = views::issue_page(&view.corpus, p, i, &frame);
                 return Some(html::issue_page(&v));
             }
             if let Some(file) = path.strip_prefix("release-notes/") {

@@ -5,7 +5,7 @@
 //! page needs rendering again.
 
 use crate::tracker::release;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -154,6 +154,8 @@ pub struct IssuePage {
     /// Where it lives on GitHub, GitLab or Jira too.
     pub bridge: Option<BridgeView>,
     pub duplicate_of: Option<IssueLink>,
+    /// Issues closed as duplicates of this one.
+    pub duplicates: Vec<IssueLink>,
     pub related: Vec<IssueLink>,
     pub attachments: Vec<String>,
     pub history: Vec<HistoryView>,
@@ -287,6 +289,23 @@ pub struct SearchPage {
     pub frame: Frame,
 }
 
+/// An open known issue, as the Known issues page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownIssue {
+    pub row: Row,
+    /// "Me too": voters plus votes without a name.
+    pub votes: u64,
+    /// Markdown: the `Workaround` section of its description.
+    pub workaround: Option<String>,
+}
+
+/// The open issues flagged `known`, most votes first.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownPage {
+    pub frame: Frame,
+    pub issues: Vec<KnownIssue>,
+}
+
 /// Every page of the site; issue pages are made one by one with
 /// [`issue_page`] as they are written.
 pub struct Site {
@@ -309,6 +328,10 @@ pub struct Pages {
     pub notes: Vec<NotesPage>,
     pub dashboard: DashboardPage,
     pub search: SearchPage,
+    pub known: KnownPage,
+    /// The issues closed as duplicates of each issue, by the original's
+    /// key, each list by number.
+    pub duplicates: HashMap<String, Vec<IssueLink>>,
 }
 
 /// A file name for a milestone or label, whatever its name holds: readable letters
@@ -473,6 +496,8 @@ impl Pages {
         }
 
         let dashboard = dashboard(&frame, &rows, config);
+        let known = known(&frame, corpus, &rows);
+        let duplicates = duplicates(corpus, &rows);
         let labels = labels
             .iter()
             .map(|(name, rs)| {
@@ -501,11 +526,74 @@ impl Pages {
             search: SearchPage {
                 frame: frame.clone(),
             },
+            known,
+            duplicates,
             frame,
             rows,
             statuses,
         }
     }
+}
+
+/// The Known issues page: open issues flagged `known`, most votes first,
+/// then by number.
+fn known(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> KnownPage {
+    let flag = crate::format::fields::named("known");
+    let mut issues: Vec<KnownIssue> = corpus
+        .entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, r)| !r.closed && e.issue.get(flag) == crate::format::fields::Val::Flag(true))
+        .map(|(e, r)| KnownIssue {
+            row: r.clone(),
+            votes: crate::format::fields::vote_count(&e.issue),
+            workaround: super::escape::workaround(&e.issue.body),
+        })
+        .collect();
+    issues.sort_by_key(|k| (std::cmp::Reverse(k.votes), k.row.number));
+    KnownPage {
+        frame: frame.clone(),
+        issues,
+    }
+}
+
+/// A link to the issue at `rows[i]`, from another issue's page.
+fn link_to(r: &Row) -> IssueLink {
+    IssueLink {
+        key: r.key.clone(),
+        title: Some(r.title.clone()),
+        href: Some(format!("{}.html", r.key)),
+        closed: r.closed,
+    }
+}
+
+/// The issue on the site a key names, among `rows` (by number).
+fn row_of<'a>(rows: &'a [Row], text: &str, config: &Config) -> Option<&'a Row> {
+    let key = Key::parse_with_default(text, &config.key)?;
+    rows.binary_search_by_key(&key.number, |r| r.number)
+        .ok()
+        .map(|i| &rows[i])
+        .filter(|r| r.key == key.to_string())
+}
+
+/// Every issue's duplicates on the site (those with `duplicate_of` naming
+/// it), in one pass over the issues.
+fn duplicates(corpus: &Corpus, rows: &[Row]) -> HashMap<String, Vec<IssueLink>> {
+    let mut out: HashMap<String, Vec<IssueLink>> = HashMap::new();
+    for (e, r) in corpus.entries.iter().zip(rows) {
+        if let Some(original) = e
+            .issue
+            .duplicate_of
+            .as_deref()
+            .and_then(|d| row_of(rows, d, &corpus.config))
+            .filter(|o| o.key != r.key)
+        {
+            out.entry(original.key.clone())
+                .or_default()
+                .push(link_to(r));
+        }
+    }
+    out
 }
 
 /// The board: a column per open status in workflow order, statuses
@@ -550,24 +638,15 @@ fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> B
 /// The page of the issue at `index` of the corpus (`rows` are the
 /// corpus's rows, by number): the one place that decides what an issue page
 /// shows (add a field to [`IssuePage`] and fill it here).
-pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) -> IssuePage {
+pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -> IssuePage {
     let config = &corpus.config;
+    let rows = &pages.rows;
     let link = |text: &str| -> IssueLink {
-        let key = Key::parse_with_default(text, &config.key);
-        match key.as_ref().and_then(|k| {
-            rows.binary_search_by_key(&k.number, |r| r.number)
-                .ok()
-                .map(|i| &rows[i])
-                .filter(|r| r.key == k.to_string())
-        }) {
-            Some(r) => IssueLink {
-                key: r.key.clone(),
-                title: Some(r.title.clone()),
-                href: Some(format!("{}.html", r.key)),
-                closed: r.closed,
-            },
+        match row_of(rows, text, config) {
+            Some(r) => link_to(r),
             None => IssueLink {
-                key: key.map_or_else(|| text.to_owned(), |k| k.to_string()),
+                key: Key::parse_with_default(text, &config.key)
+                    .map_or_else(|| text.to_owned(), |k| k.to_string()),
                 title: None,
                 href: None,
                 closed: false,
@@ -637,6 +716,7 @@ pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) ->
                 _ => None,
             },
             duplicate_of: i.duplicate_of.as_deref().map(link),
+            duplicates: pages.duplicates.get(&r.key).cloned().unwrap_or_default(),
             related: i.related.iter().map(|r| link(r)).collect(),
             attachments: e.attachments.clone(),
             history: e

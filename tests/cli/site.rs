@@ -384,6 +384,138 @@ fn export_rejects_a_base_url_that_is_not_a_web_address() {
     assert!(!env.repo.join("out").exists(), "nothing written");
 }
 
+/// The fixture with known issues: BC-1 (3 votes, no workaround), BC-6 (one
+/// vote, a workaround followed by another section), BC-7 (no vote, a
+/// workaround); BC-3 is known but resolved; BC-8 is known, voted for and
+/// confidential (every text of it holds `SECRET-KNOWN-7f3a`).
+pub fn known_fixture() -> Env {
+    let env = fixture();
+    env.new_issue(
+        "Upload stalls on slow networks",
+        &[
+            "-m",
+            "Retries never stop.\n\n## Workaround\n\nSet `upload.retries` to **3**.\n\n## Notes\n\nNOTES-NOT-WORKAROUND\n",
+        ],
+    );
+    env.new_issue(
+        "Dark theme flickers",
+        &["-m", "Sometimes.\n\n### workaround\n\nReload the page.\n"],
+    );
+    env.new_issue(
+        "Export SECRET-KNOWN-7f3a",
+        &["-m", "## Workaround\n\nSECRET-KNOWN-7f3a workaround\n"],
+    );
+    for key in ["BC-1", "BC-3", "BC-6", "BC-7", "BC-8"] {
+        env.ok(&["set", key, "known=true"]);
+    }
+    env.ok(&["set", "BC-8", "confidential=true"]);
+    env.ok(&["vote", "BC-6"]);
+    env.ok(&["vote", "BC-8"]);
+    env
+}
+
+/// The keys of the Known issues page, in its order.
+pub fn known_keys(html: &str) -> Vec<String> {
+    html.match_indices("<li class=\"known-issue\" data-key=\"")
+        .map(|(i, m)| html[i + m.len()..].split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_known_issues_page_lists_open_known_issues_by_votes_with_their_workaround() {
+    let env = known_fixture();
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    let known = text(&out, "known.html");
+    assert_eq!(
+        known_keys(&known),
+        ["BC-1", "BC-6", "BC-7"],
+        "open known issues, most votes first; resolved BC-3 and confidential BC-8 left out"
+    );
+    assert!(known.contains("<strong>3</strong> me too"), "{known}");
+    assert!(
+        known.contains("Set <code>upload.retries</code> to <strong>3</strong>."),
+        "the workaround is rendered Markdown: {known}"
+    );
+    assert!(known.contains("<p>Reload the page.</p>"), "{known}");
+    assert!(
+        !known.contains("NOTES-NOT-WORKAROUND") && !known.contains("Retries never stop"),
+        "only the Workaround section is shown"
+    );
+    assert!(known.contains("No workaround yet."), "BC-1 has none");
+    assert!(known.contains("<script src=\"known.js\"></script>"));
+    for (path, bytes) in &out {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("SECRET-KNOWN-7f3a"),
+            "a confidential known issue leaked into {path}"
+        );
+    }
+    // Every page links it from the navigation.
+    assert!(text(&out, "index.html").contains("<a href=\"known.html\">Known issues</a>"));
+    assert!(text(&out, "issues/BC-1.html").contains("<a href=\"../known.html\">Known issues</a>"));
+    assert!(known.contains("<a href=\"known.html\" aria-current=\"page\">Known issues</a>"));
+
+    // Votes change the order; the page is written again, issue pages that
+    // did not change are not.
+    // Votes counted before voters were kept (or imported): by hand.
+    let path = git_issue::format::layout::issue_file(&"BC-7".parse().unwrap());
+    let edited = env
+        .branch_file(&path)
+        .replacen("\ncreated:", "\nvotes: 5\ncreated:", 1);
+    env.commit_by_hand(&path, &edited);
+    let before = stamps(&dir);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let changed = rewritten(&before, &stamps(&dir));
+    assert!(changed.contains(&"known.html".to_owned()), "{changed:?}");
+    assert!(
+        !changed.contains(&"issues/BC-1.html".to_owned()),
+        "{changed:?}"
+    );
+    assert_eq!(
+        known_keys(&text(&files(&dir), "known.html")),
+        ["BC-7", "BC-1", "BC-6"]
+    );
+    env.ok(&["close", "BC-7"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(
+        known_keys(&text(&files(&dir), "known.html")),
+        ["BC-1", "BC-6"],
+        "a closed known issue leaves the page"
+    );
+}
+
+#[test]
+fn an_issue_page_lists_its_duplicates_on_the_site_only() {
+    let env = fixture();
+    let secret = env.new_issue("SECRET-DUP-7f3a", &[]);
+    env.ok(&[
+        "set",
+        &secret,
+        "status=duplicate",
+        "duplicate_of=BC-3",
+        "confidential=true",
+    ]);
+    let out = files(&export(&env, "site", &[]));
+    let page = text(&out, "issues/BC-3.html");
+    assert!(
+        page.contains(
+            "<dt>Duplicates</dt><dd><ul class=\"duplicates\"><li><a href=\"BC-5.html\" class=\"closed\">BC-5</a> Slow search again</li></ul></dd>"
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains("SECRET-DUP-7f3a") && !page.contains(&format!("{secret}.html")),
+        "a confidential duplicate is not listed"
+    );
+    let all = files(&export(&env, "all", &["--include-confidential"]));
+    assert!(
+        text(&all, "issues/BC-3.html").contains(&format!(
+            "<a href=\"{secret}.html\" class=\"closed\">{secret}</a> SECRET-DUP-7f3a"
+        )),
+        "listed when confidential issues are exported"
+    );
+}
+
 /// Every payload a user could type, in every field a user types.
 pub const PAYLOADS: &[&str] = &[
     "<script>window.__pwned=1;alert(1)</script>",
@@ -523,7 +655,7 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
     let env = hostile();
     let dir = export(&env, "site", &[]);
     let out = files(&dir);
-    let ours = ["data.js", "list.js", "search.js"];
+    let ours = ["data.js", "list.js", "search.js", "known.js"];
     let mut pages = 0;
     for (path, bytes) in &out {
         if !path.ends_with(".html") {

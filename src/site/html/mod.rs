@@ -25,6 +25,7 @@ enum Nav {
     Milestones,
     Labels,
     Dashboard,
+    Known,
     Search,
     None,
 }
@@ -91,6 +92,7 @@ fn page(p: Page<'_>, main: &str) -> String {
         (Nav::Milestones, "milestones.html", "Milestones"),
         (Nav::Labels, "labels.html", "Labels"),
         (Nav::Dashboard, "dashboard.html", "Dashboard"),
+        (Nav::Known, "known.html", "Known issues"),
         (Nav::Search, "search.html", "Search"),
     ] {
         let current = if nav == p.nav {
@@ -496,6 +498,18 @@ pub fn issue_page(v: &IssuePage) -> String {
     if let Some(d) = &v.duplicate_of {
         field(&mut m, "Duplicate of", &issue_link(d));
     }
+    if !v.duplicates.is_empty() {
+        let items: Vec<String> = v
+            .duplicates
+            .iter()
+            .map(|l| format!("<li>{}</li>", issue_link(l)))
+            .collect();
+        field(
+            &mut m,
+            "Duplicates",
+            &format!("<ul class=\"duplicates\">{}</ul>", items.concat()),
+        );
+    }
     if !v.related.is_empty() {
         let items: Vec<String> = v
             .related
@@ -586,7 +600,7 @@ pub mod edit;
 mod overview;
 
 pub use overview::{
-    board_page, dashboard_page, labels_page, milestones_page, notes_page, search_page,
+    board_page, dashboard_page, known_page, labels_page, milestones_page, notes_page, search_page,
 };
 
 #[cfg(test)]
