@@ -205,6 +205,29 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         |v| format!("issues/{}.html", v.row.key),
         html::issue_page,
     )?;
+    // Attached files, copied beside their issue's page. Confidential
+    // issues are not in the corpus, so neither are their files.
+    for e in corpus.entries.iter().filter(|e| !e.attachments.is_empty()) {
+        let key = e.key.to_string();
+        let mut files = Vec::with_capacity(e.attachments.len());
+        for name in &e.attachments {
+            let bytes = match tracker.attachment(&e.key, name) {
+                Ok((_, bytes)) => bytes,
+                // Gone since the corpus was read: the next export catches up.
+                Err(
+                    crate::tracker::Error::NoAttachment { .. }
+                    | crate::tracker::Error::NoSuchIssue(_),
+                ) => continue,
+                Err(err) => return Err(corpus::CorpusError::from(err).into()),
+            };
+            files.push(File {
+                path: views::attachment_path(&key, name),
+                bytes,
+                input: None,
+            });
+        }
+        out.put_all(files)?;
+    }
     cached(
         &mut out,
         pages.notes.len(),

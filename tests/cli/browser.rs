@@ -192,6 +192,11 @@ fn the_site_works_in_a_browser() {
 fn the_known_issues_page_works_in_a_browser() {
     let Some(b) = Browser::start() else { return };
     let env = crate::site::known_fixture();
+    // A 1x1 PNG attached: shown inline on the issue's page.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+    let shot = env.root.join("shot.png");
+    std::fs::write(&shot, png).unwrap();
+    env.ok(&["attach", "BC-6", shot.to_str().unwrap()]);
     let dir = export(&env, "site", &[]);
     let port = serve(&dir);
     b.goto(&format!("http://127.0.0.1:{port}/issues/BC-2.html"));
@@ -235,6 +240,22 @@ fn the_known_issues_page_works_in_a_browser() {
         b.js(visible),
         serde_json::json!(["BC-6"]),
         "?q= filters on load"
+    );
+    b.goto(&format!("http://127.0.0.1:{port}/issues/BC-6.html"));
+    b.wait_for(
+        "the attached image",
+        "const i = document.querySelector('img.attachment'); return i !== null && i.complete;",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('img.attachment').naturalWidth;"),
+        1,
+        "the image loads from the site under its CSP"
+    );
+    no_console_errors(&b, "issues/BC-6.html");
+    b.goto(&format!("http://127.0.0.1:{port}/known.html?q=upload"));
+    b.wait_for(
+        "the filter",
+        "return document.getElementById('known-filter').dataset.shown === '1';",
     );
     b.screenshot("known");
     no_console_errors(&b, "known.html");

@@ -516,6 +516,96 @@ fn an_issue_page_lists_its_duplicates_on_the_site_only() {
     );
 }
 
+#[test]
+fn attachments_are_copied_into_the_site_images_inline_and_never_a_confidential_issues() {
+    let env = fixture();
+    // A 1x1 PNG, a binary with NULs, a page that would run as the site's.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+    let blob: Vec<u8> = (0u8..=255).chain([0, 0, 7]).collect();
+    let page = b"<script>window.__pwned=1</script>";
+    for (name, bytes) in [
+        ("screen.png", png),
+        ("core.dump", &blob[..]),
+        ("report.html", &page[..]),
+    ] {
+        std::fs::write(env.root.join(name), bytes).unwrap();
+    }
+    let path = |n: &str| env.root.join(n).to_str().unwrap().to_owned();
+    env.ok(&[
+        "attach",
+        "BC-2",
+        &path("screen.png"),
+        &path("core.dump"),
+        &path("report.html"),
+    ]);
+    let secret = env.new_issue("Secret crash", &[]);
+    std::fs::write(env.root.join("secret-7f3a.txt"), "SECRET-ATTACHMENT-7f3a").unwrap();
+    env.ok(&["attach", &secret, &path("secret-7f3a.txt")]);
+    env.ok(&["set", &secret, "confidential=true"]);
+    // An issue whose attachment is exported, then made confidential.
+    std::fs::write(env.root.join("later.txt"), "LATER-CONFIDENTIAL-7f3a").unwrap();
+    env.ok(&["attach", "BC-4", &path("later.txt")]);
+
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    assert_eq!(out["issues/BC-2/attachments/screen.png"], png);
+    let under = |prefix: &str| -> Vec<String> {
+        out.keys()
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    let copies = under("issues/BC-2/attachments/");
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    let dump = copies.iter().find(|p| p.contains("core")).unwrap();
+    assert_eq!(out[dump], blob, "bytes exactly, NULs included");
+    let html = copies.iter().find(|p| p.contains("report")).unwrap();
+    assert!(
+        html.ends_with(".bin"),
+        "a page is never served as a page: {html}"
+    );
+    let issue = text(&out, "issues/BC-2.html");
+    assert!(
+        issue.contains("<a href=\"BC-2/attachments/screen.png\">screen.png<img class=\"attachment\" src=\"BC-2/attachments/screen.png\" alt=\"screen.png\" loading=\"lazy\"></a>"),
+        "{issue}"
+    );
+    let rel = dump.strip_prefix("issues/").unwrap();
+    assert!(
+        issue.contains(&format!("<a href=\"{rel}\" download>core.dump</a>")),
+        "{issue}"
+    );
+    for (p, bytes) in &out {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("SECRET-ATTACHMENT-7f3a"),
+            "a confidential issue's attachment leaked into {p}"
+        );
+    }
+    assert!(under(&format!("issues/{secret}/")).is_empty());
+    assert_eq!(
+        out["issues/BC-4/attachments/later.txt"],
+        b"LATER-CONFIDENTIAL-7f3a"
+    );
+
+    // Made confidential, detached: their copies go with the next export.
+    env.ok(&["set", "BC-4", "confidential=true"]);
+    env.ok(&["detach", "BC-2", "core.dump"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let after = files(&dir);
+    assert!(
+        !after.keys().any(|p| p.starts_with("issues/BC-4")),
+        "{:?}",
+        after.keys()
+    );
+    assert!(!after.contains_key(dump.as_str()));
+    assert_eq!(after["issues/BC-2/attachments/screen.png"], png);
+    let all = files(&export(&env, "all", &["--include-confidential"]));
+    assert_eq!(
+        all[&format!("issues/{secret}/attachments/secret-7f3a.txt")],
+        b"SECRET-ATTACHMENT-7f3a",
+        "exported when confidential issues are asked for"
+    );
+}
+
 /// Every payload a user could type, in every field a user types.
 pub const PAYLOADS: &[&str] = &[
     "<script>window.__pwned=1;alert(1)</script>",
@@ -579,7 +669,10 @@ pub fn hostile() -> Env {
     env.ok(&["close", "BC-2"]);
     // Attachment names are typed by people too.
     env.commit_by_hand(
-        "issues/0/BC-1/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+        &format!(
+            "{}/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+            git_issue::format::layout::issue_dir(&"BC-1".parse().unwrap())
+        ),
         "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
     );
     env
@@ -735,9 +828,11 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
         page.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;.svg"),
         "attachment names are shown, escaped"
     );
+    let copies: Vec<&String> = out.keys().filter(|p| p.contains("attachments")).collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
     assert!(
-        !out.keys().any(|p| p.contains("attachments")),
-        "attachments are not copied into the site"
+        copies[0].starts_with("issues/BC-1/attachments/") && copies[0].ends_with(".bin"),
+        "a hostile attachment name stays inside the issue's folder, as a download: {copies:?}"
     );
     for (path, bytes) in out.iter().filter(|(p, _)| p.starts_with("data/")) {
         assert!(

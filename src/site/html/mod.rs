@@ -573,12 +573,23 @@ pub fn issue_page(v: &IssuePage) -> String {
         let items: Vec<String> = v
             .attachments
             .iter()
-            .map(|a| format!("<li>{}</li>", esc(a)))
+            .map(|a| {
+                // Relative to the page, which is in `issues/`.
+                let href = esc(a.path.strip_prefix("issues/").unwrap_or(&a.path));
+                if a.image {
+                    format!(
+                        "<li><a href=\"{href}\">{0}<img class=\"attachment\" src=\"{href}\" alt=\"{0}\" loading=\"lazy\"></a></li>",
+                        esc(&a.name)
+                    )
+                } else {
+                    format!("<li><a href=\"{href}\" download>{}</a></li>", esc(&a.name))
+                }
+            })
             .collect();
         field(
             &mut m,
             "Attachments",
-            &format!("<ul>{}</ul>", items.concat()),
+            &format!("<ul class=\"attachments\">{}</ul>", items.concat()),
         );
     }
     m.push_str("</dl>\n</aside>\n</div>\n</article>\n");
