@@ -158,8 +158,27 @@ pub struct IssuePage {
     pub duplicates: Vec<IssueLink>,
     pub related: Vec<IssueLink>,
     pub attachments: Vec<AttachmentView>,
+    /// When it is a recorded error: how often, when and where it happened.
+    pub occurrences: Option<OccurrencesView>,
     pub history: Vec<HistoryView>,
     pub milestone_slug: Option<String>,
+}
+
+/// A recorded error's occurrences, summed over its occurrence files.
+#[derive(Debug, Clone, Serialize)]
+pub struct OccurrencesView {
+    pub count: u64,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub hosts: Vec<String>,
+}
+
+/// A row of the dashboard's most-recurring table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recurring {
+    pub row: Row,
+    pub occurrences: u64,
+    pub last_seen: Option<i64>,
 }
 
 /// An attached file as an issue's page shows it: a link to its copy in
@@ -368,6 +387,8 @@ pub struct DashboardPage {
     pub median_resolve: Option<i64>,
     pub resolved_count: usize,
     pub components: Vec<(String, usize)>,
+    /// Recorded errors with the most occurrences, most first.
+    pub recurring: Vec<Recurring>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -581,7 +602,8 @@ impl Pages {
             summaries.push(summary);
         }
 
-        let dashboard = dashboard(&frame, &rows, config);
+        let mut dashboard = dashboard(&frame, &rows, config);
+        dashboard.recurring = recurring(corpus, &rows);
         let known = known(&frame, corpus, &rows);
         let duplicates = duplicates(corpus, &rows);
         let labels = labels
@@ -641,6 +663,28 @@ fn known(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> KnownPage {
         frame: frame.clone(),
         issues,
     }
+}
+
+/// How many recorded errors the dashboard's most-recurring table shows.
+pub const RECURRING: usize = 10;
+
+/// The recorded errors with the most occurrences, most first, then by
+/// number.
+fn recurring(corpus: &Corpus, rows: &[Row]) -> Vec<Recurring> {
+    let mut out: Vec<Recurring> = corpus
+        .entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, _)| e.occurrences.occurrences > 0)
+        .map(|(e, r)| Recurring {
+            row: r.clone(),
+            occurrences: e.occurrences.occurrences,
+            last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
+        })
+        .collect();
+    out.sort_by_key(|x| (std::cmp::Reverse(x.occurrences), x.row.number));
+    out.truncate(RECURRING);
+    out
 }
 
 /// A link to the issue at `rows[i]`, from another issue's page.
@@ -813,6 +857,12 @@ pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -
                     image: extension(a).is_some_and(|e| IMAGES.contains(&e.as_str())),
                 })
                 .collect(),
+            occurrences: (e.occurrences.occurrences > 0).then(|| OccurrencesView {
+                count: e.occurrences.occurrences,
+                first_seen: e.occurrences.first_seen.map(|t| t.as_second()),
+                last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
+                hosts: e.occurrences.hosts.iter().cloned().collect(),
+            }),
             history: e
                 .history
                 .iter()

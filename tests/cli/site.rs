@@ -606,6 +606,98 @@ fn attachments_are_copied_into_the_site_images_inline_and_never_a_confidential_i
     );
 }
 
+#[test]
+fn a_recorded_errors_page_shows_its_occurrences_and_the_dashboard_the_most_recurring() {
+    let env = fixture();
+    let record = |title: &str, component: &str, host: &str, at: &str| {
+        env.ok(&[
+            "record",
+            title,
+            "--component",
+            component,
+            "--error-type",
+            "TimeoutError",
+            "--error",
+            "Connection timed out after 30s",
+            "--host",
+            host,
+            "--at",
+            at,
+        ])
+    };
+    record("Database timeout", "db", "ci-1", "2026-01-05T10:00:00Z");
+    record(
+        "Database timeout",
+        "db",
+        "<b>web-2</b>",
+        "2026-01-07T12:00:00Z",
+    );
+    record("Database timeout", "db", "ci-1", "2026-01-06T08:00:00Z");
+    record("Cache timeout", "cache", "ci-3", "2026-01-06T09:00:00Z");
+    for day in 1..=5 {
+        record(
+            "Vault SECRET-ERR-7f3a",
+            "vault",
+            "SECRET-HOST-7f3a",
+            &format!("2026-01-0{day}T07:00:00Z"),
+        );
+    }
+    env.ok(&["set", "BC-8", "confidential=true"]);
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    let page = text(&out, "issues/BC-6.html");
+    for want in [
+        "<dt>Occurrences</dt><dd><span class=\"occurrences\">3</span></dd>",
+        "<dt>First seen</dt><dd><time datetime=\"2026-01-05T10:00:00Z\">2026-01-05 10:00 UTC</time></dd>",
+        "<dt>Last seen</dt><dd><time datetime=\"2026-01-07T12:00:00Z\">2026-01-07 12:00 UTC</time></dd>",
+        "<ul class=\"hosts\"><li><code>&lt;b&gt;web-2&lt;/b&gt;</code></li><li><code>ci-1</code></li></ul>",
+    ] {
+        assert!(page.contains(want), "{want} not in {page}");
+    }
+    assert!(
+        !text(&out, "issues/BC-1.html").contains("Occurrences"),
+        "not an error"
+    );
+    let dashboard = text(&out, "dashboard.html");
+    let recurring: Vec<&str> = dashboard
+        .split("<table class=\"issues\" id=\"recurring\">")
+        .nth(1)
+        .expect("a most-recurring table")
+        .split("<td class=\"key\"><a href=\"issues/")
+        .skip(1)
+        .map(|s| s.split('.').next().unwrap())
+        .collect();
+    assert_eq!(
+        recurring,
+        ["BC-6", "BC-7"],
+        "most first; the confidential one left out"
+    );
+    assert!(dashboard.contains("<td class=\"count\">3</td>"));
+    for (path, bytes) in &out {
+        let t = String::from_utf8_lossy(bytes);
+        assert!(
+            !t.contains("SECRET-ERR-7f3a") && !t.contains("SECRET-HOST-7f3a"),
+            "a confidential error leaked into {path}"
+        );
+    }
+
+    // Another occurrence rewrites its page and the dashboard, not the others.
+    let before = stamps(&dir);
+    record("Database timeout", "db", "ci-4", "2026-01-08T08:00:00Z");
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let changed = rewritten(&before, &stamps(&dir));
+    for must in ["issues/BC-6.html", "dashboard.html"] {
+        assert!(changed.contains(&must.to_owned()), "{must}: {changed:?}");
+    }
+    assert!(
+        !changed.contains(&"issues/BC-7.html".to_owned()),
+        "{changed:?}"
+    );
+    assert!(
+        text(&files(&dir), "issues/BC-6.html").contains("<span class=\"occurrences\">4</span>")
+    );
+}
+
 /// Every payload a user could type, in every field a user types.
 pub const PAYLOADS: &[&str] = &[
     "<script>window.__pwned=1;alert(1)</script>",

@@ -489,6 +489,31 @@ pub fn issue_page(v: &IssuePage) -> String {
     if v.votes > 0 {
         field(&mut m, "Votes", &v.votes.to_string());
     }
+    if let Some(o) = &v.occurrences {
+        field(
+            &mut m,
+            "Occurrences",
+            &format!("<span class=\"occurrences\">{}</span>", o.count),
+        );
+        if let Some(t) = o.first_seen {
+            field(&mut m, "First seen", &time(t));
+        }
+        if let Some(t) = o.last_seen {
+            field(&mut m, "Last seen", &time(t));
+        }
+        if !o.hosts.is_empty() {
+            let items: Vec<String> = o
+                .hosts
+                .iter()
+                .map(|h| format!("<li><code>{}</code></li>", esc(h)))
+                .collect();
+            field(
+                &mut m,
+                "Hosts",
+                &format!("<ul class=\"hosts\">{}</ul>", items.concat()),
+            );
+        }
+    }
     field(&mut m, "Created", &time(r.created));
     field(&mut m, "Updated", &time(r.updated));
     if let Some(t) = r.resolved {

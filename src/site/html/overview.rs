@@ -243,6 +243,22 @@ pub fn dashboard_page(v: &DashboardPage) -> String {
         charts::bars("Components with the most open issues", &v.components)
     );
     m.push_str("</div>\n");
+    if !v.recurring.is_empty() {
+        m.push_str("<section class=\"recurring\">\n<h2>Most recurring errors</h2>\n<table class=\"issues\" id=\"recurring\">\n<thead><tr><th>Key</th><th>Title</th><th>Status</th><th>Occurrences</th><th>Last seen</th></tr></thead>\n<tbody>\n");
+        for x in &v.recurring {
+            let r = &x.row;
+            let _ = writeln!(
+                m,
+                "<tr><td class=\"key\"><a href=\"issues/{0}.html\">{0}</a></td><td class=\"title\"><a href=\"issues/{0}.html\">{1}</a></td><td>{2}</td><td class=\"count\">{3}</td><td>{4}</td></tr>",
+                esc(&r.key),
+                esc(&r.title),
+                status_badge(&r.status, r.closed),
+                x.occurrences,
+                x.last_seen.map(time).unwrap_or_default()
+            );
+        }
+        m.push_str("</tbody>\n</table>\n</section>\n");
+    }
     page(
         Page {
             frame: &v.frame,
