@@ -124,12 +124,14 @@ def main():
     for c in clones:
         sh(["git", "config", "gc.auto", "0"], c, env)
 
+    # Issues are followed by id: titles repeat in the corpus, and keys move
+    # when a sync renumbers.
     def keys_of(c):
         out = sh([gi, "list", "--all", "--json"], c, env).stdout
-        return {i["title"]: i["key"] for i in json.loads(out)}
+        return {i["id"]: i["key"] for i in json.loads(out)}
 
     known = [keys_of(c) for c in clones]
-    titles = set(known[0])
+    titles = set(known[0])  # ids
     comments, labels, deleted = set(), set(), set()
     latest = {}
     clock = [0]
@@ -176,9 +178,10 @@ def main():
         roll = rng.randrange(14)
         if roll <= 1:
             title = f"New {step}"
-            r = run(c, ["new", title, "-m", "new"], date)
-            known[i][title] = r.stdout.strip()
-            titles.add(title)
+            r = run(c, ["new", title, "-m", "new", "--json"], date)
+            made = json.loads(r.stdout)
+            known[i][made["id"]] = made["key"]
+            titles.add(made["id"])
         elif roll == 2:
             t, k = rng.choice(keys)
             body = f"Comment {step}"
@@ -238,7 +241,7 @@ def main():
     final = json.loads(sh([gi, "list", "--all", "--json"], first, env).stdout)
     by_title = {}
     for i in final:
-        by_title[i["title"]] = json.loads(sh([gi, "show", i["key"], "--json"], first, env).stdout)
+        by_title[i["id"]] = json.loads(sh([gi, "show", i["key"], "--json"], first, env).stdout)
     got_titles = set(by_title)
     kept = titles - deleted
     lost_issues = kept - got_titles
