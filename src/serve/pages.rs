@@ -61,6 +61,12 @@ pub fn render(shared: &Shared, path: &str, notice: Option<String>) -> Response {
             None => not_found(),
         };
     }
+    if let Some((key, file)) = path
+        .strip_prefix("issues/")
+        .and_then(|rest| rest.split_once("/attachments/"))
+    {
+        return attachment(shared, key, file).unwrap_or_else(not_found);
+    }
     let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
     match html_of(&view, path, notice) {
         Some(html) => Html(html).into_response(),
@@ -92,6 +98,10 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
             ..p.dashboard.clone()
         }),
         "search.html" => html::search_page(&views::SearchPage { frame }),
+        "known.html" => html::known_page(&views::KnownPage {
+            frame,
+            ..p.known.clone()
+        }),
         "new.html" => html::edit::new_issue_page(&NewIssuePage {
             frame,
             ..NewIssuePage::default()
@@ -106,7 +116,7 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
                     .binary_search_by_key(&number, |e| e.key.number)
                     .ok()
                     .filter(|i| view.corpus.entries[*i].key.to_string() == key)?;
-                let v = views::issue_page(&view.corpus, &p.rows, i, &frame);
+                let v = views::issue_page(&view.corpus, p, i, &frame);
                 return Some(html::issue_page(&v));
             }
             if let Some(file) = path.strip_prefix("release-notes/") {
@@ -118,6 +128,38 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
             html::listing_page(&views::ListingPage { frame, ..v.clone() })
         }
     })
+}
+
+/// The file an issue page links as `issues/KEY/attachments/FILE`, read
+/// from the branch: only an attachment of an issue the pages show (never a
+/// confidential issue's unless served with them), under the name and
+/// content type the exported site gives it.
+fn attachment(shared: &Shared, key: &str, file: &str) -> Option<Response> {
+    let (key, name) = {
+        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+        let e = view
+            .corpus
+            .entries
+            .iter()
+            .find(|e| e.key.to_string() == key)?;
+        let name = e
+            .attachments
+            .iter()
+            .find(|a| views::attachment_file_name(a) == file)?
+            .clone();
+        (e.key.clone(), name)
+    };
+    let (_, bytes) = shared.tracker().ok()?.attachment(&key, &name).ok()?;
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, views::attachment_content_type(file)),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
+    )
 }
 
 /// The new-issue form again, with what was typed and why it was refused.

@@ -22,6 +22,8 @@ pub struct SiteIssue {
     /// In the order they were written.
     pub comments: Vec<CommentRecord>,
     pub attachments: Vec<String>,
+    /// The sum of its occurrence files, when it is a recorded error.
+    pub occurrences: crate::format::occurrence::Tally,
     /// Commits of the issues branch that changed the issue, newest first.
     pub history: Vec<Revision>,
 }
@@ -87,6 +89,7 @@ impl Corpus {
                 issue: c.issue,
                 comments,
                 attachments: c.attachments,
+                occurrences: c.occurrences,
                 history: Vec::new(),
             });
         }
@@ -261,6 +264,7 @@ impl Corpus {
                 issue: d.record.issue,
                 comments,
                 attachments: Vec::new(),
+                occurrences: d.occurrences,
                 history: revisions,
             };
             match at {

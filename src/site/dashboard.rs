@@ -94,5 +94,6 @@ pub(super) fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> Dashboa
         median_resolve,
         resolved_count: durations.len(),
         components,
+        recurring: Vec::new(),
     }
 }

@@ -47,9 +47,71 @@ pub fn markdown(text: &str) -> String {
     SANITIZER.clean(&raw).to_string()
 }
 
+/// The `Workaround` section of a description, as Markdown: what follows a
+/// heading named `Workaround` (any level, any case) up to the next heading
+/// of the same or a higher level (issue-format.md, Known issues). `None`
+/// when there is no such heading or nothing under it.
+pub fn workaround(text: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut heading: Option<(pulldown_cmark::HeadingLevel, usize, String)> = None;
+    let mut found: Option<(pulldown_cmark::HeadingLevel, usize)> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if let Some((at, start)) = found
+                    && level <= at
+                {
+                    return section(&text[start..range.start]);
+                }
+                heading = Some((level, range.end, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, words)) = &mut heading {
+                    words.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, end, words)) = heading.take()
+                    && found.is_none()
+                    && words.trim().eq_ignore_ascii_case("workaround")
+                {
+                    found = Some((level, end));
+                }
+            }
+            _ => {}
+        }
+    }
+    found.and_then(|(_, start)| section(&text[start..]))
+}
+
+fn section(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_workaround_is_its_section_up_to_the_next_heading_of_its_level() {
+        let body = "Intro.\n\n## Steps\n\n1. Log in\n\n## workaround\n\nUse the **reset** link.\n\n### Details\n\nUntil 0.7.1.\n\n## Notes\n\nLater.\n";
+        assert_eq!(
+            workaround(body).as_deref(),
+            Some("Use the **reset** link.\n\n### Details\n\nUntil 0.7.1.")
+        );
+        assert_eq!(
+            workaround("Workaround\n==========\n\nRestart it.").as_deref(),
+            Some("Restart it.")
+        );
+        assert_eq!(workaround("No heading.\n\nWorkaround: none"), None);
+        assert_eq!(workaround("## Workaround\n\n## Next\n"), None);
+        assert_eq!(
+            workaround("```\n## Workaround\n```\n"),
+            None,
+            "a heading inside code is text"
+        );
+    }
 
     #[test]
     fn escaping_covers_text_and_both_quotes() {

@@ -65,12 +65,13 @@ pub enum SiteError {
 
 /// Bump when the HTML a view renders to changes, so that pages rendered by
 /// an older version are not kept as fresh.
-const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 2");
+const FORMAT: &str = concat!("git-issue-site ", env!("CARGO_PKG_VERSION"), " 3");
 
 const STYLE: &str = include_str!("assets/style.css");
 const DATA_JS: &str = include_str!("assets/data.js");
 const LIST_JS: &str = include_str!("assets/list.js");
 const SEARCH_JS: &str = include_str!("assets/search.js");
+const KNOWN_JS: &str = include_str!("assets/known.js");
 const FAVICON: &str = include_str!("assets/favicon.svg");
 
 /// The site's own files that are not pages: name, bytes, content type.
@@ -79,6 +80,7 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
     ("data.js", DATA_JS, "text/javascript; charset=utf-8"),
     ("list.js", LIST_JS, "text/javascript; charset=utf-8"),
     ("search.js", SEARCH_JS, "text/javascript; charset=utf-8"),
+    ("known.js", KNOWN_JS, "text/javascript; charset=utf-8"),
     ("favicon.svg", FAVICON, "image/svg+xml"),
 ];
 
@@ -175,6 +177,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             html::dashboard_page(&site.pages.dashboard),
         ),
         page("search.html", html::search_page(&site.pages.search)),
+        page("known.html", html::known_page(&site.pages.known)),
     ]);
     out.put_all(files)?;
     out.put_all(
@@ -198,10 +201,33 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     cached(
         &mut out,
         corpus.entries.len(),
-        |i| views::issue_page(&corpus, &pages.rows, i, &pages.frame),
+        |i| views::issue_page(&corpus, pages, i, &pages.frame),
         |v| format!("issues/{}.html", v.row.key),
         html::issue_page,
     )?;
+    // Attached files, copied beside their issue's page. Confidential
+    // issues are not in the corpus, so neither are their files.
+    for e in corpus.entries.iter().filter(|e| !e.attachments.is_empty()) {
+        let key = e.key.to_string();
+        let mut files = Vec::with_capacity(e.attachments.len());
+        for name in &e.attachments {
+            let bytes = match tracker.attachment(&e.key, name) {
+                Ok((_, bytes)) => bytes,
+                // Gone since the corpus was read: the next export catches up.
+                Err(
+                    crate::tracker::Error::NoAttachment { .. }
+                    | crate::tracker::Error::NoSuchIssue(_),
+                ) => continue,
+                Err(err) => return Err(corpus::CorpusError::from(err).into()),
+            };
+            files.push(File {
+                path: views::attachment_path(&key, name),
+                bytes,
+                input: None,
+            });
+        }
+        out.put_all(files)?;
+    }
     cached(
         &mut out,
         pages.notes.len(),

@@ -354,10 +354,12 @@ fn is_site_path(path: &str) -> bool {
         Some((_, name)) => (FOLDERS.iter().any(|f| path.starts_with(f)), name),
         None => (true, path),
     };
-    folder_ok
-        && [".html", ".js", ".css", ".svg"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+    let attachment = path.starts_with("issues/") && path.contains("/attachments/");
+    attachment
+        || folder_ok
+            && [".html", ".js", ".css", ".svg"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! page needs rendering again.
 
 use crate::tracker::release;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -154,10 +154,117 @@ pub struct IssuePage {
     /// Where it lives on GitHub, GitLab or Jira too.
     pub bridge: Option<BridgeView>,
     pub duplicate_of: Option<IssueLink>,
+    /// Issues closed as duplicates of this one.
+    pub duplicates: Vec<IssueLink>,
     pub related: Vec<IssueLink>,
-    pub attachments: Vec<String>,
+    pub attachments: Vec<AttachmentView>,
+    /// When it is a recorded error: how often, when and where it happened.
+    pub occurrences: Option<OccurrencesView>,
     pub history: Vec<HistoryView>,
     pub milestone_slug: Option<String>,
+}
+
+/// A recorded error's occurrences, summed over its occurrence files.
+#[derive(Debug, Clone, Serialize)]
+pub struct OccurrencesView {
+    pub count: u64,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub hosts: Vec<String>,
+}
+
+/// A row of the dashboard's most-recurring table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recurring {
+    pub row: Row,
+    pub occurrences: u64,
+    pub last_seen: Option<i64>,
+}
+
+/// An attached file as an issue's page shows it: a link to its copy in
+/// the site, an image inline.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    /// Its name on the branch, as typed.
+    pub name: String,
+    /// Its copy's path in the site ([`attachment_path`]).
+    pub path: String,
+    pub image: bool,
+}
+
+/// Extensions of files a browser shows without running anything in them;
+/// any other file is copied with `.bin` added, so that the site never
+/// serves an attached page or SVG that would run a script as its own.
+const INERT: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "txt", "log", "csv", "json", "pdf", "zip",
+    "gz", "tgz", "tar", "xz", "zst", "7z", "har", "patch", "diff", "md",
+];
+
+/// Of those, the images a page shows inline.
+const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp"];
+
+fn extension(name: &str) -> Option<String> {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| INERT.contains(&e.as_str()))
+}
+
+/// The file name of an attachment's copy in the site: its name when that
+/// is plain (ASCII letters, digits, `-_.`, no leading dot) and its type
+/// inert; else a plain version of it with a hash of the name (two names
+/// never share a file) and, unless inert, `.bin`.
+pub fn attachment_file_name(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let ext = extension(name);
+    if plain == name && !name.starts_with('.') && ext.is_some() {
+        return plain;
+    }
+    let stem = match &ext {
+        Some(e) => &plain[..plain.len() - e.len() - 1],
+        None => plain.as_str(),
+    };
+    let stem: String = stem
+        .trim_start_matches(['.', '_', '-'])
+        .chars()
+        .take(80)
+        .collect();
+    let stem = if stem.is_empty() { "attachment" } else { &stem };
+    let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes()) as u32;
+    format!("{stem}-{hash:08x}.{}", ext.as_deref().unwrap_or("bin"))
+}
+
+/// The content type an attachment's copy is served with: what its
+/// extension says for an inert type, else a download.
+pub fn attachment_content_type(file_name: &str) -> &'static str {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        Some("bmp") => "image/bmp",
+        Some("txt" | "log" | "md" | "patch" | "diff" | "csv") => "text/plain; charset=utf-8",
+        Some("json" | "har") => "application/json",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Where the copy of an attachment of `key` is in the site.
+pub fn attachment_path(key: &str, name: &str) -> String {
+    format!("issues/{key}/attachments/{}", attachment_file_name(name))
 }
 
 /// Which issues a listing shows.
@@ -280,11 +387,30 @@ pub struct DashboardPage {
     pub median_resolve: Option<i64>,
     pub resolved_count: usize,
     pub components: Vec<(String, usize)>,
+    /// Recorded errors with the most occurrences, most first.
+    pub recurring: Vec<Recurring>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchPage {
     pub frame: Frame,
+}
+
+/// An open known issue, as the Known issues page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownIssue {
+    pub row: Row,
+    /// "Me too": voters plus votes without a name.
+    pub votes: u64,
+    /// Markdown: the `Workaround` section of its description.
+    pub workaround: Option<String>,
+}
+
+/// The open issues flagged `known`, most votes first.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownPage {
+    pub frame: Frame,
+    pub issues: Vec<KnownIssue>,
 }
 
 /// Every page of the site; issue pages are made one by one with
@@ -309,6 +435,10 @@ pub struct Pages {
     pub notes: Vec<NotesPage>,
     pub dashboard: DashboardPage,
     pub search: SearchPage,
+    pub known: KnownPage,
+    /// The issues closed as duplicates of each issue, by the original's
+    /// key, each list by number.
+    pub duplicates: HashMap<String, Vec<IssueLink>>,
 }
 
 /// A file name for a milestone or label, whatever its name holds: readable letters
@@ -472,7 +602,10 @@ impl Pages {
             summaries.push(summary);
         }
 
-        let dashboard = dashboard(&frame, &rows, config);
+        let mut dashboard = dashboard(&frame, &rows, config);
+        dashboard.recurring = recurring(corpus, &rows);
+        let known = known(&frame, corpus, &rows);
+        let duplicates = duplicates(corpus, &rows);
         let labels = labels
             .iter()
             .map(|(name, rs)| {
@@ -501,11 +634,96 @@ impl Pages {
             search: SearchPage {
                 frame: frame.clone(),
             },
+            known,
+            duplicates,
             frame,
             rows,
             statuses,
         }
     }
+}
+
+/// The Known issues page: open issues flagged `known`, most votes first,
+/// then by number.
+fn known(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> KnownPage {
+    let flag = crate::format::fields::named("known");
+    let mut issues: Vec<KnownIssue> = corpus
+        .entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, r)| !r.closed && e.issue.get(flag) == crate::format::fields::Val::Flag(true))
+        .map(|(e, r)| KnownIssue {
+            row: r.clone(),
+            votes: crate::format::fields::vote_count(&e.issue),
+            workaround: super::escape::workaround(&e.issue.body),
+        })
+        .collect();
+    issues.sort_by_key(|k| (std::cmp::Reverse(k.votes), k.row.number));
+    KnownPage {
+        frame: frame.clone(),
+        issues,
+    }
+}
+
+/// How many recorded errors the dashboard's most-recurring table shows.
+pub const RECURRING: usize = 10;
+
+/// The recorded errors with the most occurrences, most first, then by
+/// number.
+fn recurring(corpus: &Corpus, rows: &[Row]) -> Vec<Recurring> {
+    let mut out: Vec<Recurring> = corpus
+        .entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, _)| e.occurrences.occurrences > 0)
+        .map(|(e, r)| Recurring {
+            row: r.clone(),
+            occurrences: e.occurrences.occurrences,
+            last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
+        })
+        .collect();
+    out.sort_by_key(|x| (std::cmp::Reverse(x.occurrences), x.row.number));
+    out.truncate(RECURRING);
+    out
+}
+
+/// A link to the issue at `rows[i]`, from another issue's page.
+fn link_to(r: &Row) -> IssueLink {
+    IssueLink {
+        key: r.key.clone(),
+        title: Some(r.title.clone()),
+        href: Some(format!("{}.html", r.key)),
+        closed: r.closed,
+    }
+}
+
+/// The issue on the site a key names, among `rows` (by number).
+fn row_of<'a>(rows: &'a [Row], text: &str, config: &Config) -> Option<&'a Row> {
+    let key = Key::parse_with_default(text, &config.key)?;
+    rows.binary_search_by_key(&key.number, |r| r.number)
+        .ok()
+        .map(|i| &rows[i])
+        .filter(|r| r.key == key.to_string())
+}
+
+/// Every issue's duplicates on the site (those with `duplicate_of` naming
+/// it), in one pass over the issues.
+fn duplicates(corpus: &Corpus, rows: &[Row]) -> HashMap<String, Vec<IssueLink>> {
+    let mut out: HashMap<String, Vec<IssueLink>> = HashMap::new();
+    for (e, r) in corpus.entries.iter().zip(rows) {
+        if let Some(original) = e
+            .issue
+            .duplicate_of
+            .as_deref()
+            .and_then(|d| row_of(rows, d, &corpus.config))
+            .filter(|o| o.key != r.key)
+        {
+            out.entry(original.key.clone())
+                .or_default()
+                .push(link_to(r));
+        }
+    }
+    out
 }
 
 /// The board: a column per open status in workflow order, statuses
@@ -550,24 +768,15 @@ fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> B
 /// The page of the issue at `index` of the corpus (`rows` are the
 /// corpus's rows, by number): the one place that decides what an issue page
 /// shows (add a field to [`IssuePage`] and fill it here).
-pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) -> IssuePage {
+pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -> IssuePage {
     let config = &corpus.config;
+    let rows = &pages.rows;
     let link = |text: &str| -> IssueLink {
-        let key = Key::parse_with_default(text, &config.key);
-        match key.as_ref().and_then(|k| {
-            rows.binary_search_by_key(&k.number, |r| r.number)
-                .ok()
-                .map(|i| &rows[i])
-                .filter(|r| r.key == k.to_string())
-        }) {
-            Some(r) => IssueLink {
-                key: r.key.clone(),
-                title: Some(r.title.clone()),
-                href: Some(format!("{}.html", r.key)),
-                closed: r.closed,
-            },
+        match row_of(rows, text, config) {
+            Some(r) => link_to(r),
             None => IssueLink {
-                key: key.map_or_else(|| text.to_owned(), |k| k.to_string()),
+                key: Key::parse_with_default(text, &config.key)
+                    .map_or_else(|| text.to_owned(), |k| k.to_string()),
                 title: None,
                 href: None,
                 closed: false,
@@ -637,8 +846,23 @@ pub fn issue_page(corpus: &Corpus, rows: &[Row], index: usize, frame: &Frame) ->
                 _ => None,
             },
             duplicate_of: i.duplicate_of.as_deref().map(link),
+            duplicates: pages.duplicates.get(&r.key).cloned().unwrap_or_default(),
             related: i.related.iter().map(|r| link(r)).collect(),
-            attachments: e.attachments.clone(),
+            attachments: e
+                .attachments
+                .iter()
+                .map(|a| AttachmentView {
+                    name: a.clone(),
+                    path: attachment_path(&r.key, a),
+                    image: extension(a).is_some_and(|e| IMAGES.contains(&e.as_str())),
+                })
+                .collect(),
+            occurrences: (e.occurrences.occurrences > 0).then(|| OccurrencesView {
+                count: e.occurrences.occurrences,
+                first_seen: e.occurrences.first_seen.map(|t| t.as_second()),
+                last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
+                hosts: e.occurrences.hosts.iter().cloned().collect(),
+            }),
             history: e
                 .history
                 .iter()
@@ -719,6 +943,43 @@ mod tests {
             .as_second();
         assert_eq!(week_start(wed), mon);
         assert_eq!(week_start(mon), mon);
+    }
+
+    #[test]
+    fn attachment_copies_have_plain_names_and_never_an_active_type() {
+        assert_eq!(attachment_file_name("screen-1.png"), "screen-1.png");
+        assert_eq!(attachment_file_name("trace_2.LOG"), "trace_2.LOG");
+        let evil = attachment_file_name("\"><img src=x onerror=\"alert(1)\">.svg");
+        assert!(
+            evil.ends_with(".svg.bin") || evil.ends_with(".bin"),
+            "{evil}"
+        );
+        for name in [
+            "page.html",
+            "x.svg",
+            "../../etc/passwd",
+            ".hidden.png",
+            "日本.png",
+            "a b.png",
+        ] {
+            let f = attachment_file_name(name);
+            assert!(
+                !f.starts_with('.')
+                    && f.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+                "{name} -> {f}"
+            );
+            assert_ne!(f, name);
+            assert!(!f.ends_with(".html") && !f.ends_with(".svg"), "{f}");
+        }
+        assert_ne!(
+            attachment_file_name("a b.png"),
+            attachment_file_name("a_b.png")
+        );
+        assert_ne!(
+            attachment_file_name("a b.png"),
+            attachment_file_name("a+b.png")
+        );
     }
 
     #[test]

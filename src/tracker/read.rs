@@ -387,6 +387,9 @@ pub struct IssueContents {
     pub comments: Vec<CommentRecord>,
     /// Names of attached files.
     pub attachments: Vec<String>,
+    /// The sum of its occurrence files (a recorded error); read with the
+    /// comments.
+    pub occurrences: Tally,
 }
 
 /// Everything on the branch that is an issue or belongs to one, parsed.
@@ -404,7 +407,7 @@ pub struct Contents {
 pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
     let wanted = |path: &str| match BranchPath::parse(path) {
         BranchPath::Issue(_) => true,
-        BranchPath::InIssue(_, Part::Comment(_)) => with_comments,
+        BranchPath::InIssue(_, Part::Comment(_) | Part::Occurrence(_)) => with_comments,
         _ => false,
     };
     let mut texts = Vec::new();
@@ -414,7 +417,11 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
             (BranchPath::InIssue(k, Part::Attachment(name)), _) => {
                 attachments.entry(k).or_default().push(name);
             }
-            (what @ (BranchPath::Issue(_) | BranchPath::InIssue(_, Part::Comment(_))), Some(b)) => {
+            (
+                what @ (BranchPath::Issue(_)
+                | BranchPath::InIssue(_, Part::Comment(_) | Part::Occurrence(_))),
+                Some(b),
+            ) => {
                 texts.push((path, what, b));
             }
             _ => {}
@@ -423,6 +430,7 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
     enum Parsed {
         Issue(Key, Box<Issue>),
         Comment(Key, CommentRecord),
+        Occurrence(Key, String, Occurrences),
         Bad(Problem),
     }
     let parsed: Vec<Parsed> = texts
@@ -436,6 +444,10 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
                     Ok(comment) => Parsed::Comment(key, CommentRecord { id, comment }),
                     Err(e) => Parsed::Bad(Problem::new(&path, e)),
                 },
+                BranchPath::InIssue(key, Part::Occurrence(id)) => match Occurrences::parse(&text) {
+                    Ok(o) => Parsed::Occurrence(key, id, o),
+                    Err(e) => Parsed::Bad(Problem::new(&path, e)),
+                },
                 BranchPath::Issue(key) => match Issue::parse(&text) {
                     Ok(i) => Parsed::Issue(key, Box::new(i)),
                     Err(e) => Parsed::Bad(Problem::new(&path, e)),
@@ -446,6 +458,7 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
         .collect();
     let mut issues: BTreeMap<u64, IssueContents> = BTreeMap::new();
     let mut comments: HashMap<Key, Vec<CommentRecord>> = HashMap::new();
+    let mut occurrences: HashMap<Key, OccurrenceFiles> = HashMap::new();
     let mut problems = Vec::new();
     for p in parsed {
         match p {
@@ -457,10 +470,12 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
                         issue: *issue,
                         comments: Vec::new(),
                         attachments: Vec::new(),
+                        occurrences: Tally::default(),
                     },
                 );
             }
             Parsed::Comment(key, c) => comments.entry(key).or_default().push(c),
+            Parsed::Occurrence(key, id, o) => occurrences.entry(key).or_default().push((id, o)),
             Parsed::Bad(p) => problems.push(p),
         }
     }
@@ -468,6 +483,13 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
         if let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) {
             sort_comments(&mut list);
             entry.comments = list;
+        }
+    }
+    for (key, mut files) in occurrences {
+        if let Some(entry) = issues.get_mut(&key.number).filter(|e| e.key == key) {
+            // In name order, as `details` reads them.
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            entry.occurrences = Tally::of(files.iter().map(|(id, f)| (id.as_str(), f)));
         }
     }
     for (key, names) in attachments {

@@ -185,6 +185,90 @@ fn the_site_works_in_a_browser() {
     no_console_errors(&b, "file://");
 }
 
+/// The Known issues page in a browser: reached from the navigation, most
+/// votes first, the workaround rendered and styled, the filter finds by a
+/// word of a workaround, confidential issues nowhere, no CSP complaint.
+#[test]
+fn the_known_issues_page_works_in_a_browser() {
+    let Some(b) = Browser::start() else { return };
+    let env = crate::site::known_fixture();
+    // A 1x1 PNG attached: shown inline on the issue's page.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+    let shot = env.root.join("shot.png");
+    std::fs::write(&shot, png).unwrap();
+    env.ok(&["attach", "BC-6", shot.to_str().unwrap()]);
+    let dir = export(&env, "site", &[]);
+    let port = serve(&dir);
+    b.goto(&format!("http://127.0.0.1:{port}/issues/BC-2.html"));
+    b.js("Array.from(document.querySelectorAll('header.top nav a')).find(a => a.textContent === 'Known issues').click(); return true;");
+    b.wait_for(
+        "the Known issues page",
+        "return location.pathname === '/known.html' && document.readyState === 'complete';",
+    );
+    let visible = "return Array.from(document.querySelectorAll('#known-list > li')).filter(l => !l.hidden && l.offsetParent !== null).map(l => l.dataset.key);";
+    assert_eq!(b.js(visible), serde_json::json!(["BC-1", "BC-6", "BC-7"]));
+    let shown = b.js("return [document.querySelector('[data-key=BC-6] .votes strong').textContent, document.querySelector('[data-key=BC-6] .workaround code').textContent, document.querySelector('[data-key=BC-7] .workaround p').textContent, document.getElementById('known-filter').hidden, getComputedStyle(document.querySelector('.known-issue')).borderTopStyle, document.body.textContent.includes('SECRET-KNOWN-7f3a')];");
+    assert_eq!(
+        shown,
+        serde_json::json!([
+            "1",
+            "upload.retries",
+            "Reload the page.",
+            false,
+            "solid",
+            false
+        ])
+    );
+    b.js("const q = document.getElementById('known-q'); q.value = 'reload'; q.dispatchEvent(new Event('input')); return true;");
+    assert_eq!(
+        b.js(visible),
+        serde_json::json!(["BC-7"]),
+        "filtered by a word of a workaround"
+    );
+    b.js("const q = document.getElementById('known-q'); q.value = 'nothing-has-this'; q.dispatchEvent(new Event('input')); return true;");
+    assert_eq!(b.js(visible), serde_json::json!([]));
+    assert_eq!(
+        b.js("return document.getElementById('known-none').hidden;"),
+        false
+    );
+    b.goto(&format!("http://127.0.0.1:{port}/known.html?q=upload"));
+    b.wait_for(
+        "the filter",
+        "return document.getElementById('known-filter').dataset.shown === '1';",
+    );
+    assert_eq!(
+        b.js(visible),
+        serde_json::json!(["BC-6"]),
+        "?q= filters on load"
+    );
+    b.goto(&format!("http://127.0.0.1:{port}/issues/BC-6.html"));
+    b.wait_for(
+        "the attached image",
+        "const i = document.querySelector('img.attachment'); return i !== null && i.complete;",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('img.attachment').naturalWidth;"),
+        1,
+        "the image loads from the site under its CSP"
+    );
+    no_console_errors(&b, "issues/BC-6.html");
+    b.goto(&format!("http://127.0.0.1:{port}/known.html?q=upload"));
+    b.wait_for(
+        "the filter",
+        "return document.getElementById('known-filter').dataset.shown === '1';",
+    );
+    b.screenshot("known");
+    no_console_errors(&b, "known.html");
+    let file = format!("file://{}/known.html?q=dark", dir.display());
+    b.goto(&file);
+    b.wait_for(
+        "the filter from file://",
+        "return document.getElementById('known-filter').dataset.shown === '1';",
+    );
+    assert_eq!(b.js(visible), serde_json::json!(["BC-7"]));
+    no_console_errors(&b, "file:// known.html");
+}
+
 /// What a page must look like after loading hostile content: no dialog, no
 /// marker set by a payload, no script beyond the site's own.
 pub fn assert_inert(b: &Browser, page: &str) {
@@ -209,6 +293,7 @@ pub fn assert_inert(b: &Browser, page: &str) {
             "data.js",
             "list.js",
             "search.js",
+            "known.js",
             "live.js",
             "board.js",
             "new.js"

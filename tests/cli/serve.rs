@@ -438,6 +438,47 @@ fn read_only_serves_no_forms_and_refuses_changes() {
 }
 
 #[test]
+fn attachments_are_served_as_the_pages_link_them_and_never_a_confidential_issues() {
+    let env = fixture();
+    std::fs::write(env.root.join("trace.log"), "TRACE\0BYTES").unwrap();
+    std::fs::write(env.root.join("x.svg"), "<svg onload=\"alert(1)\"/>").unwrap();
+    let file = |n: &str| env.root.join(n).to_str().unwrap().to_owned();
+    env.ok(&["attach", "BC-2", &file("trace.log"), &file("x.svg")]);
+    env.ok(&["attach", "BC-4", &file("trace.log")]);
+    env.ok(&["set", "BC-4", "confidential=true"]);
+    let server = Server::start(&env, &["--read-only"]);
+    let (_, _, page) = get(server.port, "/issues/BC-2.html");
+    assert!(
+        page.contains("href=\"BC-2/attachments/trace.log\""),
+        "{page}"
+    );
+    let (status, head, body) = get(server.port, "/issues/BC-2/attachments/trace.log");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("content-type: text/plain"), "{head}");
+    assert_eq!(body, "TRACE\0BYTES");
+    let svg = page
+        .split("href=\"BC-2/attachments/")
+        .filter_map(|s| s.split('"').next())
+        .find(|f| f.starts_with('x'))
+        .unwrap()
+        .to_owned();
+    assert!(svg.ends_with(".bin"), "{svg}");
+    let (status, head, _) = get(server.port, &format!("/issues/BC-2/attachments/{svg}"));
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: application/octet-stream"),
+        "{head}"
+    );
+    for path in [
+        "/issues/BC-4/attachments/trace.log",
+        "/issues/BC-2/attachments/x.svg",
+        "/issues/BC-2/attachments/..%2F..%2FBC-4.md",
+    ] {
+        assert_eq!(get(server.port, path).0, 404, "{path}");
+    }
+}
+
+#[test]
 fn confidential_issues_are_served_only_when_asked_for() {
     let env = fixture();
     let key = env.new_issue("Breach SECRET-7f3a", &[]);

@@ -384,6 +384,320 @@ fn export_rejects_a_base_url_that_is_not_a_web_address() {
     assert!(!env.repo.join("out").exists(), "nothing written");
 }
 
+/// The fixture with known issues: BC-1 (3 votes, no workaround), BC-6 (one
+/// vote, a workaround followed by another section), BC-7 (no vote, a
+/// workaround); BC-3 is known but resolved; BC-8 is known, voted for and
+/// confidential (every text of it holds `SECRET-KNOWN-7f3a`).
+pub fn known_fixture() -> Env {
+    let env = fixture();
+    env.new_issue(
+        "Upload stalls on slow networks",
+        &[
+            "-m",
+            "Retries never stop.\n\n## Workaround\n\nSet `upload.retries` to **3**.\n\n## Notes\n\nNOTES-NOT-WORKAROUND\n",
+        ],
+    );
+    env.new_issue(
+        "Dark theme flickers",
+        &["-m", "Sometimes.\n\n### workaround\n\nReload the page.\n"],
+    );
+    env.new_issue(
+        "Export SECRET-KNOWN-7f3a",
+        &["-m", "## Workaround\n\nSECRET-KNOWN-7f3a workaround\n"],
+    );
+    for key in ["BC-1", "BC-3", "BC-6", "BC-7", "BC-8"] {
+        env.ok(&["set", key, "known=true"]);
+    }
+    env.ok(&["set", "BC-8", "confidential=true"]);
+    env.ok(&["vote", "BC-6"]);
+    env.ok(&["vote", "BC-8"]);
+    env
+}
+
+/// The keys of the Known issues page, in its order.
+pub fn known_keys(html: &str) -> Vec<String> {
+    html.match_indices("<li class=\"known-issue\" data-key=\"")
+        .map(|(i, m)| html[i + m.len()..].split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_known_issues_page_lists_open_known_issues_by_votes_with_their_workaround() {
+    let env = known_fixture();
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    let known = text(&out, "known.html");
+    assert_eq!(
+        known_keys(&known),
+        ["BC-1", "BC-6", "BC-7"],
+        "open known issues, most votes first; resolved BC-3 and confidential BC-8 left out"
+    );
+    assert!(known.contains("<strong>3</strong> me too"), "{known}");
+    assert!(
+        known.contains("Set <code>upload.retries</code> to <strong>3</strong>."),
+        "the workaround is rendered Markdown: {known}"
+    );
+    assert!(known.contains("<p>Reload the page.</p>"), "{known}");
+    assert!(
+        !known.contains("NOTES-NOT-WORKAROUND") && !known.contains("Retries never stop"),
+        "only the Workaround section is shown"
+    );
+    assert!(known.contains("No workaround yet."), "BC-1 has none");
+    assert!(known.contains("<script src=\"known.js\"></script>"));
+    for (path, bytes) in &out {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("SECRET-KNOWN-7f3a"),
+            "a confidential known issue leaked into {path}"
+        );
+    }
+    // Every page links it from the navigation.
+    assert!(text(&out, "index.html").contains("<a href=\"known.html\">Known issues</a>"));
+    assert!(text(&out, "issues/BC-1.html").contains("<a href=\"../known.html\">Known issues</a>"));
+    assert!(known.contains("<a href=\"known.html\" aria-current=\"page\">Known issues</a>"));
+
+    // Votes change the order; the page is written again, issue pages that
+    // did not change are not.
+    // Votes counted before voters were kept (or imported): by hand.
+    let path = git_issue::format::layout::issue_file(&"BC-7".parse().unwrap());
+    let edited = env
+        .branch_file(&path)
+        .replacen("\ncreated:", "\nvotes: 5\ncreated:", 1);
+    env.commit_by_hand(&path, &edited);
+    let before = stamps(&dir);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let changed = rewritten(&before, &stamps(&dir));
+    assert!(changed.contains(&"known.html".to_owned()), "{changed:?}");
+    assert!(
+        !changed.contains(&"issues/BC-1.html".to_owned()),
+        "{changed:?}"
+    );
+    assert_eq!(
+        known_keys(&text(&files(&dir), "known.html")),
+        ["BC-7", "BC-1", "BC-6"]
+    );
+    env.ok(&["close", "BC-7"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(
+        known_keys(&text(&files(&dir), "known.html")),
+        ["BC-1", "BC-6"],
+        "a closed known issue leaves the page"
+    );
+}
+
+#[test]
+fn an_issue_page_lists_its_duplicates_on_the_site_only() {
+    let env = fixture();
+    let secret = env.new_issue("SECRET-DUP-7f3a", &[]);
+    env.ok(&[
+        "set",
+        &secret,
+        "status=duplicate",
+        "duplicate_of=BC-3",
+        "confidential=true",
+    ]);
+    let out = files(&export(&env, "site", &[]));
+    let page = text(&out, "issues/BC-3.html");
+    assert!(
+        page.contains(
+            "<dt>Duplicates</dt><dd><ul class=\"duplicates\"><li><a href=\"BC-5.html\" class=\"closed\">BC-5</a> Slow search again</li></ul></dd>"
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains("SECRET-DUP-7f3a") && !page.contains(&format!("{secret}.html")),
+        "a confidential duplicate is not listed"
+    );
+    let all = files(&export(&env, "all", &["--include-confidential"]));
+    assert!(
+        text(&all, "issues/BC-3.html").contains(&format!(
+            "<a href=\"{secret}.html\" class=\"closed\">{secret}</a> SECRET-DUP-7f3a"
+        )),
+        "listed when confidential issues are exported"
+    );
+}
+
+#[test]
+fn attachments_are_copied_into_the_site_images_inline_and_never_a_confidential_issues() {
+    let env = fixture();
+    // A 1x1 PNG, a binary with NULs, a page that would run as the site's.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+    let blob: Vec<u8> = (0u8..=255).chain([0, 0, 7]).collect();
+    let page = b"<script>window.__pwned=1</script>";
+    for (name, bytes) in [
+        ("screen.png", png),
+        ("core.dump", &blob[..]),
+        ("report.html", &page[..]),
+    ] {
+        std::fs::write(env.root.join(name), bytes).unwrap();
+    }
+    let path = |n: &str| env.root.join(n).to_str().unwrap().to_owned();
+    env.ok(&[
+        "attach",
+        "BC-2",
+        &path("screen.png"),
+        &path("core.dump"),
+        &path("report.html"),
+    ]);
+    let secret = env.new_issue("Secret crash", &[]);
+    std::fs::write(env.root.join("secret-7f3a.txt"), "SECRET-ATTACHMENT-7f3a").unwrap();
+    env.ok(&["attach", &secret, &path("secret-7f3a.txt")]);
+    env.ok(&["set", &secret, "confidential=true"]);
+    // An issue whose attachment is exported, then made confidential.
+    std::fs::write(env.root.join("later.txt"), "LATER-CONFIDENTIAL-7f3a").unwrap();
+    env.ok(&["attach", "BC-4", &path("later.txt")]);
+
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    assert_eq!(out["issues/BC-2/attachments/screen.png"], png);
+    let under = |prefix: &str| -> Vec<String> {
+        out.keys()
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    let copies = under("issues/BC-2/attachments/");
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    let dump = copies.iter().find(|p| p.contains("core")).unwrap();
+    assert_eq!(out[dump], blob, "bytes exactly, NULs included");
+    let html = copies.iter().find(|p| p.contains("report")).unwrap();
+    assert!(
+        html.ends_with(".bin"),
+        "a page is never served as a page: {html}"
+    );
+    let issue = text(&out, "issues/BC-2.html");
+    assert!(
+        issue.contains("<a href=\"BC-2/attachments/screen.png\">screen.png<img class=\"attachment\" src=\"BC-2/attachments/screen.png\" alt=\"screen.png\" loading=\"lazy\"></a>"),
+        "{issue}"
+    );
+    let rel = dump.strip_prefix("issues/").unwrap();
+    assert!(
+        issue.contains(&format!("<a href=\"{rel}\" download>core.dump</a>")),
+        "{issue}"
+    );
+    for (p, bytes) in &out {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("SECRET-ATTACHMENT-7f3a"),
+            "a confidential issue's attachment leaked into {p}"
+        );
+    }
+    assert!(under(&format!("issues/{secret}/")).is_empty());
+    assert_eq!(
+        out["issues/BC-4/attachments/later.txt"],
+        b"LATER-CONFIDENTIAL-7f3a"
+    );
+
+    // Made confidential, detached: their copies go with the next export.
+    env.ok(&["set", "BC-4", "confidential=true"]);
+    env.ok(&["detach", "BC-2", "core.dump"]);
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let after = files(&dir);
+    assert!(
+        !after.keys().any(|p| p.starts_with("issues/BC-4")),
+        "{:?}",
+        after.keys()
+    );
+    assert!(!after.contains_key(dump.as_str()));
+    assert_eq!(after["issues/BC-2/attachments/screen.png"], png);
+    let all = files(&export(&env, "all", &["--include-confidential"]));
+    assert_eq!(
+        all[&format!("issues/{secret}/attachments/secret-7f3a.txt")],
+        b"SECRET-ATTACHMENT-7f3a",
+        "exported when confidential issues are asked for"
+    );
+}
+
+#[test]
+fn a_recorded_errors_page_shows_its_occurrences_and_the_dashboard_the_most_recurring() {
+    let env = fixture();
+    let record = |title: &str, component: &str, host: &str, at: &str| {
+        env.ok(&[
+            "record",
+            title,
+            "--component",
+            component,
+            "--error-type",
+            "TimeoutError",
+            "--error",
+            "Connection timed out after 30s",
+            "--host",
+            host,
+            "--at",
+            at,
+        ])
+    };
+    record("Database timeout", "db", "ci-1", "2026-01-05T10:00:00Z");
+    record(
+        "Database timeout",
+        "db",
+        "<b>web-2</b>",
+        "2026-01-07T12:00:00Z",
+    );
+    record("Database timeout", "db", "ci-1", "2026-01-06T08:00:00Z");
+    record("Cache timeout", "cache", "ci-3", "2026-01-06T09:00:00Z");
+    for day in 1..=5 {
+        record(
+            "Vault SECRET-ERR-7f3a",
+            "vault",
+            "SECRET-HOST-7f3a",
+            &format!("2026-01-0{day}T07:00:00Z"),
+        );
+    }
+    env.ok(&["set", "BC-8", "confidential=true"]);
+    let dir = export(&env, "site", &[]);
+    let out = files(&dir);
+    let page = text(&out, "issues/BC-6.html");
+    for want in [
+        "<dt>Occurrences</dt><dd><span class=\"occurrences\">3</span></dd>",
+        "<dt>First seen</dt><dd><time datetime=\"2026-01-05T10:00:00Z\">2026-01-05 10:00 UTC</time></dd>",
+        "<dt>Last seen</dt><dd><time datetime=\"2026-01-07T12:00:00Z\">2026-01-07 12:00 UTC</time></dd>",
+        "<ul class=\"hosts\"><li><code>&lt;b&gt;web-2&lt;/b&gt;</code></li><li><code>ci-1</code></li></ul>",
+    ] {
+        assert!(page.contains(want), "{want} not in {page}");
+    }
+    assert!(
+        !text(&out, "issues/BC-1.html").contains("Occurrences"),
+        "not an error"
+    );
+    let dashboard = text(&out, "dashboard.html");
+    let recurring: Vec<&str> = dashboard
+        .split("<table class=\"issues\" id=\"recurring\">")
+        .nth(1)
+        .expect("a most-recurring table")
+        .split("<td class=\"key\"><a href=\"issues/")
+        .skip(1)
+        .map(|s| s.split('.').next().unwrap())
+        .collect();
+    assert_eq!(
+        recurring,
+        ["BC-6", "BC-7"],
+        "most first; the confidential one left out"
+    );
+    assert!(dashboard.contains("<td class=\"count\">3</td>"));
+    for (path, bytes) in &out {
+        let t = String::from_utf8_lossy(bytes);
+        assert!(
+            !t.contains("SECRET-ERR-7f3a") && !t.contains("SECRET-HOST-7f3a"),
+            "a confidential error leaked into {path}"
+        );
+    }
+
+    // Another occurrence rewrites its page and the dashboard, not the others.
+    let before = stamps(&dir);
+    record("Database timeout", "db", "ci-4", "2026-01-08T08:00:00Z");
+    env.ok(&["export", "site", dir.to_str().unwrap()]);
+    let changed = rewritten(&before, &stamps(&dir));
+    for must in ["issues/BC-6.html", "dashboard.html"] {
+        assert!(changed.contains(&must.to_owned()), "{must}: {changed:?}");
+    }
+    assert!(
+        !changed.contains(&"issues/BC-7.html".to_owned()),
+        "{changed:?}"
+    );
+    assert!(
+        text(&files(&dir), "issues/BC-6.html").contains("<span class=\"occurrences\">4</span>")
+    );
+}
+
 /// Every payload a user could type, in every field a user types.
 pub const PAYLOADS: &[&str] = &[
     "<script>window.__pwned=1;alert(1)</script>",
@@ -447,7 +761,10 @@ pub fn hostile() -> Env {
     env.ok(&["close", "BC-2"]);
     // Attachment names are typed by people too.
     env.commit_by_hand(
-        "issues/0/BC-1/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+        &format!(
+            "{}/attachments/\"><img src=x onerror=\"window.__pwned=1\">.svg",
+            git_issue::format::layout::issue_dir(&"BC-1".parse().unwrap())
+        ),
         "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
     );
     env
@@ -523,7 +840,7 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
     let env = hostile();
     let dir = export(&env, "site", &[]);
     let out = files(&dir);
-    let ours = ["data.js", "list.js", "search.js"];
+    let ours = ["data.js", "list.js", "search.js", "known.js"];
     let mut pages = 0;
     for (path, bytes) in &out {
         if !path.ends_with(".html") {
@@ -603,9 +920,11 @@ fn nothing_a_user_typed_becomes_markup_that_runs() {
         page.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;.svg"),
         "attachment names are shown, escaped"
     );
+    let copies: Vec<&String> = out.keys().filter(|p| p.contains("attachments")).collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
     assert!(
-        !out.keys().any(|p| p.contains("attachments")),
-        "attachments are not copied into the site"
+        copies[0].starts_with("issues/BC-1/attachments/") && copies[0].ends_with(".bin"),
+        "a hostile attachment name stays inside the issue's folder, as a download: {copies:?}"
     );
     for (path, bytes) in out.iter().filter(|(p, _)| p.starts_with("data/")) {
         assert!(

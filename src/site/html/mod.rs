@@ -25,6 +25,7 @@ enum Nav {
     Milestones,
     Labels,
     Dashboard,
+    Known,
     Search,
     None,
 }
@@ -91,6 +92,7 @@ fn page(p: Page<'_>, main: &str) -> String {
         (Nav::Milestones, "milestones.html", "Milestones"),
         (Nav::Labels, "labels.html", "Labels"),
         (Nav::Dashboard, "dashboard.html", "Dashboard"),
+        (Nav::Known, "known.html", "Known issues"),
         (Nav::Search, "search.html", "Search"),
     ] {
         let current = if nav == p.nav {
@@ -487,6 +489,31 @@ pub fn issue_page(v: &IssuePage) -> String {
     if v.votes > 0 {
         field(&mut m, "Votes", &v.votes.to_string());
     }
+    if let Some(o) = &v.occurrences {
+        field(
+            &mut m,
+            "Occurrences",
+            &format!("<span class=\"occurrences\">{}</span>", o.count),
+        );
+        if let Some(t) = o.first_seen {
+            field(&mut m, "First seen", &time(t));
+        }
+        if let Some(t) = o.last_seen {
+            field(&mut m, "Last seen", &time(t));
+        }
+        if !o.hosts.is_empty() {
+            let items: Vec<String> = o
+                .hosts
+                .iter()
+                .map(|h| format!("<li><code>{}</code></li>", esc(h)))
+                .collect();
+            field(
+                &mut m,
+                "Hosts",
+                &format!("<ul class=\"hosts\">{}</ul>", items.concat()),
+            );
+        }
+    }
     field(&mut m, "Created", &time(r.created));
     field(&mut m, "Updated", &time(r.updated));
     if let Some(t) = r.resolved {
@@ -495,6 +522,18 @@ pub fn issue_page(v: &IssuePage) -> String {
     field(&mut m, "Also known as", &esc(&v.aliases.join(", ")));
     if let Some(d) = &v.duplicate_of {
         field(&mut m, "Duplicate of", &issue_link(d));
+    }
+    if !v.duplicates.is_empty() {
+        let items: Vec<String> = v
+            .duplicates
+            .iter()
+            .map(|l| format!("<li>{}</li>", issue_link(l)))
+            .collect();
+        field(
+            &mut m,
+            "Duplicates",
+            &format!("<ul class=\"duplicates\">{}</ul>", items.concat()),
+        );
     }
     if !v.related.is_empty() {
         let items: Vec<String> = v
@@ -559,12 +598,23 @@ pub fn issue_page(v: &IssuePage) -> String {
         let items: Vec<String> = v
             .attachments
             .iter()
-            .map(|a| format!("<li>{}</li>", esc(a)))
+            .map(|a| {
+                // Relative to the page, which is in `issues/`.
+                let href = esc(a.path.strip_prefix("issues/").unwrap_or(&a.path));
+                if a.image {
+                    format!(
+                        "<li><a href=\"{href}\">{0}<img class=\"attachment\" src=\"{href}\" alt=\"{0}\" loading=\"lazy\"></a></li>",
+                        esc(&a.name)
+                    )
+                } else {
+                    format!("<li><a href=\"{href}\" download>{}</a></li>", esc(&a.name))
+                }
+            })
             .collect();
         field(
             &mut m,
             "Attachments",
-            &format!("<ul>{}</ul>", items.concat()),
+            &format!("<ul class=\"attachments\">{}</ul>", items.concat()),
         );
     }
     m.push_str("</dl>\n</aside>\n</div>\n</article>\n");
@@ -586,7 +636,7 @@ pub mod edit;
 mod overview;
 
 pub use overview::{
-    board_page, dashboard_page, labels_page, milestones_page, notes_page, search_page,
+    board_page, dashboard_page, known_page, labels_page, milestones_page, notes_page, search_page,
 };
 
 #[cfg(test)]

@@ -243,6 +243,22 @@ pub fn dashboard_page(v: &DashboardPage) -> String {
         charts::bars("Components with the most open issues", &v.components)
     );
     m.push_str("</div>\n");
+    if !v.recurring.is_empty() {
+        m.push_str("<section class=\"recurring\">\n<h2>Most recurring errors</h2>\n<table class=\"issues\" id=\"recurring\">\n<thead><tr><th>Key</th><th>Title</th><th>Status</th><th>Occurrences</th><th>Last seen</th></tr></thead>\n<tbody>\n");
+        for x in &v.recurring {
+            let r = &x.row;
+            let _ = writeln!(
+                m,
+                "<tr><td class=\"key\"><a href=\"issues/{0}.html\">{0}</a></td><td class=\"title\"><a href=\"issues/{0}.html\">{1}</a></td><td>{2}</td><td class=\"count\">{3}</td><td>{4}</td></tr>",
+                esc(&r.key),
+                esc(&r.title),
+                status_badge(&r.status, r.closed),
+                x.occurrences,
+                x.last_seen.map(time).unwrap_or_default()
+            );
+        }
+        m.push_str("</tbody>\n</table>\n</section>\n");
+    }
     page(
         Page {
             frame: &v.frame,
@@ -268,5 +284,62 @@ pub fn search_page(v: &SearchPage) -> String {
             scripts: &["data.js", "search.js"],
         },
         m,
+    )
+}
+
+/// The Known issues page: the open known issues, most "me too" first, each
+/// with its workaround; `known.js` filters them by words, in the page.
+pub fn known_page(v: &KnownPage) -> String {
+    let mut m = String::from("<h1>Known issues</h1>\n");
+    if v.issues.is_empty() {
+        m.push_str("<p class=\"empty\">No known issues.</p>\n");
+    } else {
+        let _ = writeln!(
+            m,
+            "<p class=\"summary\">{} open known {}, most &ldquo;me too&rdquo; first.</p>",
+            v.issues.len(),
+            if v.issues.len() == 1 {
+                "issue"
+            } else {
+                "issues"
+            }
+        );
+        m.push_str("<form id=\"known-filter\" class=\"filters\" role=\"search\" hidden>\n<label>Filter <input type=\"search\" id=\"known-q\" name=\"q\" placeholder=\"Words from titles and workarounds\"></label>\n<output id=\"known-count\" aria-live=\"polite\"></output>\n</form>\n");
+        m.push_str("<ol class=\"known\" id=\"known-list\">\n");
+        for k in &v.issues {
+            let r = &k.row;
+            let _ = writeln!(
+                m,
+                "<li class=\"known-issue\" data-key=\"{0}\">\n<h2><a href=\"issues/{0}.html\"><span class=\"key\">{0}</span> {1}</a></h2>\n<p class=\"meta\"><span class=\"votes\"><strong>{2}</strong> me too</span> {3} {4}</p>",
+                esc(&r.key),
+                esc(&r.title),
+                k.votes,
+                status_badge(&r.status, r.closed),
+                labels_html(&r.labels, "")
+            );
+            match &k.workaround {
+                Some(w) => {
+                    let _ = writeln!(
+                        m,
+                        "<section class=\"workaround markdown\" aria-label=\"Workaround\">\n<h3>Workaround</h3>\n{}</section>",
+                        markdown(w)
+                    );
+                }
+                None => m.push_str("<p class=\"empty workaround\">No workaround yet.</p>\n"),
+            }
+            m.push_str("</li>\n");
+        }
+        m.push_str("</ol>\n<p class=\"empty\" id=\"known-none\" hidden>No known issue has these words.</p>\n");
+    }
+    page(
+        Page {
+            frame: &v.frame,
+            title: "Known issues".to_owned(),
+            root: "",
+            path: "known.html",
+            nav: Nav::Known,
+            scripts: &["known.js"],
+        },
+        &m,
     )
 }
