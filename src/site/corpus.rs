@@ -260,17 +260,12 @@ impl Corpus {
                 key: key.clone(),
                 issue: d.record.issue,
                 comments,
-                attachments: Vec::new(),
+                // As read now: an attach or detach changes only these.
+                attachments: d.attachments.into_iter().map(|a| a.name).collect(),
                 history: revisions,
             };
             match at {
-                Ok(i) => {
-                    let attachments = std::mem::take(&mut self.entries[i].attachments);
-                    self.entries[i] = SiteIssue {
-                        attachments,
-                        ..entry
-                    };
-                }
+                Ok(i) => self.entries[i] = entry,
                 Err(i) => self.entries.insert(i, entry),
             }
         }
