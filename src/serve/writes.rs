@@ -60,6 +60,28 @@ fn back(fields: &Fields, default: String) -> String {
     }
 }
 
+/// A card moved from a board narrowed by a query goes back to that board:
+/// the Move form names `/board.html`, the page it was on says the query.
+fn board_again(headers: &HeaderMap, to: String) -> String {
+    if to != "/board.html" {
+        return to;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|r| r.to_str().ok());
+    let (Some(host), Some(referer)) = (host, referer) else {
+        return to;
+    };
+    match referer.strip_prefix(&format!("http://{host}")) {
+        Some(p)
+            if (p.starts_with("/board.html?") || p.starts_with("/board?"))
+                && p.chars().all(|c| c.is_ascii_graphic()) =>
+        {
+            p.to_owned()
+        }
+        _ => to,
+    }
+}
+
 fn forbidden(json: bool) -> Response {
     let msg = "This change did not carry this server's token; reload the page and try again.";
     if json {
@@ -171,7 +193,7 @@ pub async fn set(
             value: value.to_owned(),
         });
     }
-    let to = back(&fields, format!("/issues/{key}.html"));
+    let to = board_again(&headers, back(&fields, format!("/issues/{key}.html")));
     if changes.is_empty() {
         return answer(&shared, json, &key, Ok("unchanged".to_owned()), to);
     }

@@ -715,6 +715,22 @@ fn the_board_filtered_by_a_query_shows_what_list_shows() {
     assert!(others.iter().all(|k| !listed.contains(k)), "{others:?}");
     assert_eq!(others.len() + listed.len(), 5);
     screenshots(&b, "board-filtered");
+    // A card moved with its Move menu comes back to the same query.
+    let moved = others[0].clone();
+    let select = format!(".card[data-key=\"{moved}\"] form.move select");
+    let to = b.js(&format!(
+        "return Array.from(document.querySelector({}).options).filter(o => !o.disabled)[0].value;",
+        serde_json::to_string(&select).unwrap()
+    ));
+    fill(&b, &select, to.as_str().unwrap());
+    b.js(&format!(
+        "document.querySelector('.card[data-key=\"{moved}\"] form.move button').click(); return true;"
+    ));
+    wait_until("the move", || shows(&env, &moved)["status"] == to);
+    b.wait_for(
+        "the filtered board again",
+        "return location.pathname === '/board.html' && location.search === '?q=-label%3Aui' && document.querySelector('#board-filter input[name=q]') !== null;",
+    );
     no_console_errors(&b, "board?q=");
 
     // A query that does not parse says why, as `list` would.
