@@ -430,10 +430,23 @@ fn read_only_serves_no_forms_and_refuses_changes() {
     assert_eq!(status, 200);
     assert!(page.contains("Login fails: colon in password"));
     assert!(!page.contains("<form class=\"edit\""), "no edit form");
+    assert!(
+        !page.contains("<form class=\"vote\"") && !page.contains("<form class=\"attach\""),
+        "no vote or attach form"
+    );
     assert!(!page.contains("New issue"), "no new-issue link");
     let tip = env.tip();
     let (status, ..) = post(server.port, "/issues/BC-1/comment", "body=hi", &[]);
     assert_eq!(status, 403);
+    let (status, ..) = post(server.port, "/issues/BC-1/vote", "", &[]);
+    assert_eq!(status, 403);
+    // The board's query is reading: it works read-only too.
+    let (status, _, board) = get(server.port, "/board.html?q=label%3Aperf");
+    assert_eq!(status, 200);
+    assert!(
+        board.contains("href=\"issues/BC-3.html\"") && !board.contains("href=\"issues/BC-1.html\""),
+        "{board}"
+    );
     assert_eq!(env.tip(), tip);
 }
 
@@ -662,6 +675,13 @@ fn a_file_attached_from_the_page_is_served_back_as_a_download() {
     assert!(
         page.contains("big.bin is more than the 2 kB an attachment may be (attachments.max_size in tracker.yml)"),
         "{page}"
+    );
+    // The same from the page: the browser shows the refusal.
+    b.goto(&server.url("issues/BC-1.html"));
+    b.js("const dt = new DataTransfer(); dt.items.add(new File(['x'.repeat(3000)], 'trace.log')); document.querySelector('form.attach input[type=file]').files = dt.files; document.querySelector('form.attach button[type=submit]').click(); return true;");
+    b.wait_for(
+        "the refusal",
+        "const n = document.querySelector('.notice'); return n !== null && n.textContent.includes('trace.log is more than the 2 kB an attachment may be');",
     );
     // Without the token, nothing is kept.
     let (kind, small) = multipart("guess", "small.txt", b"hello");
