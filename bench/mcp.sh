@@ -10,4 +10,4 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" --bin git-issue --example corpus
-exec python3 "$root/bench/mcp.py" "$root/target/release" "$@"
+exec python3 "$root/bench/mcp_bench.py" "$root/target/release" "$@"

@@ -68,11 +68,22 @@ pub struct State {
 pub struct IssueDoc<'a> {
     pub key: &'a Key,
     pub issue: &'a Issue,
-    /// All comment bodies, joined.
+    /// The bodies of the comments that are not internal, joined.
     pub comments: &'a str,
+    /// The bodies of the internal comments, joined.
+    pub internal: &'a str,
     /// Occurrences of a recorded error per day (UTC), summed from its
     /// occurrence files: what `analyze` reads.
     pub days: &'a BTreeMap<jiff::civil::Date, u64>,
+}
+
+/// Whose words full text matches: internal comments are words only for
+/// the team. They are a field of their own, so a public query is answered
+/// (counted, ranked, negated) by the index alone, as exactly as any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    All,
+    Public,
 }
 
 /// One change to apply: a document to (re)write or a key to drop.
@@ -114,6 +125,8 @@ struct Fields {
     title: SchemaField,
     body: SchemaField,
     comments: SchemaField,
+    /// Internal comments: matched only for [`Words::All`].
+    internal: SchemaField,
     json: SchemaField,
     /// Occurrences per day, as JSON, for issues that have any.
     days: SchemaField,
@@ -140,6 +153,7 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text()),
         body: b.add_text_field("body", text()),
         comments: b.add_text_field("comments", text()),
+        internal: b.add_text_field("internal", text()),
         json: b.add_text_field("json", STORED),
         days: b.add_text_field("days", STORED),
         words: HashMap::new(),
@@ -407,17 +421,18 @@ impl Index {
 
     /// Issues matching `expr`, in `sort` order, the page `offset..offset+limit`,
     /// and the total number of matches. With `by_score`, the order is
-    /// relevance (BM25) instead.
+    /// relevance (BM25) instead. Text matches the `words` of that audience.
     pub fn search(
         &self,
         expr: &Expr,
+        words: Words,
         sort: Sort,
         by_score: bool,
         offset: usize,
         limit: Option<usize>,
     ) -> Result<(Vec<Hit>, usize)> {
         let searcher = self.reader.searcher();
-        let query = self.issues_only(self.translate(expr));
+        let query = self.issues_only(self.translate(expr, words));
         let total = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
         let limit = limit.unwrap_or(total).min(total.saturating_sub(offset));
         if limit == 0 {
@@ -471,7 +486,7 @@ impl Index {
     /// without reading the branch.
     pub fn tallies(&self, expr: &Expr) -> Result<Vec<Tallied>> {
         let searcher = self.reader.searcher();
-        let query = self.issues_only(self.translate(expr));
+        let query = self.issues_only(self.translate(expr, Words::All));
         let addresses = searcher
             .search(&query, &tantivy::collector::DocSetCollector)
             .map_err(|e| self.err(e))?;
@@ -558,7 +573,7 @@ impl Index {
         texts: &[(String, String)],
     ) -> Vec<Option<(String, Vec<std::ops::Range<usize>>)>> {
         let searcher = self.reader.searcher();
-        let query = self.translate(expr);
+        let query = self.translate(expr, Words::All);
         let generator = |field| {
             SnippetGenerator::create(&searcher, &*query, field)
                 .ok()

@@ -34,6 +34,14 @@ fn corpus() -> Vec<(Key, Issue)> {
 }
 
 fn built(config: &Config) -> (tempfile::TempDir, Index) {
+    built_with(config, |_| ("", ""))
+}
+
+/// An index of [`corpus`], with the (public, internal) comments of each key.
+fn built_with(
+    config: &Config,
+    comments: impl Fn(&Key) -> (&'static str, &'static str),
+) -> (tempfile::TempDir, Index) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
     let (index, state) = Index::open_or_create(&path).unwrap();
@@ -43,7 +51,8 @@ fn built(config: &Config) -> (tempfile::TempDir, Index) {
         let doc = IssueDoc {
             key,
             issue,
-            comments: "",
+            comments: comments(key).0,
+            internal: comments(key).1,
             days: &Default::default(),
         };
         updater.apply(Update::Issue(doc), config).unwrap();
@@ -100,7 +109,7 @@ fn the_index_answers_as_the_query_language_does() {
             .collect();
         want.reverse();
         let (hits, total) = index
-            .search(&expr, Sort::default(), false, 0, None)
+            .search(&expr, Words::All, Sort::default(), false, 0, None)
             .unwrap();
         assert_eq!(keys(&hits), want, "{q}");
         assert_eq!(total, want.len(), "{q}");
@@ -113,15 +122,15 @@ fn sorts_and_pages_follow_the_fields_order() {
     let (_dir, index) = built(&config);
     let sort = |s: &str| s.parse::<Sort>().unwrap();
     let (hits, _) = index
-        .search(&Expr::All, sort("priority"), false, 0, None)
+        .search(&Expr::All, Words::All, sort("priority"), false, 0, None)
         .unwrap();
     assert_eq!(keys(&hits), [3, 1, 2, 4]);
     let (hits, _) = index
-        .search(&Expr::All, sort("title"), false, 0, None)
+        .search(&Expr::All, Words::All, sort("title"), false, 0, None)
         .unwrap();
     assert_eq!(keys(&hits), [3, 2, 1, 4]);
     let (hits, total) = index
-        .search(&Expr::All, sort("votes"), false, 1, Some(2))
+        .search(&Expr::All, Words::All, sort("votes"), false, 1, Some(2))
         .unwrap();
     assert_eq!((keys(&hits), total), (vec![4, 3], 4));
 }
@@ -141,4 +150,49 @@ fn counts_and_problems_come_back_as_stored() {
     );
     let problems = index.problems().unwrap();
     assert_eq!(problems, [Problem::whole("issues/0/BC-5.md", "broken")]);
+}
+
+#[test]
+fn internal_comments_are_words_only_for_the_team() {
+    let config = Config::default();
+    let (_dir, index) = built_with(&config, |k| match k.number {
+        1 => ("works for me", "customer acme sees a crash"),
+        2 => ("acme asked again", ""),
+        _ => ("", ""),
+    });
+    let now = Timestamp::from_second(1_800_000_000).unwrap();
+    let numbers = |q: &str, words: Words| {
+        let expr = Query::parse(q, &config, now).unwrap().expr;
+        let (hits, total) = index
+            .search(&expr, words, Sort::default(), false, 0, None)
+            .unwrap();
+        let mut found = keys(&hits);
+        found.sort();
+        assert_eq!(total, found.len(), "{q}");
+        found
+    };
+    for (q, team, public) in [
+        ("acme", vec![1, 2], vec![2]),
+        ("customer", vec![1], vec![]),
+        ("works", vec![1], vec![1]),
+        ("login -crash", vec![], vec![1]),
+        ("login -customer", vec![3], vec![1, 3]),
+        ("-acme", vec![3, 4], vec![1, 3, 4]),
+        ("customer OR export", vec![1, 2], vec![2]),
+    ] {
+        assert_eq!(numbers(q, Words::All), team, "team: {q}");
+        assert_eq!(numbers(q, Words::Public), public, "public: {q}");
+    }
+}
+
+#[test]
+fn internal_comments_are_tokenized_as_comments_are() {
+    // A public query must find in `comments` what a team query finds there
+    // and in `internal`: both fields are read the same way (a tokenizer
+    // change, such as stemming, must change both).
+    let (schema, f) = schema();
+    assert_eq!(
+        schema.get_field_entry(f.internal).field_type(),
+        schema.get_field_entry(f.comments).field_type()
+    );
 }

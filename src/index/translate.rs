@@ -10,11 +10,11 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field as SchemaField, IndexRecordOption};
 
-use super::Index;
+use super::{Index, Words};
 use crate::query::{Expr, NumberRange, TimeRange};
 
 impl Index {
-    pub(super) fn translate(&self, expr: &Expr) -> Box<dyn TantivyQuery> {
+    pub(super) fn translate(&self, expr: &Expr, words: Words) -> Box<dyn TantivyQuery> {
         let f = &self.fields;
         let nothing = || -> Box<dyn TantivyQuery> { Box::new(BooleanQuery::new(Vec::new())) };
         match expr {
@@ -23,8 +23,10 @@ impl Index {
                 let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
                 for e in items {
                     match e {
-                        Expr::Not(inner) => clauses.push((Occur::MustNot, self.translate(inner))),
-                        e => clauses.push((Occur::Must, self.translate(e))),
+                        Expr::Not(inner) => {
+                            clauses.push((Occur::MustNot, self.translate(inner, words)))
+                        }
+                        e => clauses.push((Occur::Must, self.translate(e, words))),
                     }
                 }
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
@@ -35,12 +37,12 @@ impl Index {
             Expr::Or(items) => Box::new(BooleanQuery::new(
                 items
                     .iter()
-                    .map(|e| (Occur::Should, self.translate(e)))
+                    .map(|e| (Occur::Should, self.translate(e, words)))
                     .collect(),
             )),
             Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, self.translate(inner)),
+                (Occur::MustNot, self.translate(inner, words)),
             ])),
             Expr::Open(open) => {
                 const_score(term_query(f.state, if *open { "open" } else { "closed" }))
@@ -100,8 +102,13 @@ impl Index {
             },
             Expr::Text(tokens) if tokens.is_empty() => Box::new(AllQuery),
             Expr::Text(tokens) => {
-                let per_field =
-                    [f.title, f.body, f.comments].map(|field| -> (Occur, Box<dyn TantivyQuery>) {
+                let fields = match words {
+                    Words::All => &[f.title, f.body, f.comments, f.internal][..],
+                    Words::Public => &[f.title, f.body, f.comments][..],
+                };
+                let per_field = fields
+                    .iter()
+                    .map(|&field| -> (Occur, Box<dyn TantivyQuery>) {
                         let terms: Vec<Term> = tokens
                             .iter()
                             .map(|t| Term::from_field_text(field, t))
@@ -113,7 +120,7 @@ impl Index {
                             (Occur::Should, Box::new(PhraseQuery::new(terms)))
                         }
                     });
-                Box::new(BooleanQuery::new(per_field.into_iter().collect()))
+                Box::new(BooleanQuery::new(per_field.collect()))
             }
         }
     }

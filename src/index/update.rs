@@ -99,6 +99,7 @@ impl Updater<'_> {
         doc.add_text(f.title, &i.title);
         doc.add_text(f.body, &i.body);
         doc.add_text(f.comments, d.comments);
+        doc.add_text(f.internal, d.internal);
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());

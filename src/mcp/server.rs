@@ -9,9 +9,9 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    Implementation, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
-    ServerCapabilities, ServerConfig,
+    CustomRequest, CustomResult, ErrorCode, Implementation, ListResourceTemplatesResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProtocolVersion,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler};
@@ -230,5 +230,32 @@ impl ServerHandler for Server {
             result = result.with_ttl_ms(ttl).with_cache_scope(scope);
         }
         Ok(result.into())
+    }
+
+    /// rmcp hands over, as a request of an unknown method, a request of a
+    /// known one whose params it could not read (none, or `arguments` that
+    /// is not an object): say what they should be.
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        let method = request.method.as_str();
+        let shape = match method {
+            "tools/call" => r#"{"name": TOOL, "arguments": {…}}, with arguments an object"#,
+            "resources/read" => r#"{"uri": URI}"#,
+            "prompts/get" => r#"{"name": PROMPT, "arguments": {…}}, with arguments an object"#,
+            _ => {
+                return Err(ErrorData::new(
+                    ErrorCode::METHOD_NOT_FOUND,
+                    format!("no method named {method:?}"),
+                    None,
+                ));
+            }
+        };
+        Err(ErrorData::invalid_params(
+            format!("{method} needs params {shape}"),
+            None,
+        ))
     }
 }

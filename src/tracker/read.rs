@@ -208,6 +208,21 @@ pub(super) fn comments_text(snap: &Snapshot<'_>, key: &Key) -> Result<String> {
         .join("\n"))
 }
 
+/// The comment bodies of an issue, joined as [`comments_text`] joins them:
+/// those that are not internal, and the internal ones.
+pub(super) fn comments_by_audience(snap: &Snapshot<'_>, key: &Key) -> Result<(String, String)> {
+    let (comments, _) = comments_of(snap, key)?;
+    let (internal, public): (Vec<_>, Vec<_>) =
+        comments.into_iter().partition(|c| c.comment.internal);
+    let join = |v: Vec<CommentRecord>| {
+        v.into_iter()
+            .map(|c| c.comment.body)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Ok((join(public), join(internal)))
+}
+
 /// Every issue file on the branch, with its key and where it is (a file in
 /// the wrong bucket is still found; `doctor` reports it).
 pub(super) fn issue_files(snap: &Snapshot<'_>) -> Result<Vec<(Key, String)>> {

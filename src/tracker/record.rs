@@ -375,7 +375,14 @@ impl Tracker {
             Ok((index, tree)) => {
                 let values: Vec<String> = lookup.wanted.iter().cloned().collect();
                 let expr = Expr::Field(fields::named("fingerprint"), values);
-                let (hits, _) = index.search(&expr, Sort::default(), false, 0, None)?;
+                let (hits, _) = index.search(
+                    &expr,
+                    crate::index::Words::All,
+                    Sort::default(),
+                    false,
+                    0,
+                    None,
+                )?;
                 for h in hits {
                     lookup.consider(h.key, &h.issue);
                 }

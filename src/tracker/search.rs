@@ -10,15 +10,16 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use super::audience::Audience;
 use super::read::{
-    OccurrenceTexts, comments_text, issue_files, load, locate, occurrence_texts, parse_occurrences,
-    read_config, scan, tally_of,
+    OccurrenceTexts, comments_by_audience, comments_text, issue_files, load, locate,
+    occurrence_texts, parse_occurrences, read_config, scan, tally_of,
 };
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
 use crate::format::{Config, Issue, Key};
-use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update};
+use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update, Words};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::{Snapshot, StoreError};
 
@@ -195,7 +196,7 @@ impl Tracker {
         if changed.len() > MOST_CHANGED {
             return Ok(None);
         }
-        let Ok((hits, _)) = index.search(expr, Sort::default(), false, 0, None) else {
+        let Ok((hits, _)) = index.search(expr, Words::All, Sort::default(), false, 0, None) else {
             return Ok(None);
         };
         let mut keys: BTreeSet<Key> = hits
@@ -259,7 +260,8 @@ impl Tracker {
     pub fn reindex(&self, progress: &dyn Progress) -> Result<usize> {
         Index::discard(&self.index_path())?;
         let index = self.fresh_index(progress)?;
-        let (_, total) = index.search(&Expr::All, Sort::default(), false, 0, Some(0))?;
+        let (_, total) =
+            index.search(&Expr::All, Words::All, Sort::default(), false, 0, Some(0))?;
         Ok(total)
     }
 
@@ -297,42 +299,54 @@ impl Tracker {
 
     /// The issues matching `expr`, a page of them in order.
     pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        self.find_maybe_snippets(expr, page, false, progress)
+        self.find_maybe_snippets(expr, page, false, Audience::Team, progress)
     }
 
     /// Like [`Tracker::find`], with a snippet of each issue's text where the
     /// query's words matched.
     pub fn search(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
-        self.find_maybe_snippets(expr, page, expr.has_text(), progress)
+        self.find_maybe_snippets(expr, page, expr.has_text(), Audience::Team, progress)
     }
 
-    fn find_maybe_snippets(
+    /// The issues matching `expr` in the text `audience` may read.
+    pub(super) fn find_maybe_snippets(
         &self,
         expr: &Expr,
         page: Page,
         snippets: bool,
+        audience: Audience,
         progress: &dyn Progress,
     ) -> Result<Found> {
         let found = self.with_index(progress, |index| {
-            let mut found = self.find_in(index, expr, page)?;
+            let mut found = self.find_in(index, expr, page, audience)?;
             if snippets {
-                found.snippets = self.snippets_in(index, expr, &found.records)?;
+                found.snippets = self.snippets_in(index, expr, &found.records, audience)?;
             }
             Ok(found)
         })?;
         match found {
             Ok(found) => Ok(found),
             Err(why) => {
-                let mut found = self.find_by_scan(expr, page)?;
+                let mut found = self.find_by_scan_for(expr, page, audience)?;
                 found.fallback = Some(why);
                 Ok(found)
             }
         }
     }
 
-    fn find_in(&self, index: &Index, expr: &Expr, page: Page) -> Result<Found> {
-        let (hits, total) =
-            index.search(expr, page.sort, page.by_score, page.offset, page.limit)?;
+    fn find_in(&self, index: &Index, expr: &Expr, page: Page, audience: Audience) -> Result<Found> {
+        let words = match audience {
+            Audience::Team => Words::All,
+            Audience::Public => Words::Public,
+        };
+        let (hits, total) = index.search(
+            expr,
+            words,
+            page.sort,
+            page.by_score,
+            page.offset,
+            page.limit,
+        )?;
         let problems = index.problems()?.into_iter().collect();
         let scores = hits.iter().map(|h| h.score).collect();
         Ok(Found {
@@ -354,6 +368,12 @@ impl Tracker {
     /// The same query answered by reading every file: what the index is
     /// checked against, and the way out when the index is unusable.
     pub fn find_by_scan(&self, expr: &Expr, page: Page) -> Result<Found> {
+        self.find_by_scan_for(expr, page, Audience::Team)
+    }
+
+    /// [`Tracker::find_by_scan`] in the text `audience` may read (the
+    /// caller leaves out what else it may not see).
+    pub fn find_by_scan_for(&self, expr: &Expr, page: Page, audience: Audience) -> Result<Found> {
         let snap = self.snapshot()?;
         let config = read_config(&snap)?;
         let Listing { records, problems } = scan(&snap)?;
@@ -361,7 +381,7 @@ impl Tracker {
         for mut r in records {
             tally_of(&snap, &r.key)?.apply(&mut r.issue);
             let comments = if expr.reads_text() {
-                comments_text(&snap, &r.key)?
+                audience_text(&snap, &r.key, audience)?
             } else {
                 String::new()
             };
@@ -394,12 +414,18 @@ impl Tracker {
         index: &Index,
         expr: &Expr,
         records: &[Record],
+        audience: Audience,
     ) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
         let mut texts = Vec::with_capacity(records.len());
         for r in records {
-            let body = load(&snap, &r.key)?.issue.body;
-            texts.push((body, comments_text(&snap, &r.key)?));
+            let body = match load(&snap, &r.key) {
+                Ok(record) => record.issue.body,
+                // Deleted since the index was brought up to date.
+                Err(Error::NoSuchIssue(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            texts.push((body, audience_text(&snap, &r.key, audience)?));
         }
         Ok(index
             .snippets(expr, &texts)
@@ -515,12 +541,14 @@ pub(super) fn all_keys(snap: &Snapshot<'_>) -> Result<Vec<Key>> {
 enum Read {
     /// No issue has it (any more).
     Gone,
-    /// The issue file's text, where it is, its comments' text, and its
-    /// occurrence files' texts by id (parsed by whoever indexes it).
+    /// The issue file's text, where it is, its comments' text (those that
+    /// are not internal, and the internal ones), and its occurrence files'
+    /// texts by id (parsed by whoever indexes it).
     Text {
         path: String,
         text: String,
         comments: String,
+        internal: String,
         occurrences: OccurrenceTexts,
     },
     /// A file that cannot even be read as text.
@@ -538,12 +566,16 @@ fn read_issue(snap: &Snapshot<'_>, key: &Key) -> Result<Read> {
         Err(e) => return Err(e),
     };
     match snap.read(&path) {
-        Ok(Some(text)) => Ok(Read::Text {
-            comments: comments_text(snap, key)?,
-            occurrences: occurrence_texts(snap, key)?.0,
-            path,
-            text,
-        }),
+        Ok(Some(text)) => {
+            let (comments, internal) = comments_by_audience(snap, key)?;
+            Ok(Read::Text {
+                comments,
+                internal,
+                occurrences: occurrence_texts(snap, key)?.0,
+                path,
+                text,
+            })
+        }
         Ok(None) => Ok(Read::Gone),
         Err(StoreError::NotText { .. }) => Ok(Read::Unreadable(Problem::whole(
             &path,
@@ -568,6 +600,7 @@ fn index_issue(
             path,
             text,
             comments,
+            internal,
             occurrences,
         } => match Issue::parse(&text) {
             Ok(mut issue) => {
@@ -579,6 +612,7 @@ fn index_issue(
                         key,
                         issue: &issue,
                         comments: &comments,
+                        internal: &internal,
                         days: &tally.days,
                     }),
                     config,
@@ -641,4 +675,12 @@ fn index_all(
         }
         read
     })
+}
+
+/// The comment bodies `audience` may read, joined as full text reads them.
+fn audience_text(snap: &Snapshot<'_>, key: &Key, audience: Audience) -> Result<String> {
+    match audience {
+        Audience::Team => comments_text(snap, key),
+        Audience::Public => Ok(comments_by_audience(snap, key)?.0),
+    }
 }

@@ -188,8 +188,14 @@ impl Tracker {
         let index = self.fresh_index(&super::Quiet)?;
         for id in ids {
             let expr = crate::query::Expr::Field(field, vec![id.to_lowercase()]);
-            let (hits, total) =
-                index.search(&expr, crate::query::Sort::default(), false, 0, Some(10))?;
+            let (hits, total) = index.search(
+                &expr,
+                crate::index::Words::All,
+                crate::query::Sort::default(),
+                false,
+                0,
+                Some(10),
+            )?;
             if total > 1 {
                 let mut keys: Vec<String> = hits.iter().map(|h| h.key.to_string()).collect();
                 keys.sort();

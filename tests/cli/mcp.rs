@@ -7,6 +7,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use git_issue::format::fields;
+use git_issue::query::{Expr, Query, Sort};
+use git_issue::tracker::{Audience, Found, Page, Quiet, Tracker};
+
 use crate::common::{Env, json, path_with_binary};
 
 /// Whether Python and its `mcp` package (2.x) are here.
@@ -91,6 +95,74 @@ fn with_secrets() -> Env {
     env.git(&["commit", "-q", "--allow-empty", "-m", "BC-1: fix"]);
     env.git(&["commit", "-q", "--allow-empty", "-m", "BC-2: prepare"]);
     env
+}
+
+/// Without the SDK too: what a reader outside the team finds is decided by
+/// public text alone, the same with the index as by reading the files, so
+/// neither a word nor a negated word of an internal comment can tell it is
+/// there; the team finds it.
+#[test]
+fn public_text_alone_decides_what_matches() {
+    let env = with_secrets();
+    let tracker = Tracker::discover(&env.repo).unwrap();
+    let config = tracker.config().unwrap();
+    let now = "2026-03-01T00:00:00Z".parse().unwrap();
+    let public = ["BC-1", "BC-3"];
+    for (q, want) in [
+        ("", &public[..]),
+        ("swordfish", &[]),
+        ("password", &[]),
+        ("bluebird", &[]),
+        ("-swordfish", &public),
+        ("-password -bluebird", &public),
+        ("hello -swordfish", &["BC-1"]),
+        ("hello swordfish", &[]),
+        ("hello OR swordfish", &["BC-1"]),
+        ("is:open OR is:closed", &public),
+    ] {
+        let expr = Query::parse(q, &config, now).unwrap().expr;
+        let expr = expr.and(Expr::Missing(fields::named("confidential")));
+        let page = Page {
+            sort: Sort::default(),
+            by_score: q.contains("hello"),
+            offset: 0,
+            limit: None,
+        };
+        let indexed = tracker
+            .search_for(Audience::Public, &expr, page, &Quiet)
+            .unwrap();
+        assert!(indexed.fallback.is_none(), "{:?}", indexed.fallback);
+        let scanned = tracker
+            .find_by_scan_for(&expr, page, Audience::Public)
+            .unwrap();
+        let keys = |f: &Found| -> Vec<String> {
+            let mut keys: Vec<String> = f.records.iter().map(|r| r.key.to_string()).collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&indexed), want, "{q}");
+        assert_eq!(indexed.total, want.len(), "{q}");
+        assert_eq!(keys(&scanned), want, "scan: {q}");
+        assert_eq!(scanned.total, want.len(), "scan: {q}");
+        for s in indexed.snippets.iter().flatten() {
+            assert!(!s.text.contains("swordfish"), "{q}: {}", s.text);
+        }
+    }
+    let expr = Query::parse("swordfish", &config, now).unwrap().expr;
+    let team = tracker.find(&expr, page_of_all(), &Quiet).unwrap();
+    assert_eq!(team.records.len(), 1, "the team finds its own words");
+    let expr = Query::parse("-swordfish", &config, now).unwrap().expr;
+    let team = tracker.find(&expr, page_of_all(), &Quiet).unwrap();
+    assert_eq!(team.total, 2, "BC-2 and BC-3");
+}
+
+fn page_of_all() -> Page {
+    Page {
+        sort: Sort::default(),
+        by_score: false,
+        offset: 0,
+        limit: None,
+    }
 }
 
 #[test]

@@ -314,6 +314,13 @@ async def confidential():
         # A negated word of an internal comment must not tell it is there.
         found = (await call("search", {"query": "key:BC-1 -swordfish"})).structured_content
         assert [r["key"] for r in found["results"]] == ["BC-1"], found
+        for query in ["-swordfish", "-password -bluebird"]:
+            found = (await call("search", {"query": query})).structured_content
+            assert found["total"] == 2, (query, found)
+        found = (await call("search", {"query": "hello OR swordfish"})).structured_content
+        assert [r["key"] for r in found["results"]] == ["BC-1"], found
+        found = (await call("list", {"query": "hello -swordfish"})).structured_content
+        assert [i["key"] for i in found["issues"]] == ["BC-1"], found
         shown = (await call("show", {"key": "BC-1"})).structured_content
         assert [c["body"] for c in shown["comments"]] == ["hello\n"], shown
         for tool, args in [
@@ -414,6 +421,20 @@ async def talk(proc):
 
     reply = await call(5, "no/such/method", {})
     assert reply["error"]["code"] == -32601, reply
+    assert reply["error"]["message"] == 'no method named "no/such/method"', reply
+
+    # No params, or arguments that are not an object: what they should be.
+    await send({"jsonrpc": "2.0", "id": 8, "method": "tools/call"})
+    for reply in [
+        await receive(),
+        await call(9, "tools/call", {"name": "show", "arguments": [1, 2]}),
+    ]:
+        assert reply["error"]["code"] == -32602, reply
+        assert reply["error"]["message"].startswith('tools/call needs params {"name"'), reply
+    await send({"jsonrpc": "2.0", "id": 10, "method": "resources/read"})
+    reply = await receive()
+    assert reply["error"]["code"] == -32602, reply
+    assert reply["error"]["message"] == 'resources/read needs params {"uri": URI}', reply
 
     reply = await call(6, "tools/call", {"name": "show", "arguments": {"key": 12}})
     assert reply["result"]["isError"], reply

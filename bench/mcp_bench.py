@@ -1,15 +1,17 @@
 """Times `search` through the MCP server next to the command line's
 `search` in the same run, on a generated tracker; see bench/mcp.sh.
 
-    python3 bench/mcp.py RELEASE_DIR [N]
+    python3 bench/mcp_bench.py RELEASE_DIR [N]
 
 For each query: the command (`git issue search Q --json`, process start
 included, as a script or a person runs it), a call of the `search` tool on a
 server that is already running (as an agent host keeps it), and a cold call
 (start `git issue mcp`, handshake, one search), each through the official
-Python SDK; with and without --include-confidential (without, matches in
-comments are checked against the public text). Medians, and each one's
-ratio to the command.
+Python SDK; with and without --include-confidential (without, the default,
+text is matched in public text only: internal comments are a field of their
+own that the query leaves out). Medians, and each one's ratio to the
+command. `login -mobile` negates a word, which a public answer must not let
+an internal comment decide.
 """
 
 import os
@@ -29,7 +31,7 @@ gi = os.path.join(release, "git-issue")
 corpus = os.path.join(release, "examples", "corpus")
 work = os.environ.get("BENCH_DIR", "/tmp/git-issue-bench")
 reps = int(os.environ.get("RUNS", "21"))
-queries = ["zeppelin", "login", "crash is:open label:regression"]
+queries = ["zeppelin", "login", "login -mobile", "account -safari", "crash is:open label:regression"]
 
 env = dict(os.environ)
 for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
@@ -73,7 +75,7 @@ def command(query):
     times = []
     for _ in range(reps):
         start = time.perf_counter()
-        run([gi, "search", *query.split(), "--json"], repo)
+        run([gi, "search", "--json", "--", *query.split()], repo)
         times.append(time.perf_counter() - start)
     return median_ms(times)
 
