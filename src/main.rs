@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use git_issue::cli::{Cli, error, run};
+use git_issue::cli::{Cli, run};
+use git_issue::ui::report;
 
 // The library never prints (`print_stdout`/`print_stderr` are lints); the
 // one thing the binary itself says is why it failed.
@@ -11,7 +12,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let report = error::report(&e);
+            let report = report::report(&e);
             eprintln!("error: {}", git_issue::ui::block(&report.message));
             if let Some(hint) = report.hint {
                 eprintln!("hint: {}", git_issue::ui::block(&hint));

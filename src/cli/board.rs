@@ -154,5 +154,9 @@ fn open(tracker: &Tracker, key: &str) -> Result<String> {
     let key = tracker.parse_key(key)?;
     let details = tracker.details(&key)?;
     let plain = Ui::colorless();
-    Ok(super::view::details_text(&plain, &details, &details.config))
+    Ok(crate::ui::view::details_text(
+        &plain,
+        &details,
+        &details.config,
+    ))
 }

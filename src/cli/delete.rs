@@ -30,7 +30,7 @@ pub fn run(ui: &Ui, args: DeleteArgs) -> Result<()> {
     let key = tracker.delete(&key)?;
     ui.status(&format!("{key}: deleted"));
     if let Some(details) = last {
-        let mut v = super::view::details_json(&details);
+        let mut v = crate::ui::view::details_json(&details);
         v["deleted"] = serde_json::Value::Bool(true);
         ui.json(&v)?;
     }

@@ -102,7 +102,11 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         ui.warn(&format!("{p} (skipped)"));
     }
     if args.json.json {
-        let items: Vec<_> = found.records.iter().map(super::view::record_json).collect();
+        let items: Vec<_> = found
+            .records
+            .iter()
+            .map(crate::ui::view::record_json)
+            .collect();
         return Ok(ui.json(&items)?);
     }
     if found.records.is_empty() {

@@ -20,7 +20,7 @@ mod detach;
 mod doctor;
 mod edit;
 mod editor;
-pub mod error;
+
 mod events;
 mod export;
 mod hook;
@@ -55,7 +55,7 @@ mod sync;
 mod templates;
 mod unlink;
 mod unvote;
-pub mod view;
+
 mod vote;
 
 use anyhow::Result;
@@ -316,7 +316,7 @@ fn flags_among_changes(words: &mut Vec<String>, json: &mut JsonArg) -> Result<Ve
 fn print_issue(ui: &Ui, tracker: &Tracker, key: &Key, json: JsonArg) -> Result<()> {
     if json.json {
         let details = tracker.details(key)?;
-        ui.json(&view::details_json(&details))?;
+        ui.json(&ui::view::details_json(&details))?;
     }
     Ok(())
 }

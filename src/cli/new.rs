@@ -117,7 +117,7 @@ pub fn run(ui: &Ui, args: NewArgs) -> Result<()> {
     };
     if args.json.json {
         let details = tracker.details(&key)?;
-        ui.json(&super::view::details_json(&details))?;
+        ui.json(&crate::ui::view::details_json(&details))?;
     } else {
         ui.data(&key.to_string())?;
     }

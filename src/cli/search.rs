@@ -61,7 +61,9 @@ pub fn run(ui: &Ui, args: SearchArgs) -> Result<()> {
             .iter()
             .zip(&found.scores)
             .zip(&snippets)
-            .map(|((r, score), snippet)| super::view::search_hit_json(r, *score, snippet.as_ref()))
+            .map(|((r, score), snippet)| {
+                crate::ui::view::search_hit_json(r, *score, snippet.as_ref())
+            })
             .collect();
         return Ok(ui.json(&items)?);
     }

@@ -40,8 +40,12 @@ pub fn run(ui: &Ui, args: ShowArgs) -> Result<()> {
         ui.warn(&format!("{p} (comment skipped)"));
     }
     if args.json.json {
-        return Ok(ui.json(&super::view::details_json(&details))?);
+        return Ok(ui.json(&crate::ui::view::details_json(&details))?);
     }
-    ui.data(&super::view::details_text(ui, &details, &details.config))?;
+    ui.data(&crate::ui::view::details_text(
+        ui,
+        &details,
+        &details.config,
+    ))?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! Owns the protocol side only, through rmcp (the official SDK: no JSON-RPC
 //! is written here). [`tools`] are adapters like the commands: arguments
 //! in, one tracker operation, and the JSON shapes of `--json`
-//! ([`crate::cli::view`]) out with a short summary; [`resources`] are issues
+//! ([`crate::ui::view`]) out with a short summary; [`resources`] are issues
 //! as Markdown, `tracker.yml` and the query language's help; [`prompts`]
 //! are ready-made tasks. The rules (what a reader outside the team may see,
 //! the `Via:` trailer on an agent's commits) are the tracker's and the

@@ -123,7 +123,7 @@ pub(super) async fn read(server: &Server, uri: &str) -> Result<ReadResourceResul
 /// A failure to read or list: a protocol error, resources having no other
 /// way to say one; "not found" as the protocol's own code for it.
 fn protocol_error(e: &anyhow::Error) -> ErrorData {
-    let report = crate::cli::error::report(e);
+    let report = crate::ui::report::report(e);
     match e.downcast_ref::<Error>() {
         Some(Error::NoSuchIssue(_)) => ErrorData::resource_not_found(report.message, None),
         Some(Error::BadKey(..)) => ErrorData::invalid_params(report.message, None),

@@ -109,7 +109,7 @@ fn no_cache(context: &RequestContext<RoleServer>) -> Option<(u64, CacheScope)> {
 /// A failure the agent should read and can act on: a tool error (not a
 /// protocol error, which clients tend to hide), in the command line's words.
 pub(super) fn failure(e: &anyhow::Error) -> CallToolResult {
-    let report = crate::cli::error::report(e);
+    let report = crate::ui::report::report(e);
     let mut text = report.message;
     let hint = match e.downcast_ref::<crate::tracker::Error>() {
         Some(crate::tracker::Error::Query(_)) => {

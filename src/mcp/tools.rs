@@ -14,12 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::server::{Server, client_name, failure};
-use crate::cli::view::{details_json, record_json, search_hit_json};
 use crate::format::Key;
 use crate::query::{Expr, Sort};
 use crate::tracker::{
     Assignment, Audience, Closing, Draft, Error, Found, Outcome, Page, Quiet, Tracker,
 };
+use crate::ui::view::{details_json, record_json, search_hit_json};
 
 /// What a tool answers: a line for people and models, and the data.
 pub(super) struct Answer {

@@ -689,7 +689,7 @@ fn a_kept_draft_does_not_undo_changes_made_since_it_was_opened() {
 }
 
 /// Scripts tell failures apart by the exit status (documented in
-/// `src/cli/error.rs` and the README): usage 2, not found 3, broken data 5,
+/// `src/ui/report.rs` and the README): usage 2, not found 3, broken data 5,
 /// refused 1.
 #[test]
 fn exit_statuses_say_what_kind_of_failure() {

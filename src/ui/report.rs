@@ -1,4 +1,5 @@
-//! How a failure reads: one sentence, a hint where one helps, and an exit
+//! How a failure reads, for every front end (the command line, the MCP
+//! server): one sentence, a hint where one helps, and an exit
 //! status by its kind. Every hint of the program is here.
 //!
 //! | status | meaning |

@@ -1,6 +1,9 @@
 //! Everything a person reads: data to stdout, status and warnings to stderr,
 //! colour decided once (terminal and `NO_COLOR`), tables laid out here.
 
+pub mod report;
+pub mod view;
+
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 

@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 
+use super::{Ui, block, one_line};
 use crate::format::Config;
 use crate::format::config::ByteSize;
 use crate::format::fields::{self, FIELDS, Val};
 use crate::format::occurrence::Context;
 use crate::tracker::{Details, Record, Snippet};
-use crate::ui::{Ui, block, one_line};
 
 /// An issue as `list --json` prints it: its key and fields, without the
 /// description (lists are served from the index, which does not keep it).
