@@ -12,6 +12,7 @@
 //! Host must be this server (DNS rebinding), a change needs the server's
 //! secret token and, when the browser names one, this server's Origin.
 
+mod additions;
 mod guard;
 mod pages;
 pub mod state;
@@ -69,6 +70,16 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/issues/{key}/comment", post(writes::comment))
         .route("/issues/{key}/close", post(writes::close))
         .route("/issues/{key}/reopen", post(writes::reopen))
+        .route("/issues/{key}/vote", post(writes::vote))
+        .route("/issues/{key}/unvote", post(writes::unvote))
+        // Bounded by tracker.yml's attachments.max_size as it arrives.
+        .route(
+            "/issues/{key}/attach",
+            post(writes::attach).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/issues/{key}/attachments/{name}", get(pages::attachment))
+        .route("/board.html", get(pages::board))
+        .route("/board", get(pages::board))
         .fallback(get(pages::page))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

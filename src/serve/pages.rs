@@ -3,19 +3,24 @@
 //! scripts and data files, the server's own scripts, and the stream of
 //! change announcements.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
+use super::additions;
 use super::state::{Shared, View};
+use crate::format::fields::vote_count;
+use crate::query::TextFields;
 use crate::site::html;
 use crate::site::views::{self, NewIssuePage};
+use crate::tracker::votes::voters;
 
 /// The server's own scripts: live updates, the board's drag and drop, the
 /// new-issue form's preview.
@@ -61,30 +66,20 @@ pub fn render(shared: &Shared, path: &str, notice: Option<String>) -> Response {
             None => not_found(),
         };
     }
-    if let Some((key, file)) = path
-        .strip_prefix("issues/")
-        .and_then(|rest| rest.split_once("/attachments/"))
-    {
-        return attachment(shared, key, file).unwrap_or_else(not_found);
-    }
     let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
-    match html_of(&view, path, notice) {
+    match html_of(&view, path, notice, shared.me.as_deref()) {
         Some(html) => Html(html).into_response(),
         None => not_found(),
     }
 }
 
-fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
+fn html_of(view: &View, path: &str, notice: Option<String>, me: Option<&str>) -> Option<String> {
     let p = &view.pages;
     let mut frame = p.frame.clone();
     if let Some(live) = &mut frame.live {
         live.notice = notice;
     }
     Some(match path {
-        "board.html" => html::board_page(&views::BoardPage {
-            frame,
-            ..p.board.clone()
-        }),
         "milestones.html" => html::milestones_page(&views::MilestonesPage {
             frame,
             ..p.milestones.clone()
@@ -116,6 +111,21 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
                     .binary_search_by_key(&number, |e| e.key.number)
                     .ok()
                     .filter(|i| view.corpus.entries[*i].key.to_string() == key)?;
+                let entry = &view.corpus.entries[i];
+                if let Some(live) = frame.live.as_mut().filter(|l| !l.read_only) {
+                    let voted = me.is_some_and(|me| {
+                        voters(&entry.issue)
+                            .iter()
+                            .any(|v| v.eq_ignore_ascii_case(me))
+                    });
+                    live.addition = additions::issue(
+                        live,
+                        key,
+                        vote_count(&entry.issue),
+                        voted,
+                        view.corpus.config.attachments.max_size,
+                    );
+                }
                 let v = views::issue_page(&view.corpus, p, i, &frame);
                 return Some(html::issue_page(&v));
             }
@@ -128,38 +138,6 @@ fn html_of(view: &View, path: &str, notice: Option<String>) -> Option<String> {
             html::listing_page(&views::ListingPage { frame, ..v.clone() })
         }
     })
-}
-
-/// The file an issue page links as `issues/KEY/attachments/FILE`, read
-/// from the branch: only an attachment of an issue the pages show (never a
-/// confidential issue's unless served with them), under the name and
-/// content type the exported site gives it.
-fn attachment(shared: &Shared, key: &str, file: &str) -> Option<Response> {
-    let (key, name) = {
-        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
-        let e = view
-            .corpus
-            .entries
-            .iter()
-            .find(|e| e.key.to_string() == key)?;
-        let name = e
-            .attachments
-            .iter()
-            .find(|a| views::attachment_file_name(a) == file)?
-            .clone();
-        (e.key.clone(), name)
-    };
-    let (_, bytes) = shared.tracker().ok()?.attachment(&key, &name).ok()?;
-    Some(
-        (
-            [
-                (header::CONTENT_TYPE, views::attachment_content_type(file)),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            bytes,
-        )
-            .into_response(),
-    )
 }
 
 /// The new-issue form again, with what was typed and why it was refused.
@@ -181,4 +159,175 @@ pub async fn events(
         .filter_map(|m| m.ok())
         .map(|data| Ok(Event::default().event("change").data(data)));
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// The board, narrowed by `?q=` to the issues a query in the language of
+/// `git issue list` matches (the same parser; open and closed columns both
+/// follow it, as the board shows both).
+pub async fn board(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let q = params
+        .get("q")
+        .map(|q| q.trim().to_owned())
+        .unwrap_or_default();
+    tokio::task::spawn_blocking(move || board_page(&shared, &q))
+        .await
+        .unwrap_or_else(|_| {
+            (StatusCode::INTERNAL_SERVER_ERROR, "The board failed.\n").into_response()
+        })
+}
+
+fn board_page(shared: &Shared, q: &str) -> Response {
+    let config = {
+        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+        view.corpus.config.clone()
+    };
+    let parsed = if q.is_empty() {
+        None
+    } else {
+        Some(shared.tracker().and_then(|t| t.parse_query(q, &config)))
+    };
+    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    let p = &view.pages;
+    let mut frame = p.frame.clone();
+    let mut status = StatusCode::OK;
+    if let Some(live) = &mut frame.live {
+        live.addition = additions::board(q);
+    }
+    let page = match parsed {
+        None => views::BoardPage {
+            frame,
+            ..p.board.clone()
+        },
+        Some(Err(e)) => {
+            status = StatusCode::BAD_REQUEST;
+            if let Some(live) = &mut frame.live {
+                live.notice = Some(format!("Not a query the board can show: {e}."));
+            }
+            views::board(&frame, &[], &p.statuses, &view.corpus.config)
+        }
+        Some(Ok(query)) => {
+            let config = &view.corpus.config;
+            let reads_text = query.expr.reads_text();
+            let rows: Vec<views::Row> = view
+                .corpus
+                .entries
+                .iter()
+                .zip(&p.rows)
+                .filter(|(e, _)| {
+                    let comments = if reads_text {
+                        e.comments
+                            .iter()
+                            .map(|c| c.comment.body.as_str())
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    } else {
+                        String::new()
+                    };
+                    let text = TextFields::new(&e.issue, &comments, config);
+                    query
+                        .expr
+                        .matches(&e.key.to_string(), &e.issue, &text, config)
+                })
+                .map(|(_, r)| r.clone())
+                .collect();
+            views::board(&frame, &rows, &p.statuses, config)
+        }
+    };
+    (status, Html(html::board_page(&page))).into_response()
+}
+
+/// The bytes of an attachment of an issue this server shows. Images are
+/// shown as images; anything else is a download, never a page: an upload
+/// is not rendered as HTML, whatever its name or content says (the
+/// answer's CSP and `nosniff` hold too).
+pub async fn attachment(
+    State(shared): State<Arc<Shared>>,
+    Path((key, name)): Path<(String, String)>,
+) -> Response {
+    // The page links an attachment by the file name the exported site
+    // gives it (risky kinds renamed to `.bin`); only a listed one is served.
+    let file = name;
+    let listed = {
+        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+        view.corpus
+            .entries
+            .iter()
+            .find(|e| e.key.to_string() == key)
+            .and_then(|e| {
+                e.attachments
+                    .iter()
+                    .find(|a| views::attachment_file_name(a) == file)
+                    .cloned()
+            })
+    };
+    let Some(name) = listed else {
+        return not_found();
+    };
+    let read = tokio::task::spawn_blocking(move || {
+        let tracker = shared.tracker()?;
+        let key = tracker.parse_key(&key)?;
+        tracker.attachment(&key, &name)
+    })
+    .await;
+    let Ok(Ok((name, bytes))) = read else {
+        return not_found();
+    };
+    // The content type the exported site gives the file; shown in place
+    // only when it is an image, else a download, never a page.
+    let kind = views::attachment_content_type(&file);
+    let disposition = if kind.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                content_disposition(disposition, &name),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): a plain
+/// ASCII name for old clients, the exact one, percent-encoded, for the rest.
+fn content_disposition(disposition: &str, name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '%' | ';') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{disposition}; filename=\"{plain}\"; filename*=UTF-8''{}",
+        html::query_value(name)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn a_download_name_cannot_break_out_of_its_header() {
+        assert_eq!(
+            content_disposition("attachment", "a\"b;c\\d.txt"),
+            "attachment; filename=\"a_b_c_d.txt\"; filename*=UTF-8''a%22b%3Bc%5Cd.txt"
+        );
+        assert_eq!(
+            content_disposition("attachment", "Résumé.pdf"),
+            "attachment; filename=\"R_sum_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9.pdf"
+        );
+    }
 }

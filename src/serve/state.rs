@@ -33,6 +33,9 @@ pub struct Shared {
     pub addr: SocketAddr,
     /// The secret a change must carry (CSRF).
     pub token: String,
+    /// The user's email, as their votes are recorded: whether a page offers
+    /// to vote or to take the vote back.
+    pub me: Option<String>,
     pub view: RwLock<View>,
     /// One refresh at a time.
     refreshing: Mutex<()>,
@@ -52,6 +55,7 @@ impl Shared {
         let corpus = Corpus::read(&tracker, options.include_confidential, &mut history)?;
         history.save();
         let token = secret();
+        let me = tracker.me().ok().and_then(|p| p.email);
         let frame = frame(&tracker, &corpus, &options, &token);
         let pages = Pages::build(&corpus, frame);
         let (events, _) = broadcast::channel(64);
@@ -60,6 +64,7 @@ impl Shared {
             options,
             addr,
             token,
+            me,
             view: RwLock::new(View {
                 corpus,
                 history,
@@ -161,6 +166,7 @@ fn frame(tracker: &Tracker, corpus: &Corpus, options: &Options, token: &str) -> 
                 templates: tracker.template_names().unwrap_or_default(),
             },
             notice: None,
+            addition: String::new(),
         }),
     }
 }

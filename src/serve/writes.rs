@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use axum::Form;
 use axum::Json;
+use axum::extract::multipart::{Field, Multipart};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -19,6 +20,8 @@ use super::guard::token_ok;
 use super::pages::{new_form_again, render};
 use super::state::Shared;
 use crate::format::Key;
+use crate::format::config::ByteSize;
+use crate::tracker::attachments::{Source, Upload};
 use crate::tracker::{Assignment, Closing, Draft, Error, ErrorKind, Tracker};
 
 type Fields = HashMap<String, String>;
@@ -54,6 +57,28 @@ fn back(fields: &Fields, default: String) -> String {
             b.clone()
         }
         _ => default,
+    }
+}
+
+/// A card moved from a board narrowed by a query goes back to that board:
+/// the Move form names `/board.html`, the page it was on says the query.
+fn board_again(headers: &HeaderMap, to: String) -> String {
+    if to != "/board.html" {
+        return to;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|r| r.to_str().ok());
+    let (Some(host), Some(referer)) = (host, referer) else {
+        return to;
+    };
+    match referer.strip_prefix(&format!("http://{host}")) {
+        Some(p)
+            if (p.starts_with("/board.html?") || p.starts_with("/board?"))
+                && p.chars().all(|c| c.is_ascii_graphic()) =>
+        {
+            p.to_owned()
+        }
+        _ => to,
     }
 }
 
@@ -168,7 +193,7 @@ pub async fn set(
             value: value.to_owned(),
         });
     }
-    let to = back(&fields, format!("/issues/{key}.html"));
+    let to = board_again(&headers, back(&fields, format!("/issues/{key}.html")));
     if changes.is_empty() {
         return answer(&shared, json, &key, Ok("unchanged".to_owned()), to);
     }
@@ -352,4 +377,188 @@ pub async fn preview(State(shared): State<Arc<Shared>>, Form(fields): Form<Field
     }
     let body = fields.get("body").cloned().unwrap_or_default();
     Html(crate::site::escape::markdown(&body)).into_response()
+}
+
+/// "Me too": the user's vote, by their git identity, one commit.
+pub async fn vote(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    voting(shared, key, headers, fields, true).await
+}
+
+/// Takes the user's vote back, one commit.
+pub async fn unvote(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    voting(shared, key, headers, fields, false).await
+}
+
+async fn voting(
+    shared: Arc<Shared>,
+    key: String,
+    headers: HeaderMap,
+    fields: Fields,
+    add: bool,
+) -> Response {
+    let json = wants_json(&headers);
+    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+        return forbidden(json);
+    }
+    let k = key.clone();
+    let result = change(&shared, move |t| {
+        let key = parse_key(t, &k)?;
+        let vote = if add { t.vote(&key)? } else { t.unvote(&key)? };
+        Ok(vote.count.to_string())
+    })
+    .await;
+    let to = back(&fields, format!("/issues/{key}.html"));
+    answer(&shared, json, &key, result, to)
+}
+
+/// The most a text field of the attach form may hold (the token, the page
+/// to go back to).
+const FIELD_LIMIT: usize = 4096;
+
+/// How much of a refused upload is still read, so that the browser gets
+/// the refusal rather than a reset connection.
+const DRAIN_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Why an upload stopped before the tracker saw it.
+enum Stop {
+    Forbidden,
+    TooBig { name: String, max: ByteSize },
+    Bad(String),
+}
+
+/// Attaches the file of a multipart form to an issue, one commit. The
+/// token must come before the file (the form puts it first), so no byte of
+/// an upload without it is kept; a file over `attachments.max_size` is
+/// refused as it arrives, before it is all in memory.
+pub async fn attach(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let json = wants_json(&headers);
+    let max = {
+        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+        view.corpus.config.attachments.max_size
+    };
+    let mut fields = Fields::new();
+    let mut upload: Option<Upload> = None;
+    let read: Result<(), Stop> = async {
+        while let Some(mut field) = form
+            .next_field()
+            .await
+            .map_err(|e| Stop::Bad(e.body_text()))?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                if !token_ok(&shared, fields.get("token").map(String::as_str)) {
+                    return Err(Stop::Forbidden);
+                }
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| Stop::Bad(e.body_text()))? {
+                    if (bytes.len() + chunk.len()) as u64 > max.0 {
+                        let seen = (bytes.len() + chunk.len()) as u64;
+                        let seen = drain_field(&mut field, seen).await;
+                        drop(field);
+                        drain_rest(&mut form, seen).await;
+                        return Err(Stop::TooBig {
+                            name: file_name,
+                            max,
+                        });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue;
+                }
+                upload = Some(Upload {
+                    name: file_name,
+                    source: Source::Bytes(bytes),
+                });
+            } else {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| Stop::Bad(e.body_text()))? {
+                    value.extend_from_slice(&chunk);
+                    if value.len() > FIELD_LIMIT {
+                        return Err(Stop::Bad(format!("the field {name} is too long")));
+                    }
+                }
+                fields.insert(name, String::from_utf8_lossy(&value).into_owned());
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let to = back(&fields, format!("/issues/{key}.html"));
+    let result = match read {
+        Err(Stop::Forbidden) => return forbidden(json),
+        Err(Stop::TooBig { name, max }) => {
+            let e = Error::Refused(format!(
+                "{} is more than the {max} an attachment may be (attachments.max_size in tracker.yml)",
+                if name.is_empty() { "the file" } else { &name }
+            ));
+            let mut page = answer(&shared, json, &key, Err(e), to);
+            *page.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return page;
+        }
+        Err(Stop::Bad(why)) => Err(Error::Refused(format!(
+            "the upload did not arrive whole: {why}"
+        ))),
+        Ok(()) if !token_ok(&shared, fields.get("token").map(String::as_str)) => {
+            return forbidden(json);
+        }
+        Ok(()) => match upload {
+            None => Err(Error::Empty {
+                what: "attach",
+                needs: "a file",
+            }),
+            Some(upload) => {
+                let k = key.clone();
+                change(&shared, move |t| {
+                    let key = parse_key(t, &k)?;
+                    let done = t.attach(&key, vec![upload])?;
+                    Ok(done
+                        .files
+                        .iter()
+                        .map(|f| f.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                })
+                .await
+            }
+        },
+    };
+    answer(&shared, json, &key, result, to)
+}
+
+/// Reads what is left of a refused file, up to [`DRAIN_LIMIT`] in all.
+async fn drain_field(field: &mut Field<'_>, mut read: u64) -> u64 {
+    while read < DRAIN_LIMIT {
+        match field.chunk().await {
+            Ok(Some(c)) => read += c.len() as u64,
+            _ => break,
+        }
+    }
+    read
+}
+
+/// Reads the fields after a refused file, up to [`DRAIN_LIMIT`] in all.
+async fn drain_rest(form: &mut Multipart, mut read: u64) {
+    while read < DRAIN_LIMIT {
+        let Ok(Some(mut f)) = form.next_field().await else {
+            break;
+        };
+        read = drain_field(&mut f, read).await;
+    }
 }

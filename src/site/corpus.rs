@@ -263,18 +263,13 @@ impl Corpus {
                 key: key.clone(),
                 issue: d.record.issue,
                 comments,
-                attachments: Vec::new(),
+                // As read now: an attach or detach changes only these.
+                attachments: d.attachments.into_iter().map(|a| a.name).collect(),
                 occurrences: d.occurrences,
                 history: revisions,
             };
             match at {
-                Ok(i) => {
-                    let attachments = std::mem::take(&mut self.entries[i].attachments);
-                    self.entries[i] = SiteIssue {
-                        attachments,
-                        ..entry
-                    };
-                }
+                Ok(i) => self.entries[i] = entry,
                 Err(i) => self.entries.insert(i, entry),
             }
         }

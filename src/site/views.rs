@@ -84,6 +84,9 @@ pub struct Live {
     pub choices: Choices,
     /// What the last change did or why it was refused, shown atop the page.
     pub notice: Option<String>,
+    /// Markup `serve` adds to this one page, made with [`super::escape::esc`]
+    /// (an issue's vote and attach forms, the board's query): empty elsewhere.
+    pub addition: String,
 }
 
 /// The form to file an issue, with what was typed when it comes back.
@@ -729,7 +732,7 @@ fn duplicates(corpus: &Corpus, rows: &[Row]) -> HashMap<String, Vec<IssueLink>> 
 /// The board: a column per open status in workflow order, statuses
 /// tracker.yml does not know after them, then the latest closed; each
 /// column shows its first cards and counts the rest.
-fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> BoardPage {
+pub fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) -> BoardPage {
     let mut columns: Vec<Column> = statuses
         .iter()
         .filter(|s| !config.is_closed(s))

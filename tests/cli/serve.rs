@@ -430,10 +430,23 @@ fn read_only_serves_no_forms_and_refuses_changes() {
     assert_eq!(status, 200);
     assert!(page.contains("Login fails: colon in password"));
     assert!(!page.contains("<form class=\"edit\""), "no edit form");
+    assert!(
+        !page.contains("<form class=\"vote\"") && !page.contains("<form class=\"attach\""),
+        "no vote or attach form"
+    );
     assert!(!page.contains("New issue"), "no new-issue link");
     let tip = env.tip();
     let (status, ..) = post(server.port, "/issues/BC-1/comment", "body=hi", &[]);
     assert_eq!(status, 403);
+    let (status, ..) = post(server.port, "/issues/BC-1/vote", "", &[]);
+    assert_eq!(status, 403);
+    // The board's query is reading: it works read-only too.
+    let (status, _, board) = get(server.port, "/board.html?q=label%3Aperf");
+    assert_eq!(status, 200);
+    assert!(
+        board.contains("href=\"issues/BC-3.html\"") && !board.contains("href=\"issues/BC-1.html\""),
+        "{board}"
+    );
     assert_eq!(env.tip(), tip);
 }
 
@@ -534,4 +547,262 @@ fn a_hostile_corpus_is_inert_in_the_live_pages_and_forms() {
     let title = b.js("return document.querySelector('h1').textContent;");
     assert!(title.as_str().unwrap().ends_with(PAYLOADS[0]), "{title}");
     b.screenshot("serve-hostile-issue");
+}
+
+/// A multipart form as a browser sends it: the token, then one file.
+fn multipart(token: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----git-issue-test-7f3a";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn post_bytes(port: u16, path: &str, kind: &str, body: &[u8]) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+#[test]
+fn a_vote_from_the_page_is_one_commit_and_the_count_follows_live() {
+    let Some(b) = Browser::start() else { return };
+    let env = fixture();
+    let server = Server::start(&env, &[]);
+    b.goto(&server.url("issues/BC-2.html"));
+    b.wait_for("live", "return document.body.dataset.live === 'on';");
+    assert_eq!(
+        b.js("return document.querySelector('form.vote .votes').dataset.votes;"),
+        "0"
+    );
+    let tip = env.tip();
+    b.js("document.querySelector('form.vote button').click(); return true;");
+    b.wait_for(
+        "the vote counted",
+        "const f = document.querySelector('form.vote'); return f !== null && f.querySelector('.votes').dataset.votes === '1' && f.querySelector('button').getAttribute('aria-pressed') === 'true';",
+    );
+    // One commit, by the user's git identity, on top of the tip.
+    assert_eq!(env.git(&["rev-parse", "issues^"]).trim(), tip.trim());
+    let log = env.git(&["log", "-1", "--format=%an <%ae>", "issues"]);
+    assert_eq!(log.trim(), "Alice Example <alice@example.com>");
+    assert_eq!(
+        shows(&env, "BC-2")["voters"],
+        serde_json::json!(["alice@example.com"])
+    );
+
+    // Someone else's vote, from the command line, shows without a reload.
+    b.js("window.__stay = 1; return true;");
+    env.run_with_env(
+        &["vote", "BC-2"],
+        &[
+            ("GIT_AUTHOR_NAME", "Bob Example"),
+            ("GIT_AUTHOR_EMAIL", "bob@example.com"),
+        ],
+        "",
+    );
+    b.wait_for(
+        "the other vote on the open page",
+        "return document.querySelector('form.vote .votes').textContent === '2 votes';",
+    );
+    assert_eq!(
+        b.js("return window.__stay;"),
+        1,
+        "the page was not reloaded"
+    );
+
+    // Taking the vote back takes back this user's only.
+    b.js("document.querySelector('form.vote button').click(); return true;");
+    b.wait_for(
+        "the vote taken back",
+        "const f = document.querySelector('form.vote'); return f !== null && f.querySelector('.votes').dataset.votes === '1' && f.querySelector('button').getAttribute('aria-pressed') === 'false';",
+    );
+    assert_eq!(
+        shows(&env, "BC-2")["voters"],
+        serde_json::json!(["bob@example.com"])
+    );
+    no_console_errors(&b, "issues/BC-2.html");
+
+    // Without this server's token, no vote.
+    let tip = env.tip();
+    let (status, ..) = post(server.port, "/issues/BC-2/vote", "token=guess", &[]);
+    assert_eq!(status, 403);
+    assert_eq!(env.tip(), tip);
+}
+
+#[test]
+fn a_file_attached_from_the_page_is_served_back_as_a_download() {
+    let Some(b) = Browser::start() else { return };
+    let env = fixture();
+    crate::desk::add_settings(&env, "attachments:\n  max_size: 2 kB\n");
+    let server = Server::start(&env, &[]);
+    b.goto(&server.url("issues/BC-1.html"));
+    b.wait_for("live", "return document.body.dataset.live === 'on';");
+    // A file as a person would pick it: an HTML page with a hostile name.
+    b.js(r#"const dt = new DataTransfer(); dt.items.add(new File(['<script>alert(1)</script><p id="pwned">x</p>'], '"><img src=x onerror=alert(1)>.html', {type: 'text/html'})); const i = document.querySelector('form.attach input[type=file]'); i.files = dt.files; document.querySelector('form.attach button[type=submit]').click(); return true;"#);
+    b.wait_for(
+        "the attachment listed",
+        "return location.pathname === '/issues/BC-1.html' && document.querySelectorAll('.issue-side a[href*=\"/attachments/\"]').length === 1;",
+    );
+    assert_inert(&b, "the issue page with an attachment");
+    let subject = env.git(&["log", "-1", "--format=%an%n%s", "issues"]);
+    assert!(
+        subject.starts_with("Alice Example\nBC-1: attach "),
+        "{subject}"
+    );
+    let listed = env.ok(&["attachments", "BC-1", "--json"]);
+    let name = json(&listed)[0]["name"].as_str().unwrap().to_owned();
+    let text = b
+        .js("return document.querySelector('.issue-side a[href*=\"/attachments/\"]').textContent;");
+    assert_eq!(text, Value::from(name.clone()));
+    let href = b.js("return document.querySelector('.issue-side a[href*=\"/attachments/\"]').getAttribute('href');");
+    let href = href.as_str().unwrap().to_owned();
+    b.screenshot("serve-attachment");
+
+    // Served back byte for byte, as a download, never as a page.
+    // Relative to the page, which is in /issues/, as on the exported site.
+    let (status, head, body) = get(server.port, &format!("/issues/{href}"));
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("content-type: application/octet-stream"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-disposition: attachment; filename=\""),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert_eq!(body, "<script>alert(1)</script><p id=\"pwned\">x</p>");
+    // An image is shown as one.
+    let (kind, png) = multipart(&token(server.port), "shot.png", b"\x89PNG\r\n\x1a\nfake");
+    let (status, head, _) = post_bytes(server.port, "/issues/BC-1/attach", &kind, &png);
+    assert_eq!(status, 303, "{head}");
+    let (status, head, _) = get(server.port, "/issues/BC-1/attachments/shot.png");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: image/png"), "{head}");
+    assert!(head.contains("content-disposition: inline"), "{head}");
+    // Only what the issue lists: no other path of the branch.
+    let (status, ..) = get(
+        server.port,
+        "/issues/BC-1/attachments/..%2F..%2Ftracker.yml",
+    );
+    assert_eq!(status, 404);
+
+    // Over attachments.max_size: refused with the reason, nothing written.
+    let tip = env.tip();
+    let (kind, big) = multipart(&token(server.port), "big.bin", &[b'x'; 2001]);
+    let (status, _, page) = post_bytes(server.port, "/issues/BC-1/attach", &kind, &big);
+    assert_eq!(status, 413);
+    assert!(
+        page.contains("big.bin is more than the 2 kB an attachment may be (attachments.max_size in tracker.yml)"),
+        "{page}"
+    );
+    // The same from the page: the browser shows the refusal.
+    b.goto(&server.url("issues/BC-1.html"));
+    b.js("const dt = new DataTransfer(); dt.items.add(new File(['x'.repeat(3000)], 'trace.log')); document.querySelector('form.attach input[type=file]').files = dt.files; document.querySelector('form.attach button[type=submit]').click(); return true;");
+    b.wait_for(
+        "the refusal",
+        "const n = document.querySelector('.notice'); return n !== null && n.textContent.includes('trace.log is more than the 2 kB an attachment may be');",
+    );
+    // Without the token, nothing is kept.
+    let (kind, small) = multipart("guess", "small.txt", b"hello");
+    let (status, ..) = post_bytes(server.port, "/issues/BC-1/attach", &kind, &small);
+    assert_eq!(status, 403);
+    assert_eq!(env.tip(), tip, "nothing refused was written");
+}
+
+#[test]
+fn the_board_filtered_by_a_query_shows_what_list_shows() {
+    let Some(b) = Browser::start() else { return };
+    let env = fixture();
+    let server = Server::start(&env, &[]);
+    let query = "label:ui";
+    let listed: Vec<String> = json(&env.ok(&["list", "--all", query, "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!listed.is_empty() && listed.len() < 5, "{listed:?}");
+    b.goto(&server.url("board?q=label%3Aui"));
+    b.wait_for("live", "return document.body.dataset.live === 'on';");
+    let cards = |b: &Browser| -> Vec<String> {
+        let mut v: Vec<String> = b
+            .js("return Array.from(document.querySelectorAll('.card')).map(c => c.dataset.key);")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut want = listed.clone();
+    want.sort();
+    assert_eq!(cards(&b), want);
+    assert_eq!(
+        b.js("return document.querySelector('#board-filter input[name=q]').value;"),
+        query
+    );
+
+    // Typed into the board's own filter.
+    fill(&b, "#board-filter input[name=q]", "-label:ui");
+    b.js("document.querySelector('#board-filter button[type=submit]').click(); return true;");
+    b.wait_for(
+        "the other issues",
+        "return location.search === '?q=-label%3Aui' && document.querySelectorAll('.card').length > 0;",
+    );
+    let others = cards(&b);
+    assert!(others.iter().all(|k| !listed.contains(k)), "{others:?}");
+    assert_eq!(others.len() + listed.len(), 5);
+    screenshots(&b, "board-filtered");
+    // A card moved with its Move menu comes back to the same query.
+    let moved = others[0].clone();
+    let select = format!(".card[data-key=\"{moved}\"] form.move select");
+    let to = b.js(&format!(
+        "return Array.from(document.querySelector({}).options).filter(o => !o.disabled)[0].value;",
+        serde_json::to_string(&select).unwrap()
+    ));
+    fill(&b, &select, to.as_str().unwrap());
+    b.js(&format!(
+        "document.querySelector('.card[data-key=\"{moved}\"] form.move button').click(); return true;"
+    ));
+    wait_until("the move", || shows(&env, &moved)["status"] == to);
+    b.wait_for(
+        "the filtered board again",
+        "return location.pathname === '/board.html' && location.search === '?q=-label%3Aui' && document.querySelector('#board-filter input[name=q]') !== null;",
+    );
+    no_console_errors(&b, "board?q=");
+
+    // A query that does not parse says why, as `list` would.
+    let (status, _, page) = get(server.port, "/board.html?q=priority%3A");
+    assert_eq!(status, 400);
+    assert!(page.contains("Not a query the board can show"), "{page}");
+    // Whatever was typed comes back as text.
+    let (_, _, page) = get(
+        server.port,
+        "/board.html?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    );
+    assert!(!page.contains("<script>alert"), "escaped");
 }

@@ -16,7 +16,11 @@
     if (!main) { return false; }
     if (document.activeElement && main.contains(document.activeElement) &&
         /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) &&
-        !document.activeElement.closest("#filters")) { return true; }
+        !document.activeElement.closest("#filters, #board-filter")) { return true; }
+    // A file chosen to attach and not yet sent.
+    if (Array.prototype.some.call(main.querySelectorAll("input[type=file]"), function (e) {
+      return e.files && e.files.length > 0;
+    })) { return true; }
     return Array.prototype.some.call(main.querySelectorAll("form:not(#filters) textarea, form:not(#filters) input[type=text]"), function (e) {
       return e.value !== e.defaultValue;
     }) || Array.prototype.some.call(main.querySelectorAll("form:not(#filters) select"), function (s) {

@@ -184,7 +184,7 @@ fn labels_html(labels: &[String], root: &str) -> String {
 }
 
 /// Percent-encodes a value for a query string.
-fn query_value(s: &str) -> String {
+pub(crate) fn query_value(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -462,6 +462,7 @@ pub fn issue_page(v: &IssuePage) -> String {
     m.push_str("</div>\n<aside class=\"issue-side\">\n");
     if let Some(live) = v.frame.live.as_ref().filter(|l| !l.read_only) {
         m.push_str(&edit::issue_form(v, live));
+        m.push_str(&live.addition);
     }
     m.push_str("<dl class=\"fields\">\n");
     field(&mut m, "Type", &esc(&r.kind));

@@ -28,7 +28,9 @@ fn card(r: &Row, live: Option<&Live>) -> String {
 }
 
 pub fn board_page(v: &BoardPage) -> String {
-    let mut m = String::from("<h1>Board</h1>\n<div class=\"board\">\n");
+    let mut m = String::from("<h1>Board</h1>\n");
+    m.push_str(v.frame.live.as_ref().map_or("", |l| &l.addition));
+    m.push_str("<div class=\"board\">\n");
     for c in &v.columns {
         let _ = writeln!(
             m,
