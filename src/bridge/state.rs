@@ -59,8 +59,12 @@ impl State {
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(err)?;
+        // Made whole first: the record of a large project is megabytes, and
+        // serde_json writing it piece by piece to the unbuffered file made
+        // millions of system calls (a quarter of a 10,000-issue import).
+        let bytes = serde_json::to_vec(self).map_err(|e| err(e.into()))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-        serde_json::to_writer(&mut tmp, self).map_err(|e| err(e.into()))?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(err)?;
         tmp.persist(&self.path).map_err(|e| err(e.error))?;
         Ok(())
     }
