@@ -71,7 +71,7 @@ impl State {
 }
 
 /// `github-fjordsoft-ledgerline-<hash>.json`: readable, and distinct for
-/// projects whose names differ only in punctuation.
+/// projects whose names differ only in punctuation (not in case).
 fn file_name(project: &Project) -> String {
     let readable: String = project
         .name
@@ -84,7 +84,10 @@ fn file_name(project: &Project) -> String {
             }
         })
         .collect();
-    let hash = xxhash_rust::xxh3::xxh3_64(project.name.as_bytes());
+    // Names are compared ignoring case (as pull and push do, and as the
+    // services do), so `FjordSoft/Ledgerline` has the record of
+    // `fjordsoft/ledgerline`.
+    let hash = xxhash_rust::xxh3::xxh3_64(project.name.to_ascii_lowercase().as_bytes());
     let readable: String = readable.trim_matches('-').chars().take(60).collect();
     format!("{}-{readable}-{hash:016x}.json", project.service)
 }

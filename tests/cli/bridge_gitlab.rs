@@ -172,6 +172,22 @@ fn gitlab_push_creates_with_a_comment_and_edits_then_a_full_pull_changes_nothing
         "update BC-6 (#6): title\ncreate BC-8: title, description, status, labels, 1 comment(s)\n"
     );
 
+    // The project's name in other case is the same project.
+    let r = fake.ok(
+        &env,
+        &[
+            "bridge",
+            "push",
+            "gitlab",
+            "FjordSoft/Ledgerline",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(
+        r.stdout,
+        "update BC-6 (#6): title\ncreate BC-8: title, description, status, labels, 1 comment(s)\n"
+    );
+
     let at = "2026-01-02T03:04:05.000Z";
     let created = answered(
         7,

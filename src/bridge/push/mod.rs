@@ -150,7 +150,8 @@ fn work_list(
         let remote = match &bridge {
             Some(b)
                 if b.get("service").map(String::as_str) == Some(service.name())
-                    && b.get("project") == Some(&project.name) =>
+                    && b.get("project")
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&project.name)) =>
             {
                 Some((
                     b.get("key").cloned().unwrap_or_default(),
