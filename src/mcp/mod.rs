@@ -3,7 +3,8 @@
 //! with the same rules as people.
 //!
 //! Owns the protocol side only, through rmcp (the official SDK: no JSON-RPC
-//! is written here). [`tools`] are adapters like the commands: arguments
+//! is written here; [`transport`] only answers the lines rmcp's stdio
+//! transport would drop without a word). [`tools`] are adapters like the commands: arguments
 //! in, one tracker operation, and the JSON shapes of `--json`
 //! ([`crate::ui::view`]) out with a short summary; [`resources`] are issues
 //! as Markdown, `tracker.yml` and the query language's help; [`prompts`]
@@ -20,6 +21,7 @@ mod prompts;
 mod resources;
 mod server;
 mod tools;
+mod transport;
 
 use std::path::PathBuf;
 
@@ -48,7 +50,7 @@ pub fn serve(dir: PathBuf, options: Options) -> Result<()> {
         .context("cannot start the MCP server's runtime")?;
     runtime.block_on(async move {
         let service = server::Server::new(dir, options)
-            .serve(rmcp::transport::stdio())
+            .serve(transport::Stdio::new())
             .await
             .context("the MCP client did not complete the handshake")?;
         service.waiting().await.context("the MCP server stopped")?;

@@ -394,3 +394,301 @@ fn jira_push_creates_edits_transitions_and_comments_in_adf() {
         "PROJ-107"
     );
 }
+
+/// A comment of Jira's, in the fixture's shape, saying `text`.
+fn jira_comment(like: &Value, id: &str, text: &str, at: &str) -> Value {
+    let mut c = like.clone();
+    c["id"] = json!(id);
+    c["self"] = json!(format!(
+        "https://your-domain.atlassian.net/rest/api/3/issue/10101/comment/{id}"
+    ));
+    c["body"] = json!({"type": "doc", "version": 1, "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": text}]}]});
+    c["created"] = json!(at);
+    c["updated"] = json!(at);
+    c
+}
+
+#[test]
+fn jira_pull_fetches_the_comments_a_search_page_leaves_out() {
+    let env = Env::with_tracker();
+    configure(&env);
+    // PROJ-101 has four comments; the search result embeds the first.
+    let mut one = page(1);
+    one["isLast"] = json!(true);
+    one.as_object_mut().unwrap().remove("nextPageToken");
+    let issue = &mut one["issues"][0];
+    assert_eq!(issue["key"], "PROJ-101");
+    let mut all = issue["fields"]["comment"]["comments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let like = all[0].clone();
+    all.push(jira_comment(
+        &like,
+        "10390",
+        "Third, on page two.",
+        "2025-03-01T10:00:00.000+0100",
+    ));
+    all.push(jira_comment(
+        &like,
+        "10391",
+        "Fourth, on page three.",
+        "2025-03-02T10:00:00.000+0100",
+    ));
+    issue["fields"]["comment"] = json!({
+        "comments": [all[0].clone()],
+        "self": "https://your-domain.atlassian.net/rest/api/3/issue/10101/comment",
+        "maxResults": 1, "total": 4, "startAt": 0,
+    });
+    let server = Server::start(Box::new(move |r, _| {
+        let p = r.path.as_str();
+        if p.starts_with("/rest/api/3/search/jql?") {
+            return Answer::json(&one);
+        }
+        // The comment resource, two to a page as a server may choose.
+        if let Some(rest) = p.strip_prefix("/rest/api/3/issue/PROJ-101/comment?startAt=") {
+            let at: usize = rest.split('&').next().unwrap().parse().unwrap();
+            return Answer::json(&json!({
+                "startAt": at, "maxResults": 2, "total": all.len(),
+                "comments": all[at..(at + 2).min(all.len())],
+            }));
+        }
+        Answer::status(404, r#"{"errorMessages":["unexpected"]}"#)
+    }));
+    let project = format!("{}/PROJ", server.url);
+    let r = env.run(&["bridge", "pull", "jira", &project]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.path.split("?jql").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/rest/api/3/search/jql",
+            "/rest/api/3/issue/PROJ-101/comment?startAt=1&maxResults=100",
+            "/rest/api/3/issue/PROJ-101/comment?startAt=3&maxResults=100",
+        ]
+    );
+    assert!(server.requests().iter().all(|r| r.auth == AUTH));
+    let comments = parse(&env.ok(&["show", "BC-1", "--json"]))["comments"].clone();
+    let comments = comments.as_array().unwrap();
+    assert_eq!(comments.len(), 4, "{comments:?}");
+    let ids: Vec<&Value> = comments.iter().map(|c| &c["bridge"]["id"]).collect();
+    assert_eq!(
+        ids,
+        ["10300", "10311", "10390", "10391"]
+            .map(|s| json!(s))
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        comments[3]["body"].as_str().unwrap().trim(),
+        "Fourth, on page three."
+    );
+}
+
+/// `v` as served from `site`: the addresses in it (`self`) are its own.
+fn served(site: &Mutex<String>, v: &Value) -> Answer {
+    let mut a = Answer::json(v);
+    a.body = a
+        .body
+        .replace("https://your-domain.atlassian.net", &site.lock().unwrap());
+    a
+}
+
+/// A Jira that keeps what it is sent: searches, reads, edits, transitions,
+/// comments and creates change the issues it then serves.
+fn stateful_jira() -> Server {
+    let issues = Arc::new(Mutex::new(
+        [page(1), page(2)]
+            .iter()
+            .flat_map(|p| p["issues"].as_array().unwrap().clone())
+            .collect::<Vec<Value>>(),
+    ));
+    let clock = Arc::new(Mutex::new(0u32));
+    // Its own address, for the `self` of what it serves.
+    let site = Arc::new(Mutex::new(String::new()));
+    let own = site.clone();
+    let server = Server::start(Box::new(move |r, _| {
+        let mut issues = issues.lock().unwrap();
+        let now = {
+            let mut c = clock.lock().unwrap();
+            *c += 1;
+            format!("2026-01-02T04:{:02}:00.000+0100", *c)
+        };
+        let path = r.path.split('?').next().unwrap();
+        let rest = path.strip_prefix("/rest/api/3/issue/").unwrap_or("");
+        let (key, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        let find = |issues: &mut Vec<Value>, key: &str| issues.iter().position(|i| i["key"] == key);
+        let body: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        match (r.method.as_str(), path, tail) {
+            ("GET", "/rest/api/3/search/jql", _) => {
+                served(&own, &json!({"issues": *issues, "isLast": true}))
+            }
+            ("POST", "/rest/api/3/issue", _) => {
+                let n = 101 + issues.len();
+                let mut new = issues
+                    .iter()
+                    .find(|i| i["key"] == "PROJ-106")
+                    .unwrap()
+                    .clone();
+                new["id"] = json!(format!("10{n}"));
+                new["key"] = json!(format!("PROJ-{n}"));
+                for (k, v) in body["fields"].as_object().unwrap() {
+                    if k != "project" {
+                        new["fields"][k] = v.clone();
+                    }
+                }
+                new["fields"]["parent"] = Value::Null;
+                new["fields"]["fixVersions"] = json!([]);
+                new["fields"]["created"] = json!(now);
+                new["fields"]["updated"] = json!(now);
+                let answer = json!({"id": new["id"], "key": new["key"], "self": "x"});
+                issues.push(new);
+                Answer {
+                    status: 201,
+                    ..served(&own, &answer)
+                }
+            }
+            ("GET", _, "") => match find(&mut issues, key) {
+                Some(i) => served(&own, &issues[i]),
+                None => Answer::status(404, r#"{"errorMessages":["no such issue"]}"#),
+            },
+            ("PUT", _, "") => {
+                let i = find(&mut issues, key).unwrap();
+                for (k, v) in body["fields"].as_object().unwrap() {
+                    issues[i]["fields"][k] = v.clone();
+                }
+                issues[i]["fields"]["updated"] = json!(now);
+                Answer::status(204, "")
+            }
+            ("GET", _, "transitions") => served(
+                &own,
+                &json!({
+                    "transitions": [
+                        {"id": "11", "name": "Start", "to": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}}},
+                        {"id": "31", "name": "Finish", "to": {"name": "Done", "statusCategory": {"key": "done"}}}
+                    ]
+                }),
+            ),
+            ("POST", _, "transitions") => {
+                let i = find(&mut issues, key).unwrap();
+                let (name, category) = match body["transition"]["id"].as_str() {
+                    Some("31") => ("Done", "done"),
+                    _ => ("In Progress", "indeterminate"),
+                };
+                let f = &mut issues[i]["fields"];
+                f["status"] =
+                    json!({"name": name, "statusCategory": {"key": category, "name": name}});
+                if category == "done" {
+                    f["resolution"] = json!({"name": "Done"});
+                    f["resolutiondate"] = json!(now);
+                }
+                f["updated"] = json!(now);
+                Answer::status(204, "")
+            }
+            ("POST", _, "comment") => {
+                let i = find(&mut issues, key).unwrap();
+                let id = format!("1{:04}", 900 + *clock.lock().unwrap());
+                let like = page(1)["issues"][0]["fields"]["comment"]["comments"][0].clone();
+                let mut c = like;
+                c["id"] = json!(id);
+                c["body"] = body["body"].clone();
+                c["created"] = json!(now);
+                c["updated"] = json!(now);
+                let f = &mut issues[i]["fields"];
+                f["comment"]["comments"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(c.clone());
+                let total = f["comment"]["comments"].as_array().unwrap().len();
+                f["comment"]["total"] = json!(total);
+                f["comment"]["maxResults"] = json!(total);
+                f["updated"] = json!(now);
+                Answer {
+                    status: 201,
+                    ..served(&own, &c)
+                }
+            }
+            _ => Answer::status(404, r#"{"errorMessages":["unexpected"]}"#),
+        }
+    }));
+    *site.lock().unwrap() = server.url.clone();
+    server
+}
+
+#[test]
+fn jira_round_trip_push_then_a_full_pull_changes_nothing() {
+    let env = Env::with_tracker();
+    configure(&env);
+    let server = stateful_jira();
+    let project = format!("{}/PROJ", server.url);
+    env.ok(&["bridge", "pull", "jira", &project]);
+    // Importing what is there again: no commit.
+    let (tip, n) = (env.tip(), crate::bridge::commits(&env));
+    let r = env.run(&["bridge", "pull", "jira", &project, "--full"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        (env.tip(), crate::bridge::commits(&env)),
+        (tip, n),
+        "{}",
+        r.stderr
+    );
+
+    // Here: a new issue with a comment, PROJ-104 (BC-4) retitled and
+    // resolved, a comment on PROJ-102 (BC-2).
+    env.new_issue("Filed here", &["-m", "Seen with **bold** and `code`."]);
+    env.ok(&[
+        "comment",
+        "BC-7",
+        "-m",
+        "A first comment, with a [link](https://example.com).",
+    ]);
+    env.ok(&[
+        "set",
+        "BC-4",
+        "title=Rounding rules, per currency",
+        "status=resolved",
+    ]);
+    env.ok(&["comment", "BC-2", "-m", "Rates come from the *ECB* feed."]);
+    let r = env.run(&["bridge", "push", "jira", &project]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 created, 1 updated, 2 comment(s) sent"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        parse(&env.ok(&["show", "BC-7", "--json"]))["bridge"]["key"],
+        "PROJ-107"
+    );
+
+    // Pushing again sends nothing; a full pull of what Jira now holds
+    // changes nothing here.
+    let before = server.requests().len();
+    env.ok(&["bridge", "push", "jira", &project]);
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "{:?}",
+        &server.requests()[before..]
+    );
+    let (tip, n) = (env.tip(), crate::bridge::commits(&env));
+    let r = env.run(&["bridge", "pull", "jira", &project, "--full"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 new, 0 updated, 7 unchanged"),
+        "{}\n{}",
+        r.stderr,
+        env.git(&["show", "issues"])
+    );
+    assert_eq!(
+        (env.tip(), crate::bridge::commits(&env)),
+        (tip, n),
+        "{}",
+        r.stderr
+    );
+}

@@ -8,6 +8,7 @@ mod common;
 
 mod bridge;
 mod bridge_code;
+mod bridge_gitlab;
 mod bridge_jira;
 mod bridge_live;
 mod bridge_templates;

@@ -367,8 +367,8 @@ async def confidential():
 
 async def protocol():
     """What no SDK would send, written on the server's stdin by hand: the
-    server answers a JSON-RPC error where it can (or ignores bytes that are
-    not JSON, as the SDKs do) and goes on serving."""
+    server answers each with a JSON-RPC error (a line that is not JSON too:
+    -32700, id null) and goes on serving, in order."""
     async with await anyio.open_process([BIN, "mcp"], env=dict(os.environ)) as proc:
         await talk(proc)
 
@@ -396,6 +396,10 @@ async def talk(proc):
         assert reply.get("id") == id, (method, params, reply)
         return reply
 
+    # Before the handshake too.
+    await send("{oops")
+    reply = await receive()
+    assert reply["error"]["code"] == -32700 and reply["id"] is None, reply
     init = await call(
         1,
         "initialize",
@@ -408,12 +412,19 @@ async def talk(proc):
     assert init["result"]["serverInfo"]["name"] == "git-issue", init
     await send({"jsonrpc": "2.0", "method": "notifications/initialized"})
 
+    # Not JSON: a parse error (id null) first, then the next request's answer.
     await send("this is not JSON {")
-    assert (await call(2, "ping", {}))["result"] == {}
+    await send({"jsonrpc": "2.0", "id": 2, "method": "ping"})
+    reply = await receive()
+    assert reply["error"]["code"] == -32700 and "id" in reply and reply["id"] is None, reply
+    assert reply["error"]["message"].startswith("Parse error: the line is not JSON"), reply
+    reply = await receive()
+    assert reply["id"] == 2 and reply["result"] == {}, reply
 
     await send({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": "not an object"})
     reply = await receive()
-    assert reply["error"]["code"] == -32600, reply
+    assert reply["error"]["code"] == -32600 and reply["id"] == 3, reply
+    assert reply["error"]["message"].startswith("Invalid request: not a JSON-RPC 2.0"), reply
 
     reply = await call(4, "tools/call", {"name": "frobnicate", "arguments": {}})
     assert reply["error"]["code"] == -32602, reply
