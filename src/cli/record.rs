@@ -3,11 +3,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use jiff::Timestamp;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::JsonArg;
-use crate::tracker::{Occurrence, Recorded, parse_at, parse_context, read_records};
+use crate::tracker::{Occurrence, parse_at, parse_context, read_records};
 use crate::ui::Ui;
+use crate::ui::view::{recorded_json, recorded_line};
 
 /// Record an error: file it once, count it each time it recurs
 ///
@@ -110,7 +111,7 @@ pub fn run(ui: &Ui, args: RecordArgs) -> Result<()> {
             _ => Ok(ui.json(&items)?),
         };
     }
-    let lines: Vec<String> = outcome.recorded.iter().map(line).collect();
+    let lines: Vec<String> = outcome.recorded.iter().map(recorded_line).collect();
     ui.data(&lines.join("\n"))?;
     Ok(())
 }
@@ -126,39 +127,4 @@ fn read_jsonl(path: &PathBuf) -> Result<Vec<Occurrence>> {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
     };
     Ok(read_records(&text)?)
-}
-
-/// `BC-12 (occurrence 37)`, `BC-13 (new)`, `BC-9 (occurrences 4-6,
-/// reopened as a regression)`.
-fn line(r: &Recorded) -> String {
-    let mut parts = Vec::new();
-    if r.new {
-        parts.push("new".to_owned());
-    }
-    if !(r.new && r.added == 1) {
-        parts.push(if r.added == 1 {
-            format!("occurrence {}", r.occurrences)
-        } else {
-            format!(
-                "occurrences {}-{}",
-                r.occurrences + 1 - r.added,
-                r.occurrences
-            )
-        });
-    }
-    if r.reopened {
-        parts.push("reopened as a regression".to_owned());
-    }
-    format!("{} ({})", r.key, parts.join(", "))
-}
-
-fn recorded_json(r: &Recorded) -> Value {
-    json!({
-        "key": r.key.to_string(),
-        "new": r.new,
-        "reopened": r.reopened,
-        "added": r.added,
-        "occurrences": r.occurrences,
-        "lines": r.lines,
-    })
 }

@@ -20,7 +20,7 @@ use super::Options;
 use crate::tracker::{Audience, Tracker};
 
 /// The tools that change the tracker: the ones `--read-only` leaves out.
-pub(super) const WRITES: [&str; 6] = ["new", "comment", "set", "close", "reopen", "link"];
+pub(super) const WRITES: [&str; 7] = ["new", "comment", "record", "set", "close", "reopen", "link"];
 
 pub struct Server {
     dir: Arc<PathBuf>,

@@ -10,16 +10,16 @@ use rmcp::model::{CallToolResult, ContentBlock};
 use rmcp::schemars::JsonSchema;
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, tool, tool_router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::server::{Server, client_name, failure};
 use crate::format::Key;
 use crate::query::{Expr, Sort};
 use crate::tracker::{
-    Assignment, Audience, Closing, Draft, Error, Found, Outcome, Page, Quiet, Tracker,
+    Assignment, Audience, Closing, Draft, Error, Found, Occurrence, Outcome, Page, Quiet, Tracker,
 };
-use crate::ui::view::{details_json, record_json, search_hit_json};
+use crate::ui::view::{details_json, record_json, recorded_json, recorded_line, search_hit_json};
 
 /// What a tool answers: a line for people and models, and the data.
 pub(super) struct Answer {
@@ -100,6 +100,56 @@ pub struct NewArgs {
     component: Option<String>,
     /// Start from templates/NAME.md on the issues branch
     template: Option<String>,
+}
+
+/// The members of a line of `git issue record --jsonl`, by the same names.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(deny_unknown_fields)]
+pub struct RecordArgs {
+    /// The title of the issue filed when the error is new, e.g. `Database timeout`
+    title: String,
+    /// The part of the system that failed, e.g. `db`
+    component: String,
+    /// The error message; ids, numbers, times and quoted values in it may vary
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// The class of the error, e.g. `TimeoutError`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_type: Option<String>,
+    /// The description of a new issue, in Markdown
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// One of tracker.yml's severities: critical, high, medium, low, info
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<String>,
+    /// One of tracker.yml's categories: security, performance, reliability, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    /// The stack trace, as text
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stack_trace: Option<String>,
+    /// Suggested fixes
+    #[serde(default)]
+    fix: Vec<String>,
+    /// Changes the system needs
+    #[serde(default)]
+    change: Vec<String>,
+    /// Labels for a new issue
+    #[serde(default)]
+    tag: Vec<String>,
+    /// Details of this occurrence, e.g. {"job": "build-42"}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<serde_json::Map<String, Value>>,
+    /// Where it happened
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
+    /// When it happened, e.g. `2026-01-31T09:30:00Z` (default: now)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
+    /// File it under this fingerprint instead of the computed one
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -190,6 +240,13 @@ git-issue://tracker.yml). Example: {\"title\": \"Login fails on Safari\", \"type
 
 const COMMENT: &str = "Add a comment to an issue. `internal: true` keeps it for the team. \
 Example: {\"key\": \"BC-12\", \"body\": \"Fixed by 3f2a9c1, please retest.\"}.";
+
+const RECORD: &str = "Record an error: the first time it files an issue, each time after \
+it adds an occurrence to that issue (known by a fingerprint of the component, the error type \
+and the message with its ids, numbers and times left out); a resolved error that recurs is \
+reopened as a regression. Answers the key and the count. Example: {\"title\": \"Database \
+timeout\", \"component\": \"db\", \"error\": \"timeout after 30s on query 8812\", \
+\"error_type\": \"TimeoutError\", \"severity\": \"high\", \"host\": \"ci-3\"}.";
 
 const CLOSE: &str = "Close an issue with a closed status tracker.yml lists (default \
 `closed`), optionally as a duplicate of another and with a comment saying why. Example: \
@@ -383,6 +440,31 @@ impl Server {
             Ok(Answer {
                 summary: format!("{key}: {what} {id}"),
                 data: json!({"key": key.to_string(), "comment": comment}),
+            })
+        })
+        .await
+    }
+
+    #[tool(name = "record", description = RECORD, annotations(read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false))]
+    async fn record(
+        &self,
+        Parameters(a): Parameters<RecordArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
+        self.answer(Some(client_name(&context)), move |t, _| {
+            // Read as a line of `record --jsonl` is: one set of rules.
+            let map = match serde_json::to_value(&a) {
+                Ok(Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            };
+            let occurrence = Occurrence::from_json(&map).map_err(Error::Refused)?;
+            let outcome = t.record_errors(&[occurrence])?;
+            let Some(recorded) = outcome.recorded.first() else {
+                return Err(Error::Internal("the record was not made".to_owned()).into());
+            };
+            Ok(Answer {
+                summary: recorded_line(recorded),
+                data: recorded_json(recorded),
             })
         })
         .await

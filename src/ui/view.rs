@@ -8,7 +8,7 @@ use crate::format::Config;
 use crate::format::config::ByteSize;
 use crate::format::fields::{self, FIELDS, Val};
 use crate::format::occurrence::Context;
-use crate::tracker::{Details, Record, Snippet};
+use crate::tracker::{Details, Record, Recorded, Snippet};
 
 /// An issue as `list --json` prints it: its key and fields, without the
 /// description (lists are served from the index, which does not keep it).
@@ -305,4 +305,40 @@ pub fn details_text(ui: &Ui, d: &Details, config: &Config) -> String {
         }
     }
     out
+}
+
+/// `BC-12 (occurrence 37)`, `BC-13 (new)`, `BC-9 (occurrences 4-6,
+/// reopened as a regression)`.
+pub fn recorded_line(r: &Recorded) -> String {
+    let mut parts = Vec::new();
+    if r.new {
+        parts.push("new".to_owned());
+    }
+    if !(r.new && r.added == 1) {
+        parts.push(if r.added == 1 {
+            format!("occurrence {}", r.occurrences)
+        } else {
+            format!(
+                "occurrences {}-{}",
+                r.occurrences + 1 - r.added,
+                r.occurrences
+            )
+        });
+    }
+    if r.reopened {
+        parts.push("reopened as a regression".to_owned());
+    }
+    format!("{} ({})", r.key, parts.join(", "))
+}
+
+/// What one record did to one issue, as `record --json` prints it.
+pub fn recorded_json(r: &Recorded) -> Value {
+    serde_json::json!({
+        "key": r.key.to_string(),
+        "new": r.new,
+        "reopened": r.reopened,
+        "added": r.added,
+        "occurrences": r.occurrences,
+        "lines": r.lines,
+    })
 }

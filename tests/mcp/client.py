@@ -25,7 +25,7 @@ from mcp.shared.exceptions import MCPError
 BIN = os.environ["GIT_ISSUE"]
 CLIENT = "git-issue-tests"
 READ_TOOLS = {"search", "list", "show", "release_notes"}
-WRITE_TOOLS = {"new", "comment", "set", "close", "reopen", "link"}
+WRITE_TOOLS = {"new", "comment", "record", "set", "close", "reopen", "link"}
 
 
 def cli(*args):
@@ -185,6 +185,25 @@ async def tools():
         reopened, _ = await s.call("reopen", {"key": "BC-3"})
         assert reopened["issue"]["status"] == "open"
 
+        # An error recorded twice, with ids that differ: one issue, counted.
+        error = {
+            "title": "Database timeout",
+            "component": "db",
+            "error": "timeout after 30s on query 8812",
+            "error_type": "TimeoutError",
+            "severity": "high",
+            "host": "ci-3",
+            "context": {"job": "build-42"},
+        }
+        recorded, summary = await s.call("record", error)
+        assert recorded["new"] and recorded["occurrences"] == 1, recorded
+        key = recorded["key"]
+        again, summary = await s.call("record", {**error, "error": "timeout after 30s on query 9"})
+        assert again["key"] == key and not again["new"], again
+        assert summary == f"{key} (occurrence 2)", summary
+        assert cli_json("show", key)["occurrences"] == 2
+        assert "component" in await s.fails("record", {"title": "No component", "component": ""})
+
         notes, markdown = await s.call("release_notes", {"range": "v0.1.0..HEAD"})
         keys = [i["key"] for sec in notes["sections"] for i in sec["items"]]
         assert keys == ["BC-1"], notes
@@ -245,6 +264,7 @@ async def read_only():
             ("close", {"key": "BC-1"}),
             ("reopen", {"key": "BC-1"}),
             ("link", {"key": "BC-1", "pr": "1"}),
+            ("record", {"title": "Nope", "component": "db"}),
         ]:
             error = await s.refused(tool, args)
             assert "--read-only" in error.message, error
