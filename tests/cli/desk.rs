@@ -753,6 +753,64 @@ fn sync_of_a_merge_against_a_concurrent_edit_of_the_duplicate_loses_nothing() {
     assert!(strings(&orig["labels"]).contains("safari"));
 }
 
+/// The merge note quotes the duplicate's title: when either side is
+/// confidential it is internal, so neither the site nor `serve` of the
+/// public original shows a confidential duplicate's title or the reason.
+#[test]
+fn merging_a_confidential_duplicate_leaves_its_title_off_the_public_pages() {
+    let env = Env::with_tracker();
+    env.new_issue("Login fails", &[]);
+    env.new_issue("Acme Corp SECRET-DUP-91c2 cannot log in", &[]);
+    env.new_issue("Public copy", &[]);
+    env.new_issue("Internal audit", &[]);
+    env.ok(&["set", "BC-2", "confidential=true"]);
+    env.ok(&["set", "BC-4", "confidential=true"]);
+    env.ok(&[
+        "merge",
+        "BC-2",
+        "--into",
+        "BC-1",
+        "-m",
+        "Their SECRET-WHY-91c2 tenant.",
+    ]);
+    let note = &show(&env, "BC-1")["comments"][0];
+    assert!(
+        note["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Merged BC-2 (\"Acme Corp SECRET-DUP-91c2"),
+        "{note}"
+    );
+    assert_eq!(note["internal"], true, "{note}");
+
+    let public = crate::site::files(&crate::site::export(&env, "public", &[]));
+    assert!(public.contains_key("issues/BC-1.html"));
+    for (path, bytes) in &public {
+        let t = String::from_utf8_lossy(bytes);
+        for m in ["SECRET-DUP-91c2", "SECRET-WHY-91c2"] {
+            assert!(!t.contains(m), "{m} leaked into {path}");
+        }
+    }
+    let all = crate::site::files(&crate::site::export(
+        &env,
+        "all",
+        &["--include-confidential"],
+    ));
+    let page = String::from_utf8_lossy(&all["issues/BC-1.html"]).into_owned();
+    assert!(page.contains("SECRET-WHY-91c2"), "staff still see it");
+
+    // A public duplicate into a confidential original: internal too; two
+    // public issues: public, as before.
+    env.ok(&["merge", "BC-3", "--into", "BC-4"]);
+    assert_eq!(show(&env, "BC-4")["comments"][0]["internal"], true);
+    env.new_issue("Another copy", &[]);
+    env.ok(&["merge", "BC-5", "--into", "BC-1"]);
+    let notes = show(&env, "BC-1")["comments"].clone();
+    let last = notes.as_array().unwrap().last().unwrap().clone();
+    assert!(last["body"].as_str().unwrap().starts_with("Merged BC-5"));
+    assert_eq!(last["internal"], false, "{last}");
+}
+
 // ---------------------------------------------------------------- the queue
 
 #[test]
