@@ -206,6 +206,57 @@ fn duration(secs: i64) -> String {
     }
 }
 
+/// The support metrics of `git issue stats`, as tiles: each number in a
+/// `data-value` too (seconds for a duration), so a reader can check it.
+fn support_tiles(m: &mut String, s: &crate::tracker::stats::SupportMetrics) {
+    m.push_str("<section class=\"support\" id=\"support\">\n<h2>Support</h2>\n<div class=\"tiles\">\n");
+    let tile = |m: &mut String, id: &str, value: String, shown: String, what: String| {
+        let _ = writeln!(
+            m,
+            "<div class=\"tile\" id=\"{id}\" data-value=\"{}\"><span class=\"big\">{}</span> {}</div>",
+            esc(&value),
+            esc(&shown),
+            esc(&what)
+        );
+    };
+    tile(
+        m,
+        "support-unassigned",
+        s.unassigned.to_string(),
+        s.unassigned.to_string(),
+        "open and unassigned".to_owned(),
+    );
+    tile(
+        m,
+        "support-awaiting",
+        s.awaiting_response.to_string(),
+        s.awaiting_response.to_string(),
+        "awaiting a first response".to_owned(),
+    );
+    tile(
+        m,
+        "support-first-response",
+        s.median_first_response
+            .map_or_else(String::new, |x| x.to_string()),
+        s.median_first_response
+            .map_or_else(|| "–".to_owned(), duration),
+        format!(
+            "median time to a first response, over {} answered issue{} opened in the last {} weeks",
+            s.responded,
+            if s.responded == 1 { "" } else { "s" },
+            s.weeks.len()
+        ),
+    );
+    tile(
+        m,
+        "support-resolved-per-week",
+        format!("{:.2}", s.resolved_per_week),
+        format!("{:.1}", s.resolved_per_week),
+        format!("resolved per week, over {} weeks", s.weeks.len()),
+    );
+    m.push_str("</div>\n</section>\n");
+}
+
 pub fn dashboard_page(v: &DashboardPage) -> String {
     let mut m = String::from("<h1>Dashboard</h1>\n<div class=\"tiles\">\n");
     let _ = writeln!(
@@ -223,7 +274,11 @@ pub fn dashboard_page(v: &DashboardPage) -> String {
             String::new()
         }
     );
-    m.push_str("</div>\n<div class=\"charts\">\n");
+    m.push_str("</div>\n");
+    if let Some(s) = &v.support {
+        support_tiles(&mut m, s);
+    }
+    m.push_str("<div class=\"charts\">\n");
     let _ = writeln!(
         m,
         "<section class=\"chart\"><h2>Open issues by severity</h2>\n{}</section>",

@@ -355,7 +355,7 @@ impl Pages {
             summaries.push(summary);
         }
 
-        let mut dashboard = dashboard(&frame, &rows, config);
+        let mut dashboard = dashboard(&frame, corpus, &rows);
         dashboard.recurring = recurring(corpus, &rows);
         let known = known(&frame, corpus, &rows);
         let duplicates = duplicates(corpus, &rows);
