@@ -62,6 +62,18 @@ def fmt(ms):
     return f"{ms:.1f} ms" if ms < 10000 else f"{ms / 1000:.1f} s"
 
 
+
+
+def conditions():
+    """When, on what, and how loaded the machine was: printed with the table."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
+
+
+started = conditions()
+
 print("| n | ours | median | baseline | median | ours/baseline |")
 print("|---|---|---|---|---|---|")
 for n in sizes:
@@ -116,3 +128,6 @@ for n in sizes:
     print(f"done {n}", file=sys.stderr)
 print("\nMedians of whole commands (process start included); each baseline ran"
       " in the same repository in the same run.")
+ended = conditions()
+print(f"\nRun {started[0]} to {ended[0]} at commit {started[1]}, {started[3]} cores;"
+      f" load average (1, 5, 15 min) {started[2]} at the start, {ended[2]} at the end.")

@@ -69,6 +69,18 @@ def record_line(rng, error, at):
     })
 
 
+
+
+def conditions():
+    """When, on what, and how loaded the machine was: printed with the table."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
+
+
+started = conditions()
+
 rng = random.Random(11)
 rows = []
 
@@ -143,3 +155,6 @@ for name, issues, ms, base, base_ms, target in rows:
 print(f"\nIndexing 10,000 errors with 100,000 occurrences (first list): {first_index_ms:.0f} ms."
       f" Medians of {runs} runs (batches: 5), process start included.")
 shutil.rmtree(work, ignore_errors=True)
+ended = conditions()
+print(f"\nRun {started[0]} to {ended[0]} at commit {started[1]}, {started[3]} cores;"
+      f" load average (1, 5, 15 min) {started[2]} at the start, {ended[2]} at the end.")
