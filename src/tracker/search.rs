@@ -18,7 +18,7 @@ use super::read::{
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
-use crate::format::{Config, Issue, Key};
+use crate::format::{Config, Issue, Key, Summary};
 use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update, Words};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::{Snapshot, StoreError};
@@ -48,6 +48,17 @@ pub struct Found {
     pub fallback: Option<String>,
     /// For a search, a highlighted fragment per record where its text matched.
     pub snippets: Vec<Option<Snippet>>,
+}
+
+/// What `list` found: a row per issue, no more of it than a row prints.
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub rows: Vec<(Key, Summary)>,
+    /// How many issues matched in all, before paging.
+    pub total: usize,
+    pub problems: Vec<Problem>,
+    /// Set when the index could not be used and the files were read.
+    pub fallback: Option<String>,
 }
 
 /// A highlighted fragment of an issue's text.
@@ -300,6 +311,35 @@ impl Tracker {
     /// The issues matching `expr`, a page of them in order.
     pub fn find(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
         self.find_maybe_snippets(expr, page, false, Audience::Team, progress)
+    }
+
+    /// Like [`Tracker::find`] in `page.sort` order, with a row's worth of
+    /// each issue: what `list` prints, at the cost of printing it.
+    pub fn list(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Listed> {
+        let listed = self.with_index(progress, |index| {
+            let (rows, total) =
+                index.summaries(expr, Words::All, page.sort, page.offset, page.limit)?;
+            Ok(Listed {
+                rows,
+                total,
+                problems: index.problems()?.into_iter().collect(),
+                fallback: None,
+            })
+        })?;
+        match listed {
+            Ok(listed) => Ok(listed),
+            Err(why) => {
+                let found = self.find_by_scan_for(expr, page, Audience::Team)?;
+                Ok(Listed {
+                    rows: (found.records.iter())
+                        .map(|r| (r.key.clone(), Summary::of(&r.issue)))
+                        .collect(),
+                    total: found.total,
+                    problems: found.problems,
+                    fallback: Some(why),
+                })
+            }
+        }
     }
 
     /// Like [`Tracker::find`], with a snippet of each issue's text where the
