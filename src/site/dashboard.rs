@@ -44,17 +44,19 @@ pub(super) fn dashboard(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> Dashboa
         .iter()
         .map(|r| r.resolved.unwrap_or(r.created).max(r.created))
         .max();
-    let support = latest.and_then(|t| jiff::Timestamp::from_second(t).ok()).map(|end| {
-        support_metrics(
-            corpus
-                .entries
-                .iter()
-                .map(|e| (&e.issue, e.comments.as_slice())),
-            config,
-            end,
-            WEEKS,
-        )
-    });
+    let support = latest
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .map(|end| {
+            support_metrics(
+                corpus
+                    .entries
+                    .iter()
+                    .map(|e| (&e.issue, e.comments.as_slice())),
+                config,
+                end,
+                WEEKS,
+            )
+        });
     let weeks = support.as_ref().map_or_else(Vec::new, |s| {
         s.weeks
             .iter()

@@ -1044,7 +1044,11 @@ fn charted() -> Env {
     .iter()
     .map(|at| line(at))
     .collect();
-    ok_stdin(&env, &["record", "--jsonl", "-"], &(batch.join("\n") + "\n"));
+    ok_stdin(
+        &env,
+        &["record", "--jsonl", "-"],
+        &(batch.join("\n") + "\n"),
+    );
     ok_stdin(
         &env,
         &["record", "--jsonl", "-"],
@@ -1111,10 +1115,7 @@ fn the_occurrences_chart_shows_in_a_browser() {
     let dir = crate::site::export(&env, "site", &[]);
     let port = crate::webdriver::serve(&dir);
     b.goto(&format!("http://127.0.0.1:{port}/issues/BC-1.html"));
-    b.wait_for(
-        "the page",
-        "return document.readyState === 'complete';",
-    );
+    b.wait_for("the page", "return document.readyState === 'complete';");
     let seen = b.js(
         "const svg = document.querySelector('#occurrences-per-week svg');
          const box = svg.getBoundingClientRect();

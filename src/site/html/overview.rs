@@ -209,7 +209,9 @@ fn duration(secs: i64) -> String {
 /// The support metrics of `git issue stats`, as tiles: each number in a
 /// `data-value` too (seconds for a duration), so a reader can check it.
 fn support_tiles(m: &mut String, s: &crate::tracker::stats::SupportMetrics) {
-    m.push_str("<section class=\"support\" id=\"support\">\n<h2>Support</h2>\n<div class=\"tiles\">\n");
+    m.push_str(
+        "<section class=\"support\" id=\"support\">\n<h2>Support</h2>\n<div class=\"tiles\">\n",
+    );
     let tile = |m: &mut String, id: &str, value: String, shown: String, what: String| {
         let _ = writeln!(
             m,
