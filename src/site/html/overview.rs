@@ -196,10 +196,15 @@ pub fn notes_page(v: &NotesPage) -> String {
     )
 }
 
-/// A duration in words: `3.5 days`, `5 hours`.
+/// A duration in words: `3.5 days`, `5.0 hours`, `12 minutes`.
 fn duration(secs: i64) -> String {
     let hours = secs as f64 / 3600.0;
-    if hours < 48.0 {
+    if secs < 60 {
+        "under a minute".to_owned()
+    } else if secs < 3600 {
+        let m = secs / 60;
+        format!("{m} minute{}", if m == 1 { "" } else { "s" })
+    } else if hours < 48.0 {
         format!("{hours:.1} hours")
     } else {
         format!("{:.1} days", hours / 24.0)
@@ -401,4 +406,18 @@ pub fn known_page(v: &KnownPage) -> String {
         },
         &m,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn durations_read_in_the_unit_that_fits() {
+        assert_eq!(duration(30), "under a minute");
+        assert_eq!(duration(60), "1 minute");
+        assert_eq!(duration(12 * 60 + 59), "12 minutes");
+        assert_eq!(duration(3 * 3600), "3.0 hours");
+        assert_eq!(duration(3 * 86_400), "3.0 days");
+    }
 }
