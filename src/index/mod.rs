@@ -274,6 +274,37 @@ fn read_payload(path: &Path) -> Option<Option<State>> {
     Some(meta.payload.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
+/// Makes the snippets of one query ([`Index::snippet_maker`]).
+pub struct SnippetMaker {
+    body: Option<SnippetGenerator>,
+    comments: Option<SnippetGenerator>,
+}
+
+/// A fragment of text and the byte ranges of the matched words in it.
+pub type Fragment = (String, Vec<std::ops::Range<usize>>);
+
+impl SnippetMaker {
+    /// The best fragment of a description, if the query's words are in it.
+    pub fn of_body(&self, text: &str) -> Option<Fragment> {
+        Self::fragment(self.body.as_ref()?, text)
+    }
+
+    /// The best fragment of comments, if the query's words are in them.
+    pub fn of_comments(&self, text: &str) -> Option<Fragment> {
+        Self::fragment(self.comments.as_ref()?, text)
+    }
+
+    fn fragment(generator: &SnippetGenerator, text: &str) -> Option<Fragment> {
+        let snippet = generator.snippet(text);
+        (!snippet.highlighted().is_empty()).then(|| {
+            (
+                snippet.fragment().to_owned(),
+                snippet.highlighted().to_vec(),
+            )
+        })
+    }
+}
+
 /// How long to wait for another process's writer before giving up.
 const WRITER_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -635,14 +666,9 @@ impl Index {
         Ok(out)
     }
 
-    /// For each `(description, comments)` text, the best fragment of the
-    /// description, else of the comments, with the byte ranges of the matched
-    /// words inside it.
-    pub fn snippets(
-        &self,
-        expr: &Expr,
-        texts: &[(String, String)],
-    ) -> Vec<Option<(String, Vec<std::ops::Range<usize>>)>> {
+    /// What makes snippets for `expr`: the best fragment of a text with the
+    /// byte ranges of the matched words inside it.
+    pub fn snippet_maker(&self, expr: &Expr) -> SnippetMaker {
         let searcher = self.reader.searcher();
         let query = self.translate(expr, Words::All);
         let generator = |field| {
@@ -653,24 +679,10 @@ impl Index {
                     g
                 })
         };
-        let generators = [generator(self.fields.body), generator(self.fields.comments)];
-        texts
-            .iter()
-            .map(|(body, comments)| {
-                generators
-                    .iter()
-                    .zip([body, comments])
-                    .find_map(|(g, text)| {
-                        let snippet = g.as_ref()?.snippet(text);
-                        (!snippet.highlighted().is_empty()).then(|| {
-                            (
-                                snippet.fragment().to_owned(),
-                                snippet.highlighted().to_vec(),
-                            )
-                        })
-                    })
-            })
-            .collect()
+        SnippetMaker {
+            body: generator(self.fields.body),
+            comments: generator(self.fields.comments),
+        }
     }
 
     /// Sees what the last commit wrote (the reader is made when the index is

@@ -457,21 +457,27 @@ impl Tracker {
         audience: Audience,
     ) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
-        let mut texts = Vec::with_capacity(records.len());
+        let maker = index.snippet_maker(expr);
+        let mut out = Vec::with_capacity(records.len());
         for r in records {
-            let body = match load(&snap, &r.key) {
-                Ok(record) => record.issue.body,
+            // The description, cut from the file without reading its fields;
+            // the comments only when the description has none of the words.
+            let body = match locate(&snap, &r.key) {
+                Ok((_, path)) => snap
+                    .read(&path)?
+                    .and_then(|text| crate::format::yaml::body_of(&text))
+                    .unwrap_or_default(),
                 // Deleted since the index was brought up to date.
                 Err(Error::NoSuchIssue(_)) => String::new(),
                 Err(e) => return Err(e),
             };
-            texts.push((body, audience_text(&snap, &r.key, audience)?));
+            let fragment = match maker.of_body(&body) {
+                Some(f) => Some(f),
+                None => maker.of_comments(&audience_text(&snap, &r.key, audience)?),
+            };
+            out.push(fragment.map(|(text, highlights)| Snippet { text, highlights }));
         }
-        Ok(index
-            .snippets(expr, &texts)
-            .into_iter()
-            .map(|s| s.map(|(text, highlights)| Snippet { text, highlights }))
-            .collect())
+        Ok(out)
     }
 
     /// Every issue matching `expr` with its computed fields and its
