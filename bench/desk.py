@@ -7,7 +7,7 @@ both run in the same repository in the same run:
   of the file, also right after a write (the search index, which show reads
   for the duplicates, is then behind the branch);
 - vote, attach (1 MB) and merge against `label`, an ordinary one-field write;
-- events over the last 200 commits against `git log --name-only` of them;
+- events over the last 150 commits against `git log --name-only` of them;
 - stats (every issue and comment read) against `export jsonl` (the same read).
 """
 
@@ -62,6 +62,18 @@ def fmt(ms):
     return f"{ms:.1f} ms" if ms < 10000 else f"{ms / 1000:.1f} s"
 
 
+
+
+def conditions():
+    """When, on what, and how loaded the machine was: printed with the table."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
+
+
+started = conditions()
+
 print("| n | ours | median | baseline | median | ours/baseline |")
 print("|---|---|---|---|---|---|")
 for n in sizes:
@@ -105,9 +117,13 @@ for n in sizes:
         ("merge", timed(lambda i: [gi, "merge", f"BC-{k + 100 + i}", "--into", f"BC-{k}"], repo, reps),
          "label", timed(lambda i: [gi, "label", f"BC-{k + 100 + i}", f"+other{i}"], repo, reps)),
     ]
+    # The writes above made about 170 commits; events reads the last 150.
+    depth = min(150, int(subprocess.run(["git", "rev-list", "--count", "issues"], cwd=repo, env=env,
+                                        check=True, capture_output=True, text=True).stdout) - 1)
+    span = f"issues~{depth}..issues"
     rows.append(
-        ("events (200 commits)", timed(lambda i: [gi, "events", "issues~200..issues", "--json"], repo, 5),
-         "git log --name-only", timed(lambda i: ["git", "log", "--name-only", "issues~200..issues"], repo, 5)))
+        (f"events ({depth} commits)", timed(lambda i: [gi, "events", span, "--json"], repo, 5),
+         "git log --name-only", timed(lambda i: ["git", "log", "--name-only", span], repo, 5)))
     rows.append(
         ("stats", timed(lambda i: [gi, "stats"], repo, 3),
          "export jsonl", timed(lambda i: [gi, "export", "jsonl"], repo, 3)))
@@ -116,3 +132,6 @@ for n in sizes:
     print(f"done {n}", file=sys.stderr)
 print("\nMedians of whole commands (process start included); each baseline ran"
       " in the same repository in the same run.")
+ended = conditions()
+print(f"\nRun {started[0]} to {ended[0]} at commit {started[1]}, {started[3]} cores;"
+      f" load average (1, 5, 15 min) {started[2]} at the start, {ended[2]} at the end.")

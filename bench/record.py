@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,15 +34,24 @@ def run(args, cwd, stdin=None):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+cpu = {}
+
+
 def timed(args, cwd, reps=runs, stdin=None, before=None):
-    """Median wall time in milliseconds of `reps` runs."""
-    times = []
+    """Median wall time in milliseconds of `reps` runs; the median CPU time
+    (user + sys of the child), which a loaded machine inflates less, goes
+    to `cpu` under the command's name."""
+    times, cpus = [], []
     for i in range(reps):
         if before:
             before(i)
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         run(args, cwd, stdin)
         times.append((time.perf_counter() - start) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) * 1000)
+    cpu[" ".join(args[1:])] = statistics.median(cpus)
     return statistics.median(times)
 
 
@@ -68,6 +78,18 @@ def record_line(rng, error, at):
         "at": at,
     })
 
+
+
+
+def conditions():
+    """When, on what, and how loaded the machine was: printed with the table."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
+
+
+started = conditions()
 
 rng = random.Random(11)
 rows = []
@@ -140,6 +162,12 @@ print(f"| command | issues | median | baseline | baseline median | ratio | targe
 print("|---|---|---|---|---|---|---|")
 for name, issues, ms, base, base_ms, target in rows:
     print(f"| {name} | {issues:,} | {ms:.1f} ms | {base} | {base_ms:.1f} ms | {ms / base_ms:.2f}x | {target} |")
+print("\nCPU (user + sys, median):")
+for name, ms in cpu.items():
+    print(f"- `{name[:60]}`: {ms:.1f} ms")
 print(f"\nIndexing 10,000 errors with 100,000 occurrences (first list): {first_index_ms:.0f} ms."
       f" Medians of {runs} runs (batches: 5), process start included.")
 shutil.rmtree(work, ignore_errors=True)
+ended = conditions()
+print(f"\nRun {started[0]} to {ended[0]} at commit {started[1]}, {started[3]} cores;"
+      f" load average (1, 5, 15 min) {started[2]} at the start, {ended[2]} at the end.")

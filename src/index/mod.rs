@@ -587,6 +587,11 @@ impl Index {
         let addresses = searcher
             .search(&query, &tantivy::collector::DocSetCollector)
             .map_err(|e| self.err(e))?;
+        // In store order: each compressed block of the doc store is then
+        // read once, where a hash set's order made most reads miss the
+        // store's small block cache.
+        let mut addresses: Vec<_> = addresses.into_iter().collect();
+        addresses.sort_unstable();
         let mut out = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::escape::esc;
-use super::views::Week;
+use super::views::{OccurrenceWeek, Week};
 
 const WIDTH: usize = 520;
 const LABEL: usize = 130;
@@ -112,6 +112,68 @@ pub fn weeks(weeks: &[Week]) -> String {
         ly - 9,
         left + 104
     );
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A recorded error's occurrences per week, as columns. The count of each
+/// week is in its `<title>` (a tooltip) and above its column.
+pub fn occurrences(weeks: &[OccurrenceWeek]) -> String {
+    if weeks.is_empty() {
+        return "<p class=\"empty\">Nothing to show.</p>\n".to_owned();
+    }
+    let (w, h, top, bottom, left) = (520usize, 180usize, 18usize, 24usize, 36usize);
+    let max = weeks.iter().map(|x| x.count).max().unwrap_or(0).max(1);
+    let plot = (h - top - bottom) as u64;
+    let slot = (w - left) / weeks.len();
+    let bar = (slot * 7 / 10).max(2);
+    let base = top + plot as usize;
+    let mut out = format!(
+        "<svg class=\"occurrence-weeks\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"Occurrences per week\">\n"
+    );
+    let _ = writeln!(
+        out,
+        "<line class=\"axis\" x1=\"{left}\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\"></line><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{max}</text><text class=\"tick\" x=\"{}\" y=\"{base}\" text-anchor=\"end\">0</text>",
+        left - 6,
+        top + 4,
+        left - 6,
+    );
+    // At most about eight dates under the axis.
+    let every = weeks.len().div_ceil(8);
+    for (i, week) in weeks.iter().enumerate() {
+        let x = left + i * slot + (slot - bar) / 2;
+        let n = week.count;
+        // A week with occurrences is never drawn as nothing.
+        let bh = if n == 0 {
+            0
+        } else {
+            (n * plot / max).max(1) as usize
+        };
+        let _ = writeln!(
+            out,
+            "<g class=\"week\"><rect class=\"occurrences\" x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{bh}\"><title>week of {}: {n}</title></rect>{}</g>",
+            base - bh,
+            esc(&week.start),
+            if n > 0 && weeks.len() <= 13 {
+                format!(
+                    "<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{n}</text>",
+                    x + bar / 2,
+                    base - bh - 4
+                )
+            } else {
+                String::new()
+            }
+        );
+        if i % every == 0 {
+            let _ = writeln!(
+                out,
+                "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                x + bar / 2,
+                base + 16,
+                esc(week.start.get(5..).unwrap_or(&week.start))
+            );
+        }
+    }
     out.push_str("</svg>\n");
     out
 }

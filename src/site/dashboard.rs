@@ -1,10 +1,12 @@
-//! The dashboard's view: counts, and the weeks of the created-versus-
-//! resolved chart.
+//! The dashboard's view: counts, the support metrics of `git issue stats`
+//! (from the tracker's one `support_metrics`, over the site's issues), and
+//! the weeks of the created-versus-resolved chart.
 
 use std::collections::BTreeMap;
 
+use super::corpus::Corpus;
 use super::views::{DashboardPage, Frame, Row, WEEK, WEEKS, Week};
-use crate::format::Config;
+use crate::tracker::stats::support_metrics;
 
 /// Monday 00:00 UTC of the week holding `t` (1970-01-01 was a Thursday).
 pub(super) fn week_start(t: i64) -> i64 {
@@ -12,7 +14,9 @@ pub(super) fn week_start(t: i64) -> i64 {
     shifted - shifted.rem_euclid(WEEK) - 3 * 24 * 3600
 }
 
-pub(super) fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> DashboardPage {
+/// `rows` are the corpus's rows, by number.
+pub(super) fn dashboard(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> DashboardPage {
+    let config = &corpus.config;
     let open: Vec<&Row> = rows.iter().filter(|r| !r.closed).collect();
     let count_by = |values: &[String], get: &dyn Fn(&Row) -> Option<String>| {
         let mut counts: Vec<(String, usize)> = values.iter().map(|v| (v.clone(), 0)).collect();
@@ -40,24 +44,29 @@ pub(super) fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> Dashboa
         .iter()
         .map(|r| r.resolved.unwrap_or(r.created).max(r.created))
         .max();
-    let mut weeks = Vec::new();
-    if let Some(latest) = latest {
-        let last = week_start(latest);
-        for i in (0..WEEKS as i64).rev() {
-            let start = last - i * WEEK;
-            let within = |t: i64| t >= start && t < start + WEEK;
-            weeks.push(Week {
-                start: jiff::Timestamp::from_second(start)
-                    .map(|t| t.strftime("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                created: rows.iter().filter(|r| within(r.created)).count(),
-                resolved: rows
+    let support = latest
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .map(|end| {
+            support_metrics(
+                corpus
+                    .entries
                     .iter()
-                    .filter(|r| r.closed && r.resolved.is_some_and(within))
-                    .count(),
-            });
-        }
-    }
+                    .map(|e| (&e.issue, e.comments.as_slice())),
+                config,
+                end,
+                WEEKS,
+            )
+        });
+    let weeks = support.as_ref().map_or_else(Vec::new, |s| {
+        s.weeks
+            .iter()
+            .map(|w| Week {
+                start: w.start.clone(),
+                created: w.opened,
+                resolved: w.resolved,
+            })
+            .collect()
+    });
 
     let mut durations: Vec<i64> = rows
         .iter()
@@ -88,6 +97,7 @@ pub(super) fn dashboard(frame: &Frame, rows: &[Row], config: &Config) -> Dashboa
         frame: frame.clone(),
         open: open.len(),
         closed: rows.len() - open.len(),
+        support,
         by_severity,
         by_priority,
         weeks,

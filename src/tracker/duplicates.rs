@@ -4,6 +4,13 @@
 //! commits, pull requests and related issues) and a comment that says so.
 //! The duplicate keeps its comments and attachments.
 //!
+//! The comment quotes the duplicate's title, so it is internal when either
+//! issue is confidential: a support desk's merge note about a confidential
+//! ticket is for staff, and a public page or export of the original must
+//! not show the title (or the key, or the reason given with `-m`) of a
+//! confidential duplicate. With both issues public it stays public, where
+//! the reporter of the original can see what was folded into it.
+//!
 //! Everything the original gains is a set, so a merge that meets a
 //! concurrent change of either issue in a sync loses nothing; merging the
 //! same duplicate again brings over what it gathered since.
@@ -138,7 +145,7 @@ impl Tracker {
             let comment = Comment {
                 author: me.full.clone(),
                 created: now,
-                internal: false,
+                internal: dup.issue.confidential || orig.issue.confidential,
                 extra: Vec::new(),
                 body: yaml::normalize_body(&body),
             };

@@ -2,7 +2,7 @@
 //! duplicates, known issues, reporters and their environment, support
 //! metrics. Syncs go through a real bare remote.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -753,6 +753,64 @@ fn sync_of_a_merge_against_a_concurrent_edit_of_the_duplicate_loses_nothing() {
     assert!(strings(&orig["labels"]).contains("safari"));
 }
 
+/// The merge note quotes the duplicate's title: when either side is
+/// confidential it is internal, so neither the site nor `serve` of the
+/// public original shows a confidential duplicate's title or the reason.
+#[test]
+fn merging_a_confidential_duplicate_leaves_its_title_off_the_public_pages() {
+    let env = Env::with_tracker();
+    env.new_issue("Login fails", &[]);
+    env.new_issue("Acme Corp SECRET-DUP-91c2 cannot log in", &[]);
+    env.new_issue("Public copy", &[]);
+    env.new_issue("Internal audit", &[]);
+    env.ok(&["set", "BC-2", "confidential=true"]);
+    env.ok(&["set", "BC-4", "confidential=true"]);
+    env.ok(&[
+        "merge",
+        "BC-2",
+        "--into",
+        "BC-1",
+        "-m",
+        "Their SECRET-WHY-91c2 tenant.",
+    ]);
+    let note = &show(&env, "BC-1")["comments"][0];
+    assert!(
+        note["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Merged BC-2 (\"Acme Corp SECRET-DUP-91c2"),
+        "{note}"
+    );
+    assert_eq!(note["internal"], true, "{note}");
+
+    let public = crate::site::files(&crate::site::export(&env, "public", &[]));
+    assert!(public.contains_key("issues/BC-1.html"));
+    for (path, bytes) in &public {
+        let t = String::from_utf8_lossy(bytes);
+        for m in ["SECRET-DUP-91c2", "SECRET-WHY-91c2"] {
+            assert!(!t.contains(m), "{m} leaked into {path}");
+        }
+    }
+    let all = crate::site::files(&crate::site::export(
+        &env,
+        "all",
+        &["--include-confidential"],
+    ));
+    let page = String::from_utf8_lossy(&all["issues/BC-1.html"]).into_owned();
+    assert!(page.contains("SECRET-WHY-91c2"), "staff still see it");
+
+    // A public duplicate into a confidential original: internal too; two
+    // public issues: public, as before.
+    env.ok(&["merge", "BC-3", "--into", "BC-4"]);
+    assert_eq!(show(&env, "BC-4")["comments"][0]["internal"], true);
+    env.new_issue("Another copy", &[]);
+    env.ok(&["merge", "BC-5", "--into", "BC-1"]);
+    let notes = show(&env, "BC-1")["comments"].clone();
+    let last = notes.as_array().unwrap().last().unwrap().clone();
+    assert!(last["body"].as_str().unwrap().starts_with("Merged BC-5"));
+    assert_eq!(last["internal"], false, "{last}");
+}
+
 // ---------------------------------------------------------------- the queue
 
 #[test]
@@ -836,19 +894,24 @@ fn reporters_environments_known_issues_and_mine() {
     assert!(env.ok(&["show", "BC-1"]).contains("known issue: yes"));
 }
 
-#[test]
-fn support_metrics_in_stats() {
-    let env = Env::with_tracker();
-    let at = |date: &str, who: (&str, &str), args: &[&str]| {
-        let r = crate::common::run(
-            env.cmd()
-                .args(args)
-                .env("GIT_COMMITTER_DATE", date)
-                .env("GIT_AUTHOR_NAME", who.0)
-                .env("GIT_AUTHOR_EMAIL", who.1),
-        );
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-    };
+/// Runs `args` as `who` at `date` (the branch's commit time, which is
+/// what the tracker takes for now).
+fn at(env: &Env, date: &str, who: (&str, &str), args: &[&str]) {
+    let r = crate::common::run(
+        env.cmd()
+            .args(args)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_NAME", who.0)
+            .env("GIT_AUTHOR_EMAIL", who.1),
+    );
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+}
+
+/// A support queue's history: BC-1 answered after two hours (after an
+/// internal note and the reporter's own comment), BC-2 after four and
+/// resolved the next week, BC-3 not answered yet.
+fn support_history(env: &Env) {
+    let at = |date: &str, who: (&str, &str), args: &[&str]| at(env, date, who, args);
     let jane = ("Jane", "jane@customer.com");
     let alice = ("Alice Example", "alice@example.com");
     at("2026-01-05T09:00:00Z", jane, &["new", "One"]);
@@ -875,6 +938,12 @@ fn support_metrics_in_stats() {
     );
     at("2026-01-13T09:00:00Z", alice, &["close", "BC-2"]);
     at("2026-01-14T09:00:00Z", jane, &["new", "Three"]);
+}
+
+#[test]
+fn support_metrics_in_stats() {
+    let env = Env::with_tracker();
+    support_history(&env);
     let r = crate::common::run(
         env.cmd()
             .args(["stats", "--weeks", "2", "--json"])
@@ -908,4 +977,119 @@ fn support_metrics_in_stats() {
         "{}",
         text.stdout
     );
+}
+
+/// The dashboard's support tiles, by id: the `data-value` of each.
+fn support_tiles(html: &str) -> BTreeMap<String, String> {
+    let section = html
+        .split("<section class=\"support\" id=\"support\">")
+        .nth(1)
+        .expect("a support section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    section
+        .split("<div class=\"tile\" id=\"")
+        .skip(1)
+        .map(|t| {
+            let id = t.split('"').next().unwrap().to_owned();
+            let value = t
+                .split("data-value=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .unwrap()
+                .to_owned();
+            (id, value)
+        })
+        .collect()
+}
+
+/// What `stats --weeks 12` says at the time of the last change: the
+/// dashboard's window, twelve weeks up to its latest event.
+fn stats_json(env: &Env) -> Value {
+    let r = crate::common::run(
+        env.cmd()
+            .args(["stats", "--weeks", "12", "--json"])
+            .env("GIT_COMMITTER_DATE", "2026-01-15T00:00:00Z"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    json(&r.stdout)
+}
+
+fn expected_tiles(m: &Value) -> BTreeMap<String, String> {
+    [
+        ("support-unassigned", m["unassigned"].to_string()),
+        ("support-awaiting", m["awaiting_response"].to_string()),
+        (
+            "support-first-response",
+            m["median_first_response"].to_string(),
+        ),
+        (
+            "support-resolved-per-week",
+            format!("{:.2}", m["resolved_per_week"].as_f64().unwrap()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// The created-versus-resolved chart's columns: `week of …: n created`.
+fn week_columns(html: &str) -> Vec<String> {
+    html.split("<title>week of ")
+        .skip(1)
+        .map(|t| t.split("</title>").next().unwrap().to_owned())
+        .filter(|t| !t.ends_with(": 0 created") && !t.ends_with(": 0 resolved"))
+        .collect()
+}
+
+#[test]
+fn the_dashboard_shows_the_support_metrics_of_stats() {
+    let env = Env::with_tracker();
+    support_history(&env);
+    let m = stats_json(&env);
+    assert_eq!(m["median_first_response"], 3 * 3600);
+    let page = |name: &str, extra: &[&str]| {
+        let out = crate::site::files(&crate::site::export(&env, name, extra));
+        String::from_utf8_lossy(&out["dashboard.html"]).into_owned()
+    };
+    let public = page("before", &[]);
+    assert_eq!(support_tiles(&public), expected_tiles(&m));
+    assert!(
+        public.contains("<span class=\"big\">3.0 hours</span> median time to a first response, over 2 answered issues opened in the last 12 weeks"),
+        "{public}"
+    );
+    assert_eq!(
+        week_columns(&public),
+        [
+            "2026-01-05: 2 created",
+            "2026-01-12: 1 created",
+            "2026-01-12: 1 resolved"
+        ],
+        "the chart's weeks are stats' weeks"
+    );
+
+    // A confidential issue, answered in a minute and assigned to nobody,
+    // counts in `stats` and on a site that includes it, not on the public
+    // one.
+    let alice = ("Alice Example", "alice@example.com");
+    at(&env, "2026-01-14T10:00:00Z", alice, &["new", "Breach"]);
+    at(
+        &env,
+        "2026-01-14T10:00:30Z",
+        alice,
+        &["set", "BC-4", "confidential=true"],
+    );
+    at(
+        &env,
+        "2026-01-14T10:01:00Z",
+        ("Bob", "bob@example.com"),
+        &["comment", "BC-4", "-m", "Seen"],
+    );
+    let all = stats_json(&env);
+    assert_eq!(all["median_first_response"], 7200);
+    assert_eq!(all["unassigned"], 3);
+    let with = page("with", &["--include-confidential"]);
+    assert_eq!(support_tiles(&with), expected_tiles(&all));
+    assert_eq!(support_tiles(&page("after", &[])), expected_tiles(&m));
 }

@@ -990,3 +990,157 @@ fn analyze_reports_the_window_against_the_one_before() {
     let r = env.fail_with(2, &["analyze", "--since", "soon"]);
     assert!(r.stderr.contains("--since"), "{}", r.stderr);
 }
+
+// ---------------------------------------------------------------- the site
+
+/// `(title text, height)` of each week's column of the chart on `page`.
+fn chart_columns(page: &str) -> Vec<(String, u64)> {
+    let chart = page
+        .split("<section class=\"chart occurrences\" id=\"occurrences-per-week\">")
+        .nth(1)
+        .expect("an occurrences-per-week chart")
+        .split("</section>")
+        .next()
+        .unwrap();
+    chart
+        .split("<rect class=\"occurrences\" ")
+        .skip(1)
+        .map(|r| {
+            let height = r
+                .split("height=\"")
+                .nth(1)
+                .and_then(|h| h.split('"').next())
+                .unwrap()
+                .parse()
+                .unwrap();
+            let title = r
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split("</title>").next())
+                .unwrap()
+                .to_owned();
+            (title, height)
+        })
+        .collect()
+}
+
+/// Records of the timeout: a batch over three days of two weeks, then one
+/// more two weeks later, and a confidential error recorded alongside.
+fn charted() -> Env {
+    let env = Env::with_tracker();
+    let line = |at: &str| {
+        serde_json::json!({"title": "Database timeout", "component": "db",
+            "error_type": "TimeoutError", "error": "Connection timed out after 30s",
+            "host": "<b>web-2</b>", "at": at})
+        .to_string()
+    };
+    let batch: Vec<String> = [
+        "2026-01-05T08:00:00Z",
+        "2026-01-05T09:00:00Z",
+        "2026-01-07T10:00:00Z",
+        "2026-01-11T23:59:00Z",
+        "2026-01-12T00:00:00Z",
+    ]
+    .iter()
+    .map(|at| line(at))
+    .collect();
+    ok_stdin(
+        &env,
+        &["record", "--jsonl", "-"],
+        &(batch.join("\n") + "\n"),
+    );
+    ok_stdin(
+        &env,
+        &["record", "--jsonl", "-"],
+        &format!(
+            "{}\n{}\n",
+            line("2026-01-26T12:00:00Z"),
+            line("2026-01-27T12:00:00Z")
+        ),
+    );
+    env.ok(&[
+        "record",
+        "Vault SECRET-ERR-5d1e",
+        "--component",
+        "vault",
+        "--at",
+        "2026-01-06T07:00:00Z",
+    ]);
+    env.ok(&["set", "BC-2", "confidential=true"]);
+    env
+}
+
+#[test]
+fn an_errors_page_charts_its_occurrences_per_week() {
+    let env = charted();
+    assert_eq!(show(&env, "BC-1")["occurrences"], 7);
+    let out = crate::site::files(&crate::site::export(&env, "site", &[]));
+    let page = String::from_utf8_lossy(&out["issues/BC-1.html"]).into_owned();
+    // Weeks start on Monday: Sunday the 11th counts with the 5th, Monday
+    // the 12th starts a week; the empty weeks between are drawn as empty.
+    assert_eq!(
+        chart_columns(&page),
+        [
+            ("week of 2026-01-05: 4".to_owned(), 138),
+            ("week of 2026-01-12: 1".to_owned(), 34),
+            ("week of 2026-01-19: 0".to_owned(), 0),
+            ("week of 2026-01-26: 2".to_owned(), 69),
+        ]
+    );
+    assert!(page.contains("aria-label=\"Occurrences per week\""));
+    // Nothing the CSP blocks, and the host name stays text.
+    assert!(!page.contains(" style=") && !page.contains("<script>"));
+    assert!(page.contains("<code>&lt;b&gt;web-2&lt;/b&gt;</code>"));
+    assert!(!page.contains("<b>web-2"));
+    assert!(!out.contains_key("issues/BC-2.html"));
+    for (path, bytes) in &out {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("SECRET-ERR-5d1e"),
+            "a confidential error leaked into {path}"
+        );
+    }
+
+    // An issue that is not an error has no chart.
+    env.new_issue("Plain bug", &[]);
+    let out = crate::site::files(&crate::site::export(&env, "again", &[]));
+    assert!(!String::from_utf8_lossy(&out["issues/BC-3.html"]).contains("occurrences-per-week"));
+}
+
+#[test]
+fn the_occurrences_chart_shows_in_a_browser() {
+    let Some(b) = crate::webdriver::Browser::start() else {
+        return;
+    };
+    let env = charted();
+    let dir = crate::site::export(&env, "site", &[]);
+    let port = crate::webdriver::serve(&dir);
+    b.goto(&format!("http://127.0.0.1:{port}/issues/BC-1.html"));
+    b.wait_for("the page", "return document.readyState === 'complete';");
+    let seen = b.js(
+        "const svg = document.querySelector('#occurrences-per-week svg');
+         const box = svg.getBoundingClientRect();
+         const bars = Array.from(svg.querySelectorAll('rect.occurrences'));
+         return [box.width > 200, box.height > 50,
+                 bars.map(r => Math.round(r.getBBox().height)),
+                 getComputedStyle(bars[0]).fill,
+                 bars.map(r => r.querySelector('title').textContent)];",
+    );
+    assert_eq!(
+        seen,
+        serde_json::json!([
+            true,
+            true,
+            [138, 34, 0, 69],
+            "rgb(9, 105, 218)",
+            [
+                "week of 2026-01-05: 4",
+                "week of 2026-01-12: 1",
+                "week of 2026-01-19: 0",
+                "week of 2026-01-26: 2"
+            ]
+        ]),
+        "drawn, styled by the site's style sheet"
+    );
+    b.screenshot("occurrences-chart");
+    crate::browser::no_console_errors(&b, "issues/BC-1.html");
+}

@@ -422,6 +422,13 @@ pub fn issue_page(v: &IssuePage) -> String {
             markdown(&v.body)
         }
     );
+    if let Some(o) = v.occurrences.as_ref().filter(|o| !o.weeks.is_empty()) {
+        let _ = writeln!(
+            m,
+            "<section class=\"chart occurrences\" id=\"occurrences-per-week\">\n<h2>Occurrences per week</h2>\n{}</section>",
+            charts::occurrences(&o.weeks)
+        );
+    }
     if !v.comments.is_empty() {
         let _ = writeln!(m, "<section class=\"comments\">\n<h2>Comments</h2>");
         for c in &v.comments {

@@ -196,14 +196,72 @@ pub fn notes_page(v: &NotesPage) -> String {
     )
 }
 
-/// A duration in words: `3.5 days`, `5 hours`.
+/// A duration in words: `3.5 days`, `5.0 hours`, `12 minutes`.
 fn duration(secs: i64) -> String {
     let hours = secs as f64 / 3600.0;
-    if hours < 48.0 {
+    if secs < 60 {
+        "under a minute".to_owned()
+    } else if secs < 3600 {
+        let m = secs / 60;
+        format!("{m} minute{}", if m == 1 { "" } else { "s" })
+    } else if hours < 48.0 {
         format!("{hours:.1} hours")
     } else {
         format!("{:.1} days", hours / 24.0)
     }
+}
+
+/// The support metrics of `git issue stats`, as tiles: each number in a
+/// `data-value` too (seconds for a duration), so a reader can check it.
+fn support_tiles(m: &mut String, s: &crate::tracker::stats::SupportMetrics) {
+    m.push_str(
+        "<section class=\"support\" id=\"support\">\n<h2>Support</h2>\n<div class=\"tiles\">\n",
+    );
+    let tile = |m: &mut String, id: &str, value: String, shown: String, what: String| {
+        let _ = writeln!(
+            m,
+            "<div class=\"tile\" id=\"{id}\" data-value=\"{}\"><span class=\"big\">{}</span> {}</div>",
+            esc(&value),
+            esc(&shown),
+            esc(&what)
+        );
+    };
+    tile(
+        m,
+        "support-unassigned",
+        s.unassigned.to_string(),
+        s.unassigned.to_string(),
+        "open and unassigned".to_owned(),
+    );
+    tile(
+        m,
+        "support-awaiting",
+        s.awaiting_response.to_string(),
+        s.awaiting_response.to_string(),
+        "awaiting a first response".to_owned(),
+    );
+    tile(
+        m,
+        "support-first-response",
+        s.median_first_response
+            .map_or_else(String::new, |x| x.to_string()),
+        s.median_first_response
+            .map_or_else(|| "–".to_owned(), duration),
+        format!(
+            "median time to a first response, over {} answered issue{} opened in the last {} weeks",
+            s.responded,
+            if s.responded == 1 { "" } else { "s" },
+            s.weeks.len()
+        ),
+    );
+    tile(
+        m,
+        "support-resolved-per-week",
+        format!("{:.2}", s.resolved_per_week),
+        format!("{:.1}", s.resolved_per_week),
+        format!("resolved per week, over {} weeks", s.weeks.len()),
+    );
+    m.push_str("</div>\n</section>\n");
 }
 
 pub fn dashboard_page(v: &DashboardPage) -> String {
@@ -223,7 +281,11 @@ pub fn dashboard_page(v: &DashboardPage) -> String {
             String::new()
         }
     );
-    m.push_str("</div>\n<div class=\"charts\">\n");
+    m.push_str("</div>\n");
+    if let Some(s) = &v.support {
+        support_tiles(&mut m, s);
+    }
+    m.push_str("<div class=\"charts\">\n");
     let _ = writeln!(
         m,
         "<section class=\"chart\"><h2>Open issues by severity</h2>\n{}</section>",
@@ -344,4 +406,18 @@ pub fn known_page(v: &KnownPage) -> String {
         },
         &m,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn durations_read_in_the_unit_that_fits() {
+        assert_eq!(duration(30), "under a minute");
+        assert_eq!(duration(60), "1 minute");
+        assert_eq!(duration(12 * 60 + 59), "12 minutes");
+        assert_eq!(duration(3 * 3600), "3.0 hours");
+        assert_eq!(duration(3 * 86_400), "3.0 days");
+    }
 }

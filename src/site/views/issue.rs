@@ -1,6 +1,7 @@
 //! The view of one issue's page.
 
 use super::*;
+use crate::site::dashboard::week_start;
 
 /// The page of the issue at `index` of the corpus (`rows` are the
 /// corpus's rows, by number): the one place that decides what an issue page
@@ -99,6 +100,7 @@ pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -
                 first_seen: e.occurrences.first_seen.map(|t| t.as_second()),
                 last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
                 hosts: e.occurrences.hosts.iter().cloned().collect(),
+                weeks: occurrence_weeks(&e.occurrences.days),
             }),
             history: e
                 .history
@@ -113,6 +115,56 @@ pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -
             milestone_slug: i.milestone.as_deref().map(slug),
         }
     }
+}
+
+/// How many weeks an error's occurrences-per-week chart covers at most.
+pub const OCCURRENCE_WEEKS: usize = 26;
+
+/// One week of a recorded error's chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OccurrenceWeek {
+    /// The Monday that starts it, `2026-01-05`.
+    pub start: String,
+    pub count: u64,
+}
+
+/// Occurrences per week (weeks start on Monday, UTC), oldest first: every
+/// week from the one it was first seen to the one it was last seen, empty
+/// weeks included, the last [`OCCURRENCE_WEEKS`] of them at most. Up to
+/// the last occurrence, not up to today, so the same branch gives the same
+/// page whenever it is exported.
+pub fn occurrence_weeks(days: &crate::format::occurrence::Days) -> Vec<OccurrenceWeek> {
+    let second = |d: &jiff::civil::Date| {
+        d.to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .ok()
+    };
+    let seconds: Vec<(i64, u64)> = days
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(d, n)| Some((second(d)?, *n)))
+        .collect();
+    let (Some(first), Some(last)) = (seconds.first(), seconds.last()) else {
+        return Vec::new();
+    };
+    let last = week_start(last.0);
+    let first = week_start(first.0).max(last - (OCCURRENCE_WEEKS as i64 - 1) * WEEK);
+    let mut weeks: Vec<OccurrenceWeek> = (first..=last)
+        .step_by(WEEK as usize)
+        .map(|start| OccurrenceWeek {
+            start: jiff::Timestamp::from_second(start)
+                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            count: 0,
+        })
+        .collect();
+    for (t, n) in seconds {
+        let w = week_start(t);
+        if w >= first {
+            weeks[((w - first) / WEEK) as usize].count += n;
+        }
+    }
+    weeks
 }
 
 /// The distinct words of some texts, lower case, in first-seen order: what
@@ -143,4 +195,44 @@ pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(list: &[(&str, u64)]) -> crate::format::occurrence::Days {
+        list.iter().map(|(d, n)| (d.parse().unwrap(), *n)).collect()
+    }
+
+    #[test]
+    fn occurrence_weeks_run_monday_to_sunday_with_empty_weeks_in_between() {
+        // Sunday 2026-01-11 is in the week of the 5th; Monday the 12th starts
+        // the next; nothing in the week of the 19th; two on the 26th.
+        let w = occurrence_weeks(&days(&[
+            ("2026-01-05", 3),
+            ("2026-01-11", 1),
+            ("2026-01-12", 4),
+            ("2026-01-26", 2),
+        ]));
+        let got: Vec<(&str, u64)> = w.iter().map(|w| (w.start.as_str(), w.count)).collect();
+        assert_eq!(
+            got,
+            [
+                ("2026-01-05", 4),
+                ("2026-01-12", 4),
+                ("2026-01-19", 0),
+                ("2026-01-26", 2)
+            ]
+        );
+        assert!(occurrence_weeks(&days(&[])).is_empty());
+    }
+
+    #[test]
+    fn occurrence_weeks_keep_the_last_ones_only() {
+        let w = occurrence_weeks(&days(&[("2024-01-03", 9), ("2026-01-07", 1)]));
+        assert_eq!(w.len(), OCCURRENCE_WEEKS);
+        assert_eq!(w.last().unwrap().start, "2026-01-05");
+        assert_eq!(w.iter().map(|w| w.count).sum::<u64>(), 1);
+    }
 }

@@ -182,6 +182,8 @@ pub struct OccurrencesView {
     pub first_seen: Option<i64>,
     pub last_seen: Option<i64>,
     pub hosts: Vec<String>,
+    /// Occurrences per week, oldest first (see [`occurrence_weeks`]).
+    pub weeks: Vec<OccurrenceWeek>,
 }
 
 /// A row of the dashboard's most-recurring table.
@@ -353,7 +355,7 @@ impl Pages {
             summaries.push(summary);
         }
 
-        let mut dashboard = dashboard(&frame, &rows, config);
+        let mut dashboard = dashboard(&frame, corpus, &rows);
         dashboard.recurring = recurring(corpus, &rows);
         let known = known(&frame, corpus, &rows);
         let duplicates = duplicates(corpus, &rows);

@@ -125,6 +125,9 @@ pub struct DashboardPage {
     pub components: Vec<(String, usize)>,
     /// Recorded errors with the most occurrences, most first.
     pub recurring: Vec<Recurring>,
+    /// What `git issue stats` says of the site's issues, over the chart's
+    /// weeks; `None` without issues.
+    pub support: Option<crate::tracker::stats::SupportMetrics>,
 }
 
 #[derive(Debug, Clone, Serialize)]
