@@ -513,6 +513,7 @@ pub fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) 
     BoardPage {
         frame: frame.clone(),
         columns,
+        query: String::new(),
     }
 }
 
