@@ -82,7 +82,12 @@ pub fn render(shared: &Shared, path: &str, notice: Option<String>) -> Response {
             None => not_found(),
         };
     }
-    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    // An issue page reads only what a change keeps up to date.
+    let view = if path.starts_with("issues/") {
+        shared.view.read().unwrap_or_else(|e| e.into_inner())
+    } else {
+        shared.fresh()
+    };
     match html_of(&view, path, notice, shared.me.as_deref()) {
         Some(html) => Html(html).into_response(),
         None => not_found(),
@@ -304,7 +309,7 @@ fn board_page(shared: &Shared, q: &str) -> Response {
     } else {
         Some(shared.tracker().and_then(|t| t.parse_query(q, &config)))
     };
-    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    let view = shared.fresh();
     let p = &view.pages;
     let mut frame = p.frame.clone();
     let mut status = StatusCode::OK;
