@@ -65,15 +65,35 @@ for n in sizes:
     start = time.perf_counter()
     run([gi, "import", data], repo)
     import_ms = (time.perf_counter() - start) * 1000
+    # The baseline: git fast-import of the very files the import wrote,
+    # into an empty repository (the stream is written first, not timed).
+    stream = os.path.join(work, f"stream-{n}")
+    with open(stream, "wb") as out:
+        subprocess.run(["git", "fast-export", "issues"], cwd=repo, stdout=out, check=True)
+    fast = os.path.join(work, f"fast-{n}")
+    shutil.rmtree(fast, ignore_errors=True)
+    run(["git", "init", "-q", "--bare", fast], work)
+    start = time.perf_counter()
+    with open(stream, "rb") as inp:
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=fast, stdin=inp, check=True)
+    fast_import_ms = (time.perf_counter() - start) * 1000
+    shutil.rmtree(fast, ignore_errors=True)
+    os.remove(stream)
     run(["git", "gc", "-q"], repo)
     start = time.perf_counter()
     run([gi, "list", "--limit", "1"], repo)
     first_index_ms = (time.perf_counter() - start) * 1000
 
     k = n // 2 + 1
-    path = f"issues:issues/{k // 1000}/BC-{k}.md"
+    # Wherever the layout puts it (issue-format.md: three folders deep).
+    path = "issues:" + next(
+        line for line in subprocess.run(
+            ["git", "ls-tree", "-r", "--name-only", "issues", "--", "issues"],
+            cwd=repo, capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.endswith(f"/BC-{k}.md"))
     reps = 21
-    r = {"n": n, "import": import_ms, "first index": first_index_ms}
+    r = {"n": n, "import": import_ms, "fast-import": fast_import_ms,
+         "first index": first_index_ms}
     r["cat-file"] = timed(["git", "cat-file", "-p", path], repo, reps)
     r["show"] = timed([gi, "show", f"BC-{k}"], repo, reps)
     r["git grep"] = timed(["git", "grep", "-l", "zeppelin", "issues", "--", "issues"], repo, 5)
@@ -89,6 +109,12 @@ for n in sizes:
 
     r["update 100"] = timed([gi, "search", "zeppelin"], repo, 5, before=change_100)
     r["reindex"] = timed([gi, "reindex"], repo, 3)
+    # Peak memory (maximum resident set) of one run each.
+    for name, args in [("list", [gi, "list"]), ("search", [gi, "search", "zeppelin"]),
+                       ("reindex", [gi, "reindex"])]:
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], cwd=repo,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        r[f"RSS {name} MB"] = int(out.stderr.strip().splitlines()[-1]) / 1024
     r["index MB"] = du(os.path.join(repo, ".git", "git-issue", "index")) / 1e6
     pack = du(os.path.join(repo, ".git", "objects", "pack"))
     r["pack MB"] = pack / 1e6
@@ -96,12 +122,14 @@ for n in sizes:
     print(f"done {n}", file=sys.stderr)
 
 cols = ["n", "cat-file", "show", "show/cat", "git grep", "search", "grep/search", "list open",
-        "list label", "new", "update 100", "reindex", "first index", "import", "index MB", "pack MB"]
+        "list label", "new", "update 100", "reindex", "first index", "import", "fast-import",
+        "import/fast", "index MB", "pack MB", "RSS list MB", "RSS search MB", "RSS reindex MB"]
 print("| " + " | ".join(cols) + " |")
 print("|" + "---|" * len(cols))
 for r in rows:
     r["show/cat"] = r["show"] / r["cat-file"]
     r["grep/search"] = r["git grep"] / r["search"]
+    r["import/fast"] = r["import"] / r["fast-import"]
     cells = []
     for c in cols:
         v = r[c]

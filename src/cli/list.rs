@@ -4,7 +4,7 @@ use clap::Args;
 use super::JsonArg;
 use crate::query::Expr;
 use crate::query::Sort;
-use crate::tracker::Page;
+use crate::tracker::{Page, Problem};
 use crate::ui::{Ui, one_line, table_for};
 
 /// List issues: the open ones, newest first
@@ -93,15 +93,11 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         offset: args.offset,
         limit: args.limit,
     };
-    let found = tracker.find(&expr, page, &ui.progress())?;
-    ui.page(tracker.store().config_string("core.pager"));
-    if let Some(why) = &found.fallback {
-        ui.warn(&format!("{why}; answered by reading the files"));
-    }
-    for p in &found.problems {
-        ui.warn(&format!("{p} (skipped)"));
-    }
     if args.json.json {
+        // Every field of every issue: the whole records.
+        let found = tracker.find(&expr, page, &ui.progress())?;
+        ui.page(tracker.store().config_string("core.pager"));
+        warn_about(ui, &found.fallback, &found.problems);
         let items: Vec<_> = found
             .records
             .iter()
@@ -109,15 +105,17 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
             .collect();
         return Ok(ui.json(&items)?);
     }
-    if found.records.is_empty() {
+    let listed = tracker.list(&expr, page, &ui.progress())?;
+    ui.page(tracker.store().config_string("core.pager"));
+    warn_about(ui, &listed.fallback, &listed.problems);
+    if listed.rows.is_empty() {
         ui.status("No issues match.");
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = found
-        .records
+    let rows: Vec<Vec<String>> = listed
+        .rows
         .iter()
-        .map(|r| {
-            let i = &r.issue;
+        .map(|(key, i)| {
             let mut title = one_line(&i.title).into_owned();
             if i.confidential {
                 title.push_str(&ui.dim("  (confidential)"));
@@ -126,7 +124,7 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
                 title.push_str(&ui.dim(&one_line(&format!("  [{}]", i.labels.join(", ")))));
             }
             vec![
-                ui.bold(&r.key.to_string()),
+                ui.bold(&key.to_string()),
                 ui.status_word(&one_line(&i.status), config.is_closed(&i.status)),
                 one_line(&i.priority).into_owned(),
                 one_line(&i.kind).into_owned(),
@@ -147,4 +145,13 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         ui.width(),
     ))?;
     Ok(())
+}
+
+fn warn_about(ui: &Ui, fallback: &Option<String>, problems: &[Problem]) {
+    if let Some(why) = fallback {
+        ui.warn(&format!("{why}; answered by reading the files"));
+    }
+    for p in problems {
+        ui.warn(&format!("{p} (skipped)"));
+    }
 }

@@ -11,6 +11,7 @@ pub mod issue;
 pub mod key;
 pub mod layout;
 pub mod occurrence;
+pub mod summary;
 pub mod value;
 pub mod yaml;
 
@@ -22,6 +23,7 @@ pub use comment::Comment;
 pub use config::Config;
 pub use issue::Issue;
 pub use key::Key;
+pub use summary::Summary;
 
 /// Why a file did not parse, and where (1-based, in the whole file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

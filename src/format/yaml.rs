@@ -31,6 +31,24 @@ pub struct Document {
 
 /// Splits `text` at its `---` delimiters and reads the YAML between them.
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
+    let (yaml, body) = split_document(text)?;
+    let fields = parse_fields(yaml, 1)?;
+    Ok(Document {
+        fields,
+        body: normalize_body(body),
+    })
+}
+
+/// The body of a document as [`parse_document`] gives it, without reading
+/// the YAML (what a search snippet needs of each hit).
+pub fn body_of(text: &str) -> Option<String> {
+    split_document(text)
+        .ok()
+        .map(|(_, body)| normalize_body(body))
+}
+
+/// The YAML between the `---` delimiters and the body after them.
+fn split_document(text: &str) -> Result<(&str, &str), ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
@@ -62,12 +80,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
             "the front matter opened on line 1 is never closed by a `---` line",
         ));
     };
-    let yaml = &text[yaml_start..yaml_end];
-    let fields = parse_fields(yaml, 1)?;
-    Ok(Document {
-        fields,
-        body: normalize_body(&text[body_start..]),
-    })
+    Ok((&text[yaml_start..yaml_end], &text[body_start..]))
 }
 
 /// Reads a YAML mapping into ordered fields. `line_offset` is the number of
@@ -407,6 +420,24 @@ fn double_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_body_alone_is_the_body_of_the_whole_document() {
+        for text in [
+            "---\ntitle: a\n---\n\n\nBody line\n\nmore  \n\n",
+            "\u{feff}---\ntitle: a\n---\nx",
+            "---\ntitle: a\n---\n",
+            "---\n---\n  \n  indented first\n",
+        ] {
+            assert_eq!(
+                body_of(text).unwrap(),
+                parse_document(text).unwrap().body,
+                "{text:?}"
+            );
+        }
+        assert_eq!(body_of("title: a\n"), None);
+        assert_eq!(body_of("---\ntitle: a\n"), None);
+    }
 
     fn read_back(s: &str) -> String {
         let yaml = format!("k: {}\n", quote(s));

@@ -27,13 +27,13 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::format::fields::{self, FieldSpec, Kind, Search};
-use crate::format::{Issue, Key, Problem};
+use crate::format::{Issue, Key, Problem, Summary};
 use crate::query::{Expr, Field, Sort, SortField};
 use translate::{const_score, term_query};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -128,6 +128,8 @@ struct Fields {
     /// Internal comments: matched only for [`Words::All`].
     internal: SchemaField,
     json: SchemaField,
+    /// The issue's [`Summary`]: what `list` prints, read without the rest.
+    summary: SchemaField,
     /// Occurrences per day, as JSON, for issues that have any.
     days: SchemaField,
     /// Per table field: its values lowercased (`label:ui`).
@@ -155,6 +157,7 @@ fn schema() -> (Schema, Fields) {
         comments: b.add_text_field("comments", text()),
         internal: b.add_text_field("internal", text()),
         json: b.add_text_field("json", STORED),
+        summary: b.add_text_field("summary", STORED),
         days: b.add_text_field("days", STORED),
         words: HashMap::new(),
         names: HashMap::new(),
@@ -258,6 +261,50 @@ pub struct Index {
     fields: Fields,
 }
 
+/// What the index at `path` reflects, from its `meta.json`, without the
+/// rest (tantivy's own reading of it builds the whole schema again):
+/// `None` when the file cannot be read, `Some(None)` when it has no state.
+fn read_payload(path: &Path) -> Option<Option<State>> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    let bytes = std::fs::read(path.join("meta.json")).ok()?;
+    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    Some(meta.payload.and_then(|p| serde_json::from_str(&p).ok()))
+}
+
+/// Makes the snippets of one query ([`Index::snippet_maker`]).
+pub struct SnippetMaker {
+    body: Option<SnippetGenerator>,
+    comments: Option<SnippetGenerator>,
+}
+
+/// A fragment of text and the byte ranges of the matched words in it.
+pub type Fragment = (String, Vec<std::ops::Range<usize>>);
+
+impl SnippetMaker {
+    /// The best fragment of a description, if the query's words are in it.
+    pub fn of_body(&self, text: &str) -> Option<Fragment> {
+        Self::fragment(self.body.as_ref()?, text)
+    }
+
+    /// The best fragment of comments, if the query's words are in them.
+    pub fn of_comments(&self, text: &str) -> Option<Fragment> {
+        Self::fragment(self.comments.as_ref()?, text)
+    }
+
+    fn fragment(generator: &SnippetGenerator, text: &str) -> Option<Fragment> {
+        let snippet = generator.snippet(text);
+        (!snippet.highlighted().is_empty()).then(|| {
+            (
+                snippet.fragment().to_owned(),
+                snippet.highlighted().to_vec(),
+            )
+        })
+    }
+}
+
 /// How long to wait for another process's writer before giving up.
 const WRITER_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -273,11 +320,7 @@ impl Index {
         if index.schema() != schema {
             return None;
         }
-        let state = index
-            .load_metas()
-            .ok()?
-            .payload
-            .and_then(|p| serde_json::from_str::<State>(&p).ok());
+        let state = read_payload(path)?;
         if state.as_ref().is_some_and(|s| s.version != SCHEMA_VERSION) {
             return None;
         }
@@ -415,6 +458,16 @@ impl Index {
         }
     }
 
+    /// Whether any issue has a value in the field named `name` (deleted
+    /// documents may still say yes: it only ever rules a field out).
+    pub(super) fn anyone_has(&self, name: &str) -> bool {
+        let term = Term::from_field_text(self.fields.has, name);
+        self.reader
+            .searcher()
+            .doc_freq(&term)
+            .map_or(true, |n| n > 0)
+    }
+
     fn err(&self, e: tantivy::TantivyError) -> IndexError {
         tantivy_error(&self.path, e)
     }
@@ -432,6 +485,57 @@ impl Index {
         limit: Option<usize>,
     ) -> Result<(Vec<Hit>, usize)> {
         let searcher = self.reader.searcher();
+        let (addresses, total) =
+            self.addresses(&searcher, expr, words, sort, by_score, offset, limit)?;
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            if let Some((key, issue)) = self.stored_issue(&doc) {
+                hits.push(Hit { key, issue, score });
+            }
+        }
+        Ok((hits, total))
+    }
+
+    /// Like [`Index::search`] in `sort` order, with each issue's
+    /// [`Summary`] instead of the whole issue: what a listing prints.
+    pub fn summaries(
+        &self,
+        expr: &Expr,
+        words: Words,
+        sort: Sort,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<(Vec<(Key, Summary)>, usize)> {
+        let searcher = self.reader.searcher();
+        let (addresses, total) =
+            self.addresses(&searcher, expr, words, sort, false, offset, limit)?;
+        let mut rows = Vec::with_capacity(addresses.len());
+        for (_, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+            let row = (|| {
+                let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
+                let json = doc.get_first(self.fields.summary)?.as_str()?;
+                Some((key, serde_json::from_str(json).ok()?))
+            })();
+            rows.extend(row);
+        }
+        Ok((rows, total))
+    }
+
+    /// The documents matching `expr` in order, the page asked for, and how
+    /// many matched in all.
+    #[allow(clippy::too_many_arguments)]
+    fn addresses(
+        &self,
+        searcher: &tantivy::Searcher,
+        expr: &Expr,
+        words: Words,
+        sort: Sort,
+        by_score: bool,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
         let query = self.issues_only(self.translate(expr, words));
         let total = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
         let limit = limit.unwrap_or(total).min(total.saturating_sub(offset));
@@ -464,14 +568,7 @@ impl Index {
             }
         }
         .map_err(|e| self.err(e))?;
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
-            if let Some((key, issue)) = self.stored_issue(&doc) {
-                hits.push(Hit { key, issue, score });
-            }
-        }
-        Ok((hits, total))
+        Ok((addresses, total))
     }
 
     fn stored_issue(&self, doc: &TantivyDocument) -> Option<(Key, Issue)> {
@@ -564,14 +661,9 @@ impl Index {
         Ok(out)
     }
 
-    /// For each `(description, comments)` text, the best fragment of the
-    /// description, else of the comments, with the byte ranges of the matched
-    /// words inside it.
-    pub fn snippets(
-        &self,
-        expr: &Expr,
-        texts: &[(String, String)],
-    ) -> Vec<Option<(String, Vec<std::ops::Range<usize>>)>> {
+    /// What makes snippets for `expr`: the best fragment of a text with the
+    /// byte ranges of the matched words inside it.
+    pub fn snippet_maker(&self, expr: &Expr) -> SnippetMaker {
         let searcher = self.reader.searcher();
         let query = self.translate(expr, Words::All);
         let generator = |field| {
@@ -582,24 +674,10 @@ impl Index {
                     g
                 })
         };
-        let generators = [generator(self.fields.body), generator(self.fields.comments)];
-        texts
-            .iter()
-            .map(|(body, comments)| {
-                generators
-                    .iter()
-                    .zip([body, comments])
-                    .find_map(|(g, text)| {
-                        let snippet = g.as_ref()?.snippet(text);
-                        (!snippet.highlighted().is_empty()).then(|| {
-                            (
-                                snippet.fragment().to_owned(),
-                                snippet.highlighted().to_vec(),
-                            )
-                        })
-                    })
-            })
-            .collect()
+        SnippetMaker {
+            body: generator(self.fields.body),
+            comments: generator(self.fields.comments),
+        }
     }
 
     /// Sees what the last commit wrote (the reader is made when the index is

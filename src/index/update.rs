@@ -4,8 +4,8 @@
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::{Index, IssueDoc, Result, State, Update};
-use crate::format::Config;
 use crate::format::fields;
+use crate::format::{Config, Summary};
 use crate::query::{SortKey, sort_key};
 
 /// Sort keys: the field's rank, time or number in the high bits, the issue
@@ -103,6 +103,10 @@ impl Updater<'_> {
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());
+        doc.add_text(
+            f.summary,
+            serde_json::to_string(&Summary::of(i)).unwrap_or_default(),
+        );
         if !d.days.is_empty() {
             doc.add_text(f.days, serde_json::to_string(d.days).unwrap_or_default());
         }

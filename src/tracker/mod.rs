@@ -62,7 +62,7 @@ pub use record::{
     FOLD_AT, Occurrence, REGRESSION, RecordOutcome, Recorded, parse_at, parse_context, read_records,
 };
 pub use release::{NoteItem, NoteSection, ReleaseNotes};
-pub use search::{Found, Page, Progress, Quiet, Snippet};
+pub use search::{Found, Listed, Page, Progress, Quiet, Snippet};
 pub use settings::{SettingChange, TemplateInfo};
 pub use transfer::Imported;
 pub use votes::Vote;

@@ -16,12 +16,27 @@ use crate::store::Snapshot;
 
 /// `tracker.yml`, or the defaults when there is none.
 pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
-    match snap.read(layout::CONFIG)? {
-        None => Ok(Config::default()),
-        Some(text) => {
-            Config::parse(&text).map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))
-        }
+    // A command reads the settings several times (the key it was given, the
+    // issue, the rows it prints); the file is parsed once per content.
+    thread_local! {
+        static PARSED: std::cell::RefCell<Option<(String, Config)>> =
+            const { std::cell::RefCell::new(None) };
     }
+    let Some(id) = snap.object_id(layout::CONFIG) else {
+        return Ok(Config::default());
+    };
+    if let Some(config) = PARSED.with_borrow(|p| {
+        p.as_ref()
+            .filter(|(seen, _)| *seen == id)
+            .map(|(_, c)| c.clone())
+    }) {
+        return Ok(config);
+    }
+    let text = snap.read(layout::CONFIG)?.unwrap_or_default();
+    let config =
+        Config::parse(&text).map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))?;
+    PARSED.set(Some((id, config.clone())));
+    Ok(config)
 }
 
 /// Finds the file of an issue: at its path, or by number in its bucket when

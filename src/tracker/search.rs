@@ -18,7 +18,7 @@ use super::read::{
 use super::{Count, Error, Listing, Problem, Record, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
 use crate::format::occurrence::Tally;
-use crate::format::{Config, Issue, Key};
+use crate::format::{Config, Issue, Key, Summary};
 use crate::index::{Index, IndexError, IssueDoc, SCHEMA_VERSION, State, Tallied, Update, Words};
 use crate::query::{Expr, Field, Query, Sort, TextFields};
 use crate::store::{Snapshot, StoreError};
@@ -48,6 +48,17 @@ pub struct Found {
     pub fallback: Option<String>,
     /// For a search, a highlighted fragment per record where its text matched.
     pub snippets: Vec<Option<Snippet>>,
+}
+
+/// What `list` found: a row per issue, no more of it than a row prints.
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub rows: Vec<(Key, Summary)>,
+    /// How many issues matched in all, before paging.
+    pub total: usize,
+    pub problems: Vec<Problem>,
+    /// Set when the index could not be used and the files were read.
+    pub fallback: Option<String>,
 }
 
 /// A highlighted fragment of an issue's text.
@@ -302,6 +313,35 @@ impl Tracker {
         self.find_maybe_snippets(expr, page, false, Audience::Team, progress)
     }
 
+    /// Like [`Tracker::find`] in `page.sort` order, with a row's worth of
+    /// each issue: what `list` prints, at the cost of printing it.
+    pub fn list(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Listed> {
+        let listed = self.with_index(progress, |index| {
+            let (rows, total) =
+                index.summaries(expr, Words::All, page.sort, page.offset, page.limit)?;
+            Ok(Listed {
+                rows,
+                total,
+                problems: index.problems()?.into_iter().collect(),
+                fallback: None,
+            })
+        })?;
+        match listed {
+            Ok(listed) => Ok(listed),
+            Err(why) => {
+                let found = self.find_by_scan_for(expr, page, Audience::Team)?;
+                Ok(Listed {
+                    rows: (found.records.iter())
+                        .map(|r| (r.key.clone(), Summary::of(&r.issue)))
+                        .collect(),
+                    total: found.total,
+                    problems: found.problems,
+                    fallback: Some(why),
+                })
+            }
+        }
+    }
+
     /// Like [`Tracker::find`], with a snippet of each issue's text where the
     /// query's words matched.
     pub fn search(&self, expr: &Expr, page: Page, progress: &dyn Progress) -> Result<Found> {
@@ -417,21 +457,27 @@ impl Tracker {
         audience: Audience,
     ) -> Result<Vec<Option<Snippet>>> {
         let snap = self.snapshot()?;
-        let mut texts = Vec::with_capacity(records.len());
+        let maker = index.snippet_maker(expr);
+        let mut out = Vec::with_capacity(records.len());
         for r in records {
-            let body = match load(&snap, &r.key) {
-                Ok(record) => record.issue.body,
+            // The description, cut from the file without reading its fields;
+            // the comments only when the description has none of the words.
+            let body = match locate(&snap, &r.key) {
+                Ok((_, path)) => snap
+                    .read(&path)?
+                    .and_then(|text| crate::format::yaml::body_of(&text))
+                    .unwrap_or_default(),
                 // Deleted since the index was brought up to date.
                 Err(Error::NoSuchIssue(_)) => String::new(),
                 Err(e) => return Err(e),
             };
-            texts.push((body, audience_text(&snap, &r.key, audience)?));
+            let fragment = match maker.of_body(&body) {
+                Some(f) => Some(f),
+                None => maker.of_comments(&audience_text(&snap, &r.key, audience)?),
+            };
+            out.push(fragment.map(|(text, highlights)| Snippet { text, highlights }));
         }
-        Ok(index
-            .snippets(expr, &texts)
-            .into_iter()
-            .map(|s| s.map(|(text, highlights)| Snippet { text, highlights }))
-            .collect())
+        Ok(out)
     }
 
     /// Every issue matching `expr` with its computed fields and its

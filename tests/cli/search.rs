@@ -5,6 +5,7 @@ use std::process::Stdio;
 
 use proptest::prelude::*;
 
+use git_issue::format::Summary;
 use git_issue::query::Query;
 use git_issue::query::Sort;
 use git_issue::tracker::{Page, Quiet, Tracker};
@@ -173,6 +174,22 @@ fn the_index_answers_as_a_scan_of_the_files() {
                     text,
                     sort
                 );
+                // `list` prints rows the index keeps for it: the same rows,
+                // in the same order, as the files give.
+                let listed = tracker.list(&query.expr, page, &Quiet).unwrap();
+                prop_assert!(listed.fallback.is_none(), "{:?}", listed.fallback);
+                prop_assert_eq!(listed.total, scanned.total, "total for {}", text);
+                let rows: Vec<(String, Summary)> = scanned
+                    .records
+                    .iter()
+                    .map(|r| (r.key.to_string(), Summary::of(&r.issue)))
+                    .collect();
+                let listed: Vec<(String, Summary)> = listed
+                    .rows
+                    .into_iter()
+                    .map(|(k, s)| (k.to_string(), s))
+                    .collect();
+                prop_assert_eq!(listed, rows, "rows for {} sorted {:?}", text, sort);
                 Ok(())
             },
         )
