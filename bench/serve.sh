@@ -11,9 +11,12 @@ set -euo pipefail
 N=${1:-10000}
 REQUESTS=${REQUESTS:-50}
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin git-issue --example site_corpus
-BIN=$PWD/target/release/git-issue
-GEN=$PWD/target/release/examples/site_corpus
+# GIT_ISSUE=path/to/git-issue measures that binary instead of building one;
+# SITE_CORPUS=path/to/site_corpus (examples/site_corpus.rs, built) likewise.
+if [ -z "${GIT_ISSUE:-}" ]; then cargo build --release --quiet --bin git-issue; fi
+GEN=${SITE_CORPUS:-$PWD/target/release/examples/site_corpus}
+[ -x "$GEN" ] || cargo build --release --quiet --example site_corpus
+BIN=${GIT_ISSUE:-$PWD/target/release/git-issue}
 WORK=$(mktemp -d)
 SERVER=
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -17,10 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
-cargo build --release --quiet --bin git-issue --example site_corpus
+# GIT_ISSUE=path/to/git-issue measures that binary instead of building one;
+# SITE_CORPUS=path/to/site_corpus (examples/site_corpus.rs, built) likewise.
+if [ -z "${GIT_ISSUE:-}" ]; then cargo build --release --quiet --bin git-issue; fi
+GEN=${SITE_CORPUS:-$PWD/target/release/examples/site_corpus}
+[ -x "$GEN" ] || cargo build --release --quiet --example site_corpus
 cargo test --quiet --test cli --no-run 2>/dev/null
-BIN=$PWD/target/release/git-issue
-GEN=$PWD/target/release/examples/site_corpus
+BIN=${GIT_ISSUE:-$PWD/target/release/git-issue}
 ROOT=$PWD
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

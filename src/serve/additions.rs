@@ -48,3 +48,18 @@ pub fn board(query: &str) -> String {
         }
     )
 }
+
+/// Atop the list narrowed by the board's query (a column's "and N more"):
+/// what narrows it, the way back to that board and to every issue.
+pub fn list(query: &str, status: Option<&str>, state: Option<&str>) -> String {
+    let column = match (status, state) {
+        (Some(s), _) => format!(" with status <strong>{}</strong>", esc(s)),
+        (None, Some(s)) => format!(", {}", esc(s)),
+        (None, None) => String::new(),
+    };
+    format!(
+        "<p class=\"narrowed\">Issues matching <code>{}</code>{column}. <a href=\"/board.html?q={}\">Back to the board</a> · <a href=\"/index.html\">Every issue</a></p>\n",
+        esc(query),
+        query_value(query)
+    )
+}

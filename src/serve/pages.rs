@@ -17,7 +17,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::additions;
 use super::state::{Shared, View};
 use crate::format::fields::vote_count;
-use crate::query::TextFields;
+use crate::query::{Query as ParsedQuery, TextFields};
 use crate::site::html;
 use crate::site::views::{self, NewIssuePage};
 use crate::tracker::votes::voters;
@@ -30,13 +30,29 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("new.js", include_str!("assets/new.js")),
 ];
 
-pub async fn index(State(shared): State<Arc<Shared>>) -> Response {
-    render(&shared, "index.html", None)
+pub async fn index(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    list_or_page(shared, "index.html", &uri).await
 }
 
 pub async fn page(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let path = uri.path().trim_start_matches('/');
-    render(&shared, path, None)
+    let path = uri.path().trim_start_matches('/').to_owned();
+    list_or_page(shared, &path, &uri).await
+}
+
+/// The page at `path`; the list narrowed by `?query=` (the board's "and N
+/// more") when it is the list and has one.
+async fn list_or_page(shared: Arc<Shared>, path: &str, uri: &Uri) -> Response {
+    let params = Query::<HashMap<String, String>>::try_from_uri(uri)
+        .map(|q| q.0)
+        .unwrap_or_default();
+    if path != "index.html" || !params.contains_key("query") {
+        return render(&shared, path, None);
+    }
+    tokio::task::spawn_blocking(move || narrowed_list(&shared, &params))
+        .await
+        .unwrap_or_else(|_| {
+            (StatusCode::INTERNAL_SERVER_ERROR, "The list failed.\n").into_response()
+        })
 }
 
 fn not_found() -> Response {
@@ -66,7 +82,12 @@ pub fn render(shared: &Shared, path: &str, notice: Option<String>) -> Response {
             None => not_found(),
         };
     }
-    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    // An issue page reads only what a change keeps up to date.
+    let view = if path.starts_with("issues/") {
+        shared.view.read().unwrap_or_else(|e| e.into_inner())
+    } else {
+        shared.fresh()
+    };
     match html_of(&view, path, notice, shared.me.as_deref()) {
         Some(html) => Html(html).into_response(),
         None => not_found(),
@@ -179,6 +200,105 @@ pub async fn board(
         })
 }
 
+/// The issues `query` matches, in the order of the corpus (by number).
+fn matching(view: &View, query: &ParsedQuery) -> Vec<views::Row> {
+    let config = &view.corpus.config;
+    let reads_text = query.expr.reads_text();
+    view.corpus
+        .entries
+        .iter()
+        .zip(&view.pages.rows)
+        .filter(|(e, _)| {
+            let comments = if reads_text {
+                e.comments
+                    .iter()
+                    .map(|c| c.comment.body.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            } else {
+                String::new()
+            };
+            let text = TextFields::new(&e.issue, &comments, config);
+            query
+                .expr
+                .matches(&e.key.to_string(), &e.issue, &text, config)
+        })
+        .map(|(_, r)| r.clone())
+        .collect()
+}
+
+/// The list narrowed by `?query=` (the board's language) and, as a board
+/// column narrows it, `status=` or `state=closed`: newest first,
+/// [`views::PAGE`] a page, `page=` counted from 1.
+fn narrowed_list(shared: &Shared, params: &HashMap<String, String>) -> Response {
+    let q = params.get("query").map_or("", |q| q.trim());
+    let status = params.get("status").filter(|s| !s.is_empty());
+    let state = params
+        .get("state")
+        .filter(|s| matches!(s.as_str(), "open" | "closed"));
+    let config = {
+        let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+        view.corpus.config.clone()
+    };
+    let parsed = shared.tracker().and_then(|t| t.parse_query(q, &config));
+    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    let mut frame = view.pages.frame.clone();
+    let (code, mut rows) = match parsed {
+        Ok(query) => (StatusCode::OK, matching(&view, &query)),
+        Err(e) => {
+            if let Some(live) = &mut frame.live {
+                live.notice = Some(format!("Not a query the list can show: {e}."));
+            }
+            (StatusCode::BAD_REQUEST, Vec::new())
+        }
+    };
+    rows.retain(|r| {
+        status.is_none_or(|s| r.status == *s) && state.is_none_or(|s| r.closed == (s == "closed"))
+    });
+    rows.reverse();
+    let totals = views::Totals {
+        open: rows.iter().filter(|r| !r.closed).count(),
+        closed: rows.iter().filter(|r| r.closed).count(),
+        problems: 0,
+    };
+    let pages = rows.len().div_ceil(views::PAGE).max(1);
+    let page = params
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let mut link = format!("index.html?query={}", html::query_value(q));
+    if let Some(s) = status {
+        link.push_str(&format!("&status={}", html::query_value(s)));
+    }
+    if let Some(s) = state {
+        link.push_str(&format!("&state={s}"));
+    }
+    let href = |n: usize| format!("{link}&page={n}");
+    if let Some(live) = &mut frame.live {
+        live.addition = additions::list(q, status.map(String::as_str), state.map(String::as_str));
+    }
+    let rows: Vec<views::Row> = rows
+        .into_iter()
+        .skip((page - 1) * views::PAGE)
+        .take(views::PAGE)
+        .collect();
+    let v = views::ListingPage {
+        frame,
+        kind: views::ListingKind::All,
+        path: "index.html".to_owned(),
+        root: "",
+        name: None,
+        totals: Some(totals),
+        milestone: None,
+        rows,
+        newer: (page > 1).then(|| href(page - 1)),
+        older: (page < pages).then(|| href(page + 1)),
+        narrowed: true,
+    };
+    (code, Html(html::listing_page(&v))).into_response()
+}
+
 fn board_page(shared: &Shared, q: &str) -> Response {
     let config = {
         let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
@@ -189,7 +309,7 @@ fn board_page(shared: &Shared, q: &str) -> Response {
     } else {
         Some(shared.tracker().and_then(|t| t.parse_query(q, &config)))
     };
-    let view = shared.view.read().unwrap_or_else(|e| e.into_inner());
+    let view = shared.fresh();
     let p = &view.pages;
     let mut frame = p.frame.clone();
     let mut status = StatusCode::OK;
@@ -208,33 +328,15 @@ fn board_page(shared: &Shared, q: &str) -> Response {
             }
             views::board(&frame, &[], &p.statuses, &view.corpus.config)
         }
-        Some(Ok(query)) => {
-            let config = &view.corpus.config;
-            let reads_text = query.expr.reads_text();
-            let rows: Vec<views::Row> = view
-                .corpus
-                .entries
-                .iter()
-                .zip(&p.rows)
-                .filter(|(e, _)| {
-                    let comments = if reads_text {
-                        e.comments
-                            .iter()
-                            .map(|c| c.comment.body.as_str())
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    } else {
-                        String::new()
-                    };
-                    let text = TextFields::new(&e.issue, &comments, config);
-                    query
-                        .expr
-                        .matches(&e.key.to_string(), &e.issue, &text, config)
-                })
-                .map(|(_, r)| r.clone())
-                .collect();
-            views::board(&frame, &rows, &p.statuses, config)
-        }
+        Some(Ok(query)) => views::BoardPage {
+            query: q.to_owned(),
+            ..views::board(
+                &frame,
+                &matching(&view, &query),
+                &p.statuses,
+                &view.corpus.config,
+            )
+        },
     };
     (status, Html(html::board_page(&page))).into_response()
 }

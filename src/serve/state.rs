@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use tokio::sync::broadcast;
@@ -23,6 +23,10 @@ pub struct View {
     pub pages: Pages,
     /// The site's data files, made when first asked for.
     data: Option<Arc<HashMap<String, Vec<u8>>>>,
+    /// The pages over many issues (lists, board, milestones, labels,
+    /// dashboard…) lag the corpus: [`Shared::fresh`] builds them first. What
+    /// an issue page reads is always up to date.
+    stale: bool,
 }
 
 /// Everything the handlers share.
@@ -70,6 +74,7 @@ impl Shared {
                 history,
                 pages,
                 data: None,
+                stale: false,
             }),
             refreshing: Mutex::new(()),
             events,
@@ -95,8 +100,11 @@ impl Shared {
             Refreshed::Issues(keys) => Some(keys),
             Refreshed::Everything => None,
         };
+        // The rest waits for the next page that shows it: a change's answer
+        // (its issue's page) costs the issue, not every list of the site.
         let frame = frame(&tracker, &v.corpus, &self.options, &self.token);
-        v.pages = Pages::build(&v.corpus, frame);
+        v.pages.refresh_issue_parts(&v.corpus, frame);
+        v.stale = true;
         v.data = None;
         let tip = v.corpus.tip.clone();
         drop(view);
@@ -104,6 +112,28 @@ impl Shared {
             .events
             .send(serde_json::json!({"tip": tip, "keys": keys}).to_string());
         Ok(())
+    }
+
+    /// The view with every page up to date: the pages over many issues are
+    /// built here when a change left them behind.
+    pub fn fresh(&self) -> RwLockReadGuard<'_, View> {
+        {
+            let view = self.view.read().unwrap_or_else(|e| e.into_inner());
+            if !view.stale {
+                return view;
+            }
+        }
+        let mut view = self.view.write().unwrap_or_else(|e| e.into_inner());
+        let mut old = None;
+        if view.stale {
+            let v = &mut *view;
+            let built = Pages::build(&v.corpus, v.pages.frame.clone());
+            old = Some(std::mem::replace(&mut v.pages, built));
+            v.stale = false;
+        }
+        drop(view);
+        drop(old);
+        self.view.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The site's data file at `path` (`data/meta.js`), as of now.

@@ -30,6 +30,7 @@ fn page(
         rows,
         newer: None,
         older: None,
+        narrowed: false,
     }
 }
 

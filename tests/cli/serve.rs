@@ -806,3 +806,94 @@ fn the_board_filtered_by_a_query_shows_what_list_shows() {
     );
     assert!(!page.contains("<script>alert"), "escaped");
 }
+
+/// The keys a served list shows, following its "Older" links to the end.
+fn listed_keys(server: &Server, first: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut next = Some(first.to_owned());
+    while let Some(path) = next.take() {
+        let (status, _, page) = get(server.port, &format!("/{}", path.replace("&amp;", "&")));
+        assert_eq!(status, 200, "{path}");
+        for row in page.split("<tr data-number=").skip(1) {
+            let key = row
+                .split("<td class=\"key\"><a href=\"")
+                .nth(1)
+                .and_then(|s| s.split("issues/").nth(1))
+                .and_then(|s| s.split(".html").next())
+                .expect("a key in the row");
+            keys.push(key.to_owned());
+        }
+        next = page
+            .split("rel=\"next\" href=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(str::to_owned);
+        assert!(keys.len() < 10_000, "the pages never end");
+    }
+    keys.sort();
+    keys
+}
+
+#[test]
+fn the_narrowed_boards_more_links_list_the_rest_of_the_columns_answer() {
+    let env = crate::browser::generated(600);
+    let server = Server::start(&env, &["--read-only"]);
+    let (status, _, board) = get(server.port, "/board.html?q=-label%3Aui");
+    assert_eq!(status, 200);
+    let mores: Vec<(String, String)> = board
+        .split("<section class=\"column")
+        .skip(1)
+        .filter_map(|col| {
+            let status = col.split("data-status=\"").nth(1)?.split('"').next()?;
+            let href = col
+                .split("<p class=\"more\"><a href=\"")
+                .nth(1)?
+                .split('"')
+                .next()?;
+            Some((status.to_owned(), href.to_owned()))
+        })
+        .collect();
+    assert!(
+        mores.len() >= 2 && mores.iter().any(|(s, _)| s == "closed"),
+        "columns with more than they show: {mores:?}"
+    );
+    for (status, href) in &mores {
+        let query = if status == "closed" {
+            "-label:ui is:closed".to_owned()
+        } else {
+            format!("-label:ui status:{status}")
+        };
+        let mut want: Vec<String> = json(&env.ok(&["list", "--all", "--json", "--", &query]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["key"].as_str().unwrap().to_owned())
+            .collect();
+        want.sort();
+        assert!(want.len() > 100, "{query}: {}", want.len());
+        assert_eq!(listed_keys(&server, href), want, "{status}: {href}");
+    }
+    // The page says what narrows it; what was typed stays text.
+    let (_, _, page) = get(server.port, "/index.html?query=-label%3Aui&status=triaged");
+    assert!(
+        page.contains(
+            "Issues matching <code>-label:ui</code> with status <strong>triaged</strong>"
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains("list.js"),
+        "no browser filters that ignore the query"
+    );
+    let (_, _, page) = get(
+        server.port,
+        "/index.html?query=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    );
+    assert!(!page.contains("<script>alert"), "escaped");
+    let (status, _, page) = get(server.port, "/index.html?query=priority%3A");
+    assert_eq!(status, 400);
+    assert!(page.contains("Not a query the list can show"), "{page}");
+    // The list without a query is the site's, with its browser filters.
+    let (_, _, page) = get(server.port, "/index.html?status=triaged");
+    assert!(page.contains("list.js"));
+}

@@ -304,7 +304,12 @@ pub fn listing_page(v: &ListingPage) -> String {
             t.problems
         );
     }
-    let scripts: &[&str] = if v.kind == ListingKind::All {
+    if v.narrowed {
+        main.push_str(v.frame.live.as_ref().map_or("", |l| &l.addition));
+    }
+    let scripts: &[&str] = if v.narrowed {
+        &[]
+    } else if v.kind == ListingKind::All {
         // Without JavaScript the form stays hidden and the pages link each
         // other; with it, the form filters and sorts every issue.
         main.push_str("<form id=\"filters\" class=\"filters\" hidden>\n");

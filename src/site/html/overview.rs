@@ -46,9 +46,16 @@ pub fn board_page(v: &BoardPage) -> String {
         }
         m.push_str("</ul>\n");
         if c.more > 0 {
+            // The list's own filters (list.js) on the static site; the
+            // served list's answer to the board's query when it has one.
+            let narrowed = if v.query.is_empty() {
+                String::new()
+            } else {
+                format!("query={}&amp;", query_value(&v.query))
+            };
             let _ = writeln!(
                 m,
-                "<p class=\"more\"><a href=\"index.html?{}\">and {} more</a></p>",
+                "<p class=\"more\"><a href=\"index.html?{narrowed}{}\">and {} more</a></p>",
                 if c.status == "closed" {
                     "state=closed".to_owned()
                 } else {

@@ -396,6 +396,26 @@ impl Pages {
     }
 }
 
+impl Pages {
+    /// Brings what an issue page reads (the frame, the rows, the statuses,
+    /// the duplicates) up to `corpus`, leaving the pages over many issues as
+    /// they were: `git issue serve` answers a change with the issue's page
+    /// at once and builds the others when one is next asked for.
+    pub fn refresh_issue_parts(&mut self, corpus: &Corpus, frame: Frame) {
+        let config = &corpus.config;
+        self.rows = corpus.entries.iter().map(|e| row(e, config)).collect();
+        let mut statuses = config.statuses.clone();
+        for r in &self.rows {
+            if !statuses.contains(&r.status) {
+                statuses.push(r.status.clone());
+            }
+        }
+        self.statuses = statuses;
+        self.duplicates = duplicates(corpus, &self.rows);
+        self.frame = frame;
+    }
+}
+
 /// The Known issues page: open issues flagged `known`, most votes first,
 /// then by number.
 fn known(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> KnownPage {
@@ -515,6 +535,7 @@ pub fn board(frame: &Frame, rows: &[Row], statuses: &[String], config: &Config) 
     BoardPage {
         frame: frame.clone(),
         columns,
+        query: String::new(),
     }
 }
 

@@ -34,6 +34,10 @@ pub struct ListingPage {
     /// Links to the neighbouring pages, relative to this one.
     pub newer: Option<String>,
     pub older: Option<String>,
+    /// Served narrowed by a query (the board's "and N more"): the rows are
+    /// the answer, [`Live::addition`] says to what; no browser filters,
+    /// which know no query language.
+    pub narrowed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +60,9 @@ pub struct Column {
 pub struct BoardPage {
     pub frame: Frame,
     pub columns: Vec<Column>,
+    /// The query narrowing it (`git issue serve`'s `?q=`), empty when none:
+    /// a column's "and N more" links to the list of its answer.
+    pub query: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
