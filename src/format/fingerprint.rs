@@ -6,22 +6,46 @@
 //! Part of the file contract: `issue-format.md` ("Fingerprints") states the
 //! rules with examples, and a test reads the examples from there. Pure text.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Regex};
 
 /// One rule: what it finds, and what stands in for it.
 struct Rule {
-    pattern: Regex,
+    pattern: &'static str,
+    /// Compiled when a text first might match: compiling every rule (their
+    /// Unicode classes) cost more than the rest of a `record`.
+    compiled: OnceLock<Regex>,
+    /// False when the rule cannot match `text`; checked before compiling.
+    might_match: fn(&str) -> bool,
     replace: fn(&Captures<'_>) -> String,
 }
 
-fn rule(pattern: &str, replace: fn(&Captures<'_>) -> String) -> Rule {
-    Rule {
+impl Rule {
+    fn regex(&self) -> &Regex {
         // The patterns are constants of this file; a test compiles them all.
-        pattern: Regex::new(pattern).unwrap_or_else(|e| panic!("fingerprint rule {pattern}: {e}")),
+        self.compiled.get_or_init(|| {
+            Regex::new(self.pattern)
+                .unwrap_or_else(|e| panic!("fingerprint rule {}: {e}", self.pattern))
+        })
+    }
+}
+
+fn rule(
+    pattern: &'static str,
+    might_match: fn(&str) -> bool,
+    replace: fn(&Captures<'_>) -> String,
+) -> Rule {
+    Rule {
+        pattern,
+        compiled: OnceLock::new(),
+        might_match,
         replace,
     }
+}
+
+fn has_ascii_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// The rules, in the order they apply: an earlier rule's placeholder is
@@ -31,44 +55,64 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // UUIDs.
         rule(
             r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",
+            |t| t.matches('-').count() >= 4,
             |_| "<uuid>".to_owned(),
         ),
         // Dates and times: 2026-01-05, 2026-01-05T09:30:00.123Z,
         // 2026-01-05 09:30:00+01:00, 09:30:00.
         rule(
             r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b",
+            |t| (t.contains('-') || t.contains(':')) && t.chars().any(char::is_numeric),
             |_| "<time>".to_owned(),
         ),
         // Paths under temporary folders, to the end of the path.
         rule(
             r#"(?:/tmp|/var/tmp|/var/folders|/private/var/folders|/dev/shm|[A-Za-z]:\\(?:[^\s\\'"`]+\\)*(?:Temp|TEMP|tmp))(?:[/\\][^\s'"`,;:)\]}>]*)?"#,
+            |t| {
+                ["/tmp", "/var/", "/dev/shm", ":\\"]
+                    .iter()
+                    .any(|p| t.contains(p))
+            },
             |_| "<tmp>".to_owned(),
         ),
         // Quoted values: 'x', "x", `x`. A quote right after a letter is an
         // apostrophe (can't), not the start of a value.
         rule(
             r#"(^|[^\p{L}\p{N}])(?:'[^'\n]*'|"[^"\n]*"|`[^`\n]*`)"#,
+            |t| t.contains(['\'', '"', '`']),
             |c| format!("{}<str>", &c[1]),
         ),
         // Hex ids: 0x7f3a, and runs of eight or more hex digits that mix
         // digits and letters (commit and object ids).
-        rule(r"\b0[xX][0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b", |c| {
-            let s = &c[0];
-            let digit = s.bytes().any(|b| b.is_ascii_digit());
-            let letter = s.bytes().any(|b| b.is_ascii_alphabetic());
-            if s.starts_with("0x") || s.starts_with("0X") || (digit && letter) {
-                "<hex>".to_owned()
-            } else {
-                s.to_owned()
-            }
-        }),
+        // A run without a digit is kept as it is, so a text without one is
+        // left alone without asking.
+        rule(
+            r"\b0[xX][0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b",
+            has_ascii_digit,
+            |c| {
+                let s = &c[0];
+                let digit = s.bytes().any(|b| b.is_ascii_digit());
+                let letter = s.bytes().any(|b| b.is_ascii_alphabetic());
+                if s.starts_with("0x") || s.starts_with("0X") || (digit && letter) {
+                    "<hex>".to_owned()
+                } else {
+                    s.to_owned()
+                }
+            },
+        ),
         // Numbers not glued to a letter before them (ports, counts,
         // durations, addresses); `E11000`, `utf8` and `v2` stay.
-        rule(r"(^|[^\p{L}\d])\d+(?:[.,]\d+)*", |c| {
-            format!("{}<n>", &c[1])
-        }),
+        rule(
+            r"(^|[^\p{L}\d])\d+(?:[.,]\d+)*",
+            |t| t.chars().any(char::is_numeric),
+            |c| format!("{}<n>", &c[1]),
+        ),
         // Runs of white space.
-        rule(r"\s+", |_| " ".to_owned()),
+        rule(
+            r"\s+",
+            |t| t.chars().any(char::is_whitespace),
+            |_| " ".to_owned(),
+        ),
     ]
 });
 
@@ -78,8 +122,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 pub fn normalize(message: &str) -> String {
     let mut text = message.to_owned();
     for r in RULES.iter() {
+        if !(r.might_match)(&text) {
+            continue;
+        }
         text = r
-            .pattern
+            .regex()
             .replace_all(&text, |c: &Captures<'_>| (r.replace)(c))
             .into_owned();
     }
@@ -102,6 +149,20 @@ pub fn fingerprint(component: &str, error_type: &str, message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_compiles_and_is_asked_only_where_it_could_match() {
+        for r in RULES.iter() {
+            let regex = r.regex();
+            // What a rule skipped could not have changed.
+            for text in ["plain words only", "a-b:c", "x y", "deadbeefcafe", "ümlaut"] {
+                if !(r.might_match)(text) {
+                    let applied = regex.replace_all(text, |c: &Captures<'_>| (r.replace)(c));
+                    assert_eq!(applied, text, "{}", r.pattern);
+                }
+            }
+        }
+    }
 
     /// The examples of `issue-format.md`'s table, message and normal form.
     fn documented() -> Vec<(String, String)> {

@@ -212,27 +212,36 @@ impl Issue {
     /// `show --json` prints). `key` and `comments` are the caller's; other
     /// unknown members become unknown fields, kept in place.
     pub fn from_json(map: &serde_json::Map<String, Value>) -> Result<Issue, String> {
+        Issue::from_json_owned(map.clone())
+    }
+
+    /// [`Issue::from_json`], taking the members instead of copying them
+    /// (the index reads thousands of issues so).
+    pub fn from_json_owned(map: serde_json::Map<String, Value>) -> Result<Issue, String> {
         let mut b = Builder::default();
         let mut body = String::new();
-        for (i, (name, value)) in map.iter().enumerate() {
+        for (i, (name, value)) in map.into_iter().enumerate() {
             match name.as_str() {
                 "key" | "comments" => continue,
                 "body" => {
-                    body = value.as_str().ok_or("`body` must be text")?.to_owned();
+                    body = match value {
+                        Value::String(s) => s,
+                        _ => return Err("`body` must be text".to_owned()),
+                    };
                     continue;
                 }
                 _ => {}
             }
             // JSON has no lines; the member's place stands in for one.
             let field = Pair {
-                name: name.clone(),
-                value: value.clone(),
+                name,
+                value,
                 line: i + 1,
                 column: 1,
             };
             // A computed value travels in JSON (the index keeps issues so),
             // never in a file.
-            if let Some(spec) = fields::COMPUTED.iter().find(|f| f.name == name) {
+            if let Some(spec) = fields::COMPUTED.iter().find(|f| f.name == field.name) {
                 if let Some(v) = Issue::read_value(spec, &field).map_err(|e| e.message)? {
                     b.issue.put(spec, v);
                 }

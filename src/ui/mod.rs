@@ -401,6 +401,10 @@ pub fn table_for(ui: &Ui, header: &[&str], rows: &[Vec<String>], width: Option<u
 /// The columns a cell takes on a terminal: colour codes take none, wide
 /// characters two.
 fn visible_width(s: &str) -> usize {
+    // Most cells are plain ASCII: a column each, nothing to decode.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     measure_text_width(s)
 }
 
