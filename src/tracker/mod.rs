@@ -22,6 +22,7 @@ mod error;
 pub mod events;
 mod guarded;
 mod history;
+mod indexing;
 mod links;
 mod mentions;
 pub mod merge;

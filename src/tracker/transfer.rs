@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
+use super::indexing::all_keys;
 use super::read::{self, deleted_numbers, number_after, read_config};
-use super::search::all_keys;
 use super::{Error, Problem, Progress, Result, Tracker};
 use crate::format::layout;
 use crate::format::{Comment, Issue, Key};
