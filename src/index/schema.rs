@@ -116,27 +116,17 @@ pub(super) fn analyzer(language: &str) -> tantivy::tokenizer::TextAnalyzer {
     use tantivy::tokenizer::{
         Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
     };
-    let stem = match language {
-        "arabic" => Some(Language::Arabic),
-        "danish" => Some(Language::Danish),
-        "dutch" => Some(Language::Dutch),
-        "english" => Some(Language::English),
-        "finnish" => Some(Language::Finnish),
-        "french" => Some(Language::French),
-        "german" => Some(Language::German),
-        "greek" => Some(Language::Greek),
-        "hungarian" => Some(Language::Hungarian),
-        "italian" => Some(Language::Italian),
-        "norwegian" => Some(Language::Norwegian),
-        "portuguese" => Some(Language::Portuguese),
-        "romanian" => Some(Language::Romanian),
-        "russian" => Some(Language::Russian),
-        "spanish" => Some(Language::Spanish),
-        "swedish" => Some(Language::Swedish),
-        "tamil" => Some(Language::Tamil),
-        "turkish" => Some(Language::Turkish),
-        _ => None,
-    };
+    // tantivy names its languages as `query::tokenize_in`'s stemmer does,
+    // capitalised (`English`): one list of names, `LANGUAGES`.
+    let stem = (language != "none")
+        .then(|| {
+            let mut name = language.to_owned();
+            if let Some(first) = name.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            serde_json::from_value::<Language>(serde_json::Value::String(name)).ok()
+        })
+        .flatten();
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser);
@@ -149,4 +139,27 @@ pub(super) fn analyzer(language: &str) -> tantivy::tokenizer::TextAnalyzer {
 /// Whether a sortable field sorts as text (a title), not by a number.
 pub(super) fn is_text_sort(f: &FieldSpec) -> bool {
     f.vocabulary.is_none() && matches!(f.kind, Kind::Text | Kind::Optional)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_of_the_settings_stems_in_the_index_as_in_a_scan() {
+        use tantivy::tokenizer::TokenStream;
+        for &language in crate::format::config::LANGUAGES.iter() {
+            let mut analyzer = analyzer(language);
+            let mut stream = analyzer.token_stream("crashes");
+            let mut words = Vec::new();
+            while stream.advance() {
+                words.push(stream.token().text.clone());
+            }
+            assert_eq!(
+                words,
+                crate::query::tokenize_in("crashes", language),
+                "{language}"
+            );
+        }
+    }
 }
