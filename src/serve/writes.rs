@@ -221,21 +221,13 @@ pub async fn comment(
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let json = wants_json(&headers);
-    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
-        return forbidden(json);
-    }
     let body = fields.get("body").cloned().unwrap_or_default();
     let internal = fields.get("internal").is_some_and(|v| v == "true");
-    let k = key.clone();
-    let result = change(&shared, move |t| {
-        let key = parse_key(t, &k)?;
-        let (_, id) = t.comment(&key, &body, internal)?;
+    on_issue(shared, key, &headers, &fields, move |t, key| {
+        let (_, id) = t.comment(key, &body, internal)?;
         Ok(id)
     })
-    .await;
-    let to = back(&fields, format!("/issues/{key}.html"));
-    answer(&shared, json, &key, result, to)
+    .await
 }
 
 pub async fn close(
@@ -244,26 +236,18 @@ pub async fn close(
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let json = wants_json(&headers);
-    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
-        return forbidden(json);
-    }
     let reason = fields
         .get("reason")
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
-    let k = key.clone();
-    let result = change(&shared, move |t| {
-        let key = parse_key(t, &k)?;
+    on_issue(shared, key, &headers, &fields, move |t, key| {
         let closing = Closing {
             reason,
             ..Closing::default()
         };
-        Ok(t.close(&key, &closing)?.summary)
+        Ok(t.close(key, &closing)?.summary)
     })
-    .await;
-    let to = back(&fields, format!("/issues/{key}.html"));
-    answer(&shared, json, &key, result, to)
+    .await
 }
 
 pub async fn reopen(
@@ -272,17 +256,29 @@ pub async fn reopen(
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let json = wants_json(&headers);
+    on_issue(shared, key, &headers, &fields, |t, key| {
+        Ok(t.reopen(key)?.summary)
+    })
+    .await
+}
+
+/// What a form on an issue's page does: the token checked, one tracker
+/// operation on the issue (one commit), then the answer: JSON, or back to
+/// the page it came from.
+async fn on_issue(
+    shared: Arc<Shared>,
+    key: String,
+    headers: &HeaderMap,
+    fields: &Fields,
+    op: impl FnOnce(&Tracker, &Key) -> Result<String, Error> + Send + 'static,
+) -> Response {
+    let json = wants_json(headers);
     if !token_ok(&shared, fields.get("token").map(String::as_str)) {
         return forbidden(json);
     }
     let k = key.clone();
-    let result = change(&shared, move |t| {
-        let key = parse_key(t, &k)?;
-        Ok(t.reopen(&key)?.summary)
-    })
-    .await;
-    let to = back(&fields, format!("/issues/{key}.html"));
+    let result = change(&shared, move |t| op(t, &parse_key(t, &k)?)).await;
+    let to = back(fields, format!("/issues/{key}.html"));
     answer(&shared, json, &key, result, to)
 }
 
@@ -406,19 +402,11 @@ async fn voting(
     fields: Fields,
     add: bool,
 ) -> Response {
-    let json = wants_json(&headers);
-    if !token_ok(&shared, fields.get("token").map(String::as_str)) {
-        return forbidden(json);
-    }
-    let k = key.clone();
-    let result = change(&shared, move |t| {
-        let key = parse_key(t, &k)?;
-        let vote = if add { t.vote(&key)? } else { t.unvote(&key)? };
+    on_issue(shared, key, &headers, &fields, move |t, key| {
+        let vote = if add { t.vote(key)? } else { t.unvote(key)? };
         Ok(vote.count.to_string())
     })
-    .await;
-    let to = back(&fields, format!("/issues/{key}.html"));
-    answer(&shared, json, &key, result, to)
+    .await
 }
 
 /// The most a text field of the attach form may hold (the token, the page
