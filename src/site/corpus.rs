@@ -62,8 +62,58 @@ impl Corpus {
         include_confidential: bool,
         history: &mut HistoryCache,
     ) -> Result<Corpus, CorpusError> {
-        let store = tracker.store();
         let (tip, config, contents) = tracker.contents(true)?;
+        Corpus::assemble(
+            tracker,
+            tip,
+            config,
+            contents,
+            include_confidential,
+            history,
+            None,
+        )
+    }
+
+    /// Reads the issues at `keys` as they are at `tip`, as [`Corpus::read`]
+    /// reads every issue: a corpus of those issues only (those that are
+    /// gone or confidential left out), for an export after a few changes.
+    pub fn read_keys(
+        tracker: &Tracker,
+        tip: &str,
+        keys: &[Key],
+        include_confidential: bool,
+        history: &mut HistoryCache,
+    ) -> Result<Corpus, CorpusError> {
+        let (config, contents) = tracker.contents_at(tip, keys)?;
+        let only: HashSet<Key> = keys.iter().cloned().collect();
+        Corpus::assemble(
+            tracker,
+            tip.to_owned(),
+            config,
+            contents,
+            include_confidential,
+            history,
+            Some(&only),
+        )
+    }
+
+    /// Keys that have named more than one issue, confidential ones too.
+    pub fn shared_keys(&self) -> &HashSet<Key> {
+        &self.shared_keys
+    }
+
+    /// The corpus of `contents`, read at `tip`, with each issue's history
+    /// (of the issues in `only`, when given: the others are not there).
+    fn assemble(
+        tracker: &Tracker,
+        tip: String,
+        config: Config,
+        contents: crate::tracker::Contents,
+        include_confidential: bool,
+        history: &mut HistoryCache,
+        only: Option<&HashSet<Key>>,
+    ) -> Result<Corpus, CorpusError> {
+        let store = tracker.store();
         let mut hidden_comments: HashSet<String> = HashSet::new();
         let mut entries: Vec<SiteIssue> = Vec::with_capacity(contents.issues.len());
         let mut shared_keys: HashSet<Key> = HashSet::new();
@@ -97,24 +147,32 @@ impl Corpus {
         history.update(store, &tip)?;
         let mut by_key: HashMap<Key, Vec<Revision>> = HashMap::new();
         for r in &history.commits {
-            let mut keys: Vec<Key> = Vec::new();
+            // A commit of the whole corpus (an import) names every key:
+            // a set, not a list, and one copy of the commit without its
+            // paths, cloned per key.
+            let mut keys: HashSet<&Key> = HashSet::new();
+            let mut parsed: Vec<BranchPath> = Vec::new();
             for path in &r.paths {
                 // A commit that only wrote internal comments is not part of
                 // the public history.
                 if hidden_comments.contains(path) {
                     continue;
                 }
-                if let Some(k) = BranchPath::parse(path).key()
-                    && !keys.contains(k)
+                parsed.push(BranchPath::parse(path));
+            }
+            for p in &parsed {
+                if let Some(k) = p.key()
+                    && only.is_none_or(|o| o.contains(k))
                 {
-                    keys.push(k.clone());
+                    keys.insert(k);
                 }
             }
+            if keys.is_empty() {
+                continue;
+            }
+            let bare = without_paths(r);
             for k in keys {
-                by_key.entry(k).or_default().push(Revision {
-                    paths: Vec::new(),
-                    ..r.clone()
-                });
+                by_key.entry(k.clone()).or_default().push(bare.clone());
             }
         }
         let mut commits = HashMap::new();
@@ -246,10 +304,7 @@ impl Corpus {
                         .iter()
                         .any(|p| !hidden.contains(p) && BranchPath::parse(p).key() == Some(key))
                 })
-                .map(|r| Revision {
-                    paths: Vec::new(),
-                    ..r.clone()
-                })
+                .map(without_paths)
                 .collect();
             let revisions = if self.shared_keys.contains(key) {
                 history_of_issue(tracker, key, &hidden)?
@@ -275,6 +330,20 @@ impl Corpus {
         }
         self.tip = tip;
         Ok(Refreshed::Issues(keys.iter().map(Key::to_string).collect()))
+    }
+}
+
+/// A commit as an issue's history shows it: without the paths it changed,
+/// which for an import are every file of the branch.
+fn without_paths(r: &Revision) -> Revision {
+    Revision {
+        commit: r.commit.clone(),
+        author: r.author.clone(),
+        email: r.email.clone(),
+        time: r.time,
+        message: r.message.clone(),
+        paths: Vec::new(),
+        parents: r.parents,
     }
 }
 

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::corpus::Corpus;
+use super::catalog::Entry;
 use super::views::{DashboardPage, Frame, Row, WEEK, WEEKS, Week};
-use crate::tracker::stats::support_metrics;
+use crate::format::Config;
+use crate::tracker::stats::support_metrics_of;
 
 /// Monday 00:00 UTC of the week holding `t` (1970-01-01 was a Thursday).
 pub(super) fn week_start(t: i64) -> i64 {
@@ -14,9 +15,13 @@ pub(super) fn week_start(t: i64) -> i64 {
     shifted - shifted.rem_euclid(WEEK) - 3 * 24 * 3600
 }
 
-/// `rows` are the corpus's rows, by number.
-pub(super) fn dashboard(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> DashboardPage {
-    let config = &corpus.config;
+/// `rows` are the entries' rows, by number.
+pub(super) fn dashboard(
+    frame: &Frame,
+    config: &Config,
+    entries: &[Entry],
+    rows: &[Row],
+) -> DashboardPage {
     let open: Vec<&Row> = rows.iter().filter(|r| !r.closed).collect();
     let count_by = |values: &[String], get: &dyn Fn(&Row) -> Option<String>| {
         let mut counts: Vec<(String, usize)> = values.iter().map(|v| (v.clone(), 0)).collect();
@@ -46,17 +51,7 @@ pub(super) fn dashboard(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> Dashboa
         .max();
     let support = latest
         .and_then(|t| jiff::Timestamp::from_second(t).ok())
-        .map(|end| {
-            support_metrics(
-                corpus
-                    .entries
-                    .iter()
-                    .map(|e| (&e.issue, e.comments.as_slice())),
-                config,
-                end,
-                WEEKS,
-            )
-        });
+        .map(|end| support_metrics_of(entries.iter().map(|e| e.support), end, WEEKS));
     let weeks = support.as_ref().map_or_else(Vec::new, |s| {
         s.weeks
             .iter()

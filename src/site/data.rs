@@ -29,8 +29,10 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::catalog::Entry;
 use super::corpus::Corpus;
-use super::views::{Row, slug, words};
+use super::views::{Row, slug};
+use crate::format::Config;
 
 /// Issues per `rows/` file.
 pub const ROWS: u64 = 50;
@@ -137,6 +139,21 @@ type Terms = serde_json::Map<String, Value>;
 
 /// Every data file of the site.
 pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
+    let entries: Vec<Entry> = corpus
+        .entries
+        .iter()
+        .map(|e| Entry::of(e, &corpus.config))
+        .collect();
+    files_of(&corpus.config, &entries, rows, statuses)
+}
+
+/// Every data file of the site of `entries` (by number; `rows` are theirs).
+pub fn files_of(
+    config: &Config,
+    entries: &[Entry],
+    rows: &[Row],
+    statuses: &[String],
+) -> Vec<DataFile> {
     let max = rows.iter().map(|r| r.number).max().unwrap_or(0);
     let mut out = Vec::new();
 
@@ -181,7 +198,6 @@ pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile
         }
         fields.insert(field, listed);
     };
-    let config = &corpus.config;
     add_field(&mut out, "status", statuses, &|r| vec![r.status.clone()]);
     add_field(&mut out, "type", &config.types, &|r| vec![r.kind.clone()]);
     add_field(&mut out, "priority", &config.priorities, &|r| {
@@ -233,18 +249,14 @@ pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile
 
     // Search: terms of titles and of descriptions and comments.
     let mut terms: BTreeMap<String, (Vec<u64>, Vec<u64>)> = BTreeMap::new();
-    for e in &corpus.entries {
-        let n = e.key.number;
-        for t in words(std::iter::once(e.issue.title.as_str())).split(' ') {
+    for e in entries {
+        let n = e.row.number;
+        for t in e.title_words.split(' ') {
             if !t.is_empty() {
                 terms.entry(t.to_owned()).or_default().0.push(n);
             }
         }
-        let text = words(
-            std::iter::once(e.issue.body.as_str())
-                .chain(e.comments.iter().map(|c| c.comment.body.as_str())),
-        );
-        for t in text.split(' ') {
+        for t in e.text_words.split(' ') {
             if !t.is_empty() {
                 terms.entry(t.to_owned()).or_default().1.push(n);
             }

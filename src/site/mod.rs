@@ -8,6 +8,7 @@
 //!
 //! Same branch, same options: same bytes. Nothing here reads the clock.
 
+pub mod catalog;
 pub mod charts;
 pub mod corpus;
 mod dashboard;
@@ -23,10 +24,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::format::Key;
+use crate::format::layout::BranchPath;
 use crate::tracker::{Problem, Tracker};
+use catalog::{Catalog, Entry};
 use corpus::{Corpus, HistoryCache};
 use output::{File, Output};
-use views::Site;
+use views::{Frame, Site};
 
 /// How to export.
 #[derive(Debug, Clone, Default)]
@@ -150,17 +154,216 @@ fn cached<V: serde::Serialize + Send>(
     Ok(())
 }
 
-/// Writes the site of the branch as it is now into `dir`.
+/// What an export renders the issue pages from.
+struct Plan {
+    /// Every issue on the site.
+    catalog: Catalog,
+    /// The issues whose pages and attachments are made again: every issue
+    /// (`whole`), or those the branch changed since the folder's commit
+    /// and those whose pages show them.
+    corpus: Corpus,
+    whole: bool,
+}
+
+/// Beyond this many changed issues, reading the whole branch is as quick.
+const CHANGED_MAX: usize = 2000;
+
+/// The plan of an export into a folder last exported from `catalog.tip`:
+/// `None` when only a whole export will do (settings changed, keys
+/// renumbered, files that do not parse, too much changed).
+fn changes_since(
+    tracker: &Tracker,
+    mut catalog: Catalog,
+    include_confidential: bool,
+    history: &mut HistoryCache,
+) -> Result<Option<Plan>, SiteError> {
+    let store = tracker.store();
+    let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
+    let Some(tip) = store.tip().map_err(from)?.map(|o| o.to_string()) else {
+        return Ok(None);
+    };
+    let mut changed: std::collections::BTreeSet<Key> = Default::default();
+    for path in store
+        .changed_files(Some(&catalog.tip), Some(&tip))
+        .map_err(from)?
+    {
+        match BranchPath::parse(&path).key() {
+            Some(k) => changed.insert(k.clone()),
+            None => return Ok(None),
+        };
+    }
+    if changed.len() > CHANGED_MAX
+        || catalog
+            .shared
+            .iter()
+            .any(|k| k.parse::<Key>().is_ok_and(|k| changed.contains(&k)))
+    {
+        return Ok(None);
+    }
+    let keys: Vec<Key> = changed.iter().cloned().collect();
+    let mut corpus = Corpus::read_keys(tracker, &tip, &keys, include_confidential, history)?;
+    if !corpus.problems.is_empty() || !corpus.shared_keys().is_empty() {
+        return Ok(None);
+    }
+    let config = corpus.config.clone();
+    let names = |text: &str| Key::parse_with_default(text, &config.key);
+
+    // Pages that show a changed issue: the originals of its duplicates
+    // (before and after), and those that link to it.
+    let mut shown: std::collections::BTreeSet<Key> = Default::default();
+    for k in &keys {
+        if let Ok(i) = catalog.position(k.number)
+            && let Some(d) = catalog.entries[i].duplicate_of.as_deref().and_then(names)
+        {
+            shown.insert(d);
+        }
+        if let Ok(i) = catalog.position(k.number) {
+            catalog.entries.remove(i);
+        }
+    }
+    let mut commits_now = std::mem::take(&mut catalog.missing);
+    for e in &corpus.entries {
+        let entry = Entry::of(e, &config);
+        if let Some(d) = entry.duplicate_of.as_deref().and_then(names) {
+            shown.insert(d);
+        }
+        commits_now.extend(entry.commits.iter().cloned());
+        match catalog.position(entry.row.number) {
+            Ok(i) => catalog.entries[i] = entry,
+            Err(i) => catalog.entries.insert(i, entry),
+        }
+    }
+    // Commits named before that this clone has now.
+    let arrived: std::collections::HashSet<String> = commits_now
+        .iter()
+        .filter(|c| !corpus.commits.contains_key(*c) && store.commit_info(c).is_some())
+        .cloned()
+        .collect();
+    for e in &catalog.entries {
+        let key_of = || e.row.key.parse::<Key>().ok();
+        let links = e
+            .duplicate_of
+            .iter()
+            .chain(&e.related)
+            .filter_map(|t| names(t))
+            .any(|k| changed.contains(&k));
+        if links || e.commits.iter().any(|c| arrived.contains(c)) {
+            shown.extend(key_of());
+        }
+    }
+    let extra: Vec<Key> = shown
+        .into_iter()
+        .filter(|k| !changed.contains(k) && catalog.position(k.number).is_ok())
+        .collect();
+    if !extra.is_empty() {
+        let more = Corpus::read_keys(tracker, &tip, &extra, include_confidential, history)?;
+        if !more.problems.is_empty() || !more.shared_keys().is_empty() {
+            return Ok(None);
+        }
+        corpus.entries.extend(more.entries);
+        corpus.entries.sort_by_key(|e| e.key.number);
+        corpus.commits.extend(more.commits);
+    }
+    commits_now.retain(|c| store.commit_info(c).is_none());
+    commits_now.sort();
+    commits_now.dedup();
+    catalog.missing = commits_now;
+    catalog.tip = tip;
+    Ok(Some(Plan {
+        catalog,
+        corpus,
+        whole: false,
+    }))
+}
+
+/// What the folder's pages depend on besides the branch: the program, the
+/// options, the project's name.
+fn stamp(options: &Options, project: &str) -> String {
+    format!(
+        "{FORMAT}\n{}\n{:?}\n{project}",
+        options.include_confidential, options.base_url
+    )
+}
+
+/// Copies the attached files of `e` beside its page.
+fn attachments(
+    tracker: &Tracker,
+    out: &mut Output,
+    key: &Key,
+    names: &[String],
+) -> Result<(), SiteError> {
+    let k = key.to_string();
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        let bytes = match tracker.attachment(key, name) {
+            Ok((_, bytes)) => bytes,
+            // Gone since the corpus was read: the next export catches up.
+            Err(
+                crate::tracker::Error::NoAttachment { .. } | crate::tracker::Error::NoSuchIssue(_),
+            ) => continue,
+            Err(err) => return Err(corpus::CorpusError::from(err).into()),
+        };
+        files.push(File {
+            path: views::attachment_path(&k, name),
+            bytes,
+            input: None,
+        });
+    }
+    out.put_all(files)?;
+    Ok(())
+}
+
+/// Writes the site of the branch as it is now into `dir`: after an export
+/// into the same folder, only what the branch changed since (see
+/// [`catalog`]); the files are the same either way.
 pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report, SiteError> {
     if let Some(url) = &options.base_url {
         check_base_url(url)?;
     }
-    let mut history = HistoryCache::load(tracker.store());
-    let corpus = Corpus::read(tracker, options.include_confidential, &mut history)?;
-    history.save();
-    let site = Site::build(&corpus, options.base_url.as_deref());
-
+    let store = tracker.store();
+    let include = options.include_confidential;
+    let mut history = HistoryCache::load(store);
     let mut out = Output::open(dir)?;
+    let frame = Frame {
+        project: store.repository_name(),
+        base_url: options
+            .base_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_owned()),
+        live: None,
+    };
+    let stamp = stamp(options, &frame.project);
+    let plan = match Catalog::load(store, include) {
+        Some(c) if out.exported_from(&stamp) == Some(c.tip.as_str()) => {
+            changes_since(tracker, c, include, &mut history)?
+        }
+        _ => None,
+    };
+    let plan = match plan {
+        Some(p) => p,
+        None => {
+            let corpus = Corpus::read(tracker, include, &mut history)?;
+            Plan {
+                catalog: Catalog::of(&corpus),
+                corpus,
+                whole: true,
+            }
+        }
+    };
+    history.save();
+    let Plan {
+        catalog,
+        corpus,
+        whole,
+    } = plan;
+    out.exporting(&catalog.tip, &stamp);
+    let site = Site::assemble(
+        &catalog.entries,
+        &corpus.config,
+        corpus.problems.len(),
+        frame,
+    );
+
     let mut files: Vec<File> = ASSETS
         .iter()
         .map(|(name, bytes, _)| page(*name, (*bytes).to_owned()))
@@ -198,35 +401,71 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         |v| v.path.clone(),
         |v| html::listing_page(v),
     )?;
-    cached(
-        &mut out,
-        corpus.entries.len(),
-        |i| views::issue_page(&corpus, pages, i, &pages.frame),
-        |v| format!("issues/{}.html", v.row.key),
-        html::issue_page,
-    )?;
+    let issue_pages = |out: &mut Output, corpus: &Corpus| {
+        cached(
+            out,
+            corpus.entries.len(),
+            |i| {
+                let e = &corpus.entries[i];
+                let at = pages
+                    .rows
+                    .binary_search_by_key(&e.key.number, |r| r.number)
+                    .unwrap_or_default();
+                views::issue_page_of(corpus, pages, e, &pages.rows[at], &pages.frame)
+            },
+            |v| format!("issues/{}.html", v.row.key),
+            html::issue_page,
+        )
+    };
+    issue_pages(&mut out, &corpus)?;
     // Attached files, copied beside their issue's page. Confidential
     // issues are not in the corpus, so neither are their files.
     for e in corpus.entries.iter().filter(|e| !e.attachments.is_empty()) {
-        let key = e.key.to_string();
-        let mut files = Vec::with_capacity(e.attachments.len());
-        for name in &e.attachments {
-            let bytes = match tracker.attachment(&e.key, name) {
-                Ok((_, bytes)) => bytes,
-                // Gone since the corpus was read: the next export catches up.
-                Err(
-                    crate::tracker::Error::NoAttachment { .. }
-                    | crate::tracker::Error::NoSuchIssue(_),
-                ) => continue,
-                Err(err) => return Err(corpus::CorpusError::from(err).into()),
-            };
-            files.push(File {
-                path: views::attachment_path(&key, name),
-                bytes,
-                input: None,
-            });
+        attachments(tracker, &mut out, &e.key, &e.attachments)?;
+    }
+    if !whole {
+        // The pages of the other issues are as the last export wrote them,
+        // where they still are; those that are not are made again.
+        let read: std::collections::HashSet<u64> =
+            corpus.entries.iter().map(|e| e.key.number).collect();
+        let others: Vec<&Entry> = catalog
+            .entries
+            .iter()
+            .filter(|e| !read.contains(&e.row.number))
+            .collect();
+        let gone = out.keep_present(
+            others
+                .iter()
+                .map(|e| format!("issues/{}.html", e.row.key))
+                .collect(),
+        );
+        let mut again: Vec<Key> = gone
+            .iter()
+            .filter_map(|p| {
+                p.strip_prefix("issues/")?
+                    .strip_suffix(".html")?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        for e in others.iter().filter(|e| !e.attachments.is_empty()) {
+            let missing = out.keep_present(
+                e.attachments
+                    .iter()
+                    .map(|a| views::attachment_path(&e.row.key, a))
+                    .collect(),
+            );
+            if !missing.is_empty()
+                && let Ok(k) = e.row.key.parse::<Key>()
+            {
+                attachments(tracker, &mut out, &k, &e.attachments)?;
+            }
         }
-        out.put_all(files)?;
+        if !again.is_empty() {
+            again.sort_by_key(|k| k.number);
+            let more = Corpus::read_keys(tracker, &catalog.tip, &again, include, &mut history)?;
+            issue_pages(&mut out, &more)?;
+        }
     }
     cached(
         &mut out,
@@ -236,9 +475,16 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         |v| html::notes_page(v),
     )?;
     let written = out.finish()?;
+    if corpus.problems.is_empty() {
+        catalog.save(store, include);
+    } else {
+        // Files that do not parse are found by reading everything: so is
+        // the next export.
+        Catalog::forget(store, include);
+    }
     Ok(Report {
-        tip: corpus.tip,
-        issues: corpus.entries.len(),
+        tip: catalog.tip.clone(),
+        issues: catalog.entries.len(),
         written: written.written,
         unchanged: written.unchanged,
         removed: written.removed,

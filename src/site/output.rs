@@ -29,6 +29,9 @@ pub const MANIFEST: &str = ".git-issue-site";
 /// removed.
 const OLD_MANIFEST: &str = ".git-issue-site.json";
 const MANIFEST_VERSION: u32 = 2;
+/// In the manifest's folder: the commit of the issues branch the folder
+/// shows and what it was made with (see [`Exported`]).
+const EXPORTED: &str = "export.json";
 
 fn shard_of(path: &str) -> String {
     format!(
@@ -61,6 +64,16 @@ struct Manifest {
     files: BTreeMap<String, Record>,
 }
 
+/// What the folder shows, written last by an export that finished: the
+/// commit of the issues branch, and a stamp of the program and options
+/// that made it. An export from the same stamp renders again only what
+/// the branch changed since that commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exported {
+    pub tip: String,
+    pub stamp: String,
+}
+
 /// What an export did to the folder.
 #[derive(Debug, Default, Clone)]
 pub struct Written {
@@ -88,6 +101,10 @@ pub struct Output {
     done: Written,
     /// Folders inside `dir` already checked to be real folders.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// What the folder showed when opened, and what it will show.
+    exported: Option<Exported>,
+    exporting: Option<Exported>,
+    unstamped: std::sync::Mutex<bool>,
 }
 
 /// A page to write: its path in the site, its bytes, the hash of its view.
@@ -130,10 +147,16 @@ impl Output {
             old.files.extend(m.files);
         }
         let folder = dir.join(MANIFEST);
+        let mut exported = None;
         if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_dir())
             && let Ok(entries) = std::fs::read_dir(&folder)
         {
+            exported = read_plain(&folder.join(EXPORTED))
+                .and_then(|b| serde_json::from_slice::<Exported>(&b).ok());
             for e in entries.flatten() {
+                if e.file_name() == EXPORTED {
+                    continue;
+                }
                 if let Some(m) = read_plain(&e.path())
                     .and_then(parse)
                     .filter(|m| m.version == MANIFEST_VERSION)
@@ -151,7 +174,63 @@ impl Output {
             },
             done: Written::default(),
             folders: Default::default(),
+            exported,
+            exporting: None,
+            unstamped: std::sync::Mutex::new(false),
         })
+    }
+
+    /// The commit the folder was last exported from with `stamp`, if it was.
+    pub fn exported_from(&self, stamp: &str) -> Option<&str> {
+        self.exported
+            .as_ref()
+            .filter(|e| e.stamp == stamp)
+            .map(|e| e.tip.as_str())
+    }
+
+    /// Says what the folder will show once [`Output::finish`] is done.
+    pub fn exporting(&mut self, tip: &str, stamp: &str) {
+        self.exporting = Some(Exported {
+            tip: tip.to_owned(),
+            stamp: stamp.to_owned(),
+        });
+    }
+
+    /// Before the first file is written or removed, the folder stops
+    /// saying what it shows, until [`Output::finish`] says it again: an
+    /// export stopped half-way is followed by a whole one.
+    fn unstamp(&self) {
+        let Ok(mut done) = self.unstamped.lock() else {
+            return;
+        };
+        if !*done {
+            let file = self.dir.join(MANIFEST).join(EXPORTED);
+            if read_plain(&file).is_some() {
+                let _ = std::fs::remove_file(&file);
+            }
+            *done = true;
+        }
+    }
+
+    /// Keeps the files at `paths` that the last export wrote and that are
+    /// still there; returns those that are not, to be made again.
+    pub fn keep_present(&mut self, paths: Vec<String>) -> Vec<String> {
+        let present: Vec<(String, bool)> = paths
+            .into_par_iter()
+            .map(|p| {
+                let here = self.old.files.get(&p).is_some_and(|r| self.on_disk(&p, r));
+                (p, here)
+            })
+            .collect();
+        let mut missing = Vec::new();
+        for (p, here) in present {
+            if here {
+                self.keep(&p);
+            } else {
+                missing.push(p);
+            }
+        }
+        missing
     }
 
     /// A plain file (not a link) of the record's length is at `path`.
@@ -243,6 +322,7 @@ impl Output {
                     .get(&f.path)
                     .is_some_and(|r| r.hash == record.hash && self.on_disk(&f.path, r));
                 if !same {
+                    self.unstamp();
                     write_atomically(&self.folder_of(&f.path)?, &f.bytes)?;
                 }
                 Ok((f.path, record, !same))
@@ -268,6 +348,7 @@ impl Output {
                 continue;
             }
             let full = self.dir.join(path);
+            self.unstamp();
             match std::fs::remove_file(&full) {
                 Ok(()) => self.done.removed.push(path.clone()),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -296,7 +377,24 @@ impl Output {
             bytes.push(b'\n');
             let file = folder.join(name);
             if read_plain(&file).as_deref() != Some(&bytes[..]) {
+                self.unstamp();
                 write_atomically(&file, &bytes)?;
+            }
+        }
+        // Last: only a folder whose export finished says what it shows.
+        let exported = folder.join(EXPORTED);
+        match &self.exporting {
+            Some(e) => {
+                let mut bytes = serde_json::to_vec(e).unwrap_or_default();
+                bytes.push(b'\n');
+                if read_plain(&exported).as_deref() != Some(&bytes[..]) {
+                    write_atomically(&exported, &bytes)?;
+                }
+            }
+            None => {
+                if read_plain(&exported).is_some() {
+                    let _ = std::fs::remove_file(&exported);
+                }
             }
         }
         // Shards left from an export of more files: ours by their names.

@@ -435,6 +435,15 @@ impl Tracker {
         let config = read_config(&snap)?;
         Ok((tip, config, read::contents(&snap, with_comments)?))
     }
+
+    /// The issues at `keys` with their comments and attachments, read at
+    /// `commit` of the branch as [`Tracker::contents`] reads them: what an
+    /// export after a few changes reads.
+    pub fn contents_at(&self, commit: &str, keys: &[Key]) -> Result<(Config, Contents)> {
+        let snap = self.store.snapshot_of(Some(commit))?;
+        let config = read_config(&snap)?;
+        Ok((config, read::contents_of(&snap, keys)?))
+    }
 }
 
 #[cfg(test)]

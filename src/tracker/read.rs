@@ -416,6 +416,44 @@ pub struct Contents {
     pub problems: Vec<Problem>,
 }
 
+/// The issues at `keys` as [`contents`] reads them (comments and
+/// occurrences included), without walking the rest of the branch: what an
+/// export after a few changes reads. A key with no issue is left out; a
+/// file that does not parse is a problem, as in [`contents`].
+pub fn contents_of(snap: &Snapshot<'_>, keys: &[Key]) -> Result<Contents> {
+    let mut issues = Vec::new();
+    let mut problems = Vec::new();
+    for key in keys {
+        let record = match load(snap, key) {
+            Ok(r) if r.key == *key => r,
+            Ok(_) | Err(Error::NoSuchIssue(_)) => continue,
+            Err(Error::BadFile(p)) => {
+                problems.push(p);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (comments, bad) = comments_of(snap, key)?;
+        problems.extend(bad);
+        let (files, bad) = occurrences_of(snap, key)?;
+        problems.extend(bad);
+        let attachments = super::attachments::attachments_in(snap, key)?
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        issues.push(IssueContents {
+            key: record.key,
+            issue: record.issue,
+            comments,
+            attachments,
+            occurrences: Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))),
+        });
+    }
+    issues.sort_by_key(|c| c.key.number);
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Contents { issues, problems })
+}
+
 /// Reads every issue with its comments in one walk of the branch, parsing on
 /// every core: what the site and a full export read. `with_comments: false`
 /// leaves comment files unread.

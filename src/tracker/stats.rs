@@ -69,11 +69,49 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
     }
 }
 
+/// What the metrics read of one issue: kept by the site between exports,
+/// so that it need not read every issue's comments again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct SupportFacts {
+    pub open: bool,
+    pub assigned: bool,
+    pub created: Timestamp,
+    pub resolved: Option<Timestamp>,
+    pub first_response: Option<Timestamp>,
+}
+
+impl SupportFacts {
+    pub fn of(issue: &Issue, comments: &[CommentRecord], config: &Config) -> SupportFacts {
+        SupportFacts {
+            open: !config.is_closed(&issue.status),
+            assigned: issue.assignee.is_some(),
+            created: issue.created,
+            resolved: issue.resolved,
+            first_response: first_response(issue, comments),
+        }
+    }
+}
+
 /// The metrics of `issues` over the `weeks` weeks that end with the one
 /// holding `end`.
 pub fn support_metrics<'a>(
     issues: impl IntoIterator<Item = (&'a Issue, &'a [CommentRecord])>,
     config: &Config,
+    end: Timestamp,
+    weeks: usize,
+) -> SupportMetrics {
+    support_metrics_of(
+        issues
+            .into_iter()
+            .map(|(i, c)| SupportFacts::of(i, c, config)),
+        end,
+        weeks,
+    )
+}
+
+/// [`support_metrics`] from what it reads of each issue.
+pub fn support_metrics_of(
+    issues: impl IntoIterator<Item = SupportFacts>,
     end: Timestamp,
     weeks: usize,
 ) -> SupportMetrics {
@@ -103,12 +141,12 @@ pub fn support_metrics<'a>(
         resolved_per_week: 0.0,
     };
     let mut times = Vec::new();
-    for (issue, comments) in issues {
-        let open = !config.is_closed(&issue.status);
-        let answered = first_response(issue, comments);
+    for issue in issues {
+        let open = issue.open;
+        let answered = issue.first_response;
         if open {
             m.open += 1;
-            m.unassigned += usize::from(issue.assignee.is_none());
+            m.unassigned += usize::from(!issue.assigned);
             m.awaiting_response += usize::from(answered.is_none());
         }
         if let Some(i) = slot(issue.created) {

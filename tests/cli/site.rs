@@ -1181,3 +1181,67 @@ fn a_tampered_manifest_removes_nothing_the_export_did_not_write() {
         "a page changed since the export is not removed"
     );
 }
+
+/// The site's files without the export's own records.
+fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = files(dir);
+    all.retain(|path, _| !path.starts_with(".git-issue-site"));
+    all
+}
+
+/// An export after changes renders only what they touch (issue 18): the
+/// folder must then hold exactly what a whole export of the same branch
+/// into an empty folder holds, file for file, after every kind of change.
+#[test]
+fn an_export_after_changes_is_the_same_as_a_whole_export() {
+    let env = known_fixture();
+    let dir = export(&env, "site", &[]);
+    let mut round = 0;
+    let mut same_as_whole = |what: &str| {
+        round += 1;
+        let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+        let whole = export(&env, &format!("whole-{round}"), &[]);
+        let (got, want) = (site_files(&dir), site_files(&whole));
+        let paths = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(paths(&got), paths(&want), "{what}: the same files");
+        for (path, bytes) in &want {
+            assert!(
+                got[path] == *bytes,
+                "{what}: {path} differs from a whole export's"
+            );
+        }
+    };
+    // A title another issue's page shows (BC-1 relates to BC-2).
+    env.ok(&["set", "BC-2", "title=Search is slow on big trackers"]);
+    same_as_whole("a retitled related issue");
+    // The original of a duplicate (BC-5 duplicates BC-3) closes, and an
+    // issue becomes a duplicate of another.
+    env.ok(&["set", "BC-3", "status=open"]);
+    env.ok(&["set", "BC-7", "duplicate_of=BC-6", "status=duplicate"]);
+    same_as_whole("duplicates");
+    env.ok(&["comment", "BC-6", "-m", "Seen again with **two** uploads."]);
+    env.ok(&["label", "BC-6", "+brand-new"]);
+    env.new_issue("A new issue after the first export", &[]);
+    same_as_whole("a comment, a new label, a new issue");
+    // Deleted by hand in a worktree of the branch: its page goes.
+    let wt = env.root.join("by-hand");
+    env.git_in(&wt, &["checkout", "-q", "--detach"]);
+    env.git_in(&wt, &["checkout", "-q", "issues"]);
+    env.git_in(&wt, &["rm", "-q", "issues/0/BC-4.md"]);
+    env.git_in(&wt, &["commit", "-q", "-m", "Drop BC-4"]);
+    same_as_whole("a deleted issue");
+    assert!(!dir.join("issues/BC-4.html").exists());
+    // A page removed from the folder by someone else comes back.
+    std::fs::remove_file(dir.join("issues/BC-6.html")).unwrap();
+    same_as_whole("a page removed from the folder");
+    // Nothing changed: nothing written.
+    let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+    assert!(r.stderr.contains(" 0 files written"), "{}", r.stderr);
+    // Settings that change every page: still the same as a whole export.
+    env.commit_by_hand(
+        "tracker.yml",
+        "statuses: [open, in_progress, resolved, duplicate, wontfix]\nclosed_statuses: [resolved, duplicate, wontfix]\n",
+    );
+    same_as_whole("new settings");
+}

@@ -7,6 +7,24 @@ use crate::site::dashboard::week_start;
 /// corpus's rows, by number): the one place that decides what an issue page
 /// shows (add a field to [`IssuePage`] and fill it here).
 pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -> IssuePage {
+    issue_page_of(
+        corpus,
+        pages,
+        &corpus.entries[index],
+        &pages.rows[index],
+        frame,
+    )
+}
+
+/// The page of `e`, an issue of `corpus` (which may hold only some
+/// issues), whose row is `r`; `pages` are over every issue.
+pub fn issue_page_of(
+    corpus: &Corpus,
+    pages: &Pages,
+    e: &SiteIssue,
+    r: &Row,
+    frame: &Frame,
+) -> IssuePage {
     let config = &corpus.config;
     let rows = &pages.rows;
     let link = |text: &str| -> IssueLink {
@@ -21,8 +39,6 @@ pub fn issue_page(corpus: &Corpus, pages: &Pages, index: usize, frame: &Frame) -
             },
         }
     };
-    let e = &corpus.entries[index];
-    let r = &rows[index];
     {
         let i = &e.issue;
         IssuePage {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::catalog::Entry;
 use super::corpus::{Corpus, SiteIssue};
 use super::dashboard::dashboard;
 use super::listing;
@@ -23,7 +24,7 @@ pub use issue::*;
 pub use pages::*;
 
 /// How an issue appears in lists, tables and cards.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Row {
     pub key: String,
     pub number: u64,
@@ -221,7 +222,7 @@ fn rank(list: &[String], v: &str) -> usize {
     list.iter().position(|x| x == v).unwrap_or(list.len())
 }
 
-fn row(e: &SiteIssue, config: &Config) -> Row {
+pub(super) fn row(e: &SiteIssue, config: &Config) -> Row {
     let i = &e.issue;
     Row {
         key: e.key.to_string(),
@@ -263,16 +264,36 @@ impl Site {
             base_url: base_url.map(|u| u.trim_end_matches('/').to_owned()),
             live: None,
         };
-        let pages = Pages::build(corpus, frame);
-        let data = super::data::files(corpus, &pages.rows, &pages.statuses);
+        let entries: Vec<Entry> = corpus
+            .entries
+            .iter()
+            .map(|e| Entry::of(e, &corpus.config))
+            .collect();
+        Site::assemble(&entries, &corpus.config, corpus.problems.len(), frame)
+    }
+
+    /// The site of the issues of `entries` (by number).
+    pub fn assemble(entries: &[Entry], config: &Config, problems: usize, frame: Frame) -> Site {
+        let pages = Pages::assemble(entries, config, problems, frame);
+        let data = super::data::files_of(config, entries, &pages.rows, &pages.statuses);
         Site { pages, data }
     }
 }
 
 impl Pages {
     pub fn build(corpus: &Corpus, frame: Frame) -> Pages {
-        let config = &corpus.config;
-        let rows: Vec<Row> = corpus.entries.iter().map(|e| row(e, config)).collect();
+        let entries: Vec<Entry> = corpus
+            .entries
+            .iter()
+            .map(|e| Entry::of(e, &corpus.config))
+            .collect();
+        Pages::assemble(&entries, &corpus.config, corpus.problems.len(), frame)
+    }
+
+    /// The pages over the issues of `entries` (by number); `problems` is
+    /// how many files did not parse.
+    pub fn assemble(entries: &[Entry], config: &Config, problems: usize, frame: Frame) -> Pages {
+        let rows: Vec<Row> = entries.iter().map(|e| e.row.clone()).collect();
 
         let mut labels: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
         let mut milestones: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
@@ -298,7 +319,7 @@ impl Pages {
         let mut listings = listing::by_number(&frame, &all);
         if let Some(first) = listings.first_mut() {
             first.totals = Some(Totals {
-                problems: corpus.problems.len(),
+                problems,
                 ..totals(&all)
             });
         }
@@ -355,10 +376,14 @@ impl Pages {
             summaries.push(summary);
         }
 
-        let mut dashboard = dashboard(&frame, corpus, &rows);
-        dashboard.recurring = recurring(corpus, &rows);
-        let known = known(&frame, corpus, &rows);
-        let duplicates = duplicates(corpus, &rows);
+        let mut dashboard = dashboard(&frame, config, entries, &rows);
+        dashboard.recurring = recurring(entries);
+        let known = known(&frame, entries);
+        let duplicates = duplicates(
+            entries.iter().map(|e| (e.duplicate_of.as_deref(), &e.row)),
+            &rows,
+            config,
+        );
         let labels = labels
             .iter()
             .map(|(name, rs)| {
@@ -411,24 +436,29 @@ impl Pages {
             }
         }
         self.statuses = statuses;
-        self.duplicates = duplicates(corpus, &self.rows);
+        self.duplicates = duplicates(
+            corpus
+                .entries
+                .iter()
+                .map(|e| e.issue.duplicate_of.as_deref())
+                .zip(&self.rows),
+            &self.rows,
+            config,
+        );
         self.frame = frame;
     }
 }
 
 /// The Known issues page: open issues flagged `known`, most votes first,
 /// then by number.
-fn known(frame: &Frame, corpus: &Corpus, rows: &[Row]) -> KnownPage {
-    let flag = crate::format::fields::named("known");
-    let mut issues: Vec<KnownIssue> = corpus
-        .entries
+fn known(frame: &Frame, entries: &[Entry]) -> KnownPage {
+    let mut issues: Vec<KnownIssue> = entries
         .iter()
-        .zip(rows)
-        .filter(|(e, r)| !r.closed && e.issue.get(flag) == crate::format::fields::Val::Flag(true))
-        .map(|(e, r)| KnownIssue {
-            row: r.clone(),
-            votes: crate::format::fields::vote_count(&e.issue),
-            workaround: super::escape::workaround(&e.issue.body),
+        .filter(|e| !e.row.closed && e.known)
+        .map(|e| KnownIssue {
+            row: e.row.clone(),
+            votes: e.votes,
+            workaround: e.workaround.clone(),
         })
         .collect();
     issues.sort_by_key(|k| (std::cmp::Reverse(k.votes), k.row.number));
@@ -443,16 +473,14 @@ pub const RECURRING: usize = 10;
 
 /// The recorded errors with the most occurrences, most first, then by
 /// number.
-fn recurring(corpus: &Corpus, rows: &[Row]) -> Vec<Recurring> {
-    let mut out: Vec<Recurring> = corpus
-        .entries
+fn recurring(entries: &[Entry]) -> Vec<Recurring> {
+    let mut out: Vec<Recurring> = entries
         .iter()
-        .zip(rows)
-        .filter(|(e, _)| e.occurrences.occurrences > 0)
-        .map(|(e, r)| Recurring {
-            row: r.clone(),
-            occurrences: e.occurrences.occurrences,
-            last_seen: e.occurrences.last_seen.map(|t| t.as_second()),
+        .filter(|e| e.occurrences > 0)
+        .map(|e| Recurring {
+            row: e.row.clone(),
+            occurrences: e.occurrences,
+            last_seen: e.last_seen,
         })
         .collect();
     out.sort_by_key(|x| (std::cmp::Reverse(x.occurrences), x.row.number));
@@ -481,14 +509,15 @@ fn row_of<'a>(rows: &'a [Row], text: &str, config: &Config) -> Option<&'a Row> {
 
 /// Every issue's duplicates on the site (those with `duplicate_of` naming
 /// it), in one pass over the issues.
-fn duplicates(corpus: &Corpus, rows: &[Row]) -> HashMap<String, Vec<IssueLink>> {
+fn duplicates<'a>(
+    issues: impl Iterator<Item = (Option<&'a str>, &'a Row)>,
+    rows: &[Row],
+    config: &Config,
+) -> HashMap<String, Vec<IssueLink>> {
     let mut out: HashMap<String, Vec<IssueLink>> = HashMap::new();
-    for (e, r) in corpus.entries.iter().zip(rows) {
-        if let Some(original) = e
-            .issue
-            .duplicate_of
-            .as_deref()
-            .and_then(|d| row_of(rows, d, &corpus.config))
+    for (duplicate_of, r) in issues {
+        if let Some(original) = duplicate_of
+            .and_then(|d| row_of(rows, d, config))
             .filter(|o| o.key != r.key)
         {
             out.entry(original.key.clone())
