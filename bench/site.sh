@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Times `git issue export site` on a generated tracker of N issues (default
-# 10000): a full export into an empty folder with no history cache, an
-# export after one change, and an export after no change, each RUNS times
-# (default 5), medians printed next to a baseline measured in the same go:
-# `git archive issues | tar -x`, the cost of merely writing the branch's
-# files into a folder.
+# Times `git issue export site` on a tracker of N issues (default 10000): a
+# whole export into an empty folder with no caches, an export after one
+# change (a label added to one issue), and an export after no change, each
+# RUNS times (default 5); medians and peak memory printed next to baselines
+# measured in the same go:
+#   - `git archive issues | tar -x`: merely writing the branch's files out;
+#   - `git ls-tree -r issues`: merely listing them;
+#   - OLD_BIN, when given: another git-issue (the previous release), run
+#     interleaved with this one on the same changes, into its own folder.
+# The machine's load (uptime) is printed before and after.
 #
-#   bench/site.sh [N]        RUNS=7 bench/site.sh 10000
+#   bench/site.sh [N]                 RUNS=7 bench/site.sh 10000
+#   SITE_REPO=/tmp/l100k RUNS=3 OLD_BIN=/tmp/git-issue-old bench/site.sh
+#
+# SITE_REPO copies an existing repository (cp -r, never written into)
+# instead of generating N issues with examples/site_corpus.rs.
 set -euo pipefail
 N=${1:-10000}
 RUNS=${RUNS:-5}
@@ -14,9 +22,8 @@ cd "$(dirname "$0")/.."
 # GIT_ISSUE=path/to/git-issue measures that binary instead of building one;
 # SITE_CORPUS=path/to/site_corpus (examples/site_corpus.rs, built) likewise.
 if [ -z "${GIT_ISSUE:-}" ]; then cargo build --release --quiet --bin git-issue; fi
-GEN=${SITE_CORPUS:-$PWD/target/release/examples/site_corpus}
-[ -x "$GEN" ] || cargo build --release --quiet --example site_corpus
 BIN=${GIT_ISSUE:-$PWD/target/release/git-issue}
+OLD=${OLD_BIN:-}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -24,48 +31,74 @@ export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 
-git init -q -b main "$WORK/repo"
-cd "$WORK/repo"
-git commit -q --allow-empty -m init
-"$GEN" "$N" | git fast-import --quiet
+if [ -n "${SITE_REPO:-}" ]; then
+  cp -r "$SITE_REPO" "$WORK/repo"
+  cd "$WORK/repo"
+else
+  GEN=${SITE_CORPUS:-$PWD/target/release/examples/site_corpus}
+  [ -x "$GEN" ] || cargo build --release --quiet --example site_corpus
+  git init -q -b main "$WORK/repo"
+  cd "$WORK/repo"
+  git commit -q --allow-empty -m init
+  "$GEN" "$N" | git fast-import --quiet
+fi
+CACHE=$(git rev-parse --git-common-dir)/git-issue
+N=$(git ls-tree -r --name-only issues | grep -cE '/[A-Z]+-[0-9]+\.md$' || true)
 echo "corpus: $N issues, $(git rev-list --count issues) commits on the issues branch"
+echo "load before: $(uptime)"
 
-# Seconds taken by a command, to the millisecond.
-seconds() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  t1=$(date +%s%N)
-  echo "scale=3; ($t1 - $t0) / 1000000000" | bc
+# Runs a command; appends "seconds peak-MB" to the file $1.
+measure() {
+  local into=$1
+  shift
+  /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" >/dev/null 2>&1
+  awk '{ printf "%s %d\n", $1, $2 / 1024 }' "$WORK/t" >>"$into"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
-baseline() { rm -rf "$WORK/archive" && mkdir "$WORK/archive" && git archive issues | tar -x -C "$WORK/archive"; }
+archive() { rm -rf "$WORK/archive" && mkdir "$WORK/archive" && git archive issues | tar -x -C "$WORK/archive"; }
+bins=(new)
+[ -n "$OLD" ] && bins+=(old)
+binary() { if [ "$1" = new ]; then echo "$BIN"; else echo "$OLD"; fi; }
 
-base=() full=() incr=() none=()
 for r in $(seq "$RUNS"); do
-  base+=("$(seconds baseline)")
-  rm -rf "$WORK/site" "$(git rev-parse --git-common-dir)/git-issue/site-history.json"
-  full+=("$(seconds "$BIN" export site "$WORK/site")")
+  measure "$WORK/archive.t" archive
+  measure "$WORK/lstree.t" git ls-tree -r issues
+  for b in "${bins[@]}"; do
+    rm -rf "$WORK/site-$b" "$CACHE"/site-*.json
+    measure "$WORK/full-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
+  done
   "$BIN" label "BC-$((N / 2))" "+bench-$r" >/dev/null 2>&1
-  incr+=("$(seconds "$BIN" export site "$WORK/site")")
-  none+=("$(seconds "$BIN" export site "$WORK/site")")
+  for b in "${bins[@]}"; do
+    measure "$WORK/one-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
+  done
+  for b in "${bins[@]}"; do
+    measure "$WORK/none-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
+  done
 done
-"$BIN" export site "$WORK/site" 2>&1 | sed 's/^/last export: /'
-echo "site: $(find "$WORK/site" -type f | wc -l) files, $(du -sh "$WORK/site" | cut -f1)," \
-  "biggest $(find "$WORK/site" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
-# Peak memory of a full export (no history cache, empty folder).
-if [ -x /usr/bin/time ]; then
-  rm -rf "$WORK/site" "$(git rev-parse --git-common-dir)/git-issue/site-history.json"
-  /usr/bin/time -f '%M' -o "$WORK/rss" "$BIN" export site "$WORK/site" >/dev/null 2>&1
-  echo "full export peak memory: $(( $(cat "$WORK/rss") / 1024 )) MB"
-fi
+echo "load after: $(uptime)"
+"$BIN" export site "$WORK/site-new" 2>&1 | sed 's/^/last export: /'
+echo "site: $(find "$WORK/site-new" -type f | wc -l) files, $(du -sh "$WORK/site-new" | cut -f1)," \
+  "biggest $(find "$WORK/site-new" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
 
-b=$(printf '%s\n' "${base[@]}" | median)
-f=$(printf '%s\n' "${full[@]}" | median)
-i=$(printf '%s\n' "${incr[@]}" | median)
-n=$(printf '%s\n' "${none[@]}" | median)
-printf 'median of %d runs (seconds)\n' "$RUNS"
-printf '  baseline: git archive | tar -x   %s\n' "$b"
-printf '  full export                      %s  (%.1fx baseline)\n' "$f" "$(echo "$f / $b" | bc -l)"
-printf '  export after one change          %s  (%.1fx baseline)\n' "$i" "$(echo "$i / $b" | bc -l)"
-printf '  export after no change           %s  (%.1fx baseline)\n' "$n" "$(echo "$n / $b" | bc -l)"
+secs() { cut -d' ' -f1 "$WORK/$1.t" | median; }
+peak() { cut -d' ' -f2 "$WORK/$1.t" | sort -n | tail -1; }
+a=$(secs archive)
+l=$(secs lstree)
+printf 'median of %d runs, seconds (peak memory)\n' "$RUNS"
+printf '  baseline: git archive | tar -x     %8s  (%s MB)\n' "$a" "$(peak archive)"
+printf '  baseline: git ls-tree -r issues    %8s  (%s MB)\n' "$l" "$(peak lstree)"
+for what in full one none; do
+  case $what in
+    full) label='whole export' base=$a bname='archive' ;;
+    one) label='export after one change' base=$l bname='ls-tree' ;;
+    none) label='export after no change' base=$l bname='ls-tree' ;;
+  esac
+  for b in "${bins[@]}"; do
+    s=$(secs "$what-$b")
+    printf '  %-27s %-3s %8s  (%s MB)  %.1fx %s\n' "$label" "$b" "$s" "$(peak "$what-$b")" \
+      "$(echo "$s / $base" | bc -l)" "$bname"
+  done
+  if [ -n "$OLD" ]; then
+    printf '  %-31s %.2fx the old binary\n' '' "$(echo "$(secs "$what-new") / $(secs "$what-old")" | bc -l)"
+  fi
+done

@@ -82,7 +82,14 @@ pub struct DataFile {
 }
 
 fn file(name: &str, value: &impl Serialize) -> DataFile {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    file_json(
+        name,
+        serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()),
+    )
+}
+
+/// A data file holding `json`.
+fn file_json(name: &str, json: String) -> DataFile {
     DataFile {
         path: format!("data/{name}.js"),
         bytes: format!(
@@ -133,9 +140,6 @@ pub fn shard_name(term: &str, len: usize) -> String {
     }
     out
 }
-
-/// A shard's terms and their posting lists.
-type Terms = serde_json::Map<String, Value>;
 
 /// Every data file of the site.
 pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
@@ -233,83 +237,89 @@ pub fn files_of(
         "sort/priority",
         &order.iter().map(|r| r.number).collect::<Vec<_>>(),
     ));
-    let lower: HashMap<u64, String> = rows
+    let mut by_title: Vec<(String, u64)> = rows
         .iter()
-        .map(|r| (r.number, r.title.to_lowercase()))
+        .map(|r| (r.title.to_lowercase(), r.number))
         .collect();
-    order.sort_by(|a, b| {
-        lower[&a.number]
-            .cmp(&lower[&b.number])
-            .then(a.number.cmp(&b.number))
-    });
+    by_title.sort_unstable();
     out.push(file(
         "sort/title",
-        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+        &by_title.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
     ));
 
-    // Search: terms of titles and of descriptions and comments.
-    let mut terms: BTreeMap<String, (Vec<u64>, Vec<u64>)> = BTreeMap::new();
+    // Search: terms of titles and of descriptions and comments, each
+    // posting list encoded once, as the text the shard holds.
+    let mut terms: HashMap<&str, (Vec<u64>, Vec<u64>)> = HashMap::new();
     for e in entries {
         let n = e.row.number;
-        for t in e.title_words.split(' ') {
-            if !t.is_empty() {
-                terms.entry(t.to_owned()).or_default().0.push(n);
-            }
+        for t in e.title_words.split(' ').filter(|t| !t.is_empty()) {
+            terms.entry(t).or_default().0.push(n);
         }
-        for t in e.text_words.split(' ') {
-            if !t.is_empty() {
-                terms.entry(t.to_owned()).or_default().1.push(n);
-            }
+        for t in e.text_words.split(' ').filter(|t| !t.is_empty()) {
+            terms.entry(t).or_default().1.push(n);
         }
     }
-    let encoded: Vec<(String, Value, Value, usize)> = terms
-        .into_iter()
-        .map(|(term, (t, w))| {
-            let (t, w) = (posting(&t, max), posting(&w, max));
-            let size = term.len() + t.to_string().len() + w.to_string().len() + 12;
-            (term, t, w, size)
-        })
-        .collect();
+    let mut terms: Vec<(&str, (Vec<u64>, Vec<u64>))> = terms.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let encoded: Vec<(&str, String, String, usize)> = {
+        use rayon::prelude::*;
+        terms
+            .par_iter()
+            .map(|(term, (t, w))| {
+                let json = |ns: &[u64]| posting(ns, max).to_string();
+                let (t, w) = (json(t), json(w));
+                let size = term.len() + t.len() + w.len() + 12;
+                (*term, t, w, size)
+            })
+            .collect()
+    };
     let mut by_two: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (term, ..)) in encoded.iter().enumerate() {
         by_two.entry(shard_name(term, 2)).or_default().push(i);
     }
-    let mut encoded: Vec<Option<(String, Value, Value, usize)>> =
-        encoded.into_iter().map(Some).collect();
     let mut split = Vec::new();
-    let mut shard_values: BTreeMap<String, (Terms, Terms)> = BTreeMap::new();
+    // A shard's terms in order, each with its title and text postings.
+    let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (two, members) in by_two {
-        let size: usize = members
-            .iter()
-            .filter_map(|i| encoded[*i].as_ref())
-            .map(|e| e.3)
-            .sum();
+        let size: usize = members.iter().map(|i| encoded[*i].3).sum();
         let too_big = size > SHARD_SPLIT;
         if too_big {
             split.push(two.clone());
         }
         for i in members {
-            let Some((term, t, w, _)) = encoded[i].take() else {
-                continue;
-            };
+            let term = encoded[i].0;
             let name = if too_big && term.chars().count() > 2 {
-                shard_name(&term, 3)
+                shard_name(term, 3)
             } else {
                 two.clone()
             };
-            let entry = shard_values.entry(name).or_default();
-            let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
-            if !empty(&t) {
-                entry.0.insert(term.clone(), t);
-            }
-            if !empty(&w) {
-                entry.1.insert(term, w);
-            }
+            shards.entry(name).or_default().push(i);
         }
     }
-    let names: Vec<String> = shard_values.keys().cloned().collect();
-    for (name, (t, w)) in shard_values {
-        out.push(file(&format!("s/{name}"), &json!({"t": t, "w": w})));
+    let names: Vec<String> = shards.keys().cloned().collect();
+    for (name, members) in shards {
+        // `{"t":{term:posting,…},"w":{…}}`, as serde_json writes it, empty
+        // postings left out.
+        let mut json = String::from("{\"t\":{");
+        for (pick, next) in [(1, "},\"w\":{"), (2, "}}")] {
+            let mut first = true;
+            for &i in &members {
+                let e = &encoded[i];
+                let posting = if pick == 1 { &e.1 } else { &e.2 };
+                if posting == "[]" {
+                    continue;
+                }
+                if !first {
+                    json.push(',');
+                }
+                first = false;
+                json.push_str(&Value::from(e.0).to_string());
+                json.push(':');
+                json.push_str(posting);
+            }
+            json.push_str(next);
+        }
+        out.push(file_json(&format!("s/{name}"), json));
     }
 
     let fields: serde_json::Map<String, Value> = fields

@@ -154,6 +154,14 @@ fn cached<V: serde::Serialize + Send>(
     Ok(())
 }
 
+/// The site's own files that are not pages.
+fn assets() -> Vec<File> {
+    ASSETS
+        .iter()
+        .map(|(name, bytes, _)| page(*name, (*bytes).to_owned()))
+        .collect()
+}
+
 /// What an export renders the issue pages from.
 struct Plan {
     /// Every issue on the site.
@@ -333,8 +341,38 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         live: None,
     };
     let stamp = stamp(options, &frame.project);
+    let now = store
+        .tip()
+        .map_err(|e| SiteError::Corpus(e.into()))?
+        .map(|o| o.to_string());
+    // The folder shows the branch as it is: nothing to read or render when
+    // its files are all there and no commit an issue names has arrived.
+    if let Some(e) = out.exported_with(&stamp).cloned()
+        && now.as_deref() == Some(e.tip.as_str())
+        && e.problems == 0
+        && e.missing.iter().all(|c| store.commit_info(c).is_none())
+        && out.keep_all_if_present()
+    {
+        out.put_all(assets())?;
+        let report = Report {
+            tip: e.tip.clone(),
+            issues: e.issues,
+            written: Vec::new(),
+            unchanged: 0,
+            removed: Vec::new(),
+            problems: Vec::new(),
+        };
+        out.exporting(e);
+        let written = out.finish()?;
+        return Ok(Report {
+            written: written.written,
+            unchanged: written.unchanged,
+            removed: written.removed,
+            ..report
+        });
+    }
     let plan = match Catalog::load(store, include) {
-        Some(c) if out.exported_from(&stamp) == Some(c.tip.as_str()) => {
+        Some(c) if out.exported_with(&stamp).map(|e| e.tip.as_str()) == Some(c.tip.as_str()) => {
             changes_since(tracker, c, include, &mut history)?
         }
         _ => None,
@@ -356,7 +394,13 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         corpus,
         whole,
     } = plan;
-    out.exporting(&catalog.tip, &stamp);
+    out.exporting(output::Exported {
+        tip: catalog.tip.clone(),
+        stamp: stamp.clone(),
+        issues: catalog.entries.len(),
+        problems: corpus.problems.len(),
+        missing: catalog.missing.clone(),
+    });
     let site = Site::assemble(
         &catalog.entries,
         &corpus.config,
@@ -364,10 +408,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         frame,
     );
 
-    let mut files: Vec<File> = ASSETS
-        .iter()
-        .map(|(name, bytes, _)| page(*name, (*bytes).to_owned()))
-        .collect();
+    let mut files = assets();
     files.extend([
         page("board.html", html::board_page(&site.pages.board)),
         page(

@@ -72,6 +72,16 @@ struct Manifest {
 pub struct Exported {
     pub tip: String,
     pub stamp: String,
+    /// How many issues it shows.
+    #[serde(default)]
+    pub issues: usize,
+    /// Files of the branch that did not parse, left out.
+    #[serde(default)]
+    pub problems: usize,
+    /// Commits the issues name that this clone did not have: one that
+    /// arrives changes those issues' pages.
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 /// What an export did to the folder.
@@ -180,20 +190,24 @@ impl Output {
         })
     }
 
-    /// The commit the folder was last exported from with `stamp`, if it was.
-    pub fn exported_from(&self, stamp: &str) -> Option<&str> {
-        self.exported
-            .as_ref()
-            .filter(|e| e.stamp == stamp)
-            .map(|e| e.tip.as_str())
+    /// What the folder was last exported from with `stamp`, if it was.
+    pub fn exported_with(&self, stamp: &str) -> Option<&Exported> {
+        self.exported.as_ref().filter(|e| e.stamp == stamp)
     }
 
     /// Says what the folder will show once [`Output::finish`] is done.
-    pub fn exporting(&mut self, tip: &str, stamp: &str) {
-        self.exporting = Some(Exported {
-            tip: tip.to_owned(),
-            stamp: stamp.to_owned(),
-        });
+    pub fn exporting(&mut self, exported: Exported) {
+        self.exporting = Some(exported);
+    }
+
+    /// Keeps every file the last export wrote, if every one is still there.
+    pub fn keep_all_if_present(&mut self) -> bool {
+        let all = self.old.files.par_iter().all(|(p, r)| self.on_disk(p, r));
+        if all {
+            self.new.files = self.old.files.clone();
+            self.done.unchanged += self.new.files.len();
+        }
+        all
     }
 
     /// Before the first file is written or removed, the folder stops

@@ -1225,16 +1225,45 @@ fn an_export_after_changes_is_the_same_as_a_whole_export() {
     env.new_issue("A new issue after the first export", &[]);
     same_as_whole("a comment, a new label, a new issue");
     // Deleted by hand in a worktree of the branch: its page goes.
-    let wt = env.root.join("by-hand");
-    env.git_in(&wt, &["checkout", "-q", "--detach"]);
-    env.git_in(&wt, &["checkout", "-q", "issues"]);
-    env.git_in(&wt, &["rm", "-q", "issues/0/BC-4.md"]);
-    env.git_in(&wt, &["commit", "-q", "-m", "Drop BC-4"]);
+    env.by_hand("Drop BC-4", |wt| {
+        std::fs::remove_file(wt.join("issues/0/BC-4.md")).unwrap()
+    });
     same_as_whole("a deleted issue");
     assert!(!dir.join("issues/BC-4.html").exists());
     // A page removed from the folder by someone else comes back.
     std::fs::remove_file(dir.join("issues/BC-6.html")).unwrap();
     same_as_whole("a page removed from the folder");
+    // An issue naming a commit this clone does not have yet, then has
+    // (fetched, say): its page shows the commit's summary from then on.
+    let commit = env.root.join("commit.txt");
+    std::fs::write(
+        &commit,
+        "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor Ann <ann@example.com> 1767225600 +0000\ncommitter Ann <ann@example.com> 1767225600 +0000\n\nStop retrying uploads forever\n",
+    )
+    .unwrap();
+    let id = env.git(&["hash-object", "-t", "commit", commit.to_str().unwrap()]);
+    env.commit_by_hand(
+        "issues/0/BC-20.md",
+        &issue_file(
+            20,
+            &format!("title: Names a later commit\ntype: bug\nstatus: open\npriority: p2\ncommits:\n  - {}\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n", id.trim()),
+            "Fixed soon.\n",
+        ),
+    );
+    same_as_whole("an issue naming a missing commit");
+    env.git(&[
+        "hash-object",
+        "-w",
+        "-t",
+        "commit",
+        commit.to_str().unwrap(),
+    ]);
+    same_as_whole("the commit arrived");
+    assert!(
+        std::fs::read_to_string(dir.join("issues/BC-20.html"))
+            .unwrap()
+            .contains("Stop retrying uploads forever")
+    );
     // Nothing changed: nothing written.
     let r = env.run(&["export", "site", dir.to_str().unwrap()]);
     assert!(r.stderr.contains(" 0 files written"), "{}", r.stderr);
