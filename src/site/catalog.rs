@@ -32,20 +32,37 @@ pub struct Entry {
     pub title_words: String,
     /// Of its description and the comments the site shows.
     pub text_words: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
     pub support: SupportFacts,
     /// Flagged `known`.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub known: bool,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub votes: u64,
     /// The `Workaround` section of its description, for the known page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workaround: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub occurrences: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
     /// Names of its attached files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<String>,
     /// Commits of the project it names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commits: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Entry {

@@ -75,8 +75,12 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
 pub struct SupportFacts {
     pub open: bool,
     pub assigned: bool,
+    // Whole seconds, which is all the metrics read of them: short to keep.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
     pub created: Timestamp,
+    #[serde(with = "jiff::fmt::serde::timestamp::second::optional")]
     pub resolved: Option<Timestamp>,
+    #[serde(with = "jiff::fmt::serde::timestamp::second::optional")]
     pub first_response: Option<Timestamp>,
 }
 
