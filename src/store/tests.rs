@@ -205,7 +205,7 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
             .sum()
     };
     let before = loose();
-    let edits: Vec<Edit> = (0..PACK_FROM)
+    let edits: Vec<Edit> = (0..write::PACK_FROM)
         .map(|i| {
             write(
                 &format!("issues/{}/{i}.md", i / 10),
@@ -220,7 +220,7 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
         loose() - before
     );
     let snap = store.snapshot().unwrap();
-    let last = PACK_FROM - 1;
+    let last = write::PACK_FROM - 1;
     assert_eq!(
         snap.read(&format!("issues/{}/{last}.md", last / 10))
             .unwrap()
@@ -241,7 +241,7 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
             .files("issues", |_| false)
             .unwrap()
             .len(),
-        PACK_FROM
+        write::PACK_FROM
     );
     let fsck = std::process::Command::new("git")
         .args(["fsck", "--strict", "--no-dangling"])
