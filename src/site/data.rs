@@ -141,6 +141,9 @@ pub fn shard_name(term: &str, len: usize) -> String {
     out
 }
 
+/// The issues whose title, and whose text, hold a term.
+type Postings = (Vec<u64>, Vec<u64>);
+
 /// Every data file of the site.
 pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
     let entries: Vec<Entry> = corpus
@@ -249,7 +252,7 @@ pub fn files_of(
 
     // Search: terms of titles and of descriptions and comments, each
     // posting list encoded once, as the text the shard holds.
-    let mut terms: HashMap<&str, (Vec<u64>, Vec<u64>)> = HashMap::new();
+    let mut terms: HashMap<&str, Postings> = HashMap::new();
     for e in entries {
         let n = e.row.number;
         for t in e.title_words.split(' ').filter(|t| !t.is_empty()) {
@@ -259,7 +262,7 @@ pub fn files_of(
             terms.entry(t).or_default().1.push(n);
         }
     }
-    let mut terms: Vec<(&str, (Vec<u64>, Vec<u64>))> = terms.into_iter().collect();
+    let mut terms: Vec<(&str, Postings)> = terms.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let encoded: Vec<(&str, String, String, usize)> = {
         use rayon::prelude::*;

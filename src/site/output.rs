@@ -73,14 +73,11 @@ pub struct Exported {
     pub tip: String,
     pub stamp: String,
     /// How many issues it shows.
-    #[serde(default)]
     pub issues: usize,
     /// Files of the branch that did not parse, left out.
-    #[serde(default)]
     pub problems: usize,
     /// Commits the issues name that this clone did not have: one that
     /// arrives changes those issues' pages.
-    #[serde(default)]
     pub missing: Vec<String>,
 }
 
