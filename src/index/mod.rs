@@ -121,8 +121,9 @@ pub struct Index {
     /// index only who names the issue in a link field, which [`Links`]
     /// mostly answers without them (opening them was a third of `show`).
     opened: OnceLock<Result<Opened, tantivy::TantivyError>>,
-    /// The values of the link fields, as read when the index was opened.
-    links: Option<Links>,
+    /// The values of the link fields, as read when the index was opened
+    /// or reloaded, or as this process wrote them.
+    links: std::sync::RwLock<Option<Links>>,
 }
 
 struct Opened {
@@ -244,7 +245,7 @@ impl Index {
                 schema,
                 fields,
                 opened: OnceLock::new(),
-                links,
+                links: std::sync::RwLock::new(links),
             },
             state,
         ))
@@ -281,7 +282,8 @@ impl Index {
         let Expr::Field(field, values) = expr else {
             return false;
         };
-        let Some(links) = &self.links else {
+        let links = self.links.read().unwrap_or_else(|e| e.into_inner());
+        let Some(links) = links.as_ref() else {
             return false;
         };
         LINK_FIELDS.contains(&field.name)
@@ -472,35 +474,74 @@ impl Index {
         let searcher = self.searcher()?;
         let (addresses, total) =
             self.addresses(&searcher, expr, words, sort, false, offset, limit)?;
-        // Read in store order, each compressed block of the doc store once
+        // Of each document only its first two fields, the row and the key
+        // (the writer stores them before everything else), in store order:
+        // each compressed block of the doc store is then decompressed once
         // (the page's order jumps between blocks and misses its small
-        // cache), and of each document only its first two fields: the row
-        // and the key, which the writer stores before everything else.
-        let mut order: Vec<usize> = (0..addresses.len()).collect();
-        order.sort_unstable_by_key(|&i| addresses[i].1);
+        // cache). A page that wants much of a segment walks the whole store
+        // instead of looking each document up (each lookup searches the
+        // store's index of blocks again).
         let mut rows: Vec<Option<(Key, Summary)>> = vec![None; addresses.len()];
-        for i in order {
-            let address = addresses[i].1;
-            let first: FirstTwo = searcher.doc(address).map_err(|e| self.err(e))?;
-            let row = match first.0.as_slice() {
-                [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))]
-                    if *r == self.fields.summary && *k == self.fields.key =>
-                {
-                    key.parse().ok().zip(row::decode(row))
+        let mut by_segment: Vec<Vec<(tantivy::DocId, usize)>> =
+            vec![Vec::new(); searcher.segment_readers().len()];
+        for (i, (_, address)) in addresses.iter().enumerate() {
+            if let Some(wanted) = by_segment.get_mut(address.segment_ord as usize) {
+                wanted.push((address.doc_id, i));
+            }
+        }
+        for (ord, mut wanted) in by_segment.into_iter().enumerate() {
+            if wanted.is_empty() {
+                continue;
+            }
+            wanted.sort_unstable();
+            let segment = searcher.segment_reader(ord as u32);
+            if wanted.len() * 8 >= segment.max_doc() as usize {
+                let store = segment
+                    .get_store_reader(1)
+                    .map_err(|e| self.err(e.into()))?;
+                let mut wanted = wanted.into_iter().peekable();
+                for (doc_id, first) in store.iter::<FirstTwo>(None).enumerate() {
+                    let Some(&(next, i)) = wanted.peek() else {
+                        break;
+                    };
+                    if doc_id as tantivy::DocId != next {
+                        continue;
+                    }
+                    wanted.next();
+                    let address = DocAddress::new(ord as u32, next);
+                    rows[i] = self.row(&searcher, address, first.map_err(|e| self.err(e))?)?;
                 }
-                // Not as this version writes them: the whole document.
-                _ => {
-                    let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
-                    (|| {
-                        let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-                        let row = doc.get_first(self.fields.summary)?.as_str()?;
-                        Some((key, row::decode(row)?))
-                    })()
+            } else {
+                for (doc_id, i) in wanted {
+                    let address = DocAddress::new(ord as u32, doc_id);
+                    let first: FirstTwo = searcher.doc(address).map_err(|e| self.err(e))?;
+                    rows[i] = self.row(&searcher, address, first)?;
                 }
-            };
-            rows[i] = row;
+            }
         }
         Ok((rows.into_iter().flatten().collect(), total))
+    }
+
+    /// The row and key of a document from its first two fields, or from the
+    /// whole document when it is not laid out as this version writes it.
+    fn row(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        first: FirstTwo,
+    ) -> Result<Option<(Key, Summary)>> {
+        if let [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))] = first.0.as_slice()
+            && *r == self.fields.summary
+            && *k == self.fields.key
+        {
+            return Ok(key.parse().ok().zip(row::decode(row)));
+        }
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+        Ok((|| {
+            let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
+            let row = doc.get_first(self.fields.summary)?.as_str()?;
+            Some((key, row::decode(row)?))
+        })())
     }
 
     /// The documents matching `expr` in order, the page asked for, and how
@@ -673,7 +714,10 @@ impl Index {
     /// Sees what the last commit wrote (the reader is made when the index is
     /// opened).
     pub fn reload(&self) -> Result<()> {
-        self.opened()?.reader.reload().map_err(|e| self.err(e))
+        self.opened()?.reader.reload().map_err(|e| self.err(e))?;
+        // Read after the documents, so it holds all their values.
+        *self.links.write().unwrap_or_else(|e| e.into_inner()) = read_links(&self.path);
+        Ok(())
     }
 
     fn issues_only(&self, query: Box<dyn TantivyQuery>) -> BooleanQuery {

@@ -1,8 +1,8 @@
 //! How a row of `list` ([`Summary`]) is stored: its fields separated by
 //! control characters, read back with a split instead of a JSON parser (at
-//! 5,640 rows the JSON decoding was a sixth of `list`). A row whose text
-//! holds one of the separators is stored as JSON instead, which starts
-//! with `{`.
+//! 5,640 rows the JSON decoding was a sixth of `list`). It starts with
+//! the field separator; a row whose text holds one of the separators is
+//! stored as JSON instead.
 
 use crate::format::Summary;
 
@@ -19,6 +19,7 @@ pub(super) fn encode(s: &Summary) -> String {
         return serde_json::to_string(s).unwrap_or_default();
     }
     let mut out = String::with_capacity(64 + s.title.len());
+    out.push(FIELD);
     for t in texts {
         out.push_str(t);
         out.push(FIELD);
@@ -41,9 +42,9 @@ pub(super) fn encode(s: &Summary) -> String {
 }
 
 pub(super) fn decode(text: &str) -> Option<Summary> {
-    if text.starts_with('{') {
+    let Some(text) = text.strip_prefix(FIELD) else {
         return serde_json::from_str(text).ok();
-    }
+    };
     let mut parts = text.split(FIELD);
     let mut next = || parts.next();
     let (title, status, priority, kind) = (next()?, next()?, next()?, next()?);

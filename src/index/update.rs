@@ -144,15 +144,16 @@ impl Updater<'_> {
             source,
         };
         let mine = std::mem::take(&mut *self.links.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Some(mut all) = super::read_links(path) {
+        let mut links = super::read_links(path);
+        if let Some(all) = &mut links {
             let before = all.clone();
             for (field, values) in &mine {
                 all.entry(field.clone())
                     .or_default()
                     .extend(values.iter().cloned());
             }
-            if all != before {
-                super::write_links(path, &all).map_err(io)?;
+            if *all != before {
+                super::write_links(path, all).map_err(io)?;
             }
         }
         let payload = serde_json::to_string(state).unwrap_or_default();
@@ -168,7 +169,10 @@ impl Updater<'_> {
         // Rebuilt in place: only what was written since is left.
         if self.cleared {
             super::write_links(path, &mine).map_err(io)?;
+            links = Some(mine);
         }
+        // What this process asks next sees what it just wrote.
+        *self.index.links.write().unwrap_or_else(|e| e.into_inner()) = links;
         Ok(())
     }
 }
