@@ -291,7 +291,8 @@ pub fn block(s: &str) -> Cow<'_, str> {
 fn visible(s: &str, multiline: bool) -> Cow<'_, str> {
     // Most text is printable ASCII: nothing to look up per character (a
     // listing passes every cell, then the whole table, through here).
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) || (multiline && b == b'\n'))
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || (multiline && b == b'\n'))
         || crate::format::control_char(s, multiline).is_none()
     {
         return Cow::Borrowed(s);
