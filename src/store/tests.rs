@@ -205,10 +205,10 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
             .sum()
     };
     let before = loose();
-    let edits: Vec<Edit> = (0..1000)
+    let edits: Vec<Edit> = (0..write::PACK_FROM)
         .map(|i| {
             write(
-                &format!("issues/{}/{i}.md", i / 100),
+                &format!("issues/{}/{i}.md", i / 10),
                 &format!("issue {i}\n"),
             )
         })
@@ -220,9 +220,12 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
         loose() - before
     );
     let snap = store.snapshot().unwrap();
+    let last = write::PACK_FROM - 1;
     assert_eq!(
-        snap.read("issues/9/999.md").unwrap().as_deref(),
-        Some("issue 999\n")
+        snap.read(&format!("issues/{}/{last}.md", last / 10))
+            .unwrap()
+            .as_deref(),
+        Some(format!("issue {last}\n").as_str())
     );
     assert_eq!(store.tip().unwrap().unwrap().to_string(), tip);
     // A change after it builds on the packed tree, as usual.
@@ -238,7 +241,7 @@ fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
             .files("issues", |_| false)
             .unwrap()
             .len(),
-        1000
+        write::PACK_FROM
     );
     let fsck = std::process::Command::new("git")
         .args(["fsck", "--strict", "--no-dangling"])

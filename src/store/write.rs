@@ -281,8 +281,12 @@ impl Store {
     }
 }
 
-/// Changes of this many files or more are written as one pack.
-const PACK_FROM: usize = 256;
+/// Changes of this many files or more are written as one pack. About git's
+/// own line (`transfer.unpackLimit`: a fetch or push of 100 objects or
+/// more is kept as a pack): a file of an issue brings a blob and a few
+/// trees. A loose object costs a file, a rename and often a folder; a
+/// merging sync of 50 issues spent more on those than on merging.
+pub(super) const PACK_FROM: usize = 32;
 
 /// Writes the blobs of `edits` and the trees above them, on `base`
 /// (`None`: the empty tree).

@@ -12,14 +12,17 @@
 //! Owns no I/O with people: it returns a [`SyncReport`] that says what came
 //! in, what went out and what a person should know.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::read::load;
 use super::tree_merge::merge_commits;
 use super::{Error, Result, Tracker};
-use crate::format::Key;
 use crate::format::layout::{self, BranchPath};
+use crate::format::{Key, fields};
+use crate::index::Words;
+use crate::query::{Expr, Sort};
 use crate::store::{PushOutcome, Store};
 
 /// How many times a push rejected by a concurrent push is retried.
@@ -160,7 +163,9 @@ impl Tracker {
     /// Refuses to send issues that share their id with another issue: the
     /// merge matches issues by id, so a tracker `doctor` calls broken this
     /// way must be repaired before it spreads. Checks the issues that `to`
-    /// changed since `from`, through the index.
+    /// changed since `from`, through the index as it stands plus the issue
+    /// files changed since the tree it reflects: updating the index here
+    /// cost more than the rest of a merging sync.
     fn refuse_duplicate_ids(&self, from: Option<&str>, to: &str) -> Result<()> {
         let store = &self.store;
         let keys: BTreeSet<Key> = store
@@ -181,28 +186,46 @@ impl Tracker {
                 continue;
             };
             if let Ok(issue) = crate::format::Issue::parse(&text) {
-                ids.insert(issue.id);
+                ids.insert(issue.id.to_lowercase());
             }
         }
-        let field = crate::format::fields::named("id");
-        let index = self.fresh_index(&super::Quiet)?;
-        for id in ids {
-            let expr = crate::query::Expr::Field(field, vec![id.to_lowercase()]);
-            let (hits, total) = index.search(
-                &expr,
-                crate::index::Words::All,
-                crate::query::Sort::default(),
-                false,
-                0,
-                Some(10),
-            )?;
-            if total > 1 {
-                let mut keys: Vec<String> = hits.iter().map(|h| h.key.to_string()).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let expr = Expr::Field(fields::named("id"), ids.iter().cloned().collect());
+        let holders = match self
+            .keys_from_index_as_is(&snap, &expr, |issue| ids.contains(&issue.id.to_lowercase()))?
+        {
+            Some(keys) => keys,
+            None => {
+                let index = self.fresh_index(&super::Quiet)?;
+                let (hits, _) = index.search(&expr, Words::All, Sort::default(), false, 0, None)?;
+                hits.into_iter().map(|h| h.key).collect()
+            }
+        };
+        // Each id is held by the issue it was read from: more holders
+        // than ids means two issues share one.
+        if holders.len() <= ids.len() {
+            return Ok(());
+        }
+        let mut by_id: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+        for key in holders {
+            if let Ok(record) = load(&snap, &key) {
+                let id = record.issue.id;
+                by_id
+                    .entry(id.to_lowercase())
+                    .or_insert_with(|| (id, Vec::new()))
+                    .1
+                    .push(record.key.to_string());
+            }
+        }
+        match by_id.into_values().find(|(_, keys)| keys.len() > 1) {
+            Some((id, mut keys)) => {
                 keys.sort();
-                return Err(Error::DuplicateId { id, keys });
+                Err(Error::DuplicateId { id, keys })
             }
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Brings the remote's tip into the local branch; returns the new tip.

@@ -417,9 +417,9 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         batch.contains("days:\n  2026-01-01: 1\n  2026-01-02: 1\n  2026-01-03: 1\n"),
         "{batch}"
     );
-    // 63 more, one a day: 64 files.
-    nightly_on_days(&env, 3..66);
-    assert_eq!(occurrence_files(&env, "BC-1").len(), 64);
+    // 15 more, one a day: 16 files.
+    nightly_on_days(&env, 3..18);
+    assert_eq!(occurrence_files(&env, "BC-1").len(), 16);
     let r = env.run(&[
         "record",
         "Nightly failure",
@@ -428,12 +428,12 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         "--error",
         "nightly failed",
     ]);
-    assert_eq!(r.stdout, "BC-1 (occurrence 67)\n", "{}", r.stderr);
+    assert_eq!(r.stdout, "BC-1 (occurrence 19)\n", "{}", r.stderr);
     let files = occurrence_files(&env, "BC-1");
     assert_eq!(files.len(), 1, "folded: {files:?}");
     let folded = env.branch_file(&format!("{}/occurrences/{}", issue_dir("BC-1"), files[0]));
     assert!(
-        folded.starts_with("count: 67\nfirst_seen: 2026-01-01T00:00:00Z\n"),
+        folded.starts_with("count: 19\nfirst_seen: 2026-01-01T00:00:00Z\n"),
         "{folded}"
     );
     let batches: Vec<&str> = folded
@@ -441,14 +441,14 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         .skip_while(|l| *l != "batches:")
         .skip(1)
         .collect();
-    assert_eq!(batches.len(), 65, "{folded}");
+    assert_eq!(batches.len(), 17, "{folded}");
     assert!(
         batches
             .iter()
             .any(|l| l.ends_with(": {2026-01-01: 1, 2026-01-02: 1, 2026-01-03: 1}")),
         "{folded}"
     );
-    assert_eq!(show(&env, "BC-1")["occurrences"], 67);
+    assert_eq!(show(&env, "BC-1")["occurrences"], 19);
     let r = env.run(&[
         "record",
         "Nightly failure",
@@ -457,7 +457,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         "--error",
         "nightly failed",
     ]);
-    assert_eq!(r.stdout, "BC-1 (occurrence 68)\n");
+    assert_eq!(r.stdout, "BC-1 (occurrence 20)\n");
     assert_eq!(occurrence_files(&env, "BC-1").len(), 2);
     assert!(
         env.run(&["doctor"]).code == 0,
@@ -551,11 +551,11 @@ fn two_clones_recording_offline_sum_after_sync_in_either_order() {
 fn two_clones_folding_at_once_count_nothing_twice() {
     let net = Net::new();
     let a = &net.first;
-    nightly_on_days(a, 0..64);
+    nightly_on_days(a, 0..16);
     a.ok(&["sync"]);
     let bob = net.clone("bob");
     let carol = net.clone("carol");
-    // Each has 64 files: each record folds them, offline.
+    // Each has 16 files: each record folds them, offline.
     for c in [&bob, &carol] {
         let r = c.run(&[
             "record",
@@ -565,7 +565,7 @@ fn two_clones_folding_at_once_count_nothing_twice() {
             "--error",
             "nightly failed",
         ]);
-        assert_eq!(r.stdout, "BC-1 (occurrence 65)\n", "{}", r.stderr);
+        assert_eq!(r.stdout, "BC-1 (occurrence 17)\n", "{}", r.stderr);
         assert_eq!(occurrence_files(c, "BC-1").len(), 1);
     }
     for c in [&bob, &carol, &bob] {
@@ -578,10 +578,10 @@ fn two_clones_folding_at_once_count_nothing_twice() {
     );
     assert_eq!(
         occurrences_of(&bob, "BC-1"),
-        66,
-        "64 batches counted once, plus one each"
+        18,
+        "16 batches counted once, plus one each"
     );
-    assert_eq!(occurrences_of(&carol, "BC-1"), 66);
+    assert_eq!(occurrences_of(&carol, "BC-1"), 18);
 }
 
 #[test]
