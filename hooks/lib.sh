@@ -54,8 +54,11 @@ run_git_issue() {
         nap=$!
         trap 'kill $nap 2>/dev/null; exit 0' TERM
         wait $nap
-        kill $tool 2>/dev/null &&
+        # Said before the kill: once it is dead, this shell is stopped too.
+        if kill -0 $tool 2>/dev/null; then
             echo "git-issue: the $1 hook took over ${limit}s and was stopped (the commit is fine; git issue scan links it later)" >&2
+            kill $tool 2>/dev/null
+        fi
     ) &
     watchdog=$!
     wait $tool
