@@ -21,14 +21,31 @@ run_chained() {
     $shell -c "$(cat "$chained")" "$0" "$@"
 }
 # git-issue itself, bounded in time: a hook never holds a commit for more
-# than GIT_ISSUE_HOOK_TIMEOUT seconds (10 by default); past that it is
-# stopped and says so, and `git issue scan` catches up later.
+# than GIT_ISSUE_HOOK_TIMEOUT seconds (10 by default); past that it stops
+# and says so, and `git issue scan` catches up later. The git-issue that
+# installed this hook (its path is below) keeps that limit itself and runs
+# as it is, or in place of the shell when `last` is set, since the fewer
+# processes a commit starts the sooner it is done; any other git-issue on
+# PATH runs under a watchdog.
+ours=@GIT_ISSUE@
 run_git_issue() {
-    command -v git-issue >/dev/null 2>&1 || return 0
+    # PATH's git-issue, found without starting a process.
+    tool= rest="$PATH:"
+    while [ -n "$rest" ]; do
+        dir=${rest%%:*} rest=${rest#*:}
+        [ -f "${dir:-.}/git-issue" ] && [ -x "${dir:-.}/git-issue" ] &&
+            { tool="${dir:-.}/git-issue"; break; }
+    done
+    [ -n "$tool" ] || return 0
+    if [ -n "$ours" ] && [ "$tool" -ef "$ours" ]; then
+        [ -n "${last:-}" ] && exec "$tool" hook "$@"
+        "$tool" hook "$@"
+        return $?
+    fi
     # A job in the background reads /dev/null unless told otherwise: hand
     # it this hook's stdin (post-rewrite's "old new" lines) through fd 3.
     exec 3<&0
-    git-issue hook "$@" <&3 3<&- &
+    "$tool" hook "$@" <&3 3<&- &
     tool=$!
     exec 3<&-
     limit="${GIT_ISSUE_HOOK_TIMEOUT:-10}"
@@ -37,8 +54,11 @@ run_git_issue() {
         nap=$!
         trap 'kill $nap 2>/dev/null; exit 0' TERM
         wait $nap
-        kill $tool 2>/dev/null &&
+        # Said before the kill: once it is dead, this shell is stopped too.
+        if kill -0 $tool 2>/dev/null; then
             echo "git-issue: the $1 hook took over ${limit}s and was stopped (the commit is fine; git issue scan links it later)" >&2
+            kill $tool 2>/dev/null
+        fi
     ) &
     watchdog=$!
     wait $tool

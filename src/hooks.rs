@@ -34,11 +34,15 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     BODIES.iter().map(|(name, _)| *name)
 }
 
-/// The whole shim of one hook, as installed.
-pub fn shim(name: &str) -> Option<String> {
+/// The whole shim of one hook, as installed by the git-issue at `exe`:
+/// that one, found on PATH, runs without a watchdog (it keeps the time
+/// limit itself).
+pub fn shim(name: &str, exe: Option<&Path>) -> Option<String> {
     let (_, body) = BODIES.iter().find(|(n, _)| *n == name)?;
+    let exe = exe.and_then(Path::to_str).unwrap_or_default();
+    let lib = LIB.replace("@GIT_ISSUE@", &format!("'{}'", exe.replace('\'', r"'\''")));
     Some(format!(
-        "#!/bin/sh\n# git-issue {name} hook, {MARKER}.\n{LIB}{body}"
+        "#!/bin/sh\n# git-issue {name} hook, {MARKER}.\n{lib}{body}"
     ))
 }
 
@@ -108,9 +112,10 @@ fn chained_path(hook: &Path) -> PathBuf {
 /// Puts every shim in `dir`.
 pub fn install(dir: &Path) -> Result<Vec<(&'static str, Action)>, HooksError> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let exe = std::env::current_exe().ok();
     let mut out = Vec::new();
     for name in names() {
-        let text = shim(name).unwrap_or_default();
+        let text = shim(name, exe.as_deref()).unwrap_or_default();
         let hook = dir.join(name);
         let chained = chained_path(&hook);
         // A hook chained where an earlier version kept them goes back
@@ -189,7 +194,8 @@ mod tests {
     #[test]
     fn every_shim_is_marked_and_names_its_hook() {
         for name in names() {
-            let shim = shim(name).unwrap();
+            let shim = shim(name, Some(Path::new("/opt/it's/git-issue"))).unwrap();
+            assert!(shim.contains(r"ours='/opt/it'\''s/git-issue'"), "{name}");
             assert!(shim.starts_with("#!/bin/sh\n"), "{name}");
             assert!(shim.contains(MARKER), "{name}");
             assert!(

@@ -49,6 +49,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 }
 
 pub fn run(ui: &Ui, args: HookArgs) -> Result<()> {
+    stop_at_time_limit(args.name);
     match hook(ui, &args) {
         Ok(()) => Ok(()),
         Err(Failure::Refused(reason)) => Err(Error::CommitRefused(reason).into()),
@@ -67,6 +68,30 @@ pub fn run(ui: &Ui, args: HookArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The shims run git-issue without a watchdog of their own (one process
+/// less for every commit), so it keeps their promise itself: past
+/// `GIT_ISSUE_HOOK_TIMEOUT` seconds (10 by default) the hook stops, says
+/// so, and succeeds; `git issue scan` catches up later. Stopping is what
+/// the shims' watchdog did to it: every write is one atomic ref update.
+fn stop_at_time_limit(name: HookName) {
+    let given = std::env::var("GIT_ISSUE_HOOK_TIMEOUT").unwrap_or_default();
+    let (limit, shown) = match given.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => (s, given.trim().to_owned()),
+        _ => (10.0, "10".to_owned()),
+    };
+    let hook = name
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs_f64(limit));
+        Ui::new().status(&format!(
+            "git-issue: the {hook} hook took over {shown}s and was stopped (the commit is fine; git issue scan links it later)"
+        ));
+        std::process::exit(0);
+    });
 }
 
 fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {

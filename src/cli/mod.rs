@@ -145,6 +145,9 @@ impl Cli {
     /// too and ranks by a similarity that puts `merge-driver` first.)
     /// Shadows the trait's `parse`, so `main` needs no change.
     pub fn parse() -> Cli {
+        if let Some(cli) = Cli::parse_everyday() {
+            return cli;
+        }
         match <Cli as Parser>::try_parse() {
             Ok(cli) => cli,
             Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
@@ -156,6 +159,34 @@ impl Cli {
             }
             Err(e) => e.exit(),
         }
+    }
+}
+
+impl Cli {
+    /// The commands run most (and by every commit, `hook`), parsed by a
+    /// parser that knows only the one asked for: building every command's
+    /// arguments costs more than the rest of `git issue show`'s start.
+    /// Whatever it does not accept as it is (help, a mistake) goes to the
+    /// whole parser, so every message stays the same.
+    fn parse_everyday() -> Option<Cli> {
+        use clap::{Args, FromArgMatches};
+        let name = std::env::args_os().nth(1)?;
+        let sub = match name.to_str()? {
+            "show" => show::ShowArgs::augment_args(clap::Command::new("show")),
+            "list" => list::ListArgs::augment_args(clap::Command::new("list")),
+            "search" => search::SearchArgs::augment_args(clap::Command::new("search")),
+            "hook" => hook::HookArgs::augment_args(clap::Command::new("hook")),
+            _ => return None,
+        };
+        let matches = clap::Command::new("git-issue")
+            .bin_name("git issue")
+            .subcommand_required(true)
+            .subcommand(sub)
+            .try_get_matches()
+            .ok()?;
+        Command::from_arg_matches(&matches)
+            .ok()
+            .map(|command| Cli { command })
     }
 }
 

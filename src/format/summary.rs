@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Issue;
 
-/// One row of a listing. Stored in the index as compact JSON (one-letter
-/// names); nothing on the branch has this shape.
+/// One row of a listing. Stored in the index (`index/row.rs`: fields
+/// between separators, or compact JSON with one-letter names); nothing on
+/// the branch has this shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     #[serde(rename = "t")]

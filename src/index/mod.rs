@@ -8,6 +8,7 @@
 //! queries; which issues changed is the tracker's business.
 
 mod directory;
+mod row;
 mod schema;
 mod translate;
 mod update;
@@ -16,12 +17,13 @@ pub use update::Updater;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -32,7 +34,7 @@ use translate::{const_score, term_query};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -113,9 +115,46 @@ pub struct Tallied {
 
 pub struct Index {
     path: PathBuf,
+    schema: tantivy::schema::Schema,
+    fields: Fields,
+    /// tantivy's index and reader, opened on first use: `show` asks the
+    /// index only who names the issue in a link field, which [`Links`]
+    /// mostly answers without them (opening them was a third of `show`).
+    opened: OnceLock<Result<Opened, tantivy::TantivyError>>,
+    /// The values of the link fields, as read when the index was opened
+    /// or reloaded, or as this process wrote them.
+    links: std::sync::RwLock<Option<Links>>,
+}
+
+struct Opened {
     index: tantivy::Index,
     reader: IndexReader,
-    fields: Fields,
+}
+
+/// The fields whose values name other issues, looked up by `show` on every
+/// issue (its duplicates, the keys it had): every value any document has
+/// had in them is kept in a file beside the index, [`LINKS_FILE`], so
+/// that a value no document has needs no search. Values only ever join
+/// it (a document rewritten or removed leaves its values), so it says
+/// "no" only when no document can match; without the file, the index is
+/// asked.
+const LINK_FIELDS: [&str; 2] = ["duplicate_of", "aliases"];
+const LINKS_FILE: &str = "links.json";
+type Links = BTreeMap<String, BTreeSet<String>>;
+
+fn read_links(path: &Path) -> Option<Links> {
+    serde_json::from_slice(&std::fs::read(path.join(LINKS_FILE)).ok()?).ok()
+}
+
+/// Replaces the links file whole (a temporary file and a rename).
+fn write_links(path: &Path, links: &Links) -> std::io::Result<()> {
+    let mut tmp = tempfile::NamedTempFile::new_in(path)?;
+    std::io::Write::write_all(
+        &mut tmp,
+        serde_json::to_string(links).unwrap_or_default().as_bytes(),
+    )?;
+    tmp.persist(path.join(LINKS_FILE)).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// What the index at `path` reflects, from its `meta.json`, without the
@@ -129,6 +168,25 @@ fn read_payload(path: &Path) -> Option<Option<State>> {
     let bytes = std::fs::read(path.join("meta.json")).ok()?;
     let meta: Meta = serde_json::from_slice(&bytes).ok()?;
     Some(meta.payload.and_then(|p| serde_json::from_str(&p).ok()))
+}
+
+/// The first two stored fields of a document, without reading the rest.
+struct FirstTwo(Vec<(tantivy::schema::Field, OwnedValue)>);
+
+impl tantivy::schema::document::DocumentDeserialize for FirstTwo {
+    fn deserialize<'de, D>(mut d: D) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut out = Vec::with_capacity(2);
+        while out.len() < 2 {
+            match d.next_field::<OwnedValue>()? {
+                Some(field) => out.push(field),
+                None => break,
+            }
+        }
+        Ok(FirstTwo(out))
+    }
 }
 
 /// Makes the snippets of one query ([`Index::snippet_maker`]).
@@ -168,36 +226,70 @@ const WRITER_PATIENCE: Duration = Duration::from_secs(30);
 impl Index {
     /// Opens the index at `path`; `None` when there is none, or it is of
     /// another schema version, or it cannot be read (then it is rebuilt).
+    ///
+    /// tantivy itself opens the index on first use; an index that cannot
+    /// be read then answers with an error ([`Index::open_or_create`]
+    /// checks at once, and rebuilds).
     pub fn open(path: &Path) -> Option<(Index, Option<State>)> {
-        if !path.join("meta.json").exists() {
-            return None;
-        }
-        let index = tantivy::Index::open(directory::Unsynced::open(path).ok()?).ok()?;
-        let (schema, fields) = schema();
-        if index.schema() != schema {
-            return None;
-        }
         let state = read_payload(path)?;
         if state.as_ref().is_some_and(|s| s.version != SCHEMA_VERSION) {
             return None;
         }
-        index
-            .tokenizers()
-            .register(TEXT_ANALYZER, analyzer("english"));
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .ok()?;
+        // Read after the state: a writer adds to it before it commits, so
+        // it holds at least every value of the documents of that state.
+        let links = read_links(path);
+        let (schema, fields) = schema();
         Some((
             Index {
                 path: path.to_owned(),
-                index,
-                reader,
+                schema,
                 fields,
+                opened: OnceLock::new(),
+                links: std::sync::RwLock::new(links),
             },
             state,
         ))
+    }
+
+    fn opened(&self) -> Result<&Opened> {
+        self.opened
+            .get_or_init(|| {
+                let index = tantivy::Index::open(directory::Unsynced::open(&self.path)?)?;
+                if index.schema() != self.schema {
+                    return Err(tantivy::TantivyError::SchemaError(
+                        "the index was written with another schema".to_owned(),
+                    ));
+                }
+                index
+                    .tokenizers()
+                    .register(TEXT_ANALYZER, analyzer("english"));
+                let reader = index
+                    .reader_builder()
+                    .reload_policy(ReloadPolicy::Manual)
+                    .try_into()?;
+                Ok(Opened { index, reader })
+            })
+            .as_ref()
+            .map_err(|e| self.err(e.clone()))
+    }
+
+    fn searcher(&self) -> Result<tantivy::Searcher> {
+        Ok(self.opened()?.reader.searcher())
+    }
+
+    /// Whether the links file rules out every match of `expr`.
+    fn links_rule_out(&self, expr: &Expr) -> bool {
+        let Expr::Field(field, values) = expr else {
+            return false;
+        };
+        let links = self.links.read().unwrap_or_else(|e| e.into_inner());
+        let Some(links) = links.as_ref() else {
+            return false;
+        };
+        LINK_FIELDS.contains(&field.name)
+            && links
+                .get(field.name)
+                .is_none_or(|known| !values.iter().any(|v| known.contains(v)))
     }
 
     /// Stems full text in `language` (`search.language`) from now on, for
@@ -205,16 +297,21 @@ impl Index {
     /// must be rebuilt when the language changes, which the tracker does
     /// since `tracker.yml` is part of the index's [`State`].
     pub fn set_language(&self, language: &str) {
-        self.index
-            .tokenizers()
-            .register(TEXT_ANALYZER, analyzer(language));
+        if let Ok(opened) = self.opened() {
+            opened
+                .index
+                .tokenizers()
+                .register(TEXT_ANALYZER, analyzer(language));
+        }
     }
 
     /// Opens the index at `path`, or creates an empty one there. Creation
     /// happens in a folder of its own that is then renamed into place, so a
     /// process that races us either wins the rename or uses ours.
     pub fn open_or_create(path: &Path) -> Result<(Index, Option<State>)> {
-        if let Some(found) = Index::open(path) {
+        if let Some(found) = Index::open(path)
+            && found.0.opened().is_ok()
+        {
             return Ok(found);
         }
         if path.join("meta.json").exists() {
@@ -236,14 +333,18 @@ impl Index {
         let dir = directory::Unsynced::open(&tmp).map_err(|e| tantivy_error(&tmp, e))?;
         tantivy::Index::create(dir, schema, tantivy::IndexSettings::default())
             .map_err(|e| tantivy_error(&tmp, e))?;
+        // No document has a link yet.
+        write_links(&tmp, &Links::new()).map_err(io)?;
         if std::fs::rename(&tmp, path).is_err() {
             // Someone else put an index there first: use theirs.
             let _ = std::fs::remove_dir_all(&tmp);
         }
-        Index::open(path).ok_or_else(|| IndexError::Io {
+        let found = Index::open(path).ok_or_else(|| IndexError::Io {
             path: path.to_owned(),
             source: std::io::Error::other("the new index cannot be opened"),
-        })
+        })?;
+        found.0.opened()?;
+        Ok(found)
     }
 
     /// Moves a damaged or outdated index out of the way (readers that have
@@ -283,7 +384,9 @@ impl Index {
     /// What the index reflects now, read afresh from disk (another process
     /// may have moved it).
     pub fn state(&self) -> Option<State> {
-        self.index
+        self.opened()
+            .ok()?
+            .index
             .load_metas()
             .ok()?
             .payload
@@ -295,6 +398,7 @@ impl Index {
         let started = Instant::now();
         loop {
             match self
+                .opened()?
                 .index
                 .writer_with_num_threads::<TantivyDocument>(threads, budget)
             {
@@ -302,6 +406,8 @@ impl Index {
                     return Ok(Updater {
                         index: self,
                         writer: w,
+                        links: Default::default(),
+                        cleared: false,
                     });
                 }
                 Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -319,10 +425,8 @@ impl Index {
     /// documents may still say yes: it only ever rules a field out).
     pub(super) fn anyone_has(&self, name: &str) -> bool {
         let term = Term::from_field_text(self.fields.has, name);
-        self.reader
-            .searcher()
-            .doc_freq(&term)
-            .map_or(true, |n| n > 0)
+        self.searcher()
+            .map_or(true, |s| s.doc_freq(&term).map_or(true, |n| n > 0))
     }
 
     fn err(&self, e: tantivy::TantivyError) -> IndexError {
@@ -341,7 +445,10 @@ impl Index {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<(Vec<Hit>, usize)> {
-        let searcher = self.reader.searcher();
+        if self.links_rule_out(expr) {
+            return Ok((Vec::new(), 0));
+        }
+        let searcher = self.searcher()?;
         let (addresses, total) =
             self.addresses(&searcher, expr, words, sort, by_score, offset, limit)?;
         let mut hits = Vec::with_capacity(addresses.len());
@@ -364,20 +471,77 @@ impl Index {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<(Vec<(Key, Summary)>, usize)> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let (addresses, total) =
             self.addresses(&searcher, expr, words, sort, false, offset, limit)?;
-        let mut rows = Vec::with_capacity(addresses.len());
-        for (_, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
-            let row = (|| {
-                let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-                let json = doc.get_first(self.fields.summary)?.as_str()?;
-                Some((key, serde_json::from_str(json).ok()?))
-            })();
-            rows.extend(row);
+        // Of each document only its first two fields, the row and the key
+        // (the writer stores them before everything else), in store order:
+        // each compressed block of the doc store is then decompressed once
+        // (the page's order jumps between blocks and misses its small
+        // cache). A page that wants much of a segment walks the whole store
+        // instead of looking each document up (each lookup searches the
+        // store's index of blocks again).
+        let mut rows: Vec<Option<(Key, Summary)>> = vec![None; addresses.len()];
+        let mut by_segment: Vec<Vec<(tantivy::DocId, usize)>> =
+            vec![Vec::new(); searcher.segment_readers().len()];
+        for (i, (_, address)) in addresses.iter().enumerate() {
+            if let Some(wanted) = by_segment.get_mut(address.segment_ord as usize) {
+                wanted.push((address.doc_id, i));
+            }
         }
-        Ok((rows, total))
+        for (ord, mut wanted) in by_segment.into_iter().enumerate() {
+            if wanted.is_empty() {
+                continue;
+            }
+            wanted.sort_unstable();
+            let segment = searcher.segment_reader(ord as u32);
+            if wanted.len() * 8 >= segment.max_doc() as usize {
+                let store = segment
+                    .get_store_reader(1)
+                    .map_err(|e| self.err(e.into()))?;
+                let mut wanted = wanted.into_iter().peekable();
+                for (doc_id, first) in store.iter::<FirstTwo>(None).enumerate() {
+                    let Some(&(next, i)) = wanted.peek() else {
+                        break;
+                    };
+                    if doc_id as tantivy::DocId != next {
+                        continue;
+                    }
+                    wanted.next();
+                    let address = DocAddress::new(ord as u32, next);
+                    rows[i] = self.row(&searcher, address, first.map_err(|e| self.err(e))?)?;
+                }
+            } else {
+                for (doc_id, i) in wanted {
+                    let address = DocAddress::new(ord as u32, doc_id);
+                    let first: FirstTwo = searcher.doc(address).map_err(|e| self.err(e))?;
+                    rows[i] = self.row(&searcher, address, first)?;
+                }
+            }
+        }
+        Ok((rows.into_iter().flatten().collect(), total))
+    }
+
+    /// The row and key of a document from its first two fields, or from the
+    /// whole document when it is not laid out as this version writes it.
+    fn row(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        first: FirstTwo,
+    ) -> Result<Option<(Key, Summary)>> {
+        if let [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))] = first.0.as_slice()
+            && *r == self.fields.summary
+            && *k == self.fields.key
+        {
+            return Ok(key.parse().ok().zip(row::decode(row)));
+        }
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
+        Ok((|| {
+            let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
+            let row = doc.get_first(self.fields.summary)?.as_str()?;
+            Some((key, row::decode(row)?))
+        })())
     }
 
     /// The documents matching `expr` in order, the page asked for, and how
@@ -439,7 +603,7 @@ impl Index {
     /// occurrences per day: what `analyze`, `metrics` and the like sum up
     /// without reading the branch.
     pub fn tallies(&self, expr: &Expr) -> Result<Vec<Tallied>> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let query = self.issues_only(self.translate(expr, Words::All));
         let addresses = searcher
             .search(&query, &tantivy::collector::DocSetCollector)
@@ -468,7 +632,7 @@ impl Index {
 
     /// The files that did not parse when the index was built.
     pub fn problems(&self) -> Result<Vec<Problem>> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let query = TermQuery::new(
             Term::from_field_text(self.fields.kind, "problem"),
             IndexRecordOption::Basic,
@@ -494,7 +658,7 @@ impl Index {
 
     /// Open and closed counts of each milestone or label name.
     pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let Some(&field) = self.fields.names.get(of.name) else {
             return Ok(Vec::new());
         };
@@ -526,7 +690,12 @@ impl Index {
     /// What makes snippets for `expr`: the best fragment of a text with the
     /// byte ranges of the matched words inside it.
     pub fn snippet_maker(&self, expr: &Expr) -> SnippetMaker {
-        let searcher = self.reader.searcher();
+        let Ok(searcher) = self.searcher() else {
+            return SnippetMaker {
+                body: None,
+                comments: None,
+            };
+        };
         let query = self.translate(expr, Words::All);
         let generator = |field| {
             SnippetGenerator::create(&searcher, &*query, field)
@@ -545,7 +714,10 @@ impl Index {
     /// Sees what the last commit wrote (the reader is made when the index is
     /// opened).
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| self.err(e))
+        self.opened()?.reader.reload().map_err(|e| self.err(e))?;
+        // Read after the documents, so it holds all their values.
+        *self.links.write().unwrap_or_else(|e| e.into_inner()) = read_links(&self.path);
+        Ok(())
     }
 
     fn issues_only(&self, query: Box<dyn TantivyQuery>) -> BooleanQuery {

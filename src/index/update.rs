@@ -3,7 +3,7 @@
 
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
-use super::{Index, IssueDoc, Result, State, Update};
+use super::{Index, IndexError, IssueDoc, Result, State, Update};
 use crate::format::fields;
 use crate::format::{Config, Summary};
 use crate::query::{SortKey, sort_key};
@@ -18,6 +18,10 @@ fn composite_sort_key(high: u64, number: u64) -> u64 {
 pub struct Updater<'a> {
     pub(super) index: &'a Index,
     pub(super) writer: IndexWriter,
+    /// The values of the link fields in the documents written.
+    pub(super) links: std::sync::Mutex<super::Links>,
+    /// Whether every earlier document was dropped ([`Updater::clear`]).
+    pub(super) cleared: bool,
 }
 
 impl Updater<'_> {
@@ -37,6 +41,11 @@ impl Updater<'_> {
         self.writer
             .delete_term(Term::from_field_text(f.key, &key_text));
         let mut doc = TantivyDocument::new();
+        // The row first and the key second: stored fields are read back in
+        // the order they were added, and `list` stops reading there.
+        if let Update::Issue(d) = &update {
+            doc.add_text(f.summary, super::row::encode(&Summary::of(d.issue)));
+        }
         doc.add_text(f.key, &key_text);
         doc.add_u64(f.number, key.number);
         match update {
@@ -76,6 +85,13 @@ impl Updater<'_> {
             if !v.is_empty() {
                 doc.add_text(f.has, spec.name);
             }
+            if super::LINK_FIELDS.contains(&spec.name) && !v.is_empty() {
+                let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+                let known = links.entry(spec.name.to_owned()).or_default();
+                for text in v.texts() {
+                    known.insert(text.to_lowercase());
+                }
+            }
             if let Some(&field) = f.names.get(spec.name) {
                 for text in v.texts() {
                     doc.add_text(field, text);
@@ -103,10 +119,6 @@ impl Updater<'_> {
         let mut json = i.to_json();
         json.remove("body");
         doc.add_text(f.json, serde_json::Value::Object(json).to_string());
-        doc.add_text(
-            f.summary,
-            serde_json::to_string(&Summary::of(i)).unwrap_or_default(),
-        );
         if !d.days.is_empty() {
             doc.add_text(f.days, serde_json::to_string(d.days).unwrap_or_default());
         }
@@ -117,11 +129,33 @@ impl Updater<'_> {
         self.writer
             .delete_all_documents()
             .map_err(|e| self.index.err(e))?;
+        self.cleared = true;
         Ok(())
     }
 
     /// Makes the changes visible, recording what the index now reflects.
     pub fn commit(mut self, state: &State) -> Result<()> {
+        // The links file gains this commit's values before the commit, so a
+        // reader never sees a document whose values it lacks; a file that
+        // is not there stays away (it would lack the documents before).
+        let path = &self.index.path;
+        let io = |source| IndexError::Io {
+            path: path.join(super::LINKS_FILE),
+            source,
+        };
+        let mine = std::mem::take(&mut *self.links.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut links = super::read_links(path);
+        if let Some(all) = &mut links {
+            let before = all.clone();
+            for (field, values) in &mine {
+                all.entry(field.clone())
+                    .or_default()
+                    .extend(values.iter().cloned());
+            }
+            if *all != before {
+                super::write_links(path, all).map_err(io)?;
+            }
+        }
         let payload = serde_json::to_string(state).unwrap_or_default();
         let mut prepared = self
             .writer
@@ -132,6 +166,13 @@ impl Updater<'_> {
         self.writer
             .wait_merging_threads()
             .map_err(|e| self.index.err(e))?;
+        // Rebuilt in place: only what was written since is left.
+        if self.cleared {
+            super::write_links(path, &mine).map_err(io)?;
+            links = Some(mine);
+        }
+        // What this process asks next sees what it just wrote.
+        *self.index.links.write().unwrap_or_else(|e| e.into_inner()) = links;
         Ok(())
     }
 }

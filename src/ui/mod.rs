@@ -289,7 +289,12 @@ pub fn block(s: &str) -> Cow<'_, str> {
 }
 
 fn visible(s: &str, multiline: bool) -> Cow<'_, str> {
-    if crate::format::control_char(s, multiline).is_none() {
+    // Most text is printable ASCII: nothing to look up per character (a
+    // listing passes every cell, then the whole table, through here).
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || (multiline && b == b'\n'))
+        || crate::format::control_char(s, multiline).is_none()
+    {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -345,25 +350,44 @@ impl crate::tracker::Progress for ProgressBar {
 pub fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; columns];
+    // Each cell's width, measured once; a listing has thousands of rows.
+    let mut cell_widths = Vec::with_capacity(rows.len() * columns);
+    let mut bytes = 0;
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(visible_width(cell));
+            let w = visible_width(cell);
+            widths[i] = widths[i].max(w);
+            cell_widths.push(w);
+            bytes += cell.len();
         }
     }
-    let mut out = String::new();
+    let line: usize = widths.iter().map(|w| w + 2).sum();
+    let mut out = String::with_capacity(bytes + rows.len() * line.min(256));
+    let mut cell_widths = cell_widths.into_iter();
     for row in rows {
-        let mut line = String::new();
+        let start = out.len();
         for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
+            out.push_str(cell);
+            let w = cell_widths.next().unwrap_or(0);
             if i + 1 < row.len() {
-                let pad = widths[i] - visible_width(cell) + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
+                push_spaces(&mut out, widths[i] - w + 2);
             }
         }
-        out.push_str(line.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     }
     out
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// [`table`] with a header row, and the last column cut with `…` so each
