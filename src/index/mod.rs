@@ -273,6 +273,12 @@ impl Index {
             .map_err(|e| self.err(e.clone()))
     }
 
+    /// Whether tantivy can open the index: `open` reads only its state,
+    /// so a damaged index shows here, before a search.
+    pub fn readable(&self) -> bool {
+        self.opened().is_ok()
+    }
+
     fn searcher(&self) -> Result<tantivy::Searcher> {
         Ok(self.opened()?.reader.searcher())
     }

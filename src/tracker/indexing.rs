@@ -157,7 +157,11 @@ impl Tracker {
         const CATCH_UP: usize = 256;
         let snap = self.snapshot()?;
         let settings = snap.object_id(layout::CONFIG).unwrap_or_default();
-        if let Some((index, Some(state))) = quietly(|| Index::open(&self.index_path())).flatten()
+        if let Some((index, Some(state))) = quietly(|| {
+            // Opened in full here, where a damaged index's panic is caught.
+            Index::open(&self.index_path()).filter(|(index, _)| index.readable())
+        })
+        .flatten()
             && state.version == SCHEMA_VERSION
             && state.settings == settings
             && self.store.has_tree(&state.tree)

@@ -400,6 +400,42 @@ fn nightly_on_days(env: &Env, days: std::ops::Range<i64>) {
 }
 
 #[test]
+fn a_damaged_index_is_rebuilt_and_the_error_still_counts_once() {
+    let env = Env::with_tracker();
+    let record = || {
+        env.run(&[
+            "record",
+            "Nightly failure",
+            "--component",
+            "ci",
+            "--error",
+            "nightly failed",
+        ])
+    };
+    assert_eq!(record().stdout, "BC-1 (new)\n");
+    env.ok(&["list"]);
+    // Its state reads well; its segments do not.
+    let index = env.repo.join(".git/git-issue/index");
+    for entry in std::fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "store" || e == "idx" || e == "term")
+        {
+            std::fs::write(&path, b"garbage").unwrap();
+        }
+    }
+    let r = record();
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "BC-1 (occurrence 2)\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(show(&env, "BC-1")["occurrences"], 2);
+}
+
+#[test]
 fn many_occurrence_files_are_folded_and_still_sum() {
     let env = Env::with_tracker();
     // A batch over three days is one file, counted per day.
