@@ -17,9 +17,11 @@
 
 pub mod adf;
 mod apply;
+mod error;
 pub mod github;
 pub mod gitlab;
 pub mod jira;
+pub(crate) mod json;
 mod push;
 mod state;
 mod stream;
@@ -32,10 +34,11 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use apply::{Batch, import_batch};
+pub use error::Error;
 pub use push::{Fields, PushPlan, PushReport, Step};
 pub use transport::Tool;
 
-use crate::tracker::{self, ErrorKind};
+use crate::tracker;
 
 /// A service a bridge talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -242,90 +245,6 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Tracker(#[from] tracker::Error),
-    /// Input that is not what the service sends.
-    #[error("{what}: {message}")]
-    BadInput { what: String, message: String },
-    /// `gh` or `glab` is not installed.
-    #[error(
-        "{program} is not installed or not on PATH; the {service} bridge runs it with your own login"
-    )]
-    NoTool { program: String, service: String },
-    /// `gh api` or `glab api` failed.
-    #[error("{program} {request} failed (exit status {status}): {message}")]
-    Tool {
-        program: String,
-        request: String,
-        status: i32,
-        message: String,
-    },
-    /// The service answered with an error.
-    #[error("{service} answered {status} to {request}: {message}")]
-    Http {
-        service: String,
-        request: String,
-        status: u16,
-        message: String,
-    },
-    /// The service could not be reached.
-    #[error("cannot reach {service} at {url}: {message}")]
-    Unreachable {
-        service: String,
-        url: String,
-        message: String,
-    },
-    #[error(
-        "no Jira token: set it with git config issue.jira.token TOKEN or the JIRA_API_TOKEN environment variable"
-    )]
-    NoToken,
-    /// A usage error the command line could not catch.
-    #[error("{0}")]
-    Usage(String),
-    /// A push stopped half-way: what was sent is recorded, the rest is not.
-    #[error(
-        "{message}; sent and recorded before it: {}; run the same command again to send the rest (nothing is sent twice)",
-        .sent.join(", ")
-    )]
-    Stopped {
-        message: String,
-        /// What was sent, in the user's words: `BC-12 created as #13`.
-        sent: Vec<String>,
-        #[source]
-        cause: Box<Error>,
-    },
-    #[error("cannot keep the bridge's record in {path}: {source}")]
-    State {
-        path: String,
-        source: std::io::Error,
-    },
-}
-
-impl Error {
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Tracker(e) => e.kind(),
-            Error::BadInput { .. } => ErrorKind::Refused,
-            Error::NoTool { .. } => ErrorKind::Environment,
-            Error::Tool { .. } | Error::Http { .. } | Error::Unreachable { .. } => {
-                ErrorKind::Environment
-            }
-            Error::NoToken => ErrorKind::Refused,
-            Error::Usage(_) => ErrorKind::Usage,
-            Error::Stopped { cause, .. } => cause.kind(),
-            Error::State { .. } => ErrorKind::Environment,
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for Error {
-    fn from(e: crate::store::StoreError) -> Self {
-        Error::Tracker(e.into())
-    }
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A time as the services write them: RFC 3339 with `Z` or an offset, or
@@ -378,45 +297,6 @@ mod tests {
         assert_eq!(a, stable_ulid(t, "github fjordsoft/ledgerline 1"));
         assert_ne!(a, stable_ulid(t, "github fjordsoft/ledgerline 2"));
         assert_eq!(a.len(), 26);
-    }
-}
-
-/// Reading the services' JSON: a member as text, a time, an id that may be
-/// a number or a string.
-pub(crate) mod json {
-    use jiff::Timestamp;
-    use serde_json::Value;
-
-    /// A text member, `None` when absent, null or empty.
-    pub fn text(v: &Value, key: &str) -> Option<String> {
-        match v.get(key)? {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    /// An id, written as a number or a string.
-    pub fn id(v: &Value, key: &str) -> Option<String> {
-        match v.get(key)? {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
-    pub fn time(v: &Value, key: &str) -> Option<Timestamp> {
-        super::parse_time(v.get(key)?.as_str()?)
-    }
-
-    pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-        v.get(key)
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// A required member, or the sentence that says it is missing.
-    pub fn need<T>(found: Option<T>, what: &str, key: &str) -> Result<T, String> {
-        found.ok_or_else(|| format!("{what} has no `{key}`"))
     }
 }
 

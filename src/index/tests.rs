@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use super::*;
 use crate::format::{Config, fields};
-use crate::query::{Query, TextFields};
+use crate::query::{Query, Sort, TextFields};
 
 fn issue(n: u64, title: &str, status: &str, priority: &str, labels: &[&str]) -> (Key, Issue) {
     let t = Timestamp::from_second(1_700_000_000 + n as i64 * 3600).unwrap();
