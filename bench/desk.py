@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+from conditions import conditions
+
 release = sys.argv[1]
 sizes = [int(s) for s in sys.argv[2:]] or [10000, 100000]
 gi = os.path.join(os.path.abspath(release), "git-issue")
@@ -60,16 +62,6 @@ def timed(make_args, cwd, reps, extra=None, prep=None):
 
 def fmt(ms):
     return f"{ms:.1f} ms" if ms < 10000 else f"{ms / 1000:.1f} s"
-
-
-
-
-def conditions():
-    """When, on what, and how loaded the machine was: printed with the table."""
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
 
 
 started = conditions()

@@ -11,6 +11,8 @@ import sys
 import tempfile
 import time
 
+from conditions import conditions
+
 gi, corpus = sys.argv[1], sys.argv[2]
 runs = int(os.environ.get("RUNS", "11"))
 work = tempfile.mkdtemp(prefix="git-issue-record-bench-")
@@ -77,16 +79,6 @@ def record_line(rng, error, at):
         "host": f"runner-{rng.randrange(20)}",
         "at": at,
     })
-
-
-
-
-def conditions():
-    """When, on what, and how loaded the machine was: printed with the table."""
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, load, os.cpu_count())
 
 
 started = conditions()

@@ -179,14 +179,9 @@ impl Tracker {
         let snap = store.snapshot_of(Some(to))?;
         let mut ids = BTreeSet::new();
         for key in &keys {
-            let Some(text) = layout::issue_file_candidates(key)
-                .iter()
-                .find_map(|p| snap.read(p).ok().flatten())
-            else {
-                continue;
-            };
-            if let Ok(issue) = crate::format::Issue::parse(&text) {
-                ids.insert(issue.id.to_lowercase());
+            // A deleted issue or an unreadable file has no id to send.
+            if let Ok(record) = load(&snap, key) {
+                ids.insert(record.issue.id.to_lowercase());
             }
         }
         if ids.is_empty() {

@@ -381,37 +381,29 @@ fn concurrent_records_of_a_new_error_file_one_issue() {
     );
 }
 
+/// A `record` of the nightly failure.
+const NIGHTLY: [&str; 6] = [
+    "record",
+    "Nightly failure",
+    "--component",
+    "ci",
+    "--error",
+    "nightly failed",
+];
+
 /// `record`s of the nightly failure, one each on the days from
 /// 2026-01-01 on: one occurrence file each.
 fn nightly_on_days(env: &Env, days: std::ops::Range<i64>) {
     for d in days {
         let at = jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
-        env.ok(&[
-            "record",
-            "Nightly failure",
-            "--component",
-            "ci",
-            "--error",
-            "nightly failed",
-            "--at",
-            &at.to_string(),
-        ]);
+        env.ok(&[&NIGHTLY[..], &["--at", &at.to_string()]].concat());
     }
 }
 
 #[test]
 fn a_damaged_index_is_rebuilt_and_the_error_still_counts_once() {
     let env = Env::with_tracker();
-    let record = || {
-        env.run(&[
-            "record",
-            "Nightly failure",
-            "--component",
-            "ci",
-            "--error",
-            "nightly failed",
-        ])
-    };
+    let record = || env.run(&NIGHTLY);
     assert_eq!(record().stdout, "BC-1 (new)\n");
     env.ok(&["list"]);
     // Its state reads well; its segments do not.
@@ -456,14 +448,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
     // 15 more, one a day: 16 files.
     nightly_on_days(&env, 3..18);
     assert_eq!(occurrence_files(&env, "BC-1").len(), 16);
-    let r = env.run(&[
-        "record",
-        "Nightly failure",
-        "--component",
-        "ci",
-        "--error",
-        "nightly failed",
-    ]);
+    let r = env.run(&NIGHTLY);
     assert_eq!(r.stdout, "BC-1 (occurrence 19)\n", "{}", r.stderr);
     let files = occurrence_files(&env, "BC-1");
     assert_eq!(files.len(), 1, "folded: {files:?}");
@@ -485,14 +470,7 @@ fn many_occurrence_files_are_folded_and_still_sum() {
         "{folded}"
     );
     assert_eq!(show(&env, "BC-1")["occurrences"], 19);
-    let r = env.run(&[
-        "record",
-        "Nightly failure",
-        "--component",
-        "ci",
-        "--error",
-        "nightly failed",
-    ]);
+    let r = env.run(&NIGHTLY);
     assert_eq!(r.stdout, "BC-1 (occurrence 20)\n");
     assert_eq!(occurrence_files(&env, "BC-1").len(), 2);
     assert!(
@@ -593,14 +571,7 @@ fn two_clones_folding_at_once_count_nothing_twice() {
     let carol = net.clone("carol");
     // Each has 16 files: each record folds them, offline.
     for c in [&bob, &carol] {
-        let r = c.run(&[
-            "record",
-            "Nightly failure",
-            "--component",
-            "ci",
-            "--error",
-            "nightly failed",
-        ]);
+        let r = c.run(&NIGHTLY);
         assert_eq!(r.stdout, "BC-1 (occurrence 17)\n", "{}", r.stderr);
         assert_eq!(occurrence_files(c, "BC-1").len(), 1);
     }
@@ -626,19 +597,7 @@ fn a_new_error_filed_on_two_clones_then_counts_on_the_first() {
     net.first.ok(&["sync"]);
     let bob = net.clone("bob");
     let carol = net.clone("carol");
-    let at = |env: &Env, date: &str| {
-        run(env
-            .cmd()
-            .args([
-                "record",
-                "Nightly failure",
-                "--component",
-                "ci",
-                "--error",
-                "nightly failed",
-            ])
-            .env("GIT_COMMITTER_DATE", date))
-    };
+    let at = |env: &Env, date: &str| run(env.cmd().args(NIGHTLY).env("GIT_COMMITTER_DATE", date));
     assert_eq!(at(&bob, "2026-01-03T00:00:00Z").stdout, "BC-1 (new)\n");
     assert_eq!(at(&carol, "2026-01-04T00:00:00Z").stdout, "BC-1 (new)\n");
     for c in [&bob, &carol, &bob] {
