@@ -45,9 +45,9 @@ impl Rule {
         })
     }
 
-    /// The ASCII twin, built without a literal prefilter: finding the
-    /// literals of the date rule's digit classes cost more than matching
-    /// an error message without them.
+    /// The ASCII twin, built without a literal prefilter or a full DFA:
+    /// building those for the date rule's digit classes cost more than
+    /// matching an error message without them.
     fn ascii_regex(&self) -> &meta::Regex {
         self.compiled_ascii.get_or_init(|| {
             let pattern = self.ascii.unwrap_or(self.pattern);
