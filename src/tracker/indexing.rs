@@ -158,8 +158,10 @@ impl Tracker {
         let snap = self.snapshot()?;
         let settings = snap.object_id(layout::CONFIG).unwrap_or_default();
         if let Some((index, Some(state))) = quietly(|| {
-            // Opened in full here, where a damaged index's panic is caught.
-            Index::open(&self.index_path()).filter(|(index, _)| index.readable())
+            // Opened in full here, where a damaged index's panic is caught,
+            // unless the lookup can go without tantivy.
+            Index::open(&self.index_path())
+                .filter(|(index, _)| index.has_keys_file() || index.readable())
         })
         .flatten()
             && state.version == SCHEMA_VERSION

@@ -23,7 +23,7 @@ use jiff::Timestamp;
 
 use super::change::{describe_changes, set_status};
 use super::doctor::check_values;
-use super::read::{load_at, next_number, occurrences_of, read_config};
+use super::read::{load, load_at, next_number, occurrences_of, read_config};
 use super::{Error, Result, Tracker};
 use crate::format::fields::{self, Value as FieldValue};
 use crate::format::layout::{self, BranchPath};
@@ -171,6 +171,18 @@ impl Tracker {
         };
         match self.index_for_lookup()? {
             Ok((index, tree)) => {
+                if let Some(found) = index.keys_having("fingerprint", &lookup.wanted) {
+                    // Read at the tip: what changed since `tree` is read
+                    // again by the catch-up, the rest is the same there.
+                    let snap = self.snapshot()?;
+                    for key in found.into_values().flatten() {
+                        if let Ok(record) = load(&snap, &key) {
+                            lookup.consider(record.key, &record.issue);
+                        }
+                    }
+                    lookup.tree = Some(tree);
+                    return Ok(lookup);
+                }
                 let values: Vec<String> = lookup.wanted.iter().cloned().collect();
                 let expr = Expr::Field(fields::named("fingerprint"), values);
                 let (hits, _) = index.search(
