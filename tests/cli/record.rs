@@ -457,6 +457,25 @@ fn the_issue_of_a_fingerprint_is_read_not_remembered() {
 }
 
 #[test]
+fn a_fingerprint_is_matched_whatever_its_case_or_quotes() {
+    let env = Env::with_tracker();
+    // The index is there and behind: what `record` wrote is read back
+    // from the files that changed since.
+    env.ok(&["list"]);
+    for (n, fp) in ["ABCDEF0123", "it's \"db: quoted\" \\ 2"]
+        .iter()
+        .enumerate()
+    {
+        let with = |fp: &str| env.run(&[&NIGHTLY[..], &["--fingerprint", fp]].concat());
+        assert_eq!(with(fp).stdout, format!("BC-{} (new)\n", n + 1));
+        assert_eq!(
+            with(&fp.to_lowercase()).stdout,
+            format!("BC-{} (occurrence 2)\n", n + 1)
+        );
+    }
+}
+
+#[test]
 fn an_index_from_before_the_fingerprints_file_learns_them_when_next_updated() {
     let env = Env::with_tracker();
     assert_eq!(env.run(&NIGHTLY).stdout, "BC-1 (new)\n");

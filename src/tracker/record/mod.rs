@@ -257,6 +257,7 @@ impl Lookup {
                 issues.remove(&key);
             }
             if let Some(text) = snap.read(path)?
+                && self.may_have(&text)
                 && let Ok(issue) = Issue::parse(&text)
             {
                 self.consider(key, &issue);
@@ -264,6 +265,22 @@ impl Lookup {
         }
         self.tree = target;
         Ok(())
+    }
+
+    /// Whether the file `text` may carry a wanted fingerprint, short of
+    /// parsing it (most files an index is behind by are other issues). A
+    /// fingerprint YAML writes as it is (printable ASCII, no spaces,
+    /// quotes or backslashes) must be in the text; any other might be
+    /// escaped or folded there, so the file is parsed.
+    fn may_have(&self, text: &str) -> bool {
+        let plain = |fp: &str| {
+            fp.bytes()
+                .all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'\\'))
+        };
+        let lower = text.to_ascii_lowercase();
+        self.wanted
+            .iter()
+            .any(|fp| !plain(fp) || lower.contains(fp.as_str()))
     }
 
     fn best(&self, fingerprint: &str) -> Option<Key> {
