@@ -653,6 +653,8 @@ fn two_clones_folding_at_once_count_nothing_twice() {
         "16 batches counted once, plus one each"
     );
     assert_eq!(occurrences_of(&carol, "BC-1"), 18);
+    // `record` counts the same, from what it keeps of each file.
+    assert_eq!(bob.run(&NIGHTLY).stdout, "BC-1 (occurrence 19)\n");
 }
 
 #[test]
