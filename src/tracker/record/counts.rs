@@ -167,7 +167,7 @@ fn read_line(line: &str) -> Option<(String, Counted)> {
         "!" => Counted::Unreadable,
         "+" => {
             let rest: Vec<&str> = parts.collect();
-            if rest.len() % 2 != 0 {
+            if !rest.len().is_multiple_of(2) {
                 return None;
             }
             let mut batches = Vec::new();
