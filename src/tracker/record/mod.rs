@@ -25,7 +25,7 @@ use jiff::Timestamp;
 
 use super::change::{describe_changes, set_status};
 use super::doctor::check_values;
-use super::read::{load, load_at, next_number, occurrences_of, read_config};
+use super::read::{load, load_at, may_hold, next_number, occurrences_of, read_config};
 use super::{Error, Result, Tracker};
 use crate::format::fields::{self, Value as FieldValue};
 use crate::format::layout::{self, BranchPath};
@@ -264,12 +264,14 @@ impl Lookup {
                 _ => None,
             })
             .collect();
+        let wanted: Vec<String> = self.wanted.iter().cloned().collect();
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
         for (key, path) in keys {
             for issues in self.found.values_mut() {
                 issues.remove(&key);
             }
             if let Some(text) = snap.read(path)?
-                && self.may_have(&text)
+                && may_hold(&text, &wanted)
                 && let Ok(issue) = Issue::parse(&text)
             {
                 self.consider(key, &issue);
@@ -277,22 +279,6 @@ impl Lookup {
         }
         self.tree = target;
         Ok(())
-    }
-
-    /// Whether the file `text` may carry a wanted fingerprint, short of
-    /// parsing it (most files an index is behind by are other issues). A
-    /// fingerprint YAML writes as it is (printable ASCII, no spaces,
-    /// quotes or backslashes) must be in the text; any other might be
-    /// escaped or folded there, so the file is parsed.
-    fn may_have(&self, text: &str) -> bool {
-        let plain = |fp: &str| {
-            fp.bytes()
-                .all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'\\'))
-        };
-        let lower = text.to_ascii_lowercase();
-        self.wanted
-            .iter()
-            .any(|fp| !plain(fp) || lower.contains(fp.as_str()))
     }
 
     fn best(&self, fingerprint: &str) -> Option<Key> {
