@@ -222,8 +222,11 @@ mod hostile_input {
         prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
     }
 
+    /// Whether the error's place is in the text. YAML counts a lone `\r`
+    /// as a line break too (`"[\t\r\rtitle: - "` fails on its line 3).
     fn within(text: &str, e: &ParseError) -> bool {
-        e.line >= 1 && e.column >= 1 && e.line <= text.lines().count().max(1) + 1
+        let breaks = text.matches(['\n', '\r']).count();
+        e.line >= 1 && e.column >= 1 && e.line <= breaks + 2
     }
 
     proptest! {
