@@ -230,8 +230,7 @@ impl Index {
     fn stored_issue(&self, doc: &TantivyDocument) -> Option<(Key, Issue)> {
         let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
         let json = doc.get_first(self.fields.json)?.as_str()?;
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
-        Some((key, Issue::from_json_owned(map).ok()?))
+        Some((key, Issue::from_json_str(json).ok()?))
     }
 
     /// Every issue matching `expr`, in no particular order, with its
