@@ -376,7 +376,7 @@ fn history_of_issue(
 }
 
 /// The branch's history with the paths each commit changed, kept between
-/// exports in `<git common dir>/git-issue/site-history.json` (beside the
+/// exports in `<git common dir>/git-issue/site-history.bin` (postcard; beside the
 /// search index, never in the published folder) so that an export after one
 /// change walks one commit, not the whole history.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -388,17 +388,20 @@ pub struct HistoryCache {
     path: Option<PathBuf>,
     #[serde(skip)]
     dirty: bool,
+    /// The whole branch was walked, not only new commits.
+    #[serde(skip)]
+    walked_all: bool,
 }
 
-const HISTORY_VERSION: u32 = 2;
+const HISTORY_VERSION: u32 = 3;
 
 impl HistoryCache {
     /// The cache of this clone; empty when missing or unreadable.
     pub fn load(store: &Store) -> HistoryCache {
-        let path = store.local_dir().join("site-history.json");
+        let path = store.local_dir().join("site-history.bin");
         let mut cache = std::fs::read(&path)
             .ok()
-            .and_then(|b| serde_json::from_slice::<HistoryCache>(&b).ok())
+            .and_then(|b| postcard::from_bytes::<HistoryCache>(&b).ok())
             .filter(|c| c.version == HISTORY_VERSION)
             .unwrap_or_default();
         cache.version = HISTORY_VERSION;
@@ -420,6 +423,7 @@ impl HistoryCache {
         if since.is_some() {
             fresh.append(&mut self.commits);
         }
+        self.walked_all = since.is_none();
         self.commits = fresh;
         self.tip = Some(tip.to_owned());
         self.dirty = true;
@@ -432,9 +436,13 @@ impl HistoryCache {
         let (Some(path), true) = (&self.path, self.dirty) else {
             return;
         };
-        let Ok(bytes) = serde_json::to_vec(self) else {
+        let Ok(bytes) = postcard::to_allocvec(self) else {
             return;
         };
+        // Versions before 3 kept it as JSON; a whole walk drops that file.
+        if self.walked_all {
+            let _ = std::fs::remove_file(path.with_extension("json"));
+        }
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }

@@ -30,7 +30,7 @@ use crate::tracker::{Problem, Tracker};
 use catalog::{Catalog, Entry};
 use corpus::{Corpus, HistoryCache};
 use output::{File, Output};
-use views::{Frame, Site};
+use views::{Frame, Pages};
 
 /// How to export.
 #[derive(Debug, Clone, Default)]
@@ -167,11 +167,82 @@ struct Plan {
     /// Every issue on the site.
     catalog: Catalog,
     /// The issues whose pages and attachments are made again: every issue
-    /// (`whole`), or those the branch changed since the folder's commit
-    /// and those whose pages show them.
+    /// (a whole export), or those the branch changed since the folder's
+    /// commit and those whose pages show them.
     corpus: Corpus,
-    whole: bool,
+    /// After changes: what the catalog held before them. `None` for a
+    /// whole export.
+    before: Option<Before>,
 }
+
+/// The catalog before the changes of an export after changes.
+struct Before {
+    /// How the whole list was cut into pages.
+    layout: listing::Layout,
+    /// The entries of the changed issues that were on the site.
+    entries: std::collections::BTreeMap<u64, Entry>,
+    /// The numbers of the changed issues.
+    numbers: Vec<u64>,
+}
+
+/// What changes touch of the pages over many issues and of the data files.
+struct Touches {
+    /// The numbers of the issues whose entries changed.
+    numbers: std::collections::BTreeSet<u64>,
+    /// The search groups of the words that came or went.
+    groups: std::collections::BTreeSet<String>,
+    listings: views::Touched,
+}
+
+impl Before {
+    /// What the changes did, the catalog being as they left it.
+    fn touches(&self, catalog: &Catalog) -> Touches {
+        use std::collections::BTreeSet;
+        let mut t = Touches {
+            numbers: BTreeSet::new(),
+            groups: BTreeSet::new(),
+            listings: views::Touched::default(),
+        };
+        for n in &self.numbers {
+            let old = self.entries.get(n);
+            let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+            if old == new {
+                continue;
+            }
+            t.numbers.insert(*n);
+            for e in [old, new].into_iter().flatten() {
+                t.listings.labels.extend(e.row.labels.iter().cloned());
+                t.listings
+                    .milestones
+                    .extend(e.row.milestone.iter().cloned());
+            }
+            // Words that came or went: their groups' files change.
+            for title in [true, false] {
+                let set = |e: Option<&Entry>| -> BTreeSet<String> {
+                    let Some(e) = e else {
+                        return BTreeSet::new();
+                    };
+                    let words = if title { &e.title_words } else { &e.text_words };
+                    words
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                };
+                let (a, b) = (set(old), set(new));
+                let moved: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
+                data::groups_of(&moved.join(" "), &mut t.groups);
+            }
+        }
+        let layout = listing::Layout::of(catalog.entries.iter().map(|e| e.row.number));
+        t.listings.buckets = (layout == self.layout)
+            .then(|| t.numbers.iter().map(|n| n / views::PAGE as u64).collect());
+        t
+    }
+}
+
+/// Issue pages rendered, and parsed issues dropped, at a time.
+const ISSUE_BATCH: usize = 4096;
 
 /// Beyond this many changed issues, reading the whole branch is as quick.
 const CHANGED_MAX: usize = 2000;
@@ -219,14 +290,17 @@ fn changes_since(
     // Pages that show a changed issue: the originals of its duplicates
     // (before and after), and those that link to it.
     let mut shown: std::collections::BTreeSet<Key> = Default::default();
+    let mut before = Before {
+        layout: listing::Layout::of(catalog.entries.iter().map(|e| e.row.number)),
+        entries: Default::default(),
+        numbers: keys.iter().map(|k| k.number).collect(),
+    };
     for k in &keys {
-        if let Ok(i) = catalog.position(k.number)
-            && let Some(d) = catalog.entries[i].duplicate_of.as_deref().and_then(names)
-        {
-            shown.insert(d);
-        }
-        if let Ok(i) = catalog.position(k.number) {
-            catalog.entries.remove(i);
+        if let Some(old) = catalog.remove(k.number) {
+            if let Some(d) = old.duplicate_of.as_deref().and_then(names) {
+                shown.insert(d);
+            }
+            before.entries.insert(k.number, old);
         }
     }
     let mut commits_now = std::mem::take(&mut catalog.missing);
@@ -236,10 +310,7 @@ fn changes_since(
             shown.insert(d);
         }
         commits_now.extend(entry.commits.iter().cloned());
-        match catalog.position(entry.row.number) {
-            Ok(i) => catalog.entries[i] = entry,
-            Err(i) => catalog.entries.insert(i, entry),
-        }
+        catalog.put(entry);
     }
     // Commits named before that this clone has now.
     let arrived: std::collections::HashSet<String> = commits_now
@@ -280,7 +351,7 @@ fn changes_since(
     Ok(Some(Plan {
         catalog,
         corpus,
-        whole: false,
+        before: Some(before),
     }))
 }
 
@@ -384,15 +455,15 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             Plan {
                 catalog: Catalog::of(&corpus),
                 corpus,
-                whole: true,
+                before: None,
             }
         }
     };
     history.save();
     let Plan {
-        catalog,
-        corpus,
-        whole,
+        mut catalog,
+        mut corpus,
+        before,
     } = plan;
     out.exporting(output::Exported {
         tip: catalog.tip.clone(),
@@ -401,74 +472,75 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         problems: corpus.problems.len(),
         missing: catalog.missing.clone(),
     });
-    let site = Site::assemble(
-        &catalog.entries,
-        &corpus.config,
-        corpus.problems.len(),
-        frame,
-    );
-
-    let mut files = assets();
-    files.extend([
-        page("board.html", html::board_page(&site.pages.board)),
-        page(
-            "milestones.html",
-            html::milestones_page(&site.pages.milestones),
-        ),
-        page("labels.html", html::labels_page(&site.pages.labels)),
-        page(
-            "dashboard.html",
-            html::dashboard_page(&site.pages.dashboard),
-        ),
-        page("search.html", html::search_page(&site.pages.search)),
-        page("known.html", html::known_page(&site.pages.known)),
-    ]);
-    out.put_all(files)?;
-    out.put_all(
-        site.data
-            .into_iter()
-            .map(|d| File {
-                path: d.path,
-                bytes: d.bytes,
-                input: None,
-            })
-            .collect(),
-    )?;
-    let pages = &site.pages;
-    cached(
-        &mut out,
-        pages.listings.len(),
-        |i| &pages.listings[i],
-        |v| v.path.clone(),
-        |v| html::listing_page(v),
-    )?;
-    let issue_pages = |out: &mut Output, corpus: &Corpus| {
+    let touches = before.as_ref().map(|b| b.touches(&catalog));
+    // Issue pages first, a batch at a time, each issue's parsed files
+    // dropped once its page is written: the pages over many issues and the
+    // data files are made after, from the catalog alone, so that memory
+    // never holds both every parsed issue and every listing.
+    let config = corpus.config.clone();
+    let problems = corpus.problems.len();
+    let all_pages = || {
+        Pages::assemble_touched(
+            &catalog.entries,
+            &config,
+            problems,
+            frame.clone(),
+            touches.as_ref().map(|t| &t.listings),
+        )
+    };
+    // After changes there are few issues to render and few listings to
+    // make: the pages are made once.
+    let pages = before.is_some().then(all_pages);
+    let light = pages.is_none().then(|| {
+        Pages::assemble_touched(
+            &catalog.entries,
+            &config,
+            problems,
+            frame.clone(),
+            Some(&views::Touched {
+                buckets: Some(Default::default()),
+                ..Default::default()
+            }),
+        )
+    });
+    let Some(parts) = pages.as_ref().or(light.as_ref()) else {
+        unreachable!("one of them is made")
+    };
+    let issue_pages = |out: &mut Output, corpus: &Corpus, entries: &[corpus::SiteIssue]| {
         cached(
             out,
-            corpus.entries.len(),
+            entries.len(),
             |i| {
-                let e = &corpus.entries[i];
-                let at = pages
+                let e = &entries[i];
+                let at = parts
                     .rows
                     .binary_search_by_key(&e.key.number, |r| r.number)
                     .unwrap_or_default();
-                views::issue_page_of(corpus, pages, e, &pages.rows[at], &pages.frame)
+                views::issue_page_of(corpus, &parts, e, &parts.rows[at], &parts.frame)
             },
             |v| format!("issues/{}.html", v.row.key),
             html::issue_page,
         )
     };
-    issue_pages(&mut out, &corpus)?;
-    // Attached files, copied beside their issue's page. Confidential
-    // issues are not in the corpus, so neither are their files.
-    for e in corpus.entries.iter().filter(|e| !e.attachments.is_empty()) {
-        attachments(tracker, &mut out, &e.key, &e.attachments)?;
+    let mut read: std::collections::HashSet<u64> = Default::default();
+    let mut rest = std::mem::take(&mut corpus.entries);
+    rest.reverse();
+    while !rest.is_empty() {
+        let mut batch = rest.split_off(rest.len().saturating_sub(ISSUE_BATCH));
+        batch.reverse();
+        issue_pages(&mut out, &corpus, &batch)?;
+        // Attached files, copied beside their issue's page. Confidential
+        // issues are not in the corpus, so neither are their files.
+        for e in batch.iter().filter(|e| !e.attachments.is_empty()) {
+            attachments(tracker, &mut out, &e.key, &e.attachments)?;
+        }
+        read.extend(batch.iter().map(|e| e.key.number));
+        rest.shrink_to(rest.len());
     }
-    if !whole {
+    drop(rest);
+    if before.is_some() {
         // The pages of the other issues are as the last export wrote them,
         // where they still are; those that are not are made again.
-        let read: std::collections::HashSet<u64> =
-            corpus.entries.iter().map(|e| e.key.number).collect();
         let others: Vec<&Entry> = catalog
             .entries
             .iter()
@@ -505,16 +577,96 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         if !again.is_empty() {
             again.sort_by_key(|k| k.number);
             let more = Corpus::read_keys(tracker, &catalog.tip, &again, include, &mut history)?;
-            issue_pages(&mut out, &more)?;
+            issue_pages(&mut out, &more, &more.entries)?;
         }
     }
-    cached(
-        &mut out,
-        pages.notes.len(),
-        |i| &pages.notes[i],
-        |v| format!("release-notes/{}.html", v.milestone_slug),
-        |v| html::notes_page(v),
-    )?;
+    drop(light);
+    let pages = match pages {
+        Some(p) => p,
+        None => all_pages(),
+    };
+
+    let mut files = assets();
+    files.extend([
+        page("board.html", html::board_page(&pages.board)),
+        page("milestones.html", html::milestones_page(&pages.milestones)),
+        page("labels.html", html::labels_page(&pages.labels)),
+        page("dashboard.html", html::dashboard_page(&pages.dashboard)),
+        page("search.html", html::search_page(&pages.search)),
+        page("known.html", html::known_page(&pages.known)),
+    ]);
+    out.put_all(files)?;
+
+    // Data files: after changes, those they touch; the others are kept
+    // where they are still there, or all are made again.
+    let since = touches.as_ref().map(|t| data::Since {
+        numbers: &t.numbers,
+        groups: (catalog.max == data::bound(&pages.rows)).then_some(&t.groups),
+        search: &catalog.search,
+    });
+    let mut made = data::files_of(
+        &corpus.config,
+        &catalog.entries,
+        &pages.rows,
+        &pages.statuses,
+        since,
+    );
+    let data_files = |made: &mut data::Made| {
+        std::mem::take(&mut made.files)
+            .into_iter()
+            .map(|d| File {
+                path: d.path,
+                bytes: d.bytes,
+                input: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    out.put_all(data_files(&mut made))?;
+    if !out.keep_present(std::mem::take(&mut made.kept)).is_empty() {
+        made = data::files_of(
+            &corpus.config,
+            &catalog.entries,
+            &pages.rows,
+            &pages.statuses,
+            None,
+        );
+        out.put_all(data_files(&mut made))?;
+    }
+    catalog.search = made.search;
+    catalog.max = made.max;
+
+    let listings = |out: &mut Output, pages: &Pages| -> Result<(), SiteError> {
+        cached(
+            out,
+            pages.listings.len(),
+            |i| &pages.listings[i],
+            |v| v.path.clone(),
+            |v| html::listing_page(v),
+        )?;
+        cached(
+            out,
+            pages.notes.len(),
+            |i| &pages.notes[i],
+            |v| format!("release-notes/{}.html", v.milestone_slug),
+            |v| html::notes_page(v),
+        )
+    };
+    listings(&mut out, &pages)?;
+    if let Some(t) = &touches {
+        // The listings and release notes the changes did not touch are
+        // kept, where they are still there; else all are made again.
+        let untouched = untouched_listings(&t.listings);
+        let old = out.old_paths(|p| untouched(p));
+        if !out.keep_present(old).is_empty() {
+            let all = Pages::assemble(
+                &catalog.entries,
+                &corpus.config,
+                corpus.problems.len(),
+                pages.frame.clone(),
+            );
+            listings(&mut out, &all)?;
+        }
+    }
     let written = out.finish()?;
     if corpus.problems.is_empty() {
         catalog.save(store, include);
@@ -531,4 +683,47 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         removed: written.removed,
         problems: corpus.problems,
     })
+}
+
+/// Whether a page of the last export is one of the listings or release
+/// notes that `touched` leaves as they were.
+fn untouched_listings(touched: &views::Touched) -> impl Fn(&str) -> bool + '_ {
+    let slugs = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
+        names.iter().map(|n| views::slug(n)).collect()
+    };
+    let labels = slugs(&touched.labels);
+    let milestones = slugs(&touched.milestones);
+    // `<slug>.html` or `<slug>-<n>.html`, of one of `slugs`.
+    let of = |name: &str, slugs: &[String]| {
+        let Some(stem) = name.strip_suffix(".html") else {
+            return false;
+        };
+        slugs.iter().any(|s| {
+            stem.strip_prefix(s.as_str()).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix('-')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+    };
+    move |path: &str| {
+        if let Some(name) = path.strip_prefix("list/") {
+            let bucket = name
+                .strip_suffix(".html")
+                .and_then(|b| b.parse::<u64>().ok());
+            match (&touched.buckets, bucket) {
+                (Some(only), Some(b)) => !only.contains(&b),
+                _ => false,
+            }
+        } else if let Some(name) = path.strip_prefix("labels/") {
+            !of(name, &labels)
+        } else if let Some(name) = path.strip_prefix("milestones/") {
+            !of(name, &milestones)
+        } else if let Some(name) = path.strip_prefix("release-notes/") {
+            !of(name, &milestones)
+        } else {
+            false
+        }
+    }
 }

@@ -33,11 +33,23 @@ const MANIFEST_VERSION: u32 = 2;
 /// shows and what it was made with (see [`Exported`]).
 const EXPORTED: &str = "export.json";
 
-fn shard_of(path: &str) -> String {
-    format!(
-        "{:02x}.json",
-        xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
-    )
+/// The shard of the manifest that records `path`.
+fn shard_of(path: &str) -> u8 {
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
+}
+
+fn shard_name(shard: u8) -> String {
+    format!("{shard:02x}.json")
+}
+
+/// Records by path, hashed quickly: 100,000 paths are looked up several
+/// times an export; the order only matters in the shards, which sort.
+type Files = std::collections::HashMap<String, Record, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+/// The records of one export.
+#[derive(Default)]
+struct Held {
+    files: Files,
 }
 
 /// The bytes of a plain file (not a link), if there is one.
@@ -103,8 +115,8 @@ pub enum OutputError {
 
 pub struct Output {
     dir: PathBuf,
-    old: Manifest,
-    new: Manifest,
+    old: Held,
+    new: Held,
     done: Written,
     /// Folders inside `dir` already checked to be real folders.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -148,7 +160,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 impl Output {
     pub fn open(dir: &Path) -> Result<Output, OutputError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let mut old = Manifest::default();
+        let mut old = Held::default();
         let parse = |bytes: Vec<u8>| serde_json::from_slice::<Manifest>(&bytes).ok();
         if let Some(m) = read_plain(&dir.join(OLD_MANIFEST)).and_then(parse) {
             old.files.extend(m.files);
@@ -160,25 +172,28 @@ impl Output {
         {
             exported = read_plain(&folder.join(EXPORTED))
                 .and_then(|b| serde_json::from_slice::<Exported>(&b).ok());
-            for e in entries.flatten() {
-                if e.file_name() == EXPORTED {
-                    continue;
-                }
-                if let Some(m) = read_plain(&e.path())
-                    .and_then(parse)
-                    .filter(|m| m.version == MANIFEST_VERSION)
-                {
-                    old.files.extend(m.files);
-                }
+            let shards: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| e.file_name() != EXPORTED)
+                .map(|e| e.path())
+                .collect();
+            // Read on every core: 100,000 records are 20 MB of JSON.
+            let parsed: Vec<Manifest> = shards
+                .par_iter()
+                .filter_map(|p| {
+                    read_plain(p)
+                        .and_then(parse)
+                        .filter(|m| m.version == MANIFEST_VERSION)
+                })
+                .collect();
+            for m in parsed {
+                old.files.extend(m.files);
             }
         }
         Ok(Output {
             dir: dir.to_path_buf(),
             old,
-            new: Manifest {
-                version: MANIFEST_VERSION,
-                files: BTreeMap::new(),
-            },
+            new: Held::default(),
             done: Written::default(),
             folders: Default::default(),
             exported,
@@ -221,6 +236,17 @@ impl Output {
             }
             *done = true;
         }
+    }
+
+    /// The files the last export wrote whose paths `wanted` picks, that
+    /// this one has not written or kept yet.
+    pub fn old_paths(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+        self.old
+            .files
+            .keys()
+            .filter(|p| wanted(p) && !self.new.files.contains_key(*p))
+            .cloned()
+            .collect()
     }
 
     /// Keeps the files at `paths` that the last export wrote and that are
@@ -366,16 +392,22 @@ impl Output {
                 Err(e) => return Err(io_err(&full)(e)),
             }
         }
-        let mut shards: BTreeMap<String, Manifest> = BTreeMap::new();
-        for (path, record) in std::mem::take(&mut self.new.files) {
-            shards
-                .entry(shard_of(&path))
-                .or_insert_with(|| Manifest {
-                    version: MANIFEST_VERSION,
-                    files: BTreeMap::new(),
-                })
-                .files
-                .insert(path, record);
+        // The shards holding a path whose record changed, was added or
+        // went: only those are made and written again, with those missing
+        // from the folder.
+        let mut dirty = [false; 256];
+        let mut used = [false; 256];
+        for (p, r) in &self.old.files {
+            if self.new.files.get(p) != Some(r) {
+                dirty[shard_of(p) as usize] = true;
+            }
+        }
+        for p in self.new.files.keys() {
+            let s = shard_of(p) as usize;
+            used[s] = true;
+            if !self.old.files.contains_key(p) {
+                dirty[s] = true;
+            }
         }
         let folder = self.dir.join(MANIFEST);
         match std::fs::symlink_metadata(&folder) {
@@ -383,10 +415,37 @@ impl Output {
             Ok(_) => return Err(OutputError::NotAFolder(folder)),
             Err(_) => std::fs::create_dir(&folder).map_err(io_err(&folder))?,
         }
-        for (name, shard) in &shards {
-            let mut bytes = serde_json::to_vec(shard).unwrap_or_default();
-            bytes.push(b'\n');
-            let file = folder.join(name);
+        let write: Vec<bool> = (0..256)
+            .map(|s| {
+                used[s]
+                    && (dirty[s]
+                        || !std::fs::symlink_metadata(folder.join(shard_name(s as u8)))
+                            .is_ok_and(|m| m.file_type().is_file()))
+            })
+            .collect();
+        let mut shards: BTreeMap<u8, Manifest> = BTreeMap::new();
+        for (path, record) in std::mem::take(&mut self.new.files) {
+            let s = shard_of(&path);
+            if write[s as usize] {
+                shards
+                    .entry(s)
+                    .or_insert_with(|| Manifest {
+                        version: MANIFEST_VERSION,
+                        files: BTreeMap::new(),
+                    })
+                    .files
+                    .insert(path, record);
+            }
+        }
+        let bytes: Vec<(PathBuf, Vec<u8>)> = shards
+            .into_par_iter()
+            .map(|(s, shard)| {
+                let mut bytes = serde_json::to_vec(&shard).unwrap_or_default();
+                bytes.push(b'\n');
+                (folder.join(shard_name(s)), bytes)
+            })
+            .collect();
+        for (file, bytes) in bytes {
             if read_plain(&file).as_deref() != Some(&bytes[..]) {
                 self.unstamp();
                 write_atomically(&file, &bytes)?;
@@ -417,7 +476,8 @@ impl Output {
             let ours = name.len() == 7
                 && name.ends_with(".json")
                 && name[..2].bytes().all(|b| b.is_ascii_hexdigit());
-            if ours && !shards.contains_key(&name) && read_plain(&e.path()).is_some() {
+            let unused = || u8::from_str_radix(&name[..2], 16).is_ok_and(|s| !used[s as usize]);
+            if ours && unused() && read_plain(&e.path()).is_some() {
                 let _ = std::fs::remove_file(e.path());
             }
         }

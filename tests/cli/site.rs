@@ -1264,6 +1264,64 @@ fn an_export_after_changes_is_the_same_as_a_whole_export() {
             .unwrap()
             .contains("Stop retrying uploads forever")
     );
+    // A label and a milestone taken away: their pages change or go.
+    env.ok(&["label", "BC-6", "-brand-new"]);
+    env.ok(&["set", "BC-1", "milestone=v0.8.0"]);
+    same_as_whole("a label and a milestone taken away");
+    // Many issues at once, over several pages of the list, of the rows
+    // files and of a label, then a change to one of the older ones: the
+    // list's pages are cut as before, only that one's page is made again.
+    env.by_hand("Add many issues", |wt| {
+        for n in 150..=420u32 {
+            let body = format!("Bulk issue number {n} about word{}.\n", n % 7);
+            std::fs::write(
+                wt.join(format!("issues/0/BC-{n}.md")),
+                issue_file(
+                    n,
+                    &format!("title: Bulk {n} zeta{}\ntype: bug\nstatus: open\npriority: p2\nlabels: [bulk]\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n", n % 3),
+                    &body,
+                ),
+            )
+            .unwrap();
+        }
+    });
+    same_as_whole("many issues");
+    env.ok(&[
+        "set",
+        "BC-160",
+        "status=in_progress",
+        "title=Bulk one hundred sixty",
+    ]);
+    same_as_whole("one of many changed");
+    env.ok(&["label", "BC-300", "-bulk"]);
+    same_as_whole("one of many leaves its label");
+    // Files of the folder's listings and data removed by someone else.
+    for gone in ["list/2.html", "data/rows/3.js", "data/s/ze.js"] {
+        std::fs::remove_file(dir.join(gone)).unwrap();
+    }
+    let bulk = std::fs::read_dir(dir.join("labels"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("bulk-")
+        })
+        .unwrap();
+    std::fs::remove_file(bulk).unwrap();
+    same_as_whole("listings and data files removed from the folder");
+    // A number past the bound of the bitmaps: every posting is made again.
+    env.commit_by_hand(
+        "issues/1/BC-1100.md",
+        &issue_file(
+            1100,
+            "title: Far away zeta9\ntype: bug\nstatus: open\npriority: p1\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n",
+            "Far.\n",
+        ),
+    );
+    same_as_whole("a number past the bound");
     // Nothing changed: nothing written.
     let r = env.run(&["export", "site", dir.to_str().unwrap()]);
     assert!(r.stderr.contains(" 0 files written"), "{}", r.stderr);
