@@ -171,6 +171,20 @@ pub struct Since<'a> {
     pub groups: Option<&'a BTreeSet<String>>,
     /// What the search files were cut into last time, by group.
     pub search: &'a BTreeMap<String, Vec<String>>,
+    /// The rows of the changed numbers before and after (`None`: not on
+    /// the site): a filter or sort order none of them differs in is kept.
+    pub rows: Vec<(Option<&'a Row>, Option<&'a Row>)>,
+}
+
+impl Since<'_> {
+    /// Whether a row came, went, or differs from what it was in what
+    /// `same` compares.
+    fn differ(&self, same: impl Fn(&Row, &Row) -> bool) -> bool {
+        self.rows.iter().any(|pair| match pair {
+            (Some(a), Some(b)) => !same(a, b),
+            _ => true,
+        })
+    }
 }
 
 /// The data files an export makes.
@@ -237,10 +251,18 @@ pub fn files_of(
 
     // Filters: the numbers of the issues holding each value.
     let mut fields: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    // Made again when the bound of the bitmaps moved or a row of the field
+    // changed, else kept.
+    let bound_moved = since.as_ref().is_some_and(|s| s.groups.is_none());
+    let again = |same: &dyn Fn(&Row, &Row) -> bool| {
+        bound_moved || since.as_ref().is_none_or(|s| s.differ(same))
+    };
     let mut add_field = |out: &mut Vec<DataFile>,
+                         kept: &mut Vec<String>,
                          field: &'static str,
                          order: &[String],
                          get: &dyn Fn(&Row) -> Vec<&str>| {
+        let make = again(&|a: &Row, b: &Row| get(a) == get(b));
         let mut by: HashMap<&str, Vec<u64>> = HashMap::new();
         for r in rows {
             for v in get(r) {
@@ -262,57 +284,81 @@ pub fn files_of(
         let mut listed = Vec::new();
         for v in values {
             let s = slug(v);
-            out.push(file(&format!("f/{field}/{s}"), &posting(&by[v], max)));
+            if make {
+                out.push(file(&format!("f/{field}/{s}"), &posting(&by[v], max)));
+            } else {
+                kept.push(format!("data/f/{field}/{s}.js"));
+            }
             listed.push((v.to_owned(), s));
         }
         fields.insert(field, listed);
     };
-    add_field(&mut out, "status", statuses, &|r| vec![r.status.as_str()]);
-    add_field(&mut out, "type", &config.types, &|r| vec![r.kind.as_str()]);
-    add_field(&mut out, "priority", &config.priorities, &|r| {
+    add_field(&mut out, &mut kept, "status", statuses, &|r| {
+        vec![r.status.as_str()]
+    });
+    add_field(&mut out, &mut kept, "type", &config.types, &|r| {
+        vec![r.kind.as_str()]
+    });
+    add_field(&mut out, &mut kept, "priority", &config.priorities, &|r| {
         vec![r.priority.as_str()]
     });
-    add_field(&mut out, "label", &[], &|r| {
+    add_field(&mut out, &mut kept, "label", &[], &|r| {
         r.labels.iter().map(String::as_str).collect()
     });
-    add_field(&mut out, "milestone", &[], &|r| {
+    add_field(&mut out, &mut kept, "milestone", &[], &|r| {
         r.milestone.iter().map(String::as_str).collect()
     });
-    add_field(&mut out, "assignee", &[], &|r| {
+    add_field(&mut out, &mut kept, "assignee", &[], &|r| {
         r.assignee.iter().map(String::as_str).collect()
     });
-    let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
-    out.push(file("f/all", &posting(&numbers, max)));
-    for (state, closed) in [("open", false), ("closed", true)] {
-        let ns: Vec<u64> = rows
-            .iter()
-            .filter(|r| r.closed == closed)
-            .map(|r| r.number)
-            .collect();
-        out.push(file(&format!("f/state/{state}"), &posting(&ns, max)));
+    if again(&|a, b| a.closed == b.closed) {
+        let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
+        out.push(file("f/all", &posting(&numbers, max)));
+        for (state, closed) in [("open", false), ("closed", true)] {
+            let ns: Vec<u64> = rows
+                .iter()
+                .filter(|r| r.closed == closed)
+                .map(|r| r.number)
+                .collect();
+            out.push(file(&format!("f/state/{state}"), &posting(&ns, max)));
+        }
+    } else {
+        kept.extend(["all", "state/open", "state/closed"].map(|f| format!("data/f/{f}.js")));
     }
 
     // Sort orders: every number, ascending by the field, then by number.
     let mut order: Vec<&Row> = rows.iter().collect();
-    order.sort_by_key(|r| (r.updated, r.number));
-    out.push(file(
-        "sort/updated",
-        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
-    ));
-    order.sort_by_key(|r| (r.priority_rank, r.number));
-    out.push(file(
-        "sort/priority",
-        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
-    ));
-    let mut by_title: Vec<(String, u64)> = rows
-        .iter()
-        .map(|r| (r.title.to_lowercase(), r.number))
-        .collect();
-    by_title.sort_unstable();
-    out.push(file(
-        "sort/title",
-        &by_title.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
-    ));
+    if again(&|a, b| a.updated == b.updated) {
+        order.sort_by_key(|r| (r.updated, r.number));
+        out.push(file(
+            "sort/updated",
+            &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/updated.js".to_owned());
+    }
+    if again(&|a, b| a.priority_rank == b.priority_rank) {
+        order.sort_by_key(|r| (r.priority_rank, r.number));
+        out.push(file(
+            "sort/priority",
+            &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/priority.js".to_owned());
+    }
+    if again(&|a, b| a.title == b.title) {
+        let mut by_title: Vec<(String, u64)> = rows
+            .iter()
+            .map(|r| (r.title.to_lowercase(), r.number))
+            .collect();
+        by_title.sort_unstable();
+        out.push(file(
+            "sort/title",
+            &by_title.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/title.js".to_owned());
+    }
 
     // Search: the groups asked for, made again; the others kept.
     let groups = since.as_ref().and_then(|s| s.groups);

@@ -603,6 +603,15 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         numbers: &t.numbers,
         groups: (catalog.max == data::bound(&pages.rows)).then_some(&t.groups),
         search: &catalog.search,
+        rows: t
+            .numbers
+            .iter()
+            .map(|n| {
+                let old = before.as_ref().and_then(|b| b.entries.get(n));
+                let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+                (old.map(|e| &e.row), new.map(|e| &e.row))
+            })
+            .collect(),
     });
     let mut made = data::files_of(
         &corpus.config,
@@ -675,14 +684,16 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         // the next export.
         Catalog::forget(store, include);
     }
-    Ok(Report {
+    let report = Report {
         tip: catalog.tip.clone(),
         issues: catalog.entries.len(),
         written: written.written,
         unchanged: written.unchanged,
         removed: written.removed,
-        problems: corpus.problems,
-    })
+        problems: std::mem::take(&mut corpus.problems),
+    };
+    output::drop_later((catalog, pages, history));
+    Ok(report)
 }
 
 /// Whether a page of the last export is one of the listings or release
