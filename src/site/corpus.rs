@@ -145,6 +145,17 @@ impl Corpus {
         }
 
         history.update(store, &tip)?;
+        // A few keys: a path is parsed only when it may name one of them,
+        // holding `-<number>` (a commit of an import names 100,000 issues;
+        // a key's prefix may be written in any case).
+        let names: Option<Vec<String>> = only
+            .filter(|o| o.len() <= 64)
+            .map(|o| o.iter().map(|k| format!("-{}", k.number)).collect());
+        let may_name = |path: &str| {
+            names
+                .as_ref()
+                .is_none_or(|ns| ns.iter().any(|n| path.contains(n.as_str())))
+        };
         let mut by_key: HashMap<Key, Vec<Revision>> = HashMap::new();
         for r in &history.commits {
             // A commit of the whole corpus (an import) names every key:
@@ -155,7 +166,7 @@ impl Corpus {
             for path in &r.paths {
                 // A commit that only wrote internal comments is not part of
                 // the public history.
-                if hidden_comments.contains(path) {
+                if !may_name(path) || hidden_comments.contains(path) {
                     continue;
                 }
                 parsed.push(BranchPath::parse(path));

@@ -122,7 +122,7 @@ fn cached<V: serde::Serialize + Send>(
 ) -> Result<(), SiteError> {
     const BATCH: usize = 2048;
     for start in (0..count).step_by(BATCH) {
-        let planned: Vec<(V, String, String)> = (start..count.min(start + BATCH))
+        let planned: Vec<(V, String, u128)> = (start..count.min(start + BATCH))
             .into_par_iter()
             .map(|i| {
                 let v = view(i);
@@ -130,12 +130,12 @@ fn cached<V: serde::Serialize + Send>(
                 // A view always serializes; an empty input only means "render".
                 let _ = serde_json::to_writer(&mut bytes, &v);
                 let p = path(&v);
-                (v, p, output::hash(&bytes))
+                (v, p, output::hash128(&bytes))
             })
             .collect();
         let mut stale = Vec::with_capacity(planned.len());
         for (v, p, input) in planned {
-            if out.is_fresh(&p, &input) {
+            if out.is_fresh(&p, input) {
                 out.keep(&p);
             } else {
                 stale.push((v, p, input));

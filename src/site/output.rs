@@ -60,14 +60,46 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
         .flatten()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Record {
-    /// xxh3-128 of the bytes, in hex.
-    hash: String,
+    /// xxh3-128 of the bytes, in hex in the manifest.
+    #[serde(with = "hex")]
+    hash: u128,
     len: u64,
     /// xxh3-128 of the view the page was rendered from, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    input: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "hex_opt")]
+    input: Option<u128>,
+}
+
+/// A hash in the manifest: 32 hex digits, held as a number.
+mod hex {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:032x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        u128::from_str_radix(&text, 16).map_err(D::Error::custom)
+    }
+}
+
+mod hex_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => super::hex::serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
+        #[derive(Deserialize)]
+        struct Hex(#[serde(with = "super::hex")] u128);
+        Ok(Option::<Hex>::deserialize(d)?.map(|h| h.0))
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -130,11 +162,17 @@ pub struct Output {
 pub struct File {
     pub path: String,
     pub bytes: Vec<u8>,
-    pub input: Option<String>,
+    pub input: Option<u128>,
 }
 
+/// xxh3-128 of `bytes`, as the manifest records it: in hex.
 pub fn hash(bytes: &[u8]) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+    format!("{:032x}", hash128(bytes))
+}
+
+/// xxh3-128 of `bytes`.
+pub fn hash128(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// Paths are made by the site from keys and slugs; checking them again here
@@ -351,16 +389,16 @@ impl Output {
         is_site_path(path)
             && self.folder_of(path).is_ok()
             && self.on_disk(path, record)
-            && std::fs::read(self.dir.join(path)).is_ok_and(|b| hash(&b) == record.hash)
+            && std::fs::read(self.dir.join(path)).is_ok_and(|b| hash128(&b) == record.hash)
     }
 
     /// Whether the page at `path` was rendered from the same view last time
     /// and is still there, so it need not be rendered again; it is kept.
-    pub fn is_fresh(&self, path: &str, input: &str) -> bool {
+    pub fn is_fresh(&self, path: &str, input: u128) -> bool {
         self.old
             .files
             .get(path)
-            .is_some_and(|r| r.input.as_deref() == Some(input) && self.on_disk(path, r))
+            .is_some_and(|r| r.input == Some(input) && self.on_disk(path, r))
     }
 
     /// Keeps a file that `is_fresh` said need not be rendered.
@@ -385,7 +423,7 @@ impl Output {
             .into_par_iter()
             .map(|f| {
                 let record = Record {
-                    hash: hash(&f.bytes),
+                    hash: hash128(&f.bytes),
                     len: f.bytes.len() as u64,
                     input: f.input,
                 };
