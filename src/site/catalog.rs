@@ -182,6 +182,23 @@ impl Catalog {
         catalog
     }
 
+    /// The catalog of `entries` (by number) read at `tip`, where no key
+    /// named more than one issue; `commits` are those this clone has.
+    pub fn of_entries(
+        tip: String,
+        entries: Vec<Entry>,
+        commits: &HashMap<String, CommitInfo>,
+    ) -> Catalog {
+        let mut catalog = Catalog {
+            tip,
+            entries,
+            whole: true,
+            ..Catalog::default()
+        };
+        catalog.note_missing(commits);
+        catalog
+    }
+
     /// Remembers which named commits `commits` lacks.
     pub fn note_missing(&mut self, commits: &HashMap<String, CommitInfo>) {
         let mut missing: Vec<String> = self

@@ -97,6 +97,49 @@ impl Corpus {
         )
     }
 
+    /// Reads the issues numbered in `numbers` as they are at `tip`, as
+    /// [`Corpus::read`] reads every issue: one slice of a big branch.
+    pub fn read_in(
+        tracker: &Tracker,
+        tip: &str,
+        numbers: std::ops::Range<u64>,
+        include_confidential: bool,
+        history: &mut HistoryCache,
+    ) -> Result<Corpus, CorpusError> {
+        let (config, contents) = tracker.contents_in(tip, numbers)?;
+        let only: HashSet<Key> = contents.issues.iter().map(|c| c.key.clone()).collect();
+        Corpus::assemble(
+            tracker,
+            tip.to_owned(),
+            config,
+            contents,
+            include_confidential,
+            history,
+            Some(&only),
+        )
+    }
+
+    /// A corpus of no issue that carries what the slices `parts` read
+    /// of the rest: their problems and the commits their issues name.
+    pub fn of_slices(tip: String, project: String, config: Config, parts: Vec<Corpus>) -> Corpus {
+        let mut commits = HashMap::new();
+        let mut problems = Vec::new();
+        for p in parts {
+            commits.extend(p.commits);
+            problems.extend(p.problems);
+        }
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        Corpus {
+            tip,
+            project,
+            config,
+            entries: Vec::new(),
+            commits,
+            problems,
+            shared_keys: HashSet::new(),
+        }
+    }
+
     /// Keys that have named more than one issue, confidential ones too.
     pub fn shared_keys(&self) -> &HashSet<Key> {
         &self.shared_keys

@@ -40,6 +40,10 @@ pub struct Options {
     /// Where the site will be published, for canonical links; links between
     /// pages stay relative either way.
     pub base_url: Option<String>,
+    /// Issue numbers per slice of a whole export's read (default
+    /// [`SLICE`]): memory holds one slice's parsed issues at a time. The
+    /// site is the same bytes whatever it is.
+    pub slice: Option<u64>,
 }
 
 /// What an export did.
@@ -355,6 +359,67 @@ fn changes_since(
     }))
 }
 
+/// Issue numbers per slice of a whole export's read.
+pub const SLICE: u64 = 20_000;
+
+/// A whole export's plan, read a slice of numbers at a time so that memory
+/// holds the catalog and one slice's parsed issues, never every parsed
+/// issue: the plan of an empty corpus, and the slices to read again for
+/// their pages. `None` when one read will do: a branch of one slice, or
+/// keys that named more than one issue (whose histories need every issue).
+fn read_sliced(
+    tracker: &Tracker,
+    include: bool,
+    slice: u64,
+    history: &mut HistoryCache,
+) -> Result<Option<(Plan, Vec<std::ops::Range<u64>>)>, SiteError> {
+    use rayon::prelude::*;
+    let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
+    let Some(tip) = tracker.store().tip().map_err(from)?.map(|o| o.to_string()) else {
+        return Ok(None);
+    };
+    let bound = tracker
+        .bucket_bound(&tip)
+        .map_err(|e| SiteError::Corpus(e.into()))?;
+    if bound <= slice {
+        return Ok(None);
+    }
+    // Files lying outside their number's bucket fall in the last slice.
+    let mut ranges: Vec<std::ops::Range<u64>> = (0..bound)
+        .step_by(slice as usize)
+        .map(|s| s..(s + slice).min(bound))
+        .collect();
+    ranges.push(bound..u64::MAX);
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut parts = Vec::new();
+    let mut first: Option<(String, crate::format::Config)> = None;
+    for numbers in &ranges {
+        let mut part = Corpus::read_in(tracker, &tip, numbers.clone(), include, history)?;
+        if !part.shared_keys().is_empty() {
+            return Ok(None);
+        }
+        entries.par_extend(part.entries.par_iter().map(|e| Entry::of(e, &part.config)));
+        part.entries = Vec::new();
+        if first.is_none() {
+            first = Some((part.project.clone(), part.config.clone()));
+        }
+        parts.push(part);
+    }
+    let Some((project, config)) = first else {
+        return Ok(None);
+    };
+    let corpus = Corpus::of_slices(tip.clone(), project, config, parts);
+    let catalog = Catalog::of_entries(tip, entries, &corpus.commits);
+    Ok(Some((
+        Plan {
+            catalog,
+            corpus,
+            before: None,
+        },
+        ranges,
+    )))
+}
+
 /// What the folder's pages depend on besides the branch: the program, the
 /// options, the project's name.
 fn stamp(options: &Options, project: &str) -> String {
@@ -448,16 +513,28 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         }
         _ => None,
     };
+    let mut slices = Vec::new();
     let plan = match plan {
         Some(p) => p,
-        None => {
-            let corpus = Corpus::read(tracker, include, &mut history)?;
-            Plan {
-                catalog: Catalog::of(&corpus),
-                corpus,
-                before: None,
+        None => match read_sliced(
+            tracker,
+            include,
+            options.slice.unwrap_or(SLICE).max(1),
+            &mut history,
+        )? {
+            Some((plan, again)) => {
+                slices = again;
+                plan
             }
-        }
+            None => {
+                let corpus = Corpus::read(tracker, include, &mut history)?;
+                Plan {
+                    catalog: Catalog::of(&corpus),
+                    corpus,
+                    before: None,
+                }
+            }
+        },
     };
     history.save();
     let Plan {
@@ -538,6 +615,14 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         rest.shrink_to(rest.len());
     }
     drop(rest);
+    // A big branch read in slices: each read again for its pages.
+    for numbers in slices {
+        let part = Corpus::read_in(tracker, &catalog.tip, numbers, include, &mut history)?;
+        issue_pages(&mut out, &part, &part.entries)?;
+        for e in part.entries.iter().filter(|e| !e.attachments.is_empty()) {
+            attachments(tracker, &mut out, &e.key, &e.attachments)?;
+        }
+    }
     if before.is_some() {
         // The pages of the other issues are as the last export wrote them,
         // where they still are; those that are not are made again.
