@@ -144,6 +144,9 @@ pub fn shard_name(term: &str, len: usize) -> String {
 /// The issues whose title, and whose text, hold a term.
 type Postings = (Vec<u64>, Vec<u64>);
 
+/// The values a row has for a filter, pushed onto the list given.
+type Values = for<'r> fn(&'r Row, &mut Vec<&'r str>);
+
 /// Every data file of the site.
 pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
     let entries: Vec<Entry> = corpus
@@ -261,12 +264,26 @@ pub fn files_of(
                          kept: &mut Vec<String>,
                          field: &'static str,
                          order: &[String],
-                         get: &dyn Fn(&Row) -> Vec<&str>| {
-        let make = again(&|a: &Row, b: &Row| get(a) == get(b));
-        let mut by: HashMap<&str, Vec<u64>> = HashMap::new();
+                         get: Values| {
+        let make = again(&|a: &Row, b: &Row| {
+            let (mut va, mut vb) = (Vec::new(), Vec::new());
+            get(a, &mut va);
+            get(b, &mut vb);
+            va == vb
+        });
+        let mut by: HashMap<&str, Vec<u64>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            HashMap::default();
+        let mut vs = Vec::new();
         for r in rows {
-            for v in get(r) {
-                by.entry(v).or_default().push(r.number);
+            vs.clear();
+            get(r, &mut vs);
+            for v in &vs {
+                match by.get_mut(v) {
+                    Some(ns) => ns.push(r.number),
+                    None => {
+                        by.insert(v, vec![r.number]);
+                    }
+                }
             }
         }
         let mut values: Vec<&str> = order
@@ -293,23 +310,27 @@ pub fn files_of(
         }
         fields.insert(field, listed);
     };
-    add_field(&mut out, &mut kept, "status", statuses, &|r| {
-        vec![r.status.as_str()]
+    add_field(&mut out, &mut kept, "status", statuses, |r, vs| {
+        vs.push(&r.status)
     });
-    add_field(&mut out, &mut kept, "type", &config.types, &|r| {
-        vec![r.kind.as_str()]
+    add_field(&mut out, &mut kept, "type", &config.types, |r, vs| {
+        vs.push(&r.kind)
     });
-    add_field(&mut out, &mut kept, "priority", &config.priorities, &|r| {
-        vec![r.priority.as_str()]
+    add_field(
+        &mut out,
+        &mut kept,
+        "priority",
+        &config.priorities,
+        |r, vs| vs.push(&r.priority),
+    );
+    add_field(&mut out, &mut kept, "label", &[], |r, vs| {
+        vs.extend(r.labels.iter().map(String::as_str))
     });
-    add_field(&mut out, &mut kept, "label", &[], &|r| {
-        r.labels.iter().map(String::as_str).collect()
+    add_field(&mut out, &mut kept, "milestone", &[], |r, vs| {
+        vs.extend(r.milestone.as_deref())
     });
-    add_field(&mut out, &mut kept, "milestone", &[], &|r| {
-        r.milestone.iter().map(String::as_str).collect()
-    });
-    add_field(&mut out, &mut kept, "assignee", &[], &|r| {
-        r.assignee.iter().map(String::as_str).collect()
+    add_field(&mut out, &mut kept, "assignee", &[], |r, vs| {
+        vs.extend(r.assignee.as_deref())
     });
     if again(&|a, b| a.closed == b.closed) {
         let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();

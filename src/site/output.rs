@@ -46,10 +46,26 @@ fn shard_name(shard: u8) -> String {
 /// times an export; the order only matters in the shards, which sort.
 type Files = std::collections::HashMap<String, Record, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
-/// The records of one export.
-#[derive(Default)]
-struct Held {
-    files: Files,
+/// A record of the last export, and whether this one keeps it as it is
+/// (kept records are not copied: 100,000 of them would be).
+#[derive(Debug, Clone, Copy)]
+struct Old {
+    record: Record,
+    kept: bool,
+}
+
+type OldFiles = std::collections::HashMap<String, Old, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+fn olds(files: BTreeMap<String, Record>) -> impl Iterator<Item = (String, Old)> {
+    files.into_iter().map(|(p, record)| {
+        (
+            p,
+            Old {
+                record,
+                kept: false,
+            },
+        )
+    })
 }
 
 /// The bytes of a plain file (not a link), if there is one.
@@ -147,8 +163,8 @@ pub enum OutputError {
 
 pub struct Output {
     dir: PathBuf,
-    old: Held,
-    new: Held,
+    old: OldFiles,
+    new: Files,
     done: Written,
     /// Folders inside `dir` already checked to be real folders.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -198,10 +214,10 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 impl Output {
     pub fn open(dir: &Path) -> Result<Output, OutputError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let mut old = Held::default();
+        let mut old = OldFiles::default();
         let parse = |bytes: Vec<u8>| serde_json::from_slice::<Manifest>(&bytes).ok();
         if let Some(m) = read_plain(&dir.join(OLD_MANIFEST)).and_then(parse) {
-            old.files.extend(m.files);
+            old.extend(olds(m.files));
         }
         let folder = dir.join(MANIFEST);
         let mut exported = None;
@@ -225,13 +241,13 @@ impl Output {
                 })
                 .collect();
             for m in parsed {
-                old.files.extend(m.files);
+                old.extend(olds(m.files));
             }
         }
         Ok(Output {
             dir: dir.to_path_buf(),
             old,
-            new: Held::default(),
+            new: Files::default(),
             done: Written::default(),
             folders: Default::default(),
             exported,
@@ -252,10 +268,12 @@ impl Output {
 
     /// Keeps every file the last export wrote, if every one is still there.
     pub fn keep_all_if_present(&mut self) -> bool {
-        let all = self.old.files.par_iter().all(|(p, r)| self.on_disk(p, r));
+        let all = self.old.par_iter().all(|(p, o)| self.on_disk(p, &o.record));
         if all {
-            self.new.files = self.old.files.clone();
-            self.done.unchanged += self.new.files.len();
+            for o in self.old.values_mut() {
+                o.kept = true;
+            }
+            self.done.unchanged += self.old.len();
         }
         all
     }
@@ -280,10 +298,9 @@ impl Output {
     /// this one has not written or kept yet.
     pub fn old_paths(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
         self.old
-            .files
-            .keys()
-            .filter(|p| wanted(p) && !self.new.files.contains_key(*p))
-            .cloned()
+            .iter()
+            .filter(|(p, o)| !o.kept && wanted(p) && !self.new.contains_key(*p))
+            .map(|(p, _)| p.clone())
             .collect()
     }
 
@@ -322,7 +339,7 @@ impl Output {
         let present: Vec<(String, bool)> = paths
             .into_par_iter()
             .map(|p| {
-                let here = self.old.files.get(&p).is_some_and(|r| {
+                let here = self.old.get(&p).map(|o| &o.record).is_some_and(|r| {
                     let (d, name) = p.rsplit_once('/').unwrap_or(("", &p));
                     match listed.get(d) {
                         Some(names) => names.contains(name),
@@ -396,15 +413,17 @@ impl Output {
     /// and is still there, so it need not be rendered again; it is kept.
     pub fn is_fresh(&self, path: &str, input: u128) -> bool {
         self.old
-            .files
             .get(path)
+            .map(|o| &o.record)
             .is_some_and(|r| r.input == Some(input) && self.on_disk(path, r))
     }
 
     /// Keeps a file that `is_fresh` said need not be rendered.
     pub fn keep(&mut self, path: &str) {
-        if let Some(r) = self.old.files.get(path) {
-            self.new.files.insert(path.to_owned(), r.clone());
+        if let Some(o) = self.old.get_mut(path)
+            && !o.kept
+        {
+            o.kept = true;
             self.done.unchanged += 1;
         }
     }
@@ -429,8 +448,8 @@ impl Output {
                 };
                 let same = self
                     .old
-                    .files
                     .get(&f.path)
+                    .map(|o| &o.record)
                     .is_some_and(|r| r.hash == record.hash && self.on_disk(&f.path, r));
                 if !same {
                     self.unstamp();
@@ -446,7 +465,7 @@ impl Output {
             } else {
                 self.done.unchanged += 1;
             }
-            self.new.files.insert(path, record);
+            self.new.insert(path, record);
         }
         Ok(())
     }
@@ -454,8 +473,12 @@ impl Output {
     /// Removes what the last export wrote and this one did not, and saves
     /// the manifest.
     pub fn finish(mut self) -> Result<Written, OutputError> {
-        for (path, record) in &self.old.files {
-            if self.new.files.contains_key(path) || !is_safe(path) || !self.is_ours(path, record) {
+        for (path, o) in &self.old {
+            if o.kept
+                || self.new.contains_key(path)
+                || !is_safe(path)
+                || !self.is_ours(path, &o.record)
+            {
                 continue;
             }
             let full = self.dir.join(path);
@@ -471,15 +494,18 @@ impl Output {
         // from the folder.
         let mut dirty = [false; 256];
         let mut used = [false; 256];
-        for (p, r) in &self.old.files {
-            if self.new.files.get(p) != Some(r) {
-                dirty[shard_of(p) as usize] = true;
+        for (p, o) in &self.old {
+            let now = self.new.get(p).or(o.kept.then_some(&o.record));
+            let s = shard_of(p) as usize;
+            if now != Some(&o.record) {
+                dirty[s] = true;
             }
+            used[s] |= now.is_some();
         }
-        for p in self.new.files.keys() {
+        for p in self.new.keys() {
             let s = shard_of(p) as usize;
             used[s] = true;
-            if !self.old.files.contains_key(p) {
+            if !self.old.contains_key(p) {
                 dirty[s] = true;
             }
         }
@@ -498,7 +524,7 @@ impl Output {
             })
             .collect();
         let mut shards: BTreeMap<u8, Manifest> = BTreeMap::new();
-        for (path, record) in std::mem::take(&mut self.new.files) {
+        let mut add = |path: String, record: Record| {
             let s = shard_of(&path);
             if write[s as usize] {
                 shards
@@ -510,6 +536,14 @@ impl Output {
                     .files
                     .insert(path, record);
             }
+        };
+        for (path, o) in &self.old {
+            if o.kept && !self.new.contains_key(path) {
+                add(path.clone(), o.record);
+            }
+        }
+        for (path, record) in std::mem::take(&mut self.new) {
+            add(path, record);
         }
         let bytes: Vec<(PathBuf, Vec<u8>)> = shards
             .into_par_iter()
@@ -561,7 +595,7 @@ impl Output {
         }
         self.done.written.sort();
         self.done.removed.sort();
-        drop_later(std::mem::take(&mut self.old.files));
+        drop_later(std::mem::take(&mut self.old));
         Ok(std::mem::take(&mut self.done))
     }
 }
