@@ -87,6 +87,24 @@ fn sparkline(values: &[u64]) -> String {
         .collect()
 }
 
+/// How many recurring or regressed errors the terminal report lists: a
+/// tracker of thousands of errors may have thousands of each, which
+/// `--json` gives whole.
+const LISTED: usize = 10;
+
+/// The first [`LISTED`] of `lines`, and how many more there are.
+fn first_errors(ui: &Ui, lines: &[ErrorLine]) -> String {
+    let mut out = errors_table(ui, &lines[..lines.len().min(LISTED)]);
+    if lines.len() > LISTED {
+        let more = format!(
+            "  and {} more (--json lists them all)",
+            lines.len() - LISTED
+        );
+        out.push_str(&format!("{}\n", ui.dim(&more)));
+    }
+    out
+}
+
 fn errors_table(ui: &Ui, lines: &[ErrorLine]) -> String {
     let rows: Vec<Vec<String>> = lines
         .iter()
@@ -209,14 +227,14 @@ fn report(ui: &Ui, a: &Analysis) -> String {
             "\n{}\n",
             ui.bold("Recurring (open, seen before and during the window)")
         ));
-        out.push_str(&errors_table(ui, &a.recurring));
+        out.push_str(&first_errors(ui, &a.recurring));
     }
     if !a.regressed.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
             ui.bold("Regressed (back after they were resolved)")
         ));
-        out.push_str(&errors_table(ui, &a.regressed));
+        out.push_str(&first_errors(ui, &a.regressed));
     }
     out.push_str(&format!("\n{}\n", ui.bold("Suggestions")));
     if a.suggestions.is_empty() {
@@ -250,5 +268,34 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 8]), " ▂█");
         assert_eq!(change(20, 10), "+100%");
         assert_eq!(change(5, 0), "new");
+    }
+
+    #[test]
+    fn a_long_list_of_errors_shows_its_first_ten_and_counts_the_rest() {
+        let line = |n: u64| ErrorLine {
+            key: format!("BC-{n}"),
+            title: "Timeout".to_owned(),
+            status: "open".to_owned(),
+            severity: None,
+            component: None,
+            category: None,
+            occurrences: n,
+            in_window: n,
+            last_seen: None,
+        };
+        let ui = Ui::colorless();
+        let many: Vec<ErrorLine> = (1..=12).map(line).collect();
+        let text = first_errors(&ui, &many);
+        assert_eq!(text.lines().count(), 11, "{text}");
+        assert!(
+            text.contains("BC-10 ") && !text.contains("BC-11 "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("  and 2 more (--json lists them all)\n"),
+            "{text}"
+        );
+        let ten: Vec<ErrorLine> = (1..=10).map(line).collect();
+        assert!(!first_errors(&ui, &ten).contains("more"));
     }
 }

@@ -169,20 +169,30 @@ impl Cli {
     /// Whatever it does not accept as it is (help, a mistake) goes to the
     /// whole parser, so every message stays the same.
     fn parse_everyday() -> Option<Cli> {
+        Cli::parse_everyday_from(std::env::args_os().collect())
+    }
+
+    fn parse_everyday_from(args: Vec<std::ffi::OsString>) -> Option<Cli> {
         use clap::{Args, FromArgMatches};
-        let name = std::env::args_os().nth(1)?;
-        let sub = match name.to_str()? {
-            "show" => show::ShowArgs::augment_args(clap::Command::new("show")),
-            "list" => list::ListArgs::augment_args(clap::Command::new("list")),
-            "search" => search::SearchArgs::augment_args(clap::Command::new("search")),
-            "hook" => hook::HookArgs::augment_args(clap::Command::new("hook")),
+        let c = clap::Command::new;
+        let sub = match args.get(1)?.to_str()? {
+            "show" => show::ShowArgs::augment_args(c("show")),
+            "list" => list::ListArgs::augment_args(c("list")),
+            "search" => search::SearchArgs::augment_args(c("search")),
+            "hook" => hook::HookArgs::augment_args(c("hook")),
+            "new" => new::NewArgs::augment_args(c("new")),
+            "record" => record::RecordArgs::augment_args(c("record")),
+            "set" => set::SetArgs::augment_args(c("set")),
+            "label" => label::LabelArgs::augment_args(c("label")),
+            "comment" => comment::CommentArgs::augment_args(c("comment")),
+            "close" => close::CloseArgs::augment_args(c("close")),
             _ => return None,
         };
         let matches = clap::Command::new("git-issue")
             .bin_name("git issue")
             .subcommand_required(true)
             .subcommand(sub)
-            .try_get_matches()
+            .try_get_matches_from(args)
             .ok()?;
         Command::from_arg_matches(&matches)
             .ok()
@@ -369,5 +379,56 @@ fn body_from(message: Option<String>, file: Option<std::path::PathBuf>) -> Resul
             })?))
         }
         (None, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parser of one command reads every command line it accepts as
+    /// the whole parser does, and hands every other to it.
+    #[test]
+    fn the_everyday_parser_agrees_with_the_whole_one() {
+        let lines: &[&[&str]] = &[
+            &["show", "BC-1", "--json"],
+            &["list", "--label", "security", "--all", "priority:p0"],
+            &["search", "kerberos", "--json"],
+            &["hook", "commit-msg", ".git/COMMIT_EDITMSG"],
+            &["new", "Title", "-m", "Body", "--label", "a", "--label", "b"],
+            &[
+                "record",
+                "Timeout",
+                "--component",
+                "db",
+                "--error",
+                "timed out",
+                "--fix",
+                "a",
+                "--fix",
+                "b",
+                "--tag",
+                "t",
+                "--host",
+                "ci-1",
+            ],
+            &["set", "BC-1", "priority=p0", "title=x"],
+            &["label", "BC-1", "bug", "ui"],
+            &["comment", "BC-1", "-m", "Seen on Linux too.", "--internal"],
+            &["close", "BC-1", "--reason", "wont_fix"],
+            &["new"],
+            &["show", "--nope"],
+            &["record", "--help"],
+            &["close", "BC-1", "--reason"],
+        ];
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = std::iter::once("git-issue")
+                .chain(line.iter().copied())
+                .map(Into::into)
+                .collect();
+            let whole = <Cli as Parser>::try_parse_from(&args).ok();
+            let everyday = Cli::parse_everyday_from(args);
+            assert_eq!(format!("{everyday:?}"), format!("{whole:?}"), "{line:?}");
+        }
     }
 }

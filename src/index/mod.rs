@@ -8,6 +8,7 @@
 //! queries; which issues changed is the tracker's business.
 
 mod directory;
+mod keys;
 mod row;
 mod schema;
 mod search;
@@ -288,6 +289,7 @@ impl Index {
             .map_err(|e| tantivy_error(&tmp, e))?;
         // No document has a link yet.
         write_links(&tmp, &Links::new()).map_err(io)?;
+        keys::write(&tmp, &BTreeSet::new())?;
         if std::fs::rename(&tmp, path).is_err() {
             // Someone else put an index there first: use theirs.
             let _ = std::fs::remove_dir_all(&tmp);
@@ -360,6 +362,7 @@ impl Index {
                         index: self,
                         writer: w,
                         links: Default::default(),
+                        keyed: Default::default(),
                         cleared: false,
                     });
                 }

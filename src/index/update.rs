@@ -20,6 +20,8 @@ pub struct Updater<'a> {
     pub(super) writer: IndexWriter,
     /// The values of the link fields in the documents written.
     pub(super) links: std::sync::Mutex<super::Links>,
+    /// The lines of the keys file for the documents written.
+    pub(super) keyed: std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// Whether every earlier document was dropped ([`Updater::clear`]).
     pub(super) cleared: bool,
 }
@@ -92,6 +94,12 @@ impl Updater<'_> {
                     known.insert(text.to_lowercase());
                 }
             }
+            if super::keys::KEYED_FIELDS.contains(&spec.name) {
+                let mut keyed = self.keyed.lock().unwrap_or_else(|e| e.into_inner());
+                for text in v.texts() {
+                    keyed.insert(super::keys::line(spec.name, text, d.key));
+                }
+            }
             if let Some(&field) = f.names.get(spec.name) {
                 for text in v.texts() {
                     doc.add_text(field, text);
@@ -156,6 +164,8 @@ impl Updater<'_> {
                 super::write_links(path, all).map_err(io)?;
             }
         }
+        let keyed = std::mem::take(&mut *self.keyed.lock().unwrap_or_else(|e| e.into_inner()));
+        super::keys::add(self.index, &keyed, self.cleared)?;
         let payload = serde_json::to_string(state).unwrap_or_default();
         let mut prepared = self
             .writer
@@ -169,6 +179,7 @@ impl Updater<'_> {
         // Rebuilt in place: only what was written since is left.
         if self.cleared {
             super::write_links(path, &mine).map_err(io)?;
+            super::keys::write(path, &keyed)?;
             links = Some(mine);
         }
         // What this process asks next sees what it just wrote.

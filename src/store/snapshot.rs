@@ -184,6 +184,23 @@ impl<'r> Snapshot<'r> {
             .unwrap_or_default())
     }
 
+    /// The regular files directly under `dir`, by name, with their blob
+    /// ids: what a cache keyed by content needs, without reading a file.
+    pub fn file_ids(&self, dir: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .tree_at(dir)?
+            .map(|tree| {
+                tree.iter()
+                    .filter(|e| {
+                        e.kind() == Some(ObjectType::Blob)
+                            && e.filemode() != i32::from(git2::FileMode::Link)
+                    })
+                    .map(|e| (e.name().unwrap_or_default().to_owned(), e.id().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// Entries under `dir` that are neither files nor folders: symbolic links
     /// and submodules, with what they are.
     pub fn special_entries(&self, dir: &str) -> Result<Vec<(String, &'static str)>> {

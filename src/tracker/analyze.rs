@@ -255,36 +255,37 @@ pub fn analysis(errors: &[Tallied], config: &Config, now: Timestamp, since: Time
         }
     }
 
-    let by_window = |a: &ErrorLine, b: &ErrorLine| {
-        (b.in_window, b.occurrences)
-            .cmp(&(a.in_window, a.occurrences))
-            .then_with(|| a.key.cmp(&b.key))
+    // Most occurrences in the window first, then most in all, then by key;
+    // ranked before their lines are made (there may be thousands).
+    let ranked = |chosen: Vec<&Tallied>, most: usize| -> Vec<ErrorLine> {
+        let mut keyed: Vec<(u64, u64, String, &Tallied)> = chosen
+            .into_iter()
+            .map(|t| (in_window(t), count(t), t.key.to_string(), t))
+            .collect();
+        keyed.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then_with(|| a.2.cmp(&b.2)));
+        keyed.into_iter().take(most).map(|k| line(k.3)).collect()
     };
-    let mut top_errors: Vec<ErrorLine> = errors
-        .iter()
-        .map(line)
-        .filter(|l| l.in_window > 0)
-        .collect();
-    top_errors.sort_by(by_window);
-    top_errors.truncate(TOP);
-    let mut recurring: Vec<ErrorLine> = errors
-        .iter()
-        .filter(|t| open(t) && in_window(t) > 0)
-        .filter(|t| {
-            t.issue
-                .get(fields::computed("first_seen"))
-                .time()
-                .is_some_and(|f| f < window_start)
-        })
-        .map(line)
-        .collect();
-    recurring.sort_by(by_window);
-    let mut regressed: Vec<ErrorLine> = errors
-        .iter()
-        .filter(|t| open(t) && t.issue.labels.iter().any(|l| l == super::REGRESSION))
-        .map(line)
-        .collect();
-    regressed.sort_by(by_window);
+    let top_errors = ranked(errors.iter().filter(|t| in_window(t) > 0).collect(), TOP);
+    let recurring = ranked(
+        errors
+            .iter()
+            .filter(|t| open(t) && in_window(t) > 0)
+            .filter(|t| {
+                t.issue
+                    .get(fields::computed("first_seen"))
+                    .time()
+                    .is_some_and(|f| f < window_start)
+            })
+            .collect(),
+        usize::MAX,
+    );
+    let regressed = ranked(
+        errors
+            .iter()
+            .filter(|t| open(t) && t.issue.labels.iter().any(|l| l == super::REGRESSION))
+            .collect(),
+        usize::MAX,
+    );
     let mut components: Vec<GroupLine> = components.into_values().collect();
     components.sort_by(|a, b| {
         (b.in_window, b.occurrences, b.open)

@@ -201,7 +201,8 @@ impl Tracker {
                 .as_deref()
                 .is_some_and(|d| d.trim().eq_ignore_ascii_case(&name))
         };
-        if let Some(keys) = self.keys_from_index_as_is(snap, &expr, of_key)? {
+        let word = name.to_lowercase();
+        if let Some(keys) = self.keys_from_index_as_is(snap, &expr, &[&word], of_key)? {
             return Ok(keys);
         }
         let page = Page {

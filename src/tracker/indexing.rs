@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::read::{
-    OccurrenceTexts, comments_by_audience, issue_files, load, locate, occurrence_texts,
+    OccurrenceTexts, comments_by_audience, issue_files, load_holding, locate, occurrence_texts,
     parse_occurrences, read_config,
 };
 use super::search::{Progress, Quiet};
@@ -91,13 +91,16 @@ impl Tracker {
     /// index as it stands, without bringing it up to date: the issues
     /// changed since the tree it reflects are read from `snap` and judged
     /// by `matches` instead, so a read such as `show` right after a write
-    /// costs a tree diff, never an index update. `None` when that cannot
+    /// costs a tree diff, never an index update; only the files that hold
+    /// one of `words` (the values looked for: see `read::may_hold`) are
+    /// parsed. `None` when that cannot
     /// answer (no usable index, other settings, or more than a few hundred
     /// issues changed): then ask [`Tracker::find`], which updates it.
     pub(super) fn keys_from_index_as_is(
         &self,
         snap: &Snapshot<'_>,
         expr: &Expr,
+        words: &[&str],
         matches: impl Fn(&Issue) -> bool,
     ) -> Result<Option<Vec<Key>>> {
         const MOST_CHANGED: usize = 500;
@@ -136,7 +139,7 @@ impl Tracker {
         for key in changed {
             // One that does not parse is a problem for `doctor`; the
             // index would not have matched it either.
-            if let Ok(record) = load(snap, &key)
+            if let Ok(Some(record)) = load_holding(snap, &key, words)
                 && matches(&record.issue)
             {
                 keys.insert(record.key);
@@ -158,8 +161,10 @@ impl Tracker {
         let snap = self.snapshot()?;
         let settings = snap.object_id(layout::CONFIG).unwrap_or_default();
         if let Some((index, Some(state))) = quietly(|| {
-            // Opened in full here, where a damaged index's panic is caught.
-            Index::open(&self.index_path()).filter(|(index, _)| index.readable())
+            // Opened in full here, where a damaged index's panic is caught,
+            // unless the lookup can go without tantivy.
+            Index::open(&self.index_path())
+                .filter(|(index, _)| index.has_keys_file() || index.readable())
         })
         .flatten()
             && state.version == SCHEMA_VERSION

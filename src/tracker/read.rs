@@ -107,6 +107,42 @@ pub(super) fn load_at(snap: &Snapshot<'_>, key: &Key) -> Result<(Record, String)
     Ok((Record { key, issue }, path))
 }
 
+/// Like [`load`], but `Ok(None)`, without parsing, when the file cannot
+/// hold any of `words` (lowercase) as a value: see [`may_hold`].
+pub(super) fn load_holding(
+    snap: &Snapshot<'_>,
+    key: &Key,
+    words: &[&str],
+) -> Result<Option<Record>> {
+    let (key, path) = locate(snap, key)?;
+    let Some(text) = snap.read(&path)? else {
+        return Err(Error::NoSuchIssue(key.to_string()));
+    };
+    if !may_hold(&text, words) {
+        return Ok(None);
+    }
+    let issue = Issue::parse(&text).map_err(|e| Error::BadFile(Problem::new(&path, e)))?;
+    Ok(Some(Record { key, issue }))
+}
+
+/// Whether the file `text` may hold one of `words` (lowercase) as a value,
+/// short of parsing it: most files a stale index is caught up with are of
+/// no interest to the lookup. YAML writes a value of printable ASCII
+/// without spaces, quotes or backslashes (a key, an id, a fingerprint) as
+/// it is, so a text that lacks it, in any case, and has no escape cannot
+/// hold it; any other word sends the file to the parser.
+pub(super) fn may_hold(text: &str, words: &[&str]) -> bool {
+    let plain = |w: &str| {
+        w.bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'\\'))
+    };
+    if words.iter().any(|w| !plain(w)) || text.contains('\\') {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
 /// The comments of an issue, oldest first; files that do not parse become
 /// problems. Read from the folder beside the issue's file, wherever that is.
 pub(super) fn comments_of(
@@ -570,4 +606,26 @@ pub fn contents_where(
         issues: issues.into_values().collect(),
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold;
+
+    #[test]
+    fn a_file_may_hold_a_word_only_if_it_has_it_or_an_escape() {
+        let text = "---\ntitle: Slow\nduplicate_of: BC-12\n---\nBody\n";
+        assert!(may_hold(text, &["bc-12"]), "any case");
+        assert!(!may_hold(text, &["bc-13"]));
+        assert!(may_hold(text, &["bc-13", "bc-12"]), "one of them");
+        assert!(!may_hold(text, &[]));
+        // YAML could spell it with escapes: parse to be sure.
+        assert!(may_hold(
+            "---\nduplicate_of: \"\\x42C-13\"\n---\n",
+            &["bc-13"]
+        ));
+        // A word YAML may quote or escape is never ruled out.
+        assert!(may_hold(text, &["it's"]));
+        assert!(may_hold(text, &["two words"]));
+    }
 }

@@ -188,9 +188,10 @@ impl Tracker {
             return Ok(());
         }
         let expr = Expr::Field(fields::named("id"), ids.iter().cloned().collect());
-        let holders = match self
-            .keys_from_index_as_is(&snap, &expr, |issue| ids.contains(&issue.id.to_lowercase()))?
-        {
+        let words: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let holders = match self.keys_from_index_as_is(&snap, &expr, &words, |issue| {
+            ids.contains(&issue.id.to_lowercase())
+        })? {
             Some(keys) => keys,
             None => {
                 let index = self.fresh_index(&super::Quiet)?;

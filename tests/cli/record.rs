@@ -402,12 +402,24 @@ fn nightly_on_days(env: &Env, days: std::ops::Range<i64>) {
 
 #[test]
 fn a_damaged_index_is_rebuilt_and_the_error_still_counts_once() {
+    for keys_file in [true, false] {
+        a_damaged_index_counts_once(keys_file);
+    }
+}
+
+/// With the keys file beside the index, `record` does not open the index
+/// at all; without it (an index from before it), the damage is found and
+/// the index rebuilt.
+fn a_damaged_index_counts_once(keys_file: bool) {
     let env = Env::with_tracker();
     let record = || env.run(&NIGHTLY);
     assert_eq!(record().stdout, "BC-1 (new)\n");
     env.ok(&["list"]);
-    // Its state reads well; its segments do not.
     let index = env.repo.join(".git/git-issue/index");
+    if !keys_file {
+        std::fs::remove_file(index.join("keys.tsv")).unwrap();
+    }
+    // Its state reads well; its segments do not.
     for entry in std::fs::read_dir(&index).unwrap() {
         let path = entry.unwrap().path();
         if path
@@ -425,6 +437,58 @@ fn a_damaged_index_is_rebuilt_and_the_error_still_counts_once() {
         r.stderr
     );
     assert_eq!(show(&env, "BC-1")["occurrences"], 2);
+}
+
+#[test]
+fn the_issue_of_a_fingerprint_is_read_not_remembered() {
+    let env = Env::with_tracker();
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-1 (new)\n");
+    env.ok(&["list"]);
+    // The index (and the file of fingerprints beside it) still says BC-1
+    // has this fingerprint; the branch says it no longer does.
+    env.ok(&["set", "BC-1", "fingerprint=0123456789abcdef"]);
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-2 (new)\n");
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-2 (occurrence 2)\n");
+    env.ok(&["list"]);
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-2 (occurrence 3)\n");
+    env.ok(&["delete", "BC-2", "--yes"]);
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-3 (new)\n");
+    assert_eq!(show(&env, "BC-1")["occurrences"], 1);
+}
+
+#[test]
+fn a_fingerprint_is_matched_whatever_its_case_or_quotes() {
+    let env = Env::with_tracker();
+    // The index is there and behind: what `record` wrote is read back
+    // from the files that changed since.
+    env.ok(&["list"]);
+    for (n, fp) in ["ABCDEF0123", "it's \"db: quoted\" \\ 2"]
+        .iter()
+        .enumerate()
+    {
+        let with = |fp: &str| env.run(&[&NIGHTLY[..], &["--fingerprint", fp]].concat());
+        assert_eq!(with(fp).stdout, format!("BC-{} (new)\n", n + 1));
+        assert_eq!(
+            with(&fp.to_lowercase()).stdout,
+            format!("BC-{} (occurrence 2)\n", n + 1)
+        );
+    }
+}
+
+#[test]
+fn an_index_from_before_the_fingerprints_file_learns_them_when_next_updated() {
+    let env = Env::with_tracker();
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-1 (new)\n");
+    env.ok(&["list"]);
+    let keys = env.repo.join(".git/git-issue/index/keys.tsv");
+    std::fs::remove_file(&keys).unwrap();
+    // An update that does not touch BC-1 still writes it into the file.
+    env.ok(&["new", "Unrelated", "-m", "x"]);
+    env.ok(&["list"]);
+    assert!(keys.is_file(), "the index's next update writes the file");
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-1 (occurrence 2)\n");
+    std::fs::remove_file(&keys).unwrap();
+    assert_eq!(env.run(&NIGHTLY).stdout, "BC-1 (occurrence 3)\n");
 }
 
 #[test]
@@ -589,6 +653,8 @@ fn two_clones_folding_at_once_count_nothing_twice() {
         "16 batches counted once, plus one each"
     );
     assert_eq!(occurrences_of(&carol, "BC-1"), 18);
+    // `record` counts the same, from what it keeps of each file.
+    assert_eq!(bob.run(&NIGHTLY).stdout, "BC-1 (occurrence 19)\n");
 }
 
 #[test]

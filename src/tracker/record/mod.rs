@@ -13,24 +13,27 @@
 //! issues stay closed and only count. A batch is one commit, and any bad
 //! record stops it before anything is written.
 
+mod counts;
 mod input;
 
 pub use input::{Occurrence, parse_at, parse_context, read_records};
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use jiff::Timestamp;
 
 use super::change::{describe_changes, set_status};
 use super::doctor::check_values;
-use super::read::{load_at, next_number, occurrences_of, read_config};
+use super::read::{load, load_at, may_hold, next_number, occurrences_of, read_config};
 use super::{Error, Result, Tracker};
 use crate::format::fields::{self, Value as FieldValue};
 use crate::format::layout::{self, BranchPath};
-use crate::format::occurrence::{Days, Occurrences, Tally, day_of, newest};
+use crate::format::occurrence::{Days, Occurrences, day_of, newest};
 use crate::format::{Comment, Config, Issue, Key, yaml};
 use crate::query::{Expr, Sort};
 use crate::store::{Change, Edit, Snapshot, Store};
+use counts::Counts;
 
 /// An issue with this many occurrence files has them folded into one by
 /// the next `record` of it. Each `record` reads them all to count: at 64
@@ -109,6 +112,7 @@ impl Tracker {
             groups[i].items.push((o, at));
         }
         let mut lookup = self.lookup(by_fingerprint.keys().cloned().collect())?;
+        let counts_dir = self.store.local_dir().join("counts");
         let mut recorded = Vec::new();
         let commit = self.store.commit(|snap| {
             lookup.catch_up(&self.store, snap)?;
@@ -119,7 +123,15 @@ impl Tracker {
             recorded.clear();
             for g in &groups {
                 let r = match lookup.best(&g.fingerprint.to_lowercase()) {
-                    Some(key) => add_to(snap, &config, &key, g, now, &user, &mut edits)?,
+                    Some(key) => add_to(
+                        snap,
+                        &config,
+                        &key,
+                        g,
+                        (now, &user),
+                        &counts_dir,
+                        &mut edits,
+                    )?,
                     None => {
                         let n = match next {
                             Some(n) => n,
@@ -171,6 +183,18 @@ impl Tracker {
         };
         match self.index_for_lookup()? {
             Ok((index, tree)) => {
+                if let Some(found) = index.keys_having("fingerprint", &lookup.wanted) {
+                    // Read at the tip: what changed since `tree` is read
+                    // again by the catch-up, the rest is the same there.
+                    let snap = self.snapshot()?;
+                    for key in found.into_values().flatten() {
+                        if let Ok(record) = load(&snap, &key) {
+                            lookup.consider(record.key, &record.issue);
+                        }
+                    }
+                    lookup.tree = Some(tree);
+                    return Ok(lookup);
+                }
                 let values: Vec<String> = lookup.wanted.iter().cloned().collect();
                 let expr = Expr::Field(fields::named("fingerprint"), values);
                 let (hits, _) = index.search(
@@ -240,11 +264,14 @@ impl Lookup {
                 _ => None,
             })
             .collect();
+        let wanted: Vec<String> = self.wanted.iter().cloned().collect();
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
         for (key, path) in keys {
             for issues in self.found.values_mut() {
                 issues.remove(&key);
             }
             if let Some(text) = snap.read(path)?
+                && may_hold(&text, &wanted)
                 && let Ok(issue) = Issue::parse(&text)
             {
                 self.consider(key, &issue);
@@ -394,16 +421,17 @@ fn add_to(
     config: &Config,
     key: &Key,
     g: &Group<'_>,
-    now: Timestamp,
-    user: &str,
+    (now, user): (Timestamp, &str),
+    counts_dir: &Path,
     edits: &mut Vec<Edit>,
 ) -> Result<Recorded> {
     let (old, path) = load_at(snap, key)?;
     let key = old.key.clone();
     let mut issue = old.issue.clone();
     add_lists(&mut issue, g);
-    let (files, _) = occurrences_of(snap, &key)?;
-    let before = Tally::of(files.iter().map(|(id, f)| (id.as_str(), f))).occurrences;
+    let mut counts = Counts::open(counts_dir.to_owned(), &key);
+    let (before, files_before) = counts.total(snap, &key)?;
+    counts.save();
     let new_file = batch(g);
     let added = new_file.1.count;
     let total = before + added;
@@ -455,7 +483,8 @@ fn add_to(
             content: issue.print().into_bytes(),
         });
     }
-    if files.len() >= FOLD_AT {
+    if files_before >= FOLD_AT {
+        let (files, _) = occurrences_of(snap, &key)?;
         let all = files
             .iter()
             .chain(std::iter::once(&new_file))
