@@ -440,8 +440,7 @@ fn search_files(
 ) -> (Vec<DataFile>, BTreeMap<String, Vec<String>>) {
     use rayon::prelude::*;
     // Terms of titles and of descriptions and comments, with the issues
-    // holding them, by number: looked for on every core, a slice of
-    // entries each, then put together in order.
+    // holding them, by number.
     let firsts: [bool; 256] = {
         let mut f = [groups.is_none(); 256];
         for g in groups.into_iter().flatten() {
@@ -453,25 +452,43 @@ fn search_files(
     };
     let wanted =
         |t: &str| firsts[t.as_bytes()[0] as usize] && groups.is_none_or(|gs| gs.contains(group(t)));
-    let found: Vec<Vec<(&str, bool, u64)>> = entries
-        .par_chunks(2048)
-        .map(|chunk| {
-            let mut found = Vec::new();
-            for e in chunk {
-                let n = e.row.number;
-                for (words, title) in [(&e.title_words, true), (&e.text_words, false)] {
-                    for t in words.split(' ').filter(|t| !t.is_empty() && wanted(t)) {
-                        found.push((t, title, n));
-                    }
+    let mut terms: HashMap<&str, Postings> = HashMap::new();
+    let mut add = |t, title, n| {
+        let p: &mut Postings = terms.entry(t).or_default();
+        if title { &mut p.0 } else { &mut p.1 }.push(n);
+    };
+    fn words_of(e: &Entry) -> [(&str, bool); 2] {
+        [(&e.title_words, true), (&e.text_words, false)]
+    }
+    if groups.is_none() {
+        // Every term: straight into the map (a list of every occurrence
+        // first would hold millions of them).
+        for e in entries {
+            for (words, title) in words_of(e) {
+                for t in words.split(' ').filter(|t| !t.is_empty()) {
+                    add(t, title, e.row.number);
                 }
             }
-            found
-        })
-        .collect();
-    let mut terms: HashMap<&str, Postings> = HashMap::new();
-    for (t, title, n) in found.into_iter().flatten() {
-        let p = terms.entry(t).or_default();
-        if title { &mut p.0 } else { &mut p.1 }.push(n);
+        }
+    } else {
+        // A few groups: their terms are looked for on every core.
+        let found: Vec<Vec<(&str, bool, u64)>> = entries
+            .par_chunks(2048)
+            .map(|chunk| {
+                let mut found = Vec::new();
+                for e in chunk {
+                    for (words, title) in words_of(e) {
+                        for t in words.split(' ').filter(|t| !t.is_empty() && wanted(t)) {
+                            found.push((t, title, e.row.number));
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        for (t, title, n) in found.into_iter().flatten() {
+            add(t, title, n);
+        }
     }
     let mut terms: Vec<(&str, Postings)> = terms.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));

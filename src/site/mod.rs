@@ -612,7 +612,6 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             attachments(tracker, &mut out, &e.key, &e.attachments)?;
         }
         read.extend(batch.iter().map(|e| e.key.number));
-        rest.shrink_to(rest.len());
     }
     drop(rest);
     // A big branch read in slices: each read again for its pages.
