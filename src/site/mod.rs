@@ -362,6 +362,9 @@ fn changes_since(
 /// Issue numbers per slice of a whole export's read.
 pub const SLICE: u64 = 20_000;
 
+/// A plan read in slices, and the slices to read again for the pages.
+type Sliced = (Plan, Vec<std::ops::Range<u64>>);
+
 /// A whole export's plan, read a slice of numbers at a time so that memory
 /// holds the catalog and one slice's parsed issues, never every parsed
 /// issue: the plan of an empty corpus, and the slices to read again for
@@ -372,7 +375,7 @@ fn read_sliced(
     include: bool,
     slice: u64,
     history: &mut HistoryCache,
-) -> Result<Option<(Plan, Vec<std::ops::Range<u64>>)>, SiteError> {
+) -> Result<Option<Sliced>, SiteError> {
     use rayon::prelude::*;
     let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
     let Some(tip) = tracker.store().tip().map_err(from)?.map(|o| o.to_string()) else {
@@ -593,7 +596,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
                     .rows
                     .binary_search_by_key(&e.key.number, |r| r.number)
                     .unwrap_or_default();
-                views::issue_page_of(corpus, &parts, e, &parts.rows[at], &parts.frame)
+                views::issue_page_of(corpus, parts, e, &parts.rows[at], &parts.frame)
             },
             |v| format!("issues/{}.html", v.row.key),
             html::issue_page,

@@ -516,10 +516,8 @@ pub fn contents_where(
     let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     for (path, bytes) in snap.files(layout::ISSUES, wanted)? {
         match (BranchPath::parse(&path), bytes) {
-            (BranchPath::InIssue(k, Part::Attachment(name)), _) => {
-                if numbers(k.number) {
-                    attachments.entry(k).or_default().push(name);
-                }
+            (BranchPath::InIssue(k, Part::Attachment(name)), _) if numbers(k.number) => {
+                attachments.entry(k).or_default().push(name);
             }
             (
                 what @ (BranchPath::Issue(_)
