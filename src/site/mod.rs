@@ -40,9 +40,9 @@ pub struct Options {
     /// Where the site will be published, for canonical links; links between
     /// pages stay relative either way.
     pub base_url: Option<String>,
-    /// Issue numbers per slice of a whole export's read (default
-    /// [`SLICE`]): memory holds one slice's parsed issues at a time. The
-    /// site is the same bytes whatever it is.
+    /// Read a whole export this many issue numbers at a time (`None`: at
+    /// once): memory holds one slice's parsed issues at a time, for a
+    /// second parse of every issue. The site is the same bytes either way.
     pub slice: Option<u64>,
 }
 
@@ -359,9 +359,6 @@ fn changes_since(
     }))
 }
 
-/// Issue numbers per slice of a whole export's read.
-pub const SLICE: u64 = 20_000;
-
 /// A plan read in slices, and the slices to read again for the pages.
 type Sliced = (Plan, Vec<std::ops::Range<u64>>);
 
@@ -519,25 +516,26 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     let mut slices = Vec::new();
     let plan = match plan {
         Some(p) => p,
-        None => match read_sliced(
-            tracker,
-            include,
-            options.slice.unwrap_or(SLICE).max(1),
-            &mut history,
-        )? {
-            Some((plan, again)) => {
-                slices = again;
-                plan
-            }
-            None => {
-                let corpus = Corpus::read(tracker, include, &mut history)?;
-                Plan {
-                    catalog: Catalog::of(&corpus),
-                    corpus,
-                    before: None,
+        None => {
+            let sliced = match options.slice {
+                Some(slice) => read_sliced(tracker, include, slice.max(1), &mut history)?,
+                None => None,
+            };
+            match sliced {
+                Some((plan, again)) => {
+                    slices = again;
+                    plan
+                }
+                None => {
+                    let corpus = Corpus::read(tracker, include, &mut history)?;
+                    Plan {
+                        catalog: Catalog::of(&corpus),
+                        corpus,
+                        before: None,
+                    }
                 }
             }
-        },
+        }
     };
     history.save();
     let Plan {

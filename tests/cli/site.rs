@@ -1333,9 +1333,9 @@ fn an_export_after_changes_is_the_same_as_a_whole_export() {
     same_as_whole("new settings");
 }
 
-/// A whole export of a big branch reads it a slice of numbers at a time
-/// (issue 18, memory): the site is the same bytes as one read gives, and
-/// an export after a change into that folder is too.
+/// A whole export read a slice of numbers at a time (issue 18, memory;
+/// `GIT_ISSUE_SITE_SLICE`): the site is the same bytes as one read gives,
+/// and an export after a change into that folder is too.
 #[test]
 fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
     let env = known_fixture();
