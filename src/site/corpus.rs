@@ -97,6 +97,49 @@ impl Corpus {
         )
     }
 
+    /// Reads the issues numbered in `numbers` as they are at `tip`, as
+    /// [`Corpus::read`] reads every issue: one slice of a big branch.
+    pub fn read_in(
+        tracker: &Tracker,
+        tip: &str,
+        numbers: std::ops::Range<u64>,
+        include_confidential: bool,
+        history: &mut HistoryCache,
+    ) -> Result<Corpus, CorpusError> {
+        let (config, contents) = tracker.contents_in(tip, numbers)?;
+        let only: HashSet<Key> = contents.issues.iter().map(|c| c.key.clone()).collect();
+        Corpus::assemble(
+            tracker,
+            tip.to_owned(),
+            config,
+            contents,
+            include_confidential,
+            history,
+            Some(&only),
+        )
+    }
+
+    /// A corpus of no issue that carries what the slices `parts` read
+    /// of the rest: their problems and the commits their issues name.
+    pub fn of_slices(tip: String, project: String, config: Config, parts: Vec<Corpus>) -> Corpus {
+        let mut commits = HashMap::new();
+        let mut problems = Vec::new();
+        for p in parts {
+            commits.extend(p.commits);
+            problems.extend(p.problems);
+        }
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        Corpus {
+            tip,
+            project,
+            config,
+            entries: Vec::new(),
+            commits,
+            problems,
+            shared_keys: HashSet::new(),
+        }
+    }
+
     /// Keys that have named more than one issue, confidential ones too.
     pub fn shared_keys(&self) -> &HashSet<Key> {
         &self.shared_keys
@@ -145,6 +188,17 @@ impl Corpus {
         }
 
         history.update(store, &tip)?;
+        // A few keys: a path is parsed only when it may name one of them,
+        // holding `-<number>` (a commit of an import names 100,000 issues;
+        // a key's prefix may be written in any case).
+        let names: Option<Vec<String>> = only
+            .filter(|o| o.len() <= 64)
+            .map(|o| o.iter().map(|k| format!("-{}", k.number)).collect());
+        let may_name = |path: &str| {
+            names
+                .as_ref()
+                .is_none_or(|ns| ns.iter().any(|n| path.contains(n.as_str())))
+        };
         let mut by_key: HashMap<Key, Vec<Revision>> = HashMap::new();
         for r in &history.commits {
             // A commit of the whole corpus (an import) names every key:
@@ -155,7 +209,7 @@ impl Corpus {
             for path in &r.paths {
                 // A commit that only wrote internal comments is not part of
                 // the public history.
-                if hidden_comments.contains(path) {
+                if !may_name(path) || hidden_comments.contains(path) {
                     continue;
                 }
                 parsed.push(BranchPath::parse(path));
@@ -376,7 +430,7 @@ fn history_of_issue(
 }
 
 /// The branch's history with the paths each commit changed, kept between
-/// exports in `<git common dir>/git-issue/site-history.json` (beside the
+/// exports in `<git common dir>/git-issue/site-history.bin` (postcard; beside the
 /// search index, never in the published folder) so that an export after one
 /// change walks one commit, not the whole history.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -388,17 +442,20 @@ pub struct HistoryCache {
     path: Option<PathBuf>,
     #[serde(skip)]
     dirty: bool,
+    /// The whole branch was walked, not only new commits.
+    #[serde(skip)]
+    walked_all: bool,
 }
 
-const HISTORY_VERSION: u32 = 2;
+const HISTORY_VERSION: u32 = 3;
 
 impl HistoryCache {
     /// The cache of this clone; empty when missing or unreadable.
     pub fn load(store: &Store) -> HistoryCache {
-        let path = store.local_dir().join("site-history.json");
+        let path = store.local_dir().join("site-history.bin");
         let mut cache = std::fs::read(&path)
             .ok()
-            .and_then(|b| serde_json::from_slice::<HistoryCache>(&b).ok())
+            .and_then(|b| postcard::from_bytes::<HistoryCache>(&b).ok())
             .filter(|c| c.version == HISTORY_VERSION)
             .unwrap_or_default();
         cache.version = HISTORY_VERSION;
@@ -420,6 +477,7 @@ impl HistoryCache {
         if since.is_some() {
             fresh.append(&mut self.commits);
         }
+        self.walked_all = since.is_none();
         self.commits = fresh;
         self.tip = Some(tip.to_owned());
         self.dirty = true;
@@ -432,9 +490,13 @@ impl HistoryCache {
         let (Some(path), true) = (&self.path, self.dirty) else {
             return;
         };
-        let Ok(bytes) = serde_json::to_vec(self) else {
+        let Ok(bytes) = postcard::to_allocvec(self) else {
             return;
         };
+        // Versions before 3 kept it as JSON; a whole walk drops that file.
+        if self.walked_all {
+            let _ = std::fs::remove_file(path.with_extension("json"));
+        }
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }

@@ -23,7 +23,7 @@
 //! or, when smaller, `"b…"` and the base64 of a bitmap indexed by number: a
 //! word in every issue costs 100,000 bits, 17 kB, not 600 kB.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -144,6 +144,9 @@ pub fn shard_name(term: &str, len: usize) -> String {
 /// The issues whose title, and whose text, hold a term.
 type Postings = (Vec<u64>, Vec<u64>);
 
+/// The values a row has for a filter, pushed onto the list given.
+type Values = for<'r> fn(&'r Row, &mut Vec<&'r str>);
+
 /// Every data file of the site.
 pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile> {
     let entries: Vec<Entry> = corpus
@@ -151,18 +154,80 @@ pub fn files(corpus: &Corpus, rows: &[Row], statuses: &[String]) -> Vec<DataFile
         .iter()
         .map(|e| Entry::of(e, &corpus.config))
         .collect();
-    files_of(&corpus.config, &entries, rows, statuses)
+    files_of(&corpus.config, &entries, rows, statuses, None).files
 }
 
-/// Every data file of the site of `entries` (by number; `rows` are theirs).
+/// The bound on numbers that bitmaps are made for and `meta` gives: the
+/// highest number rounded up to a multiple of 1,024 less one, so that a new
+/// issue changes it, and with it every bitmap, once in 1,024 issues only.
+pub fn bound(rows: &[Row]) -> u64 {
+    rows.iter().map(|r| r.number).max().unwrap_or(0) | 1023
+}
+
+/// What an export after a few changes makes again (see [`files_of`]).
+pub struct Since<'a> {
+    /// The numbers whose rows changed, were added or are gone: their
+    /// `rows/` files are made again, the others kept.
+    pub numbers: &'a BTreeSet<u64>,
+    /// The search groups (the first two characters of terms) whose terms
+    /// may have changed, `None` for all; the others' files are kept.
+    pub groups: Option<&'a BTreeSet<String>>,
+    /// What the search files were cut into last time, by group.
+    pub search: &'a BTreeMap<String, Vec<String>>,
+    /// The rows of the changed numbers before and after (`None`: not on
+    /// the site): a filter or sort order none of them differs in is kept.
+    pub rows: Vec<(Option<&'a Row>, Option<&'a Row>)>,
+}
+
+impl Since<'_> {
+    /// Whether a row came, went, or differs from what it was in what
+    /// `same` compares.
+    fn differ(&self, same: impl Fn(&Row, &Row) -> bool) -> bool {
+        self.rows.iter().any(|pair| match pair {
+            (Some(a), Some(b)) => !same(a, b),
+            _ => true,
+        })
+    }
+}
+
+/// The data files an export makes.
+pub struct Made {
+    pub files: Vec<DataFile>,
+    /// The files of the last export that are as they were: to keep.
+    pub kept: Vec<String>,
+    /// What the search files are cut into now, by group.
+    pub search: BTreeMap<String, Vec<String>>,
+    pub max: u64,
+}
+
+/// The search group of a term: its first two characters.
+pub fn group(term: &str) -> &str {
+    let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
+    &term[..end]
+}
+
+/// The search groups of `words` (see [`super::views::words`]).
+pub fn groups_of(words: &str, into: &mut BTreeSet<String>) {
+    for t in words.split(' ').filter(|t| !t.is_empty()) {
+        if !into.contains(group(t)) {
+            into.insert(group(t).to_owned());
+        }
+    }
+}
+
+/// The data files of the site of `entries` (by number; `rows` are theirs):
+/// every one, or after a few changes (`since`) the rows and search files
+/// they touch, with the filters, sort orders and `meta`, which are quick.
 pub fn files_of(
     config: &Config,
     entries: &[Entry],
     rows: &[Row],
     statuses: &[String],
-) -> Vec<DataFile> {
-    let max = rows.iter().map(|r| r.number).max().unwrap_or(0);
+    since: Option<Since<'_>>,
+) -> Made {
+    let max = bound(rows);
     let mut out = Vec::new();
+    let mut kept = Vec::new();
 
     // Rows, by number.
     let mut start = 0;
@@ -172,158 +237,175 @@ pub fn files_of(
             .iter()
             .position(|r| r.number / ROWS != chunk)
             .map_or(rows.len(), |p| start + p);
-        let records: Vec<RowRecord<'_>> = rows[start..end].iter().map(RowRecord::of).collect();
-        out.push(file(&format!("rows/{chunk}"), &records));
+        let again = since.as_ref().is_none_or(|s| {
+            s.numbers
+                .range(chunk * ROWS..(chunk + 1) * ROWS)
+                .next()
+                .is_some()
+        });
+        if again {
+            let records: Vec<RowRecord<'_>> = rows[start..end].iter().map(RowRecord::of).collect();
+            out.push(file(&format!("rows/{chunk}"), &records));
+        } else {
+            kept.push(format!("data/rows/{chunk}.js"));
+        }
         start = end;
     }
 
     // Filters: the numbers of the issues holding each value.
     let mut fields: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    // Made again when the bound of the bitmaps moved or a row of the field
+    // changed, else kept.
+    let bound_moved = since.as_ref().is_some_and(|s| s.groups.is_none());
+    let again = |same: &dyn Fn(&Row, &Row) -> bool| {
+        bound_moved || since.as_ref().is_none_or(|s| s.differ(same))
+    };
     let mut add_field = |out: &mut Vec<DataFile>,
+                         kept: &mut Vec<String>,
                          field: &'static str,
                          order: &[String],
-                         get: &dyn Fn(&Row) -> Vec<String>| {
-        let mut by: HashMap<String, Vec<u64>> = HashMap::new();
+                         get: Values| {
+        let make = again(&|a: &Row, b: &Row| {
+            let (mut va, mut vb) = (Vec::new(), Vec::new());
+            get(a, &mut va);
+            get(b, &mut vb);
+            va == vb
+        });
+        let mut by: HashMap<&str, Vec<u64>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            HashMap::default();
+        let mut vs = Vec::new();
         for r in rows {
-            for v in get(r) {
-                by.entry(v).or_default().push(r.number);
+            vs.clear();
+            get(r, &mut vs);
+            for v in &vs {
+                match by.get_mut(v) {
+                    Some(ns) => ns.push(r.number),
+                    None => {
+                        by.insert(v, vec![r.number]);
+                    }
+                }
             }
         }
-        let mut values: Vec<String> = order
+        let mut values: Vec<&str> = order
             .iter()
+            .map(String::as_str)
             .filter(|v| by.contains_key(*v))
-            .cloned()
             .collect();
-        let mut rest: Vec<String> = by.keys().filter(|v| !order.contains(v)).cloned().collect();
+        let mut rest: Vec<&str> = by
+            .keys()
+            .filter(|v| !order.iter().any(|o| o == *v))
+            .copied()
+            .collect();
         rest.sort();
         values.append(&mut rest);
         let mut listed = Vec::new();
         for v in values {
-            let s = slug(&v);
-            out.push(file(&format!("f/{field}/{s}"), &posting(&by[&v], max)));
-            listed.push((v, s));
+            let s = slug(v);
+            if make {
+                out.push(file(&format!("f/{field}/{s}"), &posting(&by[v], max)));
+            } else {
+                kept.push(format!("data/f/{field}/{s}.js"));
+            }
+            listed.push((v.to_owned(), s));
         }
         fields.insert(field, listed);
     };
-    add_field(&mut out, "status", statuses, &|r| vec![r.status.clone()]);
-    add_field(&mut out, "type", &config.types, &|r| vec![r.kind.clone()]);
-    add_field(&mut out, "priority", &config.priorities, &|r| {
-        vec![r.priority.clone()]
+    add_field(&mut out, &mut kept, "status", statuses, |r, vs| {
+        vs.push(&r.status)
     });
-    add_field(&mut out, "label", &[], &|r| r.labels.clone());
-    add_field(&mut out, "milestone", &[], &|r| {
-        r.milestone.iter().cloned().collect()
+    add_field(&mut out, &mut kept, "type", &config.types, |r, vs| {
+        vs.push(&r.kind)
     });
-    add_field(&mut out, "assignee", &[], &|r| {
-        r.assignee.iter().cloned().collect()
+    add_field(
+        &mut out,
+        &mut kept,
+        "priority",
+        &config.priorities,
+        |r, vs| vs.push(&r.priority),
+    );
+    add_field(&mut out, &mut kept, "label", &[], |r, vs| {
+        vs.extend(r.labels.iter().map(String::as_str))
     });
-    let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
-    out.push(file("f/all", &posting(&numbers, max)));
-    for (state, closed) in [("open", false), ("closed", true)] {
-        let ns: Vec<u64> = rows
-            .iter()
-            .filter(|r| r.closed == closed)
-            .map(|r| r.number)
-            .collect();
-        out.push(file(&format!("f/state/{state}"), &posting(&ns, max)));
+    add_field(&mut out, &mut kept, "milestone", &[], |r, vs| {
+        vs.extend(r.milestone.as_deref())
+    });
+    add_field(&mut out, &mut kept, "assignee", &[], |r, vs| {
+        vs.extend(r.assignee.as_deref())
+    });
+    if again(&|a, b| a.closed == b.closed) {
+        let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
+        out.push(file("f/all", &posting(&numbers, max)));
+        for (state, closed) in [("open", false), ("closed", true)] {
+            let ns: Vec<u64> = rows
+                .iter()
+                .filter(|r| r.closed == closed)
+                .map(|r| r.number)
+                .collect();
+            out.push(file(&format!("f/state/{state}"), &posting(&ns, max)));
+        }
+    } else {
+        kept.extend(["all", "state/open", "state/closed"].map(|f| format!("data/f/{f}.js")));
     }
 
     // Sort orders: every number, ascending by the field, then by number.
     let mut order: Vec<&Row> = rows.iter().collect();
-    order.sort_by_key(|r| (r.updated, r.number));
-    out.push(file(
-        "sort/updated",
-        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
-    ));
-    order.sort_by_key(|r| (r.priority_rank, r.number));
-    out.push(file(
-        "sort/priority",
-        &order.iter().map(|r| r.number).collect::<Vec<_>>(),
-    ));
-    let mut by_title: Vec<(String, u64)> = rows
-        .iter()
-        .map(|r| (r.title.to_lowercase(), r.number))
-        .collect();
-    by_title.sort_unstable();
-    out.push(file(
-        "sort/title",
-        &by_title.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
-    ));
+    if again(&|a, b| a.updated == b.updated) {
+        order.sort_by_key(|r| (r.updated, r.number));
+        out.push(file(
+            "sort/updated",
+            &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/updated.js".to_owned());
+    }
+    if again(&|a, b| a.priority_rank == b.priority_rank) {
+        order.sort_by_key(|r| (r.priority_rank, r.number));
+        out.push(file(
+            "sort/priority",
+            &order.iter().map(|r| r.number).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/priority.js".to_owned());
+    }
+    if again(&|a, b| a.title == b.title) {
+        let mut by_title: Vec<(String, u64)> = rows
+            .iter()
+            .map(|r| (r.title.to_lowercase(), r.number))
+            .collect();
+        by_title.sort_unstable();
+        out.push(file(
+            "sort/title",
+            &by_title.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        ));
+    } else {
+        kept.push("data/sort/title.js".to_owned());
+    }
 
-    // Search: terms of titles and of descriptions and comments, each
-    // posting list encoded once, as the text the shard holds.
-    let mut terms: HashMap<&str, Postings> = HashMap::new();
-    for e in entries {
-        let n = e.row.number;
-        for t in e.title_words.split(' ').filter(|t| !t.is_empty()) {
-            terms.entry(t).or_default().0.push(n);
-        }
-        for t in e.text_words.split(' ').filter(|t| !t.is_empty()) {
-            terms.entry(t).or_default().1.push(n);
-        }
-    }
-    let mut terms: Vec<(&str, Postings)> = terms.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let encoded: Vec<(&str, String, String, usize)> = {
-        use rayon::prelude::*;
-        terms
-            .par_iter()
-            .map(|(term, (t, w))| {
-                let json = |ns: &[u64]| posting(ns, max).to_string();
-                let (t, w) = (json(t), json(w));
-                let size = term.len() + t.len() + w.len() + 12;
-                (*term, t, w, size)
-            })
-            .collect()
-    };
-    let mut by_two: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, (term, ..)) in encoded.iter().enumerate() {
-        by_two.entry(shard_name(term, 2)).or_default().push(i);
-    }
-    let mut split = Vec::new();
-    // A shard's terms in order, each with its title and text postings.
-    let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (two, members) in by_two {
-        let size: usize = members.iter().map(|i| encoded[*i].3).sum();
-        let too_big = size > SHARD_SPLIT;
-        if too_big {
-            split.push(two.clone());
-        }
-        for i in members {
-            let term = encoded[i].0;
-            let name = if too_big && term.chars().count() > 2 {
-                shard_name(term, 3)
-            } else {
-                two.clone()
-            };
-            shards.entry(name).or_default().push(i);
-        }
-    }
-    let names: Vec<String> = shards.keys().cloned().collect();
-    for (name, members) in shards {
-        // `{"t":{term:posting,…},"w":{…}}`, as serde_json writes it, empty
-        // postings left out.
-        let mut json = String::from("{\"t\":{");
-        for (pick, next) in [(1, "},\"w\":{"), (2, "}}")] {
-            let mut first = true;
-            for &i in &members {
-                let e = &encoded[i];
-                let posting = if pick == 1 { &e.1 } else { &e.2 };
-                if posting == "[]" {
-                    continue;
-                }
-                if !first {
-                    json.push(',');
-                }
-                first = false;
-                json.push_str(&Value::from(e.0).to_string());
-                json.push(':');
-                json.push_str(posting);
+    // Search: the groups asked for, made again; the others kept.
+    let groups = since.as_ref().and_then(|s| s.groups);
+    let (mut files, made) = search_files(entries, max, groups);
+    out.append(&mut files);
+    let mut search = since.as_ref().map(|s| s.search.clone()).unwrap_or_default();
+    match groups {
+        None => search = made,
+        Some(gs) => {
+            for g in gs {
+                search.remove(g);
             }
-            json.push_str(next);
+            for names in search.values() {
+                kept.extend(names.iter().map(|n| format!("data/s/{n}.js")));
+            }
+            search.extend(made);
         }
-        out.push(file_json(&format!("s/{name}"), json));
     }
+    let mut names: Vec<&String> = search.values().flatten().collect();
+    names.sort();
+    let mut split: Vec<String> = search
+        .iter()
+        .filter(|(g, ns)| ns.len() != 1 || ns[0] != shard_name(g, 2))
+        .map(|(g, _)| shard_name(g, 2))
+        .collect();
+    split.sort();
 
     let fields: serde_json::Map<String, Value> = fields
         .into_iter()
@@ -341,7 +423,132 @@ pub fn files_of(
             "split": split,
         }),
     ));
-    out
+    Made {
+        files: out,
+        kept,
+        search,
+        max,
+    }
+}
+
+/// The search files of the terms of `entries` in `groups` (all when
+/// `None`), and the names of each group's files.
+fn search_files(
+    entries: &[Entry],
+    max: u64,
+    groups: Option<&BTreeSet<String>>,
+) -> (Vec<DataFile>, BTreeMap<String, Vec<String>>) {
+    use rayon::prelude::*;
+    // Terms of titles and of descriptions and comments, with the issues
+    // holding them, by number.
+    let firsts: [bool; 256] = {
+        let mut f = [groups.is_none(); 256];
+        for g in groups.into_iter().flatten() {
+            if let Some(b) = g.bytes().next() {
+                f[b as usize] = true;
+            }
+        }
+        f
+    };
+    let wanted =
+        |t: &str| firsts[t.as_bytes()[0] as usize] && groups.is_none_or(|gs| gs.contains(group(t)));
+    let mut terms: HashMap<&str, Postings> = HashMap::new();
+    let mut add = |t, title, n| {
+        let p: &mut Postings = terms.entry(t).or_default();
+        if title { &mut p.0 } else { &mut p.1 }.push(n);
+    };
+    fn words_of(e: &Entry) -> [(&str, bool); 2] {
+        [(&e.title_words, true), (&e.text_words, false)]
+    }
+    if groups.is_none() {
+        // Every term: straight into the map (a list of every occurrence
+        // first would hold millions of them).
+        for e in entries {
+            for (words, title) in words_of(e) {
+                for t in words.split(' ').filter(|t| !t.is_empty()) {
+                    add(t, title, e.row.number);
+                }
+            }
+        }
+    } else {
+        // A few groups: their terms are looked for on every core.
+        let found: Vec<Vec<(&str, bool, u64)>> = entries
+            .par_chunks(2048)
+            .map(|chunk| {
+                let mut found = Vec::new();
+                for e in chunk {
+                    for (words, title) in words_of(e) {
+                        for t in words.split(' ').filter(|t| !t.is_empty() && wanted(t)) {
+                            found.push((t, title, e.row.number));
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        for (t, title, n) in found.into_iter().flatten() {
+            add(t, title, n);
+        }
+    }
+    let mut terms: Vec<(&str, Postings)> = terms.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Each posting list encoded once, as the text the shard holds.
+    let encoded: Vec<(&str, String, String, usize)> = terms
+        .par_iter()
+        .map(|(term, (t, w))| {
+            let json = |ns: &[u64]| posting(ns, max).to_string();
+            let (t, w) = (json(t), json(w));
+            let size = term.len() + t.len() + w.len() + 12;
+            (*term, t, w, size)
+        })
+        .collect();
+    let mut by_two: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (term, ..)) in encoded.iter().enumerate() {
+        by_two.entry(group(term)).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    let mut made = BTreeMap::new();
+    for (two, members) in by_two {
+        let size: usize = members.iter().map(|i| encoded[*i].3).sum();
+        let too_big = size > SHARD_SPLIT;
+        // A shard's terms in order, each with its title and text postings.
+        let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in members {
+            let term = encoded[i].0;
+            let name = if too_big && term.chars().count() > 2 {
+                shard_name(term, 3)
+            } else {
+                shard_name(term, 2)
+            };
+            shards.entry(name).or_default().push(i);
+        }
+        made.insert(two.to_owned(), shards.keys().cloned().collect());
+        for (name, members) in shards {
+            // `{"t":{term:posting,…},"w":{…}}`, as serde_json writes it,
+            // empty postings left out.
+            let mut json = String::from("{\"t\":{");
+            for (pick, next) in [(1, "},\"w\":{"), (2, "}}")] {
+                let mut first = true;
+                for &i in &members {
+                    let e = &encoded[i];
+                    let posting = if pick == 1 { &e.1 } else { &e.2 };
+                    if posting == "[]" {
+                        continue;
+                    }
+                    if !first {
+                        json.push(',');
+                    }
+                    first = false;
+                    json.push_str(&Value::from(e.0).to_string());
+                    json.push(':');
+                    json.push_str(posting);
+                }
+                json.push_str(next);
+            }
+            out.push(file_json(&format!("s/{name}"), json));
+        }
+    }
+    (out, made)
 }
 
 #[cfg(test)]

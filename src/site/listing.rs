@@ -39,21 +39,45 @@ fn newest_first(rows: &[&Row]) -> Vec<Row> {
     rows.iter().rev().map(|r| (*r).clone()).collect()
 }
 
-/// The whole list, `rows` by number: `index.html`, then `list/<n>.html`.
-pub fn by_number(frame: &Frame, rows: &[&Row]) -> Vec<ListingPage> {
-    let bucket = |r: &Row| r.number / PAGE as u64;
-    // Buckets that have issues, oldest first, with where their rows start.
-    let mut buckets: Vec<(u64, usize)> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        if buckets.last().is_none_or(|(b, _)| *b != bucket(r)) {
-            buckets.push((bucket(r), i));
+/// How the whole list is cut into pages: the buckets of [`PAGE`] numbers
+/// that have issues, oldest first, with where their rows start, and which
+/// of them is the first on the first page. Two lists with the same layout
+/// have the same pages with the same links; only the rows differ.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    buckets: Vec<(u64, usize)>,
+    first: usize,
+}
+
+impl Layout {
+    /// The layout of a list of `numbers`, increasing.
+    pub fn of(numbers: impl Iterator<Item = u64>) -> Layout {
+        let mut buckets: Vec<(u64, usize)> = Vec::new();
+        let mut len = 0;
+        for (i, n) in numbers.enumerate() {
+            let b = n / PAGE as u64;
+            if buckets.last().is_none_or(|(last, _)| *last != b) {
+                buckets.push((b, i));
+            }
+            len = i + 1;
         }
+        // The first page: the newest buckets, until they hold a page's worth.
+        let mut first = buckets.len().saturating_sub(1);
+        while first > 0 && len - buckets[first].1 < PAGE {
+            first -= 1;
+        }
+        Layout { buckets, first }
     }
-    // The first page: the newest buckets, until they hold a page's worth.
-    let mut first = buckets.len().saturating_sub(1);
-    while first > 0 && rows.len() - buckets[first].1 < PAGE {
-        first -= 1;
-    }
+}
+
+/// The whole list, `rows` by number: `index.html`, then `list/<n>.html`;
+/// of those, only the pages of the buckets in `only` when given.
+pub fn by_number(
+    frame: &Frame,
+    rows: &[&Row],
+    only: Option<&std::collections::BTreeSet<u64>>,
+) -> Vec<ListingPage> {
+    let Layout { buckets, first } = Layout::of(rows.iter().map(|r| r.number));
     let top_start = buckets.get(first).map_or(0, |b| b.1);
     let mut pages = vec![page(
         frame,
@@ -68,6 +92,9 @@ pub fn by_number(frame: &Frame, rows: &[&Row]) -> Vec<ListingPage> {
     }
     for i in (0..first).rev() {
         let (b, start) = buckets[i];
+        if only.is_some_and(|o| !o.contains(&b)) {
+            continue;
+        }
         let end = buckets.get(i + 1).map_or(rows.len(), |n| n.1);
         let mut p = page(
             frame,
@@ -210,11 +237,11 @@ mod tests {
         for n in [0u64, 1, 99, 100, 101, 250, 1000, 1234] {
             let rs = rows(1..=n);
             let refs: Vec<&Row> = rs.iter().collect();
-            let pages = by_number(&frame(), &refs);
+            let pages = by_number(&frame(), &refs, None);
             check(&pages, n as usize);
             let rs2 = rows(1..=n + 1);
             let refs2: Vec<&Row> = rs2.iter().collect();
-            let after = by_number(&frame(), &refs2);
+            let after = by_number(&frame(), &refs2, None);
             // Older pages keep their rows (their links may change).
             for p in pages.iter().skip(2) {
                 let q = after.iter().find(|q| q.path == p.path).unwrap();
@@ -226,7 +253,7 @@ mod tests {
         // Gaps (deleted issues) leave no empty page.
         let rs = rows((1..=1000).filter(|n| !(300..500).contains(n)));
         let refs: Vec<&Row> = rs.iter().collect();
-        let pages = by_number(&frame(), &refs);
+        let pages = by_number(&frame(), &refs, None);
         check(&pages, 800);
         assert!(pages.iter().all(|p| !p.rows.is_empty()));
     }

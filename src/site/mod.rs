@@ -30,7 +30,7 @@ use crate::tracker::{Problem, Tracker};
 use catalog::{Catalog, Entry};
 use corpus::{Corpus, HistoryCache};
 use output::{File, Output};
-use views::{Frame, Site};
+use views::{Frame, Pages};
 
 /// How to export.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +40,10 @@ pub struct Options {
     /// Where the site will be published, for canonical links; links between
     /// pages stay relative either way.
     pub base_url: Option<String>,
+    /// Read a whole export this many issue numbers at a time (`None`: at
+    /// once): memory holds one slice's parsed issues at a time, for a
+    /// second parse of every issue. The site is the same bytes either way.
+    pub slice: Option<u64>,
 }
 
 /// What an export did.
@@ -122,7 +126,7 @@ fn cached<V: serde::Serialize + Send>(
 ) -> Result<(), SiteError> {
     const BATCH: usize = 2048;
     for start in (0..count).step_by(BATCH) {
-        let planned: Vec<(V, String, String)> = (start..count.min(start + BATCH))
+        let planned: Vec<(V, String, u128)> = (start..count.min(start + BATCH))
             .into_par_iter()
             .map(|i| {
                 let v = view(i);
@@ -130,12 +134,12 @@ fn cached<V: serde::Serialize + Send>(
                 // A view always serializes; an empty input only means "render".
                 let _ = serde_json::to_writer(&mut bytes, &v);
                 let p = path(&v);
-                (v, p, output::hash(&bytes))
+                (v, p, output::hash128(&bytes))
             })
             .collect();
         let mut stale = Vec::with_capacity(planned.len());
         for (v, p, input) in planned {
-            if out.is_fresh(&p, &input) {
+            if out.is_fresh(&p, input) {
                 out.keep(&p);
             } else {
                 stale.push((v, p, input));
@@ -167,11 +171,82 @@ struct Plan {
     /// Every issue on the site.
     catalog: Catalog,
     /// The issues whose pages and attachments are made again: every issue
-    /// (`whole`), or those the branch changed since the folder's commit
-    /// and those whose pages show them.
+    /// (a whole export), or those the branch changed since the folder's
+    /// commit and those whose pages show them.
     corpus: Corpus,
-    whole: bool,
+    /// After changes: what the catalog held before them. `None` for a
+    /// whole export.
+    before: Option<Before>,
 }
+
+/// The catalog before the changes of an export after changes.
+struct Before {
+    /// How the whole list was cut into pages.
+    layout: listing::Layout,
+    /// The entries of the changed issues that were on the site.
+    entries: std::collections::BTreeMap<u64, Entry>,
+    /// The numbers of the changed issues.
+    numbers: Vec<u64>,
+}
+
+/// What changes touch of the pages over many issues and of the data files.
+struct Touches {
+    /// The numbers of the issues whose entries changed.
+    numbers: std::collections::BTreeSet<u64>,
+    /// The search groups of the words that came or went.
+    groups: std::collections::BTreeSet<String>,
+    listings: views::Touched,
+}
+
+impl Before {
+    /// What the changes did, the catalog being as they left it.
+    fn touches(&self, catalog: &Catalog) -> Touches {
+        use std::collections::BTreeSet;
+        let mut t = Touches {
+            numbers: BTreeSet::new(),
+            groups: BTreeSet::new(),
+            listings: views::Touched::default(),
+        };
+        for n in &self.numbers {
+            let old = self.entries.get(n);
+            let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+            if old == new {
+                continue;
+            }
+            t.numbers.insert(*n);
+            for e in [old, new].into_iter().flatten() {
+                t.listings.labels.extend(e.row.labels.iter().cloned());
+                t.listings
+                    .milestones
+                    .extend(e.row.milestone.iter().cloned());
+            }
+            // Words that came or went: their groups' files change.
+            for title in [true, false] {
+                let set = |e: Option<&Entry>| -> BTreeSet<String> {
+                    let Some(e) = e else {
+                        return BTreeSet::new();
+                    };
+                    let words = if title { &e.title_words } else { &e.text_words };
+                    words
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                };
+                let (a, b) = (set(old), set(new));
+                let moved: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
+                data::groups_of(&moved.join(" "), &mut t.groups);
+            }
+        }
+        let layout = listing::Layout::of(catalog.entries.iter().map(|e| e.row.number));
+        t.listings.buckets = (layout == self.layout)
+            .then(|| t.numbers.iter().map(|n| n / views::PAGE as u64).collect());
+        t
+    }
+}
+
+/// Issue pages rendered, and parsed issues dropped, at a time.
+const ISSUE_BATCH: usize = 4096;
 
 /// Beyond this many changed issues, reading the whole branch is as quick.
 const CHANGED_MAX: usize = 2000;
@@ -219,14 +294,17 @@ fn changes_since(
     // Pages that show a changed issue: the originals of its duplicates
     // (before and after), and those that link to it.
     let mut shown: std::collections::BTreeSet<Key> = Default::default();
+    let mut before = Before {
+        layout: listing::Layout::of(catalog.entries.iter().map(|e| e.row.number)),
+        entries: Default::default(),
+        numbers: keys.iter().map(|k| k.number).collect(),
+    };
     for k in &keys {
-        if let Ok(i) = catalog.position(k.number)
-            && let Some(d) = catalog.entries[i].duplicate_of.as_deref().and_then(names)
-        {
-            shown.insert(d);
-        }
-        if let Ok(i) = catalog.position(k.number) {
-            catalog.entries.remove(i);
+        if let Some(old) = catalog.remove(k.number) {
+            if let Some(d) = old.duplicate_of.as_deref().and_then(names) {
+                shown.insert(d);
+            }
+            before.entries.insert(k.number, old);
         }
     }
     let mut commits_now = std::mem::take(&mut catalog.missing);
@@ -236,10 +314,7 @@ fn changes_since(
             shown.insert(d);
         }
         commits_now.extend(entry.commits.iter().cloned());
-        match catalog.position(entry.row.number) {
-            Ok(i) => catalog.entries[i] = entry,
-            Err(i) => catalog.entries.insert(i, entry),
-        }
+        catalog.put(entry);
     }
     // Commits named before that this clone has now.
     let arrived: std::collections::HashSet<String> = commits_now
@@ -280,8 +355,69 @@ fn changes_since(
     Ok(Some(Plan {
         catalog,
         corpus,
-        whole: false,
+        before: Some(before),
     }))
+}
+
+/// A plan read in slices, and the slices to read again for the pages.
+type Sliced = (Plan, Vec<std::ops::Range<u64>>);
+
+/// A whole export's plan, read a slice of numbers at a time so that memory
+/// holds the catalog and one slice's parsed issues, never every parsed
+/// issue: the plan of an empty corpus, and the slices to read again for
+/// their pages. `None` when one read will do: a branch of one slice, or
+/// keys that named more than one issue (whose histories need every issue).
+fn read_sliced(
+    tracker: &Tracker,
+    include: bool,
+    slice: u64,
+    history: &mut HistoryCache,
+) -> Result<Option<Sliced>, SiteError> {
+    use rayon::prelude::*;
+    let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
+    let Some(tip) = tracker.store().tip().map_err(from)?.map(|o| o.to_string()) else {
+        return Ok(None);
+    };
+    let bound = tracker
+        .bucket_bound(&tip)
+        .map_err(|e| SiteError::Corpus(e.into()))?;
+    if bound <= slice {
+        return Ok(None);
+    }
+    // Files lying outside their number's bucket fall in the last slice.
+    let mut ranges: Vec<std::ops::Range<u64>> = (0..bound)
+        .step_by(slice as usize)
+        .map(|s| s..(s + slice).min(bound))
+        .collect();
+    ranges.push(bound..u64::MAX);
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut parts = Vec::new();
+    let mut first: Option<(String, crate::format::Config)> = None;
+    for numbers in &ranges {
+        let mut part = Corpus::read_in(tracker, &tip, numbers.clone(), include, history)?;
+        if !part.shared_keys().is_empty() {
+            return Ok(None);
+        }
+        entries.par_extend(part.entries.par_iter().map(|e| Entry::of(e, &part.config)));
+        part.entries = Vec::new();
+        if first.is_none() {
+            first = Some((part.project.clone(), part.config.clone()));
+        }
+        parts.push(part);
+    }
+    let Some((project, config)) = first else {
+        return Ok(None);
+    };
+    let corpus = Corpus::of_slices(tip.clone(), project, config, parts);
+    let catalog = Catalog::of_entries(tip, entries, &corpus.commits);
+    Ok(Some((
+        Plan {
+            catalog,
+            corpus,
+            before: None,
+        },
+        ranges,
+    )))
 }
 
 /// What the folder's pages depend on besides the branch: the program, the
@@ -377,22 +513,35 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         }
         _ => None,
     };
+    let mut slices = Vec::new();
     let plan = match plan {
         Some(p) => p,
         None => {
-            let corpus = Corpus::read(tracker, include, &mut history)?;
-            Plan {
-                catalog: Catalog::of(&corpus),
-                corpus,
-                whole: true,
+            let sliced = match options.slice {
+                Some(slice) => read_sliced(tracker, include, slice.max(1), &mut history)?,
+                None => None,
+            };
+            match sliced {
+                Some((plan, again)) => {
+                    slices = again;
+                    plan
+                }
+                None => {
+                    let corpus = Corpus::read(tracker, include, &mut history)?;
+                    Plan {
+                        catalog: Catalog::of(&corpus),
+                        corpus,
+                        before: None,
+                    }
+                }
             }
         }
     };
     history.save();
     let Plan {
-        catalog,
-        corpus,
-        whole,
+        mut catalog,
+        mut corpus,
+        before,
     } = plan;
     out.exporting(output::Exported {
         tip: catalog.tip.clone(),
@@ -401,74 +550,82 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         problems: corpus.problems.len(),
         missing: catalog.missing.clone(),
     });
-    let site = Site::assemble(
-        &catalog.entries,
-        &corpus.config,
-        corpus.problems.len(),
-        frame,
-    );
-
-    let mut files = assets();
-    files.extend([
-        page("board.html", html::board_page(&site.pages.board)),
-        page(
-            "milestones.html",
-            html::milestones_page(&site.pages.milestones),
-        ),
-        page("labels.html", html::labels_page(&site.pages.labels)),
-        page(
-            "dashboard.html",
-            html::dashboard_page(&site.pages.dashboard),
-        ),
-        page("search.html", html::search_page(&site.pages.search)),
-        page("known.html", html::known_page(&site.pages.known)),
-    ]);
-    out.put_all(files)?;
-    out.put_all(
-        site.data
-            .into_iter()
-            .map(|d| File {
-                path: d.path,
-                bytes: d.bytes,
-                input: None,
-            })
-            .collect(),
-    )?;
-    let pages = &site.pages;
-    cached(
-        &mut out,
-        pages.listings.len(),
-        |i| &pages.listings[i],
-        |v| v.path.clone(),
-        |v| html::listing_page(v),
-    )?;
-    let issue_pages = |out: &mut Output, corpus: &Corpus| {
+    let touches = before.as_ref().map(|b| b.touches(&catalog));
+    // Issue pages first, a batch at a time, each issue's parsed files
+    // dropped once its page is written: the pages over many issues and the
+    // data files are made after, from the catalog alone, so that memory
+    // never holds both every parsed issue and every listing.
+    let config = corpus.config.clone();
+    let problems = corpus.problems.len();
+    let all_pages = || {
+        Pages::assemble_touched(
+            &catalog.entries,
+            &config,
+            problems,
+            frame.clone(),
+            touches.as_ref().map(|t| &t.listings),
+        )
+    };
+    // After changes there are few issues to render and few listings to
+    // make: the pages are made once.
+    let pages = before.is_some().then(all_pages);
+    let light = pages.is_none().then(|| {
+        Pages::assemble_touched(
+            &catalog.entries,
+            &config,
+            problems,
+            frame.clone(),
+            Some(&views::Touched {
+                buckets: Some(Default::default()),
+                ..Default::default()
+            }),
+        )
+    });
+    let Some(parts) = pages.as_ref().or(light.as_ref()) else {
+        unreachable!("one of them is made")
+    };
+    let issue_pages = |out: &mut Output, corpus: &Corpus, entries: &[corpus::SiteIssue]| {
         cached(
             out,
-            corpus.entries.len(),
+            entries.len(),
             |i| {
-                let e = &corpus.entries[i];
-                let at = pages
+                let e = &entries[i];
+                let at = parts
                     .rows
                     .binary_search_by_key(&e.key.number, |r| r.number)
                     .unwrap_or_default();
-                views::issue_page_of(corpus, pages, e, &pages.rows[at], &pages.frame)
+                views::issue_page_of(corpus, parts, e, &parts.rows[at], &parts.frame)
             },
             |v| format!("issues/{}.html", v.row.key),
             html::issue_page,
         )
     };
-    issue_pages(&mut out, &corpus)?;
-    // Attached files, copied beside their issue's page. Confidential
-    // issues are not in the corpus, so neither are their files.
-    for e in corpus.entries.iter().filter(|e| !e.attachments.is_empty()) {
-        attachments(tracker, &mut out, &e.key, &e.attachments)?;
+    let mut read: std::collections::HashSet<u64> = Default::default();
+    let mut rest = std::mem::take(&mut corpus.entries);
+    rest.reverse();
+    while !rest.is_empty() {
+        let mut batch = rest.split_off(rest.len().saturating_sub(ISSUE_BATCH));
+        batch.reverse();
+        issue_pages(&mut out, &corpus, &batch)?;
+        // Attached files, copied beside their issue's page. Confidential
+        // issues are not in the corpus, so neither are their files.
+        for e in batch.iter().filter(|e| !e.attachments.is_empty()) {
+            attachments(tracker, &mut out, &e.key, &e.attachments)?;
+        }
+        read.extend(batch.iter().map(|e| e.key.number));
     }
-    if !whole {
+    drop(rest);
+    // A big branch read in slices: each read again for its pages.
+    for numbers in slices {
+        let part = Corpus::read_in(tracker, &catalog.tip, numbers, include, &mut history)?;
+        issue_pages(&mut out, &part, &part.entries)?;
+        for e in part.entries.iter().filter(|e| !e.attachments.is_empty()) {
+            attachments(tracker, &mut out, &e.key, &e.attachments)?;
+        }
+    }
+    if before.is_some() {
         // The pages of the other issues are as the last export wrote them,
         // where they still are; those that are not are made again.
-        let read: std::collections::HashSet<u64> =
-            corpus.entries.iter().map(|e| e.key.number).collect();
         let others: Vec<&Entry> = catalog
             .entries
             .iter()
@@ -505,16 +662,105 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         if !again.is_empty() {
             again.sort_by_key(|k| k.number);
             let more = Corpus::read_keys(tracker, &catalog.tip, &again, include, &mut history)?;
-            issue_pages(&mut out, &more)?;
+            issue_pages(&mut out, &more, &more.entries)?;
         }
     }
-    cached(
-        &mut out,
-        pages.notes.len(),
-        |i| &pages.notes[i],
-        |v| format!("release-notes/{}.html", v.milestone_slug),
-        |v| html::notes_page(v),
-    )?;
+    drop(light);
+    let pages = match pages {
+        Some(p) => p,
+        None => all_pages(),
+    };
+
+    let mut files = assets();
+    files.extend([
+        page("board.html", html::board_page(&pages.board)),
+        page("milestones.html", html::milestones_page(&pages.milestones)),
+        page("labels.html", html::labels_page(&pages.labels)),
+        page("dashboard.html", html::dashboard_page(&pages.dashboard)),
+        page("search.html", html::search_page(&pages.search)),
+        page("known.html", html::known_page(&pages.known)),
+    ]);
+    out.put_all(files)?;
+
+    // Data files: after changes, those they touch; the others are kept
+    // where they are still there, or all are made again.
+    let since = touches.as_ref().map(|t| data::Since {
+        numbers: &t.numbers,
+        groups: (catalog.max == data::bound(&pages.rows)).then_some(&t.groups),
+        search: &catalog.search,
+        rows: t
+            .numbers
+            .iter()
+            .map(|n| {
+                let old = before.as_ref().and_then(|b| b.entries.get(n));
+                let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+                (old.map(|e| &e.row), new.map(|e| &e.row))
+            })
+            .collect(),
+    });
+    let mut made = data::files_of(
+        &corpus.config,
+        &catalog.entries,
+        &pages.rows,
+        &pages.statuses,
+        since,
+    );
+    let data_files = |made: &mut data::Made| {
+        std::mem::take(&mut made.files)
+            .into_iter()
+            .map(|d| File {
+                path: d.path,
+                bytes: d.bytes,
+                input: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    out.put_all(data_files(&mut made))?;
+    if !out.keep_present(std::mem::take(&mut made.kept)).is_empty() {
+        made = data::files_of(
+            &corpus.config,
+            &catalog.entries,
+            &pages.rows,
+            &pages.statuses,
+            None,
+        );
+        out.put_all(data_files(&mut made))?;
+    }
+    catalog.search = made.search;
+    catalog.max = made.max;
+
+    let listings = |out: &mut Output, pages: &Pages| -> Result<(), SiteError> {
+        cached(
+            out,
+            pages.listings.len(),
+            |i| &pages.listings[i],
+            |v| v.path.clone(),
+            |v| html::listing_page(v),
+        )?;
+        cached(
+            out,
+            pages.notes.len(),
+            |i| &pages.notes[i],
+            |v| format!("release-notes/{}.html", v.milestone_slug),
+            |v| html::notes_page(v),
+        )
+    };
+    listings(&mut out, &pages)?;
+    if let Some(t) = &touches {
+        // The listings and release notes the changes did not touch are
+        // kept, where they are still there; else all are made again.
+        let untouched = untouched_listings(&t.listings);
+        let old = out.old_paths(|p| untouched(p));
+        if !out.keep_present(old).is_empty() {
+            let all = Pages::assemble(
+                &catalog.entries,
+                &corpus.config,
+                corpus.problems.len(),
+                pages.frame.clone(),
+            );
+            listings(&mut out, &all)?;
+        }
+    }
     let written = out.finish()?;
     if corpus.problems.is_empty() {
         catalog.save(store, include);
@@ -523,12 +769,57 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         // the next export.
         Catalog::forget(store, include);
     }
-    Ok(Report {
+    let report = Report {
         tip: catalog.tip.clone(),
         issues: catalog.entries.len(),
         written: written.written,
         unchanged: written.unchanged,
         removed: written.removed,
-        problems: corpus.problems,
-    })
+        problems: std::mem::take(&mut corpus.problems),
+    };
+    output::drop_later((catalog, pages, history));
+    Ok(report)
+}
+
+/// Whether a page of the last export is one of the listings or release
+/// notes that `touched` leaves as they were.
+fn untouched_listings(touched: &views::Touched) -> impl Fn(&str) -> bool + '_ {
+    let slugs = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
+        names.iter().map(|n| views::slug(n)).collect()
+    };
+    let labels = slugs(&touched.labels);
+    let milestones = slugs(&touched.milestones);
+    // `<slug>.html` or `<slug>-<n>.html`, of one of `slugs`.
+    let of = |name: &str, slugs: &[String]| {
+        let Some(stem) = name.strip_suffix(".html") else {
+            return false;
+        };
+        slugs.iter().any(|s| {
+            stem.strip_prefix(s.as_str()).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix('-')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+    };
+    move |path: &str| {
+        if let Some(name) = path.strip_prefix("list/") {
+            let bucket = name
+                .strip_suffix(".html")
+                .and_then(|b| b.parse::<u64>().ok());
+            match (&touched.buckets, bucket) {
+                (Some(only), Some(b)) => !only.contains(&b),
+                _ => false,
+            }
+        } else if let Some(name) = path.strip_prefix("labels/") {
+            !of(name, &labels)
+        } else if let Some(name) = path.strip_prefix("milestones/") {
+            !of(name, &milestones)
+        } else if let Some(name) = path.strip_prefix("release-notes/") {
+            !of(name, &milestones)
+        } else {
+            false
+        }
+    }
 }

@@ -33,11 +33,39 @@ const MANIFEST_VERSION: u32 = 2;
 /// shows and what it was made with (see [`Exported`]).
 const EXPORTED: &str = "export.json";
 
-fn shard_of(path: &str) -> String {
-    format!(
-        "{:02x}.json",
-        xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
-    )
+/// The shard of the manifest that records `path`.
+fn shard_of(path: &str) -> u8 {
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
+}
+
+fn shard_name(shard: u8) -> String {
+    format!("{shard:02x}.json")
+}
+
+/// Records by path, hashed quickly: 100,000 paths are looked up several
+/// times an export; the order only matters in the shards, which sort.
+type Files = std::collections::HashMap<String, Record, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+/// A record of the last export, and whether this one keeps it as it is
+/// (kept records are not copied: 100,000 of them would be).
+#[derive(Debug, Clone, Copy)]
+struct Old {
+    record: Record,
+    kept: bool,
+}
+
+type OldFiles = std::collections::HashMap<String, Old, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+fn olds(files: BTreeMap<String, Record>) -> impl Iterator<Item = (String, Old)> {
+    files.into_iter().map(|(p, record)| {
+        (
+            p,
+            Old {
+                record,
+                kept: false,
+            },
+        )
+    })
 }
 
 /// The bytes of a plain file (not a link), if there is one.
@@ -48,14 +76,46 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
         .flatten()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Record {
-    /// xxh3-128 of the bytes, in hex.
-    hash: String,
+    /// xxh3-128 of the bytes, in hex in the manifest.
+    #[serde(with = "hex")]
+    hash: u128,
     len: u64,
     /// xxh3-128 of the view the page was rendered from, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    input: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "hex_opt")]
+    input: Option<u128>,
+}
+
+/// A hash in the manifest: 32 hex digits, held as a number.
+mod hex {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:032x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        u128::from_str_radix(&text, 16).map_err(D::Error::custom)
+    }
+}
+
+mod hex_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => super::hex::serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
+        #[derive(Deserialize)]
+        struct Hex(#[serde(with = "super::hex")] u128);
+        Ok(Option::<Hex>::deserialize(d)?.map(|h| h.0))
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -103,8 +163,8 @@ pub enum OutputError {
 
 pub struct Output {
     dir: PathBuf,
-    old: Manifest,
-    new: Manifest,
+    old: OldFiles,
+    new: Files,
     done: Written,
     /// Folders inside `dir` already checked to be real folders.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -118,11 +178,17 @@ pub struct Output {
 pub struct File {
     pub path: String,
     pub bytes: Vec<u8>,
-    pub input: Option<String>,
+    pub input: Option<u128>,
 }
 
+/// xxh3-128 of `bytes`, as the manifest records it: in hex.
 pub fn hash(bytes: &[u8]) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+    format!("{:032x}", hash128(bytes))
+}
+
+/// xxh3-128 of `bytes`.
+pub fn hash128(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// Paths are made by the site from keys and slugs; checking them again here
@@ -148,10 +214,10 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 impl Output {
     pub fn open(dir: &Path) -> Result<Output, OutputError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let mut old = Manifest::default();
+        let mut old = OldFiles::default();
         let parse = |bytes: Vec<u8>| serde_json::from_slice::<Manifest>(&bytes).ok();
         if let Some(m) = read_plain(&dir.join(OLD_MANIFEST)).and_then(parse) {
-            old.files.extend(m.files);
+            old.extend(olds(m.files));
         }
         let folder = dir.join(MANIFEST);
         let mut exported = None;
@@ -160,25 +226,28 @@ impl Output {
         {
             exported = read_plain(&folder.join(EXPORTED))
                 .and_then(|b| serde_json::from_slice::<Exported>(&b).ok());
-            for e in entries.flatten() {
-                if e.file_name() == EXPORTED {
-                    continue;
-                }
-                if let Some(m) = read_plain(&e.path())
-                    .and_then(parse)
-                    .filter(|m| m.version == MANIFEST_VERSION)
-                {
-                    old.files.extend(m.files);
-                }
+            let shards: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| e.file_name() != EXPORTED)
+                .map(|e| e.path())
+                .collect();
+            // Read on every core: 100,000 records are 20 MB of JSON.
+            let parsed: Vec<Manifest> = shards
+                .par_iter()
+                .filter_map(|p| {
+                    read_plain(p)
+                        .and_then(parse)
+                        .filter(|m| m.version == MANIFEST_VERSION)
+                })
+                .collect();
+            for m in parsed {
+                old.extend(olds(m.files));
             }
         }
         Ok(Output {
             dir: dir.to_path_buf(),
             old,
-            new: Manifest {
-                version: MANIFEST_VERSION,
-                files: BTreeMap::new(),
-            },
+            new: Files::default(),
             done: Written::default(),
             folders: Default::default(),
             exported,
@@ -199,10 +268,12 @@ impl Output {
 
     /// Keeps every file the last export wrote, if every one is still there.
     pub fn keep_all_if_present(&mut self) -> bool {
-        let all = self.old.files.par_iter().all(|(p, r)| self.on_disk(p, r));
+        let all = self.old.par_iter().all(|(p, o)| self.on_disk(p, &o.record));
         if all {
-            self.new.files = self.old.files.clone();
-            self.done.unchanged += self.new.files.len();
+            for o in self.old.values_mut() {
+                o.kept = true;
+            }
+            self.done.unchanged += self.old.len();
         }
         all
     }
@@ -223,16 +294,62 @@ impl Output {
         }
     }
 
+    /// The files the last export wrote whose paths `wanted` picks, that
+    /// this one has not written or kept yet.
+    pub fn old_paths(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+        self.old
+            .iter()
+            .filter(|(p, o)| !o.kept && wanted(p) && !self.new.contains_key(*p))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
     /// Keeps the files at `paths` that the last export wrote and that are
     /// still there; returns those that are not, to be made again.
     pub fn keep_present(&mut self, paths: Vec<String>) -> Vec<String> {
+        // Many paths in one folder (100,000 issue pages): one listing of
+        // it rather than a `stat` each, where a plain file by that name is
+        // there; else each file is looked at, its length too.
+        const LIST_FROM: usize = 256;
+        let mut per_folder: std::collections::HashMap<String, usize> = Default::default();
+        for p in &paths {
+            let d = p.rsplit_once('/').map_or("", |(d, _)| d);
+            match per_folder.get_mut(d) {
+                Some(n) => *n += 1,
+                None => {
+                    per_folder.insert(d.to_owned(), 1);
+                }
+            }
+        }
+        let listed: std::collections::HashMap<String, std::collections::HashSet<String>> =
+            per_folder
+                .iter()
+                .filter(|(d, n)| **n >= LIST_FROM && !d.is_empty())
+                .filter_map(|(d, _)| {
+                    let at = self.folder_of(&format!("{d}/x")).ok()?;
+                    let names = std::fs::read_dir(at.parent()?)
+                        .ok()?
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .collect();
+                    Some((d.clone(), names))
+                })
+                .collect();
         let present: Vec<(String, bool)> = paths
             .into_par_iter()
             .map(|p| {
-                let here = self.old.files.get(&p).is_some_and(|r| self.on_disk(&p, r));
+                let here = self.old.get(&p).map(|o| &o.record).is_some_and(|r| {
+                    let (d, name) = p.rsplit_once('/').unwrap_or(("", &p));
+                    match listed.get(d) {
+                        Some(names) => names.contains(name),
+                        None => self.on_disk(&p, r),
+                    }
+                });
                 (p, here)
             })
             .collect();
+        drop(listed);
         let mut missing = Vec::new();
         for (p, here) in present {
             if here {
@@ -289,22 +406,24 @@ impl Output {
         is_site_path(path)
             && self.folder_of(path).is_ok()
             && self.on_disk(path, record)
-            && std::fs::read(self.dir.join(path)).is_ok_and(|b| hash(&b) == record.hash)
+            && std::fs::read(self.dir.join(path)).is_ok_and(|b| hash128(&b) == record.hash)
     }
 
     /// Whether the page at `path` was rendered from the same view last time
     /// and is still there, so it need not be rendered again; it is kept.
-    pub fn is_fresh(&self, path: &str, input: &str) -> bool {
+    pub fn is_fresh(&self, path: &str, input: u128) -> bool {
         self.old
-            .files
             .get(path)
-            .is_some_and(|r| r.input.as_deref() == Some(input) && self.on_disk(path, r))
+            .map(|o| &o.record)
+            .is_some_and(|r| r.input == Some(input) && self.on_disk(path, r))
     }
 
     /// Keeps a file that `is_fresh` said need not be rendered.
     pub fn keep(&mut self, path: &str) {
-        if let Some(r) = self.old.files.get(path) {
-            self.new.files.insert(path.to_owned(), r.clone());
+        if let Some(o) = self.old.get_mut(path)
+            && !o.kept
+        {
+            o.kept = true;
             self.done.unchanged += 1;
         }
     }
@@ -323,14 +442,14 @@ impl Output {
             .into_par_iter()
             .map(|f| {
                 let record = Record {
-                    hash: hash(&f.bytes),
+                    hash: hash128(&f.bytes),
                     len: f.bytes.len() as u64,
                     input: f.input,
                 };
                 let same = self
                     .old
-                    .files
                     .get(&f.path)
+                    .map(|o| &o.record)
                     .is_some_and(|r| r.hash == record.hash && self.on_disk(&f.path, r));
                 if !same {
                     self.unstamp();
@@ -346,7 +465,7 @@ impl Output {
             } else {
                 self.done.unchanged += 1;
             }
-            self.new.files.insert(path, record);
+            self.new.insert(path, record);
         }
         Ok(())
     }
@@ -354,8 +473,12 @@ impl Output {
     /// Removes what the last export wrote and this one did not, and saves
     /// the manifest.
     pub fn finish(mut self) -> Result<Written, OutputError> {
-        for (path, record) in &self.old.files {
-            if self.new.files.contains_key(path) || !is_safe(path) || !self.is_ours(path, record) {
+        for (path, o) in &self.old {
+            if o.kept
+                || self.new.contains_key(path)
+                || !is_safe(path)
+                || !self.is_ours(path, &o.record)
+            {
                 continue;
             }
             let full = self.dir.join(path);
@@ -366,16 +489,25 @@ impl Output {
                 Err(e) => return Err(io_err(&full)(e)),
             }
         }
-        let mut shards: BTreeMap<String, Manifest> = BTreeMap::new();
-        for (path, record) in std::mem::take(&mut self.new.files) {
-            shards
-                .entry(shard_of(&path))
-                .or_insert_with(|| Manifest {
-                    version: MANIFEST_VERSION,
-                    files: BTreeMap::new(),
-                })
-                .files
-                .insert(path, record);
+        // The shards holding a path whose record changed, was added or
+        // went: only those are made and written again, with those missing
+        // from the folder.
+        let mut dirty = [false; 256];
+        let mut used = [false; 256];
+        for (p, o) in &self.old {
+            let now = self.new.get(p).or(o.kept.then_some(&o.record));
+            let s = shard_of(p) as usize;
+            if now != Some(&o.record) {
+                dirty[s] = true;
+            }
+            used[s] |= now.is_some();
+        }
+        for p in self.new.keys() {
+            let s = shard_of(p) as usize;
+            used[s] = true;
+            if !self.old.contains_key(p) {
+                dirty[s] = true;
+            }
         }
         let folder = self.dir.join(MANIFEST);
         match std::fs::symlink_metadata(&folder) {
@@ -383,10 +515,45 @@ impl Output {
             Ok(_) => return Err(OutputError::NotAFolder(folder)),
             Err(_) => std::fs::create_dir(&folder).map_err(io_err(&folder))?,
         }
-        for (name, shard) in &shards {
-            let mut bytes = serde_json::to_vec(shard).unwrap_or_default();
-            bytes.push(b'\n');
-            let file = folder.join(name);
+        let write: Vec<bool> = (0..256)
+            .map(|s| {
+                used[s]
+                    && (dirty[s]
+                        || !std::fs::symlink_metadata(folder.join(shard_name(s as u8)))
+                            .is_ok_and(|m| m.file_type().is_file()))
+            })
+            .collect();
+        let mut shards: BTreeMap<u8, Manifest> = BTreeMap::new();
+        let mut add = |path: String, record: Record| {
+            let s = shard_of(&path);
+            if write[s as usize] {
+                shards
+                    .entry(s)
+                    .or_insert_with(|| Manifest {
+                        version: MANIFEST_VERSION,
+                        files: BTreeMap::new(),
+                    })
+                    .files
+                    .insert(path, record);
+            }
+        };
+        for (path, o) in &self.old {
+            if o.kept && !self.new.contains_key(path) {
+                add(path.clone(), o.record);
+            }
+        }
+        for (path, record) in std::mem::take(&mut self.new) {
+            add(path, record);
+        }
+        let bytes: Vec<(PathBuf, Vec<u8>)> = shards
+            .into_par_iter()
+            .map(|(s, shard)| {
+                let mut bytes = serde_json::to_vec(&shard).unwrap_or_default();
+                bytes.push(b'\n');
+                (folder.join(shard_name(s)), bytes)
+            })
+            .collect();
+        for (file, bytes) in bytes {
             if read_plain(&file).as_deref() != Some(&bytes[..]) {
                 self.unstamp();
                 write_atomically(&file, &bytes)?;
@@ -417,7 +584,8 @@ impl Output {
             let ours = name.len() == 7
                 && name.ends_with(".json")
                 && name[..2].bytes().all(|b| b.is_ascii_hexdigit());
-            if ours && !shards.contains_key(&name) && read_plain(&e.path()).is_some() {
+            let unused = || u8::from_str_radix(&name[..2], 16).is_ok_and(|s| !used[s as usize]);
+            if ours && unused() && read_plain(&e.path()).is_some() {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -427,8 +595,18 @@ impl Output {
         }
         self.done.written.sort();
         self.done.removed.sort();
-        Ok(self.done)
+        drop_later(std::mem::take(&mut self.old));
+        Ok(std::mem::take(&mut self.done))
     }
+}
+
+/// Frees `value` on a thread of its own: 100,000 records, or entries,
+/// take a tenth of a second to free, which the export need not wait for
+/// (and a command that exits meanwhile never pays).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("git-issue-free".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// Readers of the site never see half a file: write a temporary file beside

@@ -436,6 +436,33 @@ impl Tracker {
         Ok((tip, config, read::contents(&snap, with_comments)?))
     }
 
+    /// As [`Tracker::contents`] at `commit` (with comments), of the issues
+    /// whose numbers are in `numbers` only: a slice of a big branch.
+    pub fn contents_in(
+        &self,
+        commit: &str,
+        numbers: std::ops::Range<u64>,
+    ) -> Result<(Config, Contents)> {
+        let snap = self.store.snapshot_of(Some(commit))?;
+        let config = read_config(&snap)?;
+        let contents = read::contents_where(&snap, true, &|n| numbers.contains(&n))?;
+        Ok((config, contents))
+    }
+
+    /// A number beyond every issue's at `commit` that lies in the bucket
+    /// its number names (`issues/<n / 1000>/`), from the names of the
+    /// bucket folders.
+    pub fn bucket_bound(&self, commit: &str) -> Result<u64> {
+        let snap = self.store.snapshot_of(Some(commit))?;
+        Ok(snap
+            .list(layout::ISSUES)?
+            .iter()
+            .filter(|e| e.is_dir)
+            .filter_map(|e| e.name.parse::<u64>().ok())
+            .max()
+            .map_or(0, |b| (b + 1).saturating_mul(1000)))
+    }
+
     /// The issues at `keys` with their comments and attachments, read at
     /// `commit` of the branch as [`Tracker::contents`] reads them: what an
     /// export after a few changes reads.

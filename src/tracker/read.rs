@@ -494,16 +494,29 @@ pub fn contents_of(snap: &Snapshot<'_>, keys: &[Key]) -> Result<Contents> {
 /// every core: what the site and a full export read. `with_comments: false`
 /// leaves comment files unread.
 pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
+    contents_where(snap, with_comments, &|_| true)
+}
+
+/// As [`contents`], of the issues whose numbers `numbers` picks only (their
+/// files wherever they lie): what the site reads a slice at a time, so
+/// that memory never holds every parsed issue.
+pub fn contents_where(
+    snap: &Snapshot<'_>,
+    with_comments: bool,
+    numbers: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<Contents> {
     let wanted = |path: &str| match BranchPath::parse(path) {
-        BranchPath::Issue(_) => true,
-        BranchPath::InIssue(_, Part::Comment(_) | Part::Occurrence(_)) => with_comments,
+        BranchPath::Issue(k) => numbers(k.number),
+        BranchPath::InIssue(k, Part::Comment(_) | Part::Occurrence(_)) => {
+            with_comments && numbers(k.number)
+        }
         _ => false,
     };
     let mut texts = Vec::new();
     let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     for (path, bytes) in snap.files(layout::ISSUES, wanted)? {
         match (BranchPath::parse(&path), bytes) {
-            (BranchPath::InIssue(k, Part::Attachment(name)), _) => {
+            (BranchPath::InIssue(k, Part::Attachment(name)), _) if numbers(k.number) => {
                 attachments.entry(k).or_default().push(name);
             }
             (

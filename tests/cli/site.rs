@@ -1264,6 +1264,64 @@ fn an_export_after_changes_is_the_same_as_a_whole_export() {
             .unwrap()
             .contains("Stop retrying uploads forever")
     );
+    // A label and a milestone taken away: their pages change or go.
+    env.ok(&["label", "BC-6", "-brand-new"]);
+    env.ok(&["set", "BC-1", "milestone=v0.8.0"]);
+    same_as_whole("a label and a milestone taken away");
+    // Many issues at once, over several pages of the list, of the rows
+    // files and of a label, then a change to one of the older ones: the
+    // list's pages are cut as before, only that one's page is made again.
+    env.by_hand("Add many issues", |wt| {
+        for n in 150..=420u32 {
+            let body = format!("Bulk issue number {n} about word{}.\n", n % 7);
+            std::fs::write(
+                wt.join(format!("issues/0/BC-{n}.md")),
+                issue_file(
+                    n,
+                    &format!("title: Bulk {n} zeta{}\ntype: bug\nstatus: open\npriority: p2\nlabels: [bulk]\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n", n % 3),
+                    &body,
+                ),
+            )
+            .unwrap();
+        }
+    });
+    same_as_whole("many issues");
+    env.ok(&[
+        "set",
+        "BC-160",
+        "status=in_progress",
+        "title=Bulk one hundred sixty",
+    ]);
+    same_as_whole("one of many changed");
+    env.ok(&["label", "BC-300", "-bulk"]);
+    same_as_whole("one of many leaves its label");
+    // Files of the folder's listings and data removed by someone else.
+    for gone in ["list/2.html", "data/rows/3.js", "data/s/ze.js"] {
+        std::fs::remove_file(dir.join(gone)).unwrap();
+    }
+    let bulk = std::fs::read_dir(dir.join("labels"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("bulk-")
+        })
+        .unwrap();
+    std::fs::remove_file(bulk).unwrap();
+    same_as_whole("listings and data files removed from the folder");
+    // A number past the bound of the bitmaps: every posting is made again.
+    env.commit_by_hand(
+        "issues/1/BC-1100.md",
+        &issue_file(
+            1100,
+            "title: Far away zeta9\ntype: bug\nstatus: open\npriority: p1\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n",
+            "Far.\n",
+        ),
+    );
+    same_as_whole("a number past the bound");
     // Nothing changed: nothing written.
     let r = env.run(&["export", "site", dir.to_str().unwrap()]);
     assert!(r.stderr.contains(" 0 files written"), "{}", r.stderr);
@@ -1273,4 +1331,54 @@ fn an_export_after_changes_is_the_same_as_a_whole_export() {
         "statuses: [open, in_progress, resolved, duplicate, wontfix]\nclosed_statuses: [resolved, duplicate, wontfix]\n",
     );
     same_as_whole("new settings");
+}
+
+/// A whole export read a slice of numbers at a time (issue 18, memory;
+/// `GIT_ISSUE_SITE_SLICE`): the site is the same bytes as one read gives,
+/// and an export after a change into that folder is too.
+#[test]
+fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
+    let env = known_fixture();
+    // Numbers in several buckets, and one filed outside its bucket.
+    env.by_hand("Issues far apart", |wt| {
+        for (bucket, n) in [(2, 2500u32), (4, 4100), (4, 4999), (1, 3333)] {
+            let dir = wt.join(format!("issues/{bucket}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(
+                dir.join(format!("BC-{n}.md")),
+                issue_file(
+                    n,
+                    &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\nlabels: [ui]\nrelated: [BC-1]\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
+                    "Far away.\n",
+                ),
+            )
+            .unwrap();
+        }
+    });
+    env.ok(&["comment", "BC-4100", "-m", "A comment far away."]);
+    let sliced = |name: &str| {
+        let dir = env.root.join(name);
+        let r = env.run_with_env(
+            &["export", "site", dir.to_str().unwrap()],
+            &[("GIT_ISSUE_SITE_SLICE", "1000")],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        dir
+    };
+    let one = export(&env, "one-read", &[]);
+    let dir = sliced("sliced");
+    assert_eq!(site_files(&dir), site_files(&one), "sliced or not");
+    assert!(dir.join("issues/BC-3333.html").exists());
+    assert!(
+        std::fs::read_to_string(dir.join("issues/BC-4100.html"))
+            .unwrap()
+            .contains("A comment far away.")
+    );
+    // The catalog a sliced read made serves the next export.
+    env.ok(&["set", "BC-2500", "title=Far issue retitled"]);
+    let r = env.run(&["export", "site", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let whole = export(&env, "whole-after", &[]);
+    assert_eq!(site_files(&dir), site_files(&whole), "after a change");
 }

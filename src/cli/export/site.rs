@@ -33,6 +33,11 @@ pub fn run(ui: &Ui, args: SiteArgs) -> Result<()> {
     let options = Options {
         include_confidential: args.include_confidential,
         base_url: args.base_url,
+        // Read a whole export this many issue numbers at a time, for less
+        // memory (docs/site.md).
+        slice: std::env::var("GIT_ISSUE_SITE_SLICE")
+            .ok()
+            .and_then(|v| v.parse().ok()),
     };
     if args.watch {
         site::watch::watch(&tracker, &args.dir, &options, |result| match result {

@@ -24,7 +24,7 @@ pub use issue::*;
 pub use pages::*;
 
 /// How an issue appears in lists, tables and cards.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Row {
     pub key: String,
     pub number: u64,
@@ -275,9 +275,25 @@ impl Site {
     /// The site of the issues of `entries` (by number).
     pub fn assemble(entries: &[Entry], config: &Config, problems: usize, frame: Frame) -> Site {
         let pages = Pages::assemble(entries, config, problems, frame);
-        let data = super::data::files_of(config, entries, &pages.rows, &pages.statuses);
-        Site { pages, data }
+        let data = super::data::files_of(config, entries, &pages.rows, &pages.statuses, None);
+        Site {
+            pages,
+            data: data.files,
+        }
     }
+}
+
+/// The listings an export after a few changes renders again (see
+/// [`Pages::assemble_touched`]); the others are kept as they are.
+#[derive(Debug, Clone, Default)]
+pub struct Touched {
+    /// The buckets of [`PAGE`] numbers whose pages of the whole list are
+    /// made (`index.html` always is); `None` for all of them.
+    pub buckets: Option<std::collections::BTreeSet<u64>>,
+    /// The labels and milestones whose listings (and release notes) are
+    /// made, every page of each.
+    pub labels: std::collections::BTreeSet<String>,
+    pub milestones: std::collections::BTreeSet<String>,
 }
 
 impl Pages {
@@ -293,6 +309,19 @@ impl Pages {
     /// The pages over the issues of `entries` (by number); `problems` is
     /// how many files did not parse.
     pub fn assemble(entries: &[Entry], config: &Config, problems: usize, frame: Frame) -> Pages {
+        Pages::assemble_touched(entries, config, problems, frame, None)
+    }
+
+    /// As [`Pages::assemble`], with only the listings and release notes
+    /// `touched` names when given: the other pages over many issues are
+    /// made whole, being quick.
+    pub fn assemble_touched(
+        entries: &[Entry],
+        config: &Config,
+        problems: usize,
+        frame: Frame,
+        touched: Option<&Touched>,
+    ) -> Pages {
         let rows: Vec<Row> = entries.iter().map(|e| e.row.clone()).collect();
 
         let mut labels: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
@@ -316,7 +345,8 @@ impl Pages {
         };
 
         let all: Vec<&Row> = rows.iter().collect();
-        let mut listings = listing::by_number(&frame, &all);
+        let only = touched.and_then(|t| t.buckets.as_ref());
+        let mut listings = listing::by_number(&frame, &all, only);
         if let Some(first) = listings.first_mut() {
             first.totals = Some(Totals {
                 problems,
@@ -324,6 +354,9 @@ impl Pages {
             });
         }
         for (name, rs) in &labels {
+            if touched.is_some_and(|t| !t.labels.contains(*name)) {
+                continue;
+            }
             let mut pages = listing::by_position(&frame, ListingKind::Label, name, rs);
             pages[0].totals = Some(totals(rs));
             listings.append(&mut pages);
@@ -334,22 +367,24 @@ impl Pages {
         let mut notes = Vec::new();
         let mut summaries = Vec::new();
         for (name, ms) in &milestones {
-            let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
-            for r in ms
-                .iter()
-                .filter(|r| r.closed && release::is_shipped(&r.status))
-            {
-                let pos = release::section_of(&r.kind);
-                sections.entry(pos).or_default().push((*r).clone());
-            }
+            let shipped = |r: &&&Row| r.closed && release::is_shipped(&r.status);
             let t = totals(ms);
             let summary = MilestoneSummary {
                 name: (*name).to_owned(),
                 slug: slug(name),
                 open: t.open,
                 closed: t.closed,
-                has_notes: !sections.is_empty(),
+                has_notes: ms.iter().any(|r| shipped(&r)),
             };
+            if touched.is_some_and(|t| !t.milestones.contains(*name)) {
+                summaries.push(summary);
+                continue;
+            }
+            let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
+            for r in ms.iter().filter(shipped) {
+                let pos = release::section_of(&r.kind);
+                sections.entry(pos).or_default().push((*r).clone());
+            }
             if !sections.is_empty() {
                 notes.push(NotesPage {
                     frame: frame.clone(),
