@@ -17,6 +17,7 @@ pub mod escape;
 pub mod html;
 mod listing;
 pub mod output;
+mod plan;
 pub mod views;
 pub mod watch;
 
@@ -25,11 +26,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::format::Key;
-use crate::format::layout::BranchPath;
 use crate::tracker::{Problem, Tracker};
 use catalog::{Catalog, Entry};
 use corpus::{Corpus, HistoryCache};
 use output::{File, Output};
+use plan::{Plan, changes_since, read_sliced};
 use views::{Frame, Pages};
 
 /// How to export.
@@ -166,259 +167,8 @@ fn assets() -> Vec<File> {
         .collect()
 }
 
-/// What an export renders the issue pages from.
-struct Plan {
-    /// Every issue on the site.
-    catalog: Catalog,
-    /// The issues whose pages and attachments are made again: every issue
-    /// (a whole export), or those the branch changed since the folder's
-    /// commit and those whose pages show them.
-    corpus: Corpus,
-    /// After changes: what the catalog held before them. `None` for a
-    /// whole export.
-    before: Option<Before>,
-}
-
-/// The catalog before the changes of an export after changes.
-struct Before {
-    /// How the whole list was cut into pages.
-    layout: listing::Layout,
-    /// The entries of the changed issues that were on the site.
-    entries: std::collections::BTreeMap<u64, Entry>,
-    /// The numbers of the changed issues.
-    numbers: Vec<u64>,
-}
-
-/// What changes touch of the pages over many issues and of the data files.
-struct Touches {
-    /// The numbers of the issues whose entries changed.
-    numbers: std::collections::BTreeSet<u64>,
-    /// The search groups of the words that came or went.
-    groups: std::collections::BTreeSet<String>,
-    listings: views::Touched,
-}
-
-impl Before {
-    /// What the changes did, the catalog being as they left it.
-    fn touches(&self, catalog: &Catalog) -> Touches {
-        use std::collections::BTreeSet;
-        let mut t = Touches {
-            numbers: BTreeSet::new(),
-            groups: BTreeSet::new(),
-            listings: views::Touched::default(),
-        };
-        for n in &self.numbers {
-            let old = self.entries.get(n);
-            let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
-            if old == new {
-                continue;
-            }
-            t.numbers.insert(*n);
-            for e in [old, new].into_iter().flatten() {
-                t.listings.labels.extend(e.row.labels.iter().cloned());
-                t.listings
-                    .milestones
-                    .extend(e.row.milestone.iter().cloned());
-            }
-            // Words that came or went: their groups' files change.
-            for title in [true, false] {
-                let set = |e: Option<&Entry>| -> BTreeSet<String> {
-                    let Some(e) = e else {
-                        return BTreeSet::new();
-                    };
-                    let words = if title { &e.title_words } else { &e.text_words };
-                    words
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                };
-                let (a, b) = (set(old), set(new));
-                let moved: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
-                data::groups_of(&moved.join(" "), &mut t.groups);
-            }
-        }
-        let layout = listing::Layout::of(catalog.entries.iter().map(|e| e.row.number));
-        t.listings.buckets = (layout == self.layout)
-            .then(|| t.numbers.iter().map(|n| n / views::PAGE as u64).collect());
-        t
-    }
-}
-
 /// Issue pages rendered, and parsed issues dropped, at a time.
 const ISSUE_BATCH: usize = 4096;
-
-/// Beyond this many changed issues, reading the whole branch is as quick.
-const CHANGED_MAX: usize = 2000;
-
-/// The plan of an export into a folder last exported from `catalog.tip`:
-/// `None` when only a whole export will do (settings changed, keys
-/// renumbered, files that do not parse, too much changed).
-fn changes_since(
-    tracker: &Tracker,
-    mut catalog: Catalog,
-    include_confidential: bool,
-    history: &mut HistoryCache,
-) -> Result<Option<Plan>, SiteError> {
-    let store = tracker.store();
-    let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
-    let Some(tip) = store.tip().map_err(from)?.map(|o| o.to_string()) else {
-        return Ok(None);
-    };
-    let mut changed: std::collections::BTreeSet<Key> = Default::default();
-    for path in store
-        .changed_files(Some(&catalog.tip), Some(&tip))
-        .map_err(from)?
-    {
-        match BranchPath::parse(&path).key() {
-            Some(k) => changed.insert(k.clone()),
-            None => return Ok(None),
-        };
-    }
-    if changed.len() > CHANGED_MAX
-        || catalog
-            .shared
-            .iter()
-            .any(|k| k.parse::<Key>().is_ok_and(|k| changed.contains(&k)))
-    {
-        return Ok(None);
-    }
-    let keys: Vec<Key> = changed.iter().cloned().collect();
-    let mut corpus = Corpus::read_keys(tracker, &tip, &keys, include_confidential, history)?;
-    if !corpus.problems.is_empty() || !corpus.shared_keys().is_empty() {
-        return Ok(None);
-    }
-    let config = corpus.config.clone();
-    let names = |text: &str| Key::parse_with_default(text, &config.key);
-
-    // Pages that show a changed issue: the originals of its duplicates
-    // (before and after), and those that link to it.
-    let mut shown: std::collections::BTreeSet<Key> = Default::default();
-    let mut before = Before {
-        layout: listing::Layout::of(catalog.entries.iter().map(|e| e.row.number)),
-        entries: Default::default(),
-        numbers: keys.iter().map(|k| k.number).collect(),
-    };
-    for k in &keys {
-        if let Some(old) = catalog.remove(k.number) {
-            if let Some(d) = old.duplicate_of.as_deref().and_then(names) {
-                shown.insert(d);
-            }
-            before.entries.insert(k.number, old);
-        }
-    }
-    let mut commits_now = std::mem::take(&mut catalog.missing);
-    for e in &corpus.entries {
-        let entry = Entry::of(e, &config);
-        if let Some(d) = entry.duplicate_of.as_deref().and_then(names) {
-            shown.insert(d);
-        }
-        commits_now.extend(entry.commits.iter().cloned());
-        catalog.put(entry);
-    }
-    // Commits named before that this clone has now.
-    let arrived: std::collections::HashSet<String> = commits_now
-        .iter()
-        .filter(|c| !corpus.commits.contains_key(*c) && store.commit_info(c).is_some())
-        .cloned()
-        .collect();
-    for e in &catalog.entries {
-        let key_of = || e.row.key.parse::<Key>().ok();
-        let links = e
-            .duplicate_of
-            .iter()
-            .chain(&e.related)
-            .filter_map(|t| names(t))
-            .any(|k| changed.contains(&k));
-        if links || e.commits.iter().any(|c| arrived.contains(c)) {
-            shown.extend(key_of());
-        }
-    }
-    let extra: Vec<Key> = shown
-        .into_iter()
-        .filter(|k| !changed.contains(k) && catalog.position(k.number).is_ok())
-        .collect();
-    if !extra.is_empty() {
-        let more = Corpus::read_keys(tracker, &tip, &extra, include_confidential, history)?;
-        if !more.problems.is_empty() || !more.shared_keys().is_empty() {
-            return Ok(None);
-        }
-        corpus.entries.extend(more.entries);
-        corpus.entries.sort_by_key(|e| e.key.number);
-        corpus.commits.extend(more.commits);
-    }
-    commits_now.retain(|c| store.commit_info(c).is_none());
-    commits_now.sort();
-    commits_now.dedup();
-    catalog.missing = commits_now;
-    catalog.tip = tip;
-    Ok(Some(Plan {
-        catalog,
-        corpus,
-        before: Some(before),
-    }))
-}
-
-/// A plan read in slices, and the slices to read again for the pages.
-type Sliced = (Plan, Vec<std::ops::Range<u64>>);
-
-/// A whole export's plan, read a slice of numbers at a time so that memory
-/// holds the catalog and one slice's parsed issues, never every parsed
-/// issue: the plan of an empty corpus, and the slices to read again for
-/// their pages. `None` when one read will do: a branch of one slice, or
-/// keys that named more than one issue (whose histories need every issue).
-fn read_sliced(
-    tracker: &Tracker,
-    include: bool,
-    slice: u64,
-    history: &mut HistoryCache,
-) -> Result<Option<Sliced>, SiteError> {
-    use rayon::prelude::*;
-    let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
-    let Some(tip) = tracker.store().tip().map_err(from)?.map(|o| o.to_string()) else {
-        return Ok(None);
-    };
-    let bound = tracker
-        .bucket_bound(&tip)
-        .map_err(|e| SiteError::Corpus(e.into()))?;
-    if bound <= slice {
-        return Ok(None);
-    }
-    // Files lying outside their number's bucket fall in the last slice.
-    let mut ranges: Vec<std::ops::Range<u64>> = (0..bound)
-        .step_by(slice as usize)
-        .map(|s| s..(s + slice).min(bound))
-        .collect();
-    ranges.push(bound..u64::MAX);
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut parts = Vec::new();
-    let mut first: Option<(String, crate::format::Config)> = None;
-    for numbers in &ranges {
-        let mut part = Corpus::read_in(tracker, &tip, numbers.clone(), include, history)?;
-        if !part.shared_keys().is_empty() {
-            return Ok(None);
-        }
-        entries.par_extend(part.entries.par_iter().map(|e| Entry::of(e, &part.config)));
-        part.entries = Vec::new();
-        if first.is_none() {
-            first = Some((part.project.clone(), part.config.clone()));
-        }
-        parts.push(part);
-    }
-    let Some((project, config)) = first else {
-        return Ok(None);
-    };
-    let corpus = Corpus::of_slices(tip.clone(), project, config, parts);
-    let catalog = Catalog::of_entries(tip, entries, &corpus.commits);
-    Ok(Some((
-        Plan {
-            catalog,
-            corpus,
-            before: None,
-        },
-        ranges,
-    )))
-}
 
 /// What the folder's pages depend on besides the branch: the program, the
 /// options, the project's name.
