@@ -158,9 +158,14 @@ fn report(ui: &Ui, a: &Analysis) -> String {
         ))
     ));
     let t = &a.totals;
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.push_str(&format!(
-        "  {} errors, {} open, {} critical, {} high; {} occurrences in all\n",
-        t.errors, t.open, t.critical, t.high, t.occurrences
+        "  {}, {} open, {} critical, {} high; {} in all\n",
+        plural(t.errors as u64, "error", "errors"),
+        t.open,
+        t.critical,
+        t.high,
+        plural(t.occurrences, "occurrence", "occurrences")
     ));
 
     out.push_str(&format!(
