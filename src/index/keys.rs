@@ -66,11 +66,7 @@ pub(super) fn write(path: &Path, lines: &BTreeSet<String>) -> Result<()> {
 /// Replaces the file whole (a temporary file and a rename), so a reader
 /// never sees half a line.
 fn replace(path: &Path, text: &str) -> Result<()> {
-    let mut tmp = tempfile::NamedTempFile::new_in(path).map_err(io(path))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(io(path))?;
-    tmp.persist(path.join(KEYS_FILE))
-        .map_err(|e| io(path)(e.error))?;
-    Ok(())
+    super::replace_file(path, KEYS_FILE, text.as_bytes()).map_err(io(path))
 }
 
 /// Adds to the file the pairs it lacks, before the writer commits. An

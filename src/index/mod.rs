@@ -146,12 +146,19 @@ fn read_links(path: &Path) -> Option<Links> {
 
 /// Replaces the links file whole (a temporary file and a rename).
 fn write_links(path: &Path, links: &Links) -> std::io::Result<()> {
-    let mut tmp = tempfile::NamedTempFile::new_in(path)?;
-    std::io::Write::write_all(
-        &mut tmp,
+    replace_file(
+        path,
+        LINKS_FILE,
         serde_json::to_string(links).unwrap_or_default().as_bytes(),
-    )?;
-    tmp.persist(path.join(LINKS_FILE)).map_err(|e| e.error)?;
+    )
+}
+
+/// Replaces the file `name` in the index folder `path` whole, by a
+/// temporary file renamed into place, so a reader never sees half of it.
+fn replace_file(path: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = tempfile::NamedTempFile::new_in(path)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path.join(name)).map_err(|e| e.error)?;
     Ok(())
 }
 
