@@ -166,15 +166,15 @@ impl Index {
         first: FirstTwo,
     ) -> Result<Option<(Key, Summary)>> {
         if let [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))] = first.0.as_slice()
-            && *r == self.fields.summary
-            && *k == self.fields.key
+            && *r == self.fields().summary
+            && *k == self.fields().key
         {
             return Ok(key.parse().ok().zip(row::decode(row)));
         }
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
         Ok((|| {
-            let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-            let row = doc.get_first(self.fields.summary)?.as_str()?;
+            let key: Key = doc.get_first(self.fields().key)?.as_str()?.parse().ok()?;
+            let row = doc.get_first(self.fields().summary)?.as_str()?;
             Some((key, row::decode(row)?))
         })())
     }
@@ -228,8 +228,8 @@ impl Index {
     }
 
     fn stored_issue(&self, doc: &TantivyDocument) -> Option<(Key, Issue)> {
-        let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-        let json = doc.get_first(self.fields.json)?.as_str()?;
+        let key: Key = doc.get_first(self.fields().key)?.as_str()?.parse().ok()?;
+        let json = doc.get_first(self.fields().json)?.as_str()?;
         Some((key, Issue::from_json_str(json).ok()?))
     }
 
@@ -254,7 +254,7 @@ impl Index {
                 continue;
             };
             let days = doc
-                .get_first(self.fields.days)
+                .get_first(self.fields().days)
                 .and_then(|v| v.as_str())
                 .and_then(|j| serde_json::from_str(j).ok())
                 .unwrap_or_default();
@@ -268,7 +268,7 @@ impl Index {
     pub fn problems(&self) -> Result<Vec<Problem>> {
         let searcher = self.searcher()?;
         let query = TermQuery::new(
-            Term::from_field_text(self.fields.kind, "problem"),
+            Term::from_field_text(self.fields().kind, "problem"),
             IndexRecordOption::Basic,
         );
         let n = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
@@ -280,7 +280,7 @@ impl Index {
         for (_, address) in searcher.search(&query, &top).map_err(|e| self.err(e))? {
             let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
             if let Some(p) = doc
-                .get_first(self.fields.json)
+                .get_first(self.fields().json)
                 .and_then(|v| v.as_str())
                 .and_then(|j| serde_json::from_str(j).ok())
             {
@@ -293,7 +293,7 @@ impl Index {
     /// Open and closed counts of each milestone or label name.
     pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
         let searcher = self.searcher()?;
-        let Some(&field) = self.fields.names.get(of.name) else {
+        let Some(&field) = self.fields().names.get(of.name) else {
             return Ok(Vec::new());
         };
         let mut names = BTreeSet::new();
@@ -310,7 +310,7 @@ impl Index {
             for (i, state) in ["open", "closed"].iter().enumerate() {
                 let q = BooleanQuery::new(vec![
                     (Occur::Must, term_query(field, &name)),
-                    (Occur::Must, term_query(self.fields.state, state)),
+                    (Occur::Must, term_query(self.fields().state, state)),
                 ]);
                 counts[i] = searcher.search(&q, &Count).map_err(|e| self.err(e))?;
             }
@@ -340,8 +340,8 @@ impl Index {
                 })
         };
         SnippetMaker {
-            body: generator(self.fields.body),
-            comments: generator(self.fields.comments),
+            body: generator(self.fields().body),
+            comments: generator(self.fields().comments),
         }
     }
 
@@ -349,7 +349,7 @@ impl Index {
         BooleanQuery::new(vec![
             (
                 Occur::Must,
-                const_score(term_query(self.fields.kind, "issue")),
+                const_score(term_query(self.fields().kind, "issue")),
             ),
             (Occur::Must, query),
         ])
