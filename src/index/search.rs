@@ -20,11 +20,22 @@ use crate::query::{Expr, Field, Sort, SortField};
 /// The first two stored fields of a document, without reading the rest.
 struct FirstTwo(Vec<(tantivy::schema::Field, OwnedValue)>);
 
+thread_local! {
+    /// Set while a walk of the whole doc store passes a document it does
+    /// not want: tantivy's store hands every document to the deserializer,
+    /// which then reads none of it (at 100,000 issues a listing of the open
+    /// ones passes 44,000 closed ones).
+    static SKIP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl tantivy::schema::document::DocumentDeserialize for FirstTwo {
     fn deserialize<'de, D>(mut d: D) -> Result<Self, tantivy::schema::document::DeserializeError>
     where
         D: tantivy::schema::document::DocumentDeserializer<'de>,
     {
+        if SKIP.get() {
+            return Ok(FirstTwo(Vec::new()));
+        }
         let mut out = Vec::with_capacity(2);
         while out.len() < 2 {
             match d.next_field::<OwnedValue>()? {
@@ -134,15 +145,22 @@ impl Index {
                 let store = segment
                     .get_store_reader(1)
                     .map_err(|e| self.err(e.into()))?;
-                let mut wanted = wanted.into_iter().peekable();
-                for (doc_id, first) in store.iter::<FirstTwo>(None).enumerate() {
-                    let Some(&(next, i)) = wanted.peek() else {
+                let mut docs = store.iter::<FirstTwo>(None);
+                let mut doc_id: tantivy::DocId = 0;
+                for (next, i) in wanted {
+                    while doc_id < next {
+                        SKIP.set(true);
+                        let skipped = docs.next();
+                        SKIP.set(false);
+                        if skipped.is_none() {
+                            break;
+                        }
+                        doc_id += 1;
+                    }
+                    let Some(first) = docs.next() else {
                         break;
                     };
-                    if doc_id as tantivy::DocId != next {
-                        continue;
-                    }
-                    wanted.next();
+                    doc_id += 1;
                     let address = DocAddress::new(ord as u32, next);
                     rows[i] = self.row(&searcher, address, first.map_err(|e| self.err(e))?)?;
                 }

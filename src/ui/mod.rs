@@ -258,7 +258,12 @@ impl Ui {
     }
 
     fn paint(&self, style: Style, s: &str) -> String {
-        style.force_styling(self.color).apply_to(s).to_string()
+        // Without colour the text as it is: formatting it through the
+        // style was a tenth of a long listing.
+        if !self.color {
+            return s.to_owned();
+        }
+        style.force_styling(true).apply_to(s).to_string()
     }
 }
 
