@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
         let ui = Ui::colorless();
-        let rows = vec![
+        let rows: Vec<Vec<String>> = vec![
             vec![
                 "BC-1".into(),
                 "open".into(),
@@ -486,7 +486,7 @@ mod tests {
 
     #[test]
     fn tables_align_wide_and_coloured_cells() {
-        let rows = vec![
+        let rows: Vec<Vec<String>> = vec![
             vec!["BC-1".into(), "\x1b[32mopen\x1b[0m".into(), "日本".into()],
             vec!["BC-10".into(), "closed".into(), "x".into()],
         ];
