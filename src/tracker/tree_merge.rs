@@ -134,10 +134,8 @@ pub fn merge_commits(
         .filter(|k| in_place(k, st))
         .cloned()
         .collect();
-    keys.retain(|k| {
-        !taken.contains(k)
-            && !(ours_keys.contains(k) && !theirs_keys.contains(k) && in_place(k, so))
-    });
+    let ours_alone = |k: &Key| ours_keys.contains(k) && !theirs_keys.contains(k) && in_place(k, so);
+    keys.retain(|k| !taken.contains(k) && !ours_alone(k));
 
     // Read every touched key in every version; a key whose file does not
     // parse somewhere is merged path by path instead of by id.
