@@ -1150,21 +1150,25 @@ fn a_tampered_manifest_removes_nothing_the_export_did_not_write() {
     std::fs::write(dir.join("CNAME"), "bugs.example.com\n").unwrap();
     // A page the user edited after the export: not what was written.
     std::fs::write(dir.join("issues/BC-4.html"), "edited by hand\n").unwrap();
-    // Any file of the manifest will do: they are read together.
+    // Any shard of the manifest will do: they are read together. A shard
+    // is postcard: its version, then each file's path, hash, length and
+    // view hash.
     let manifest_path = std::fs::read_dir(dir.join(".git-issue-site"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    type Shard = (u32, Vec<(String, u128, u64, Option<u128>)>);
+    let mut manifest: Shard =
+        postcard::from_bytes(&std::fs::read(&manifest_path).unwrap()).unwrap();
     let cname = b"bugs.example.com\n";
-    manifest["files"]["CNAME"] = serde_json::json!({
-        "hash": git_issue::site::output::hash(cname),
-        "len": cname.len(),
-    });
-    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    manifest.1.push((
+        "CNAME".to_owned(),
+        git_issue::site::output::hash128(cname),
+        cname.len() as u64,
+        None,
+    ));
+    std::fs::write(&manifest_path, postcard::to_allocvec(&manifest).unwrap()).unwrap();
     let wt = env.root.join("by-hand");
     env.git_in(&wt, &["checkout", "-q", "--detach"]);
     env.git_in(&wt, &["checkout", "-q", "issues"]);
