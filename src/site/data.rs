@@ -439,6 +439,9 @@ fn search_files(
     groups: Option<&BTreeSet<String>>,
 ) -> (Vec<DataFile>, BTreeMap<String, Vec<String>>) {
     use rayon::prelude::*;
+    if groups.is_some_and(BTreeSet::is_empty) {
+        return Default::default();
+    }
     // Terms of titles and of descriptions and comments, with the issues
     // holding them, by number.
     let firsts: [bool; 256] = {

@@ -216,8 +216,15 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     }
     let store = tracker.store();
     let include = options.include_confidential;
-    let mut history = HistoryCache::load(store);
-    let mut out = Output::open(dir)?;
+    // The history cache and the folder's manifest, read at once.
+    let history_at = HistoryCache::path(store);
+    let (history, out) = std::thread::scope(|s| {
+        let history = s.spawn(|| HistoryCache::load_from(history_at));
+        let out = Output::open(dir);
+        (history.join(), out)
+    });
+    let mut history = history.unwrap_or_default();
+    let mut out = out?;
     let frame = Frame {
         project: store.repository_name(),
         base_url: options
@@ -467,6 +474,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     };
     out.put_all(data_files(&mut made))?;
     if !out.keep_present(std::mem::take(&mut made.kept)).is_empty() {
+        all_words(tracker, &mut catalog, include, &mut history)?;
         made = data::files_of(
             &corpus.config,
             &catalog.entries,
@@ -529,6 +537,29 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     };
     output::drop_later((catalog, pages, history));
     Ok(report)
+}
+
+/// Gives every entry of `catalog` its words: from the catalog's files, or,
+/// when those changed meanwhile, from the branch at the catalog's commit.
+fn all_words(
+    tracker: &Tracker,
+    catalog: &mut Catalog,
+    include: bool,
+    history: &mut HistoryCache,
+) -> Result<(), SiteError> {
+    if catalog.load_words(None) {
+        return Ok(());
+    }
+    let corpus = Corpus::read_in(tracker, &catalog.tip, 0..u64::MAX, include, history)?;
+    for e in &corpus.entries {
+        if let Ok(i) = catalog.position(e.key.number) {
+            let words = Entry::of(e, &corpus.config);
+            catalog.entries[i].title_words = words.title_words;
+            catalog.entries[i].text_words = words.text_words;
+        }
+    }
+    catalog.worded_all();
+    Ok(())
 }
 
 /// Whether a page of the last export is one of the listings or release

@@ -124,6 +124,11 @@ pub(super) fn changes_since(
         return Ok(None);
     }
     let keys: Vec<Key> = changed.iter().cloned().collect();
+    // The words of the changed issues as they were, and of their buckets,
+    // which are written again.
+    if !catalog.load_words(Some(&Catalog::buckets_of(keys.iter().map(|k| k.number)))) {
+        return Ok(None);
+    }
     let mut corpus = Corpus::read_keys(tracker, &tip, &keys, include_confidential, history)?;
     if !corpus.problems.is_empty() || !corpus.shared_keys().is_empty() {
         return Ok(None);
@@ -186,6 +191,17 @@ pub(super) fn changes_since(
         corpus.entries.extend(more.entries);
         corpus.entries.sort_by_key(|e| e.key.number);
         corpus.commits.extend(more.commits);
+    }
+    // Words that came or went, or a new bound for the bitmaps: the search
+    // files are made again from the words of every issue.
+    let words_moved = before.numbers.iter().any(|n| {
+        let old = before.entries.get(n);
+        let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+        old.map(|e| (&e.title_words, &e.text_words)) != new.map(|e| (&e.title_words, &e.text_words))
+    });
+    let bound = catalog.entries.last().map_or(0, |e| e.row.number) | 1023;
+    if (words_moved || bound != catalog.max) && !catalog.load_words(None) {
+        return Ok(None);
     }
     commits_now.retain(|c| store.commit_info(c).is_none());
     commits_now.sort();
