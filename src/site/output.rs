@@ -641,7 +641,10 @@ impl Output {
         if read_plain(&old).is_some_and(|b| serde_json::from_slice::<Manifest>(&b).is_ok()) {
             let _ = std::fs::remove_file(old);
         }
+        // A page made twice (an original of duplicates read before them)
+        // is written once as far as the report says.
         self.done.written.sort();
+        self.done.written.dedup();
         self.done.removed.sort();
         drop_later(std::mem::take(&mut self.old));
         Ok(std::mem::take(&mut self.done))

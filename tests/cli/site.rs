@@ -1348,11 +1348,14 @@ fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
         for (bucket, n) in [(2, 2500u32), (4, 4100), (4, 4999), (1, 3333)] {
             let dir = wt.join(format!("issues/{bucket}"));
             std::fs::create_dir_all(&dir).unwrap();
+            // A duplicate of an issue read in an earlier slice: that
+            // issue's page, made before, is made again with it.
+            let more = if n == 4999 { "duplicate_of: BC-3\n" } else { "" };
             std::fs::write(
                 dir.join(format!("BC-{n}.md")),
                 issue_file(
                     n,
-                    &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\nlabels: [ui]\nrelated: [BC-1]\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
+                    &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\nlabels: [ui]\nrelated: [BC-1]\n{more}created: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
                     "Far away.\n",
                 ),
             )
@@ -1374,6 +1377,12 @@ fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
     let dir = sliced("sliced");
     assert_eq!(site_files(&dir), site_files(&one), "sliced or not");
     assert!(dir.join("issues/BC-3333.html").exists());
+    assert!(
+        std::fs::read_to_string(dir.join("issues/BC-3.html"))
+            .unwrap()
+            .contains("BC-4999.html"),
+        "the original lists its duplicate read in a later slice"
+    );
     assert!(
         std::fs::read_to_string(dir.join("issues/BC-4100.html"))
             .unwrap()
