@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use anyhow::Result;
 use clap::Args;
 
@@ -112,27 +114,28 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         ui.status("No issues match.");
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = listed
+    let rows: Vec<Vec<Cow<'_, str>>> = listed
         .rows
         .iter()
         .map(|(key, i)| {
-            let mut title = one_line(&i.title).into_owned();
+            let mut title = one_line(&i.title);
             if i.confidential {
-                title.push_str(&ui.dim("  (confidential)"));
+                title.to_mut().push_str(&ui.dim("  (confidential)"));
             }
             if !i.labels.is_empty() {
-                title.push_str(&ui.dim(&one_line(&format!("  [{}]", i.labels.join(", ")))));
+                let labels = format!("  [{}]", i.labels.join(", "));
+                title.to_mut().push_str(&ui.dim(&one_line(&labels)));
             }
             vec![
-                ui.bold(&key.to_string()),
-                ui.status_word(&one_line(&i.status), config.is_closed(&i.status)),
-                one_line(&i.priority).into_owned(),
-                one_line(&i.kind).into_owned(),
+                ui.bold_cell(Cow::Owned(key.to_string())),
+                ui.status_cell(one_line(&i.status), config.is_closed(&i.status)),
+                one_line(&i.priority),
+                one_line(&i.kind),
                 match i.assignee.as_deref() {
-                    Some(a) => one_line(a).into_owned(),
+                    Some(a) => one_line(a),
                     // Open and nobody's: what a support queue looks for.
-                    None if !config.is_closed(&i.status) => ui.attention("-"),
-                    None => "-".to_owned(),
+                    None if !config.is_closed(&i.status) => Cow::Owned(ui.attention("-")),
+                    None => Cow::Borrowed("-"),
                 },
                 title,
             ]

@@ -113,8 +113,6 @@ pub struct Tallied {
 
 pub struct Index {
     path: PathBuf,
-    schema: tantivy::schema::Schema,
-    fields: Fields,
     /// tantivy's index and reader, opened on first use: `show` asks the
     /// index only who names the issue in a link field, which [`Links`]
     /// mostly answers without them (opening them was a third of `show`).
@@ -171,8 +169,24 @@ fn read_payload(path: &Path) -> Option<Option<State>> {
         payload: Option<String>,
     }
     let bytes = std::fs::read(path.join("meta.json")).ok()?;
-    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
-    Some(meta.payload.and_then(|p| serde_json::from_str(&p).ok()))
+    let payload = match last_payload(&bytes) {
+        Some(payload) => payload,
+        None => serde_json::from_slice::<Meta>(&bytes).ok()?.payload,
+    };
+    Some(payload.and_then(|p| serde_json::from_str(&p).ok()))
+}
+
+/// The payload of a `meta.json` whose last member it is, as tantivy writes
+/// it, read without the 8 KB of schema before it (scanning those was half
+/// of opening the index): `None` when the file does not end that way.
+/// Inside a JSON string a quote is escaped, so `"payload":` can only be
+/// the member's name.
+fn last_payload(bytes: &[u8]) -> Option<Option<String>> {
+    const NAME: &[u8] = b"\"payload\":";
+    let at = bytes.windows(NAME.len()).rposition(|w| w == NAME)?;
+    let rest = std::str::from_utf8(&bytes[at + NAME.len()..]).ok()?;
+    let value = rest.trim_end().strip_suffix('}')?;
+    serde_json::from_str(value).ok()
 }
 
 /// How long to wait for another process's writer before giving up.
@@ -193,12 +207,9 @@ impl Index {
         // Read after the state: a writer adds to it before it commits, so
         // it holds at least every value of the documents of that state.
         let links = read_links(path);
-        let (schema, fields) = schema();
         Some((
             Index {
                 path: path.to_owned(),
-                schema,
-                fields,
                 opened: OnceLock::new(),
                 links: std::sync::RwLock::new(links),
             },
@@ -206,11 +217,15 @@ impl Index {
         ))
     }
 
+    fn fields(&self) -> &'static Fields {
+        &schema().1
+    }
+
     fn opened(&self) -> Result<&Opened> {
         self.opened
             .get_or_init(|| {
                 let index = tantivy::Index::open(directory::Unsynced::open(&self.path)?)?;
-                if index.schema() != self.schema {
+                if index.schema() != schema().0 {
                     return Err(tantivy::TantivyError::SchemaError(
                         "the index was written with another schema".to_owned(),
                     ));
@@ -290,7 +305,7 @@ impl Index {
             .tempdir_in(parent)
             .map_err(io)?
             .keep();
-        let (schema, _) = schema();
+        let schema = schema().0.clone();
         let dir = directory::Unsynced::open(&tmp).map_err(|e| tantivy_error(&tmp, e))?;
         tantivy::Index::create(dir, schema, tantivy::IndexSettings::default())
             .map_err(|e| tantivy_error(&tmp, e))?;
@@ -387,7 +402,7 @@ impl Index {
     /// Whether any issue has a value in the field named `name` (deleted
     /// documents may still say yes: it only ever rules a field out).
     pub(super) fn anyone_has(&self, name: &str) -> bool {
-        let term = Term::from_field_text(self.fields.has, name);
+        let term = Term::from_field_text(self.fields().has, name);
         self.searcher()
             .map_or(true, |s| s.doc_freq(&term).map_or(true, |n| n > 0))
     }

@@ -40,7 +40,15 @@ pub(super) struct Fields {
     pub(super) sorts: HashMap<&'static str, SchemaField>,
 }
 
-pub(super) fn schema() -> (Schema, Fields) {
+/// The schema and its fields, built once a process and only when asked
+/// for: `show` and `record` mostly answer from the files beside the index,
+/// and building them was a twentieth of a `show`.
+pub(super) fn schema() -> &'static (Schema, Fields) {
+    static BUILT: std::sync::OnceLock<(Schema, Fields)> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build)
+}
+
+fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let date = || tantivy::schema::DateOptions::from(INDEXED).set_fast();
     let mut fields = Fields {

@@ -20,11 +20,22 @@ use crate::query::{Expr, Field, Sort, SortField};
 /// The first two stored fields of a document, without reading the rest.
 struct FirstTwo(Vec<(tantivy::schema::Field, OwnedValue)>);
 
+thread_local! {
+    /// Set while a walk of the whole doc store passes a document it does
+    /// not want: tantivy's store hands every document to the deserializer,
+    /// which then reads none of it (at 100,000 issues a listing of the open
+    /// ones passes 44,000 closed ones).
+    static SKIP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl tantivy::schema::document::DocumentDeserialize for FirstTwo {
     fn deserialize<'de, D>(mut d: D) -> Result<Self, tantivy::schema::document::DeserializeError>
     where
         D: tantivy::schema::document::DocumentDeserializer<'de>,
     {
+        if SKIP.get() {
+            return Ok(FirstTwo(Vec::new()));
+        }
         let mut out = Vec::with_capacity(2);
         while out.len() < 2 {
             match d.next_field::<OwnedValue>()? {
@@ -134,15 +145,22 @@ impl Index {
                 let store = segment
                     .get_store_reader(1)
                     .map_err(|e| self.err(e.into()))?;
-                let mut wanted = wanted.into_iter().peekable();
-                for (doc_id, first) in store.iter::<FirstTwo>(None).enumerate() {
-                    let Some(&(next, i)) = wanted.peek() else {
+                let mut docs = store.iter::<FirstTwo>(None);
+                let mut doc_id: tantivy::DocId = 0;
+                for (next, i) in wanted {
+                    while doc_id < next {
+                        SKIP.set(true);
+                        let skipped = docs.next();
+                        SKIP.set(false);
+                        if skipped.is_none() {
+                            break;
+                        }
+                        doc_id += 1;
+                    }
+                    let Some(first) = docs.next() else {
                         break;
                     };
-                    if doc_id as tantivy::DocId != next {
-                        continue;
-                    }
-                    wanted.next();
+                    doc_id += 1;
                     let address = DocAddress::new(ord as u32, next);
                     rows[i] = self.row(&searcher, address, first.map_err(|e| self.err(e))?)?;
                 }
@@ -166,15 +184,15 @@ impl Index {
         first: FirstTwo,
     ) -> Result<Option<(Key, Summary)>> {
         if let [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))] = first.0.as_slice()
-            && *r == self.fields.summary
-            && *k == self.fields.key
+            && *r == self.fields().summary
+            && *k == self.fields().key
         {
             return Ok(key.parse().ok().zip(row::decode(row)));
         }
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
         Ok((|| {
-            let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-            let row = doc.get_first(self.fields.summary)?.as_str()?;
+            let key: Key = doc.get_first(self.fields().key)?.as_str()?.parse().ok()?;
+            let row = doc.get_first(self.fields().summary)?.as_str()?;
             Some((key, row::decode(row)?))
         })())
     }
@@ -228,8 +246,8 @@ impl Index {
     }
 
     fn stored_issue(&self, doc: &TantivyDocument) -> Option<(Key, Issue)> {
-        let key: Key = doc.get_first(self.fields.key)?.as_str()?.parse().ok()?;
-        let json = doc.get_first(self.fields.json)?.as_str()?;
+        let key: Key = doc.get_first(self.fields().key)?.as_str()?.parse().ok()?;
+        let json = doc.get_first(self.fields().json)?.as_str()?;
         Some((key, Issue::from_json_str(json).ok()?))
     }
 
@@ -254,7 +272,7 @@ impl Index {
                 continue;
             };
             let days = doc
-                .get_first(self.fields.days)
+                .get_first(self.fields().days)
                 .and_then(|v| v.as_str())
                 .and_then(|j| serde_json::from_str(j).ok())
                 .unwrap_or_default();
@@ -268,7 +286,7 @@ impl Index {
     pub fn problems(&self) -> Result<Vec<Problem>> {
         let searcher = self.searcher()?;
         let query = TermQuery::new(
-            Term::from_field_text(self.fields.kind, "problem"),
+            Term::from_field_text(self.fields().kind, "problem"),
             IndexRecordOption::Basic,
         );
         let n = searcher.search(&query, &Count).map_err(|e| self.err(e))?;
@@ -280,7 +298,7 @@ impl Index {
         for (_, address) in searcher.search(&query, &top).map_err(|e| self.err(e))? {
             let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
             if let Some(p) = doc
-                .get_first(self.fields.json)
+                .get_first(self.fields().json)
                 .and_then(|v| v.as_str())
                 .and_then(|j| serde_json::from_str(j).ok())
             {
@@ -293,7 +311,7 @@ impl Index {
     /// Open and closed counts of each milestone or label name.
     pub fn counts(&self, of: Field) -> Result<Vec<(String, usize, usize)>> {
         let searcher = self.searcher()?;
-        let Some(&field) = self.fields.names.get(of.name) else {
+        let Some(&field) = self.fields().names.get(of.name) else {
             return Ok(Vec::new());
         };
         let mut names = BTreeSet::new();
@@ -310,7 +328,7 @@ impl Index {
             for (i, state) in ["open", "closed"].iter().enumerate() {
                 let q = BooleanQuery::new(vec![
                     (Occur::Must, term_query(field, &name)),
-                    (Occur::Must, term_query(self.fields.state, state)),
+                    (Occur::Must, term_query(self.fields().state, state)),
                 ]);
                 counts[i] = searcher.search(&q, &Count).map_err(|e| self.err(e))?;
             }
@@ -340,8 +358,8 @@ impl Index {
                 })
         };
         SnippetMaker {
-            body: generator(self.fields.body),
-            comments: generator(self.fields.comments),
+            body: generator(self.fields().body),
+            comments: generator(self.fields().comments),
         }
     }
 
@@ -349,7 +367,7 @@ impl Index {
         BooleanQuery::new(vec![
             (
                 Occur::Must,
-                const_score(term_query(self.fields.kind, "issue")),
+                const_score(term_query(self.fields().kind, "issue")),
             ),
             (Occur::Must, query),
         ])

@@ -196,3 +196,27 @@ fn internal_comments_are_tokenized_as_comments_are() {
         schema.get_field_entry(f.comments).field_type()
     );
 }
+
+#[test]
+fn the_state_is_read_from_the_end_of_meta_json_as_a_whole_parse_reads_it() {
+    let (dir, _index) = built(&Config::default());
+    let path = dir.path().join("index");
+    let meta = std::fs::read(path.join("meta.json")).unwrap();
+    // tantivy writes the payload last, so the short way answers…
+    let quick = last_payload(&meta).expect("the payload is the last member");
+    let whole: serde_json::Value = serde_json::from_slice(&meta).unwrap();
+    assert_eq!(quick.as_deref(), whole["payload"].as_str());
+    let state = read_payload(&path).unwrap().unwrap();
+    assert_eq!((state.tree.as_str(), state.settings.as_str()), ("t", "s"));
+    // …and a file laid out otherwise is read whole, not misread.
+    let moved =
+        br#"{"payload": "{\"version\":1,\"tree\":\"a\",\"settings\":\"b\"}", "opstamp": 3}"#;
+    assert_eq!(last_payload(moved), None);
+    std::fs::write(path.join("meta.json"), moved).unwrap();
+    let state = read_payload(&path).unwrap().unwrap();
+    assert_eq!((state.version, state.tree.as_str()), (1, "a"));
+    assert_eq!(
+        last_payload(br#"{"opstamp": 3, "payload": null}"#),
+        Some(None)
+    );
+}

@@ -15,7 +15,7 @@ use crate::query::{Expr, NumberRange, TimeRange};
 
 impl Index {
     pub(super) fn translate(&self, expr: &Expr, words: Words) -> Box<dyn TantivyQuery> {
-        let f = &self.fields;
+        let f = self.fields();
         let nothing = || -> Box<dyn TantivyQuery> { Box::new(BooleanQuery::new(Vec::new())) };
         match expr {
             Expr::All => Box::new(AllQuery),

@@ -33,7 +33,7 @@ impl Updater<'_> {
     }
 
     pub fn apply(&self, update: Update<'_>, config: &Config) -> Result<()> {
-        let f = &self.index.fields;
+        let f = self.index.fields();
         let key = match &update {
             Update::Issue(d) => d.key,
             Update::Problem(k, _) | Update::Remove(k) => k,
@@ -65,7 +65,7 @@ impl Updater<'_> {
     }
 
     fn fill(&self, doc: &mut TantivyDocument, d: &IssueDoc<'_>, config: &Config) {
-        let f = &self.index.fields;
+        let f = self.index.fields();
         let i = d.issue;
         doc.add_text(f.kind, "issue");
         doc.add_text(

@@ -60,6 +60,11 @@ impl Store {
 }
 
 impl<'r> Snapshot<'r> {
+    /// `<git common dir>/git-issue`, as [`Store::local_dir`] says.
+    pub fn local_dir(&self) -> std::path::PathBuf {
+        self.repo.commondir().join("git-issue")
+    }
+
     /// The commit this snapshot is, `None` before the branch exists.
     pub fn commit_id(&self) -> Option<String> {
         self.commit.as_ref().map(|c| c.id().to_string())

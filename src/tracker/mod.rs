@@ -28,6 +28,7 @@ mod mentions;
 pub mod merge;
 mod metrics;
 pub mod notify;
+mod parsed_settings;
 pub mod people;
 pub mod read;
 mod record;

@@ -32,9 +32,17 @@ pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
     }) {
         return Ok(config);
     }
-    let text = snap.read(layout::CONFIG)?.unwrap_or_default();
-    let config =
-        Config::parse(&text).map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))?;
+    let dir = snap.local_dir();
+    let config = match super::parsed_settings::cached(&dir, &id) {
+        Some(config) => config,
+        None => {
+            let text = snap.read(layout::CONFIG)?.unwrap_or_default();
+            let config = Config::parse(&text)
+                .map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))?;
+            super::parsed_settings::keep(&dir, &id, &config);
+            config
+        }
+    };
     PARSED.set(Some((id, config.clone())));
     Ok(config)
 }

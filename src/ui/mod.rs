@@ -200,6 +200,11 @@ impl Ui {
         self.paint(Style::new().bold(), s)
     }
 
+    /// [`Ui::bold`] for a table cell.
+    pub fn bold_cell<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
+        self.paint_cell(Style::new().bold(), s)
+    }
+
     pub fn dim(&self, s: &str) -> String {
         self.paint(Style::new().dim(), s)
     }
@@ -207,6 +212,11 @@ impl Ui {
     /// A status in a colour that says open (green), in progress (yellow) or
     /// closed (purple), as git hosts do.
     pub fn status_word(&self, status: &str, closed: bool) -> String {
+        self.status_cell(Cow::Borrowed(status), closed).into_owned()
+    }
+
+    /// [`Ui::status_word`] for a table cell.
+    pub fn status_cell<'a>(&self, status: Cow<'a, str>, closed: bool) -> Cow<'a, str> {
         let style = if closed {
             Style::new().magenta()
         } else if status == "open" {
@@ -214,7 +224,7 @@ impl Ui {
         } else {
             Style::new().yellow()
         };
-        self.paint(style, status)
+        self.paint_cell(style, status)
     }
 
     /// `text` with the byte ranges `marks` shown: bold yellow on a colour
@@ -258,7 +268,17 @@ impl Ui {
     }
 
     fn paint(&self, style: Style, s: &str) -> String {
-        style.force_styling(self.color).apply_to(s).to_string()
+        self.paint_cell(style, Cow::Borrowed(s)).into_owned()
+    }
+
+    /// `s` in `style`, or as it is without colour: a listing's cells are
+    /// then not copied (formatting them through the style, and copying,
+    /// were a tenth of a long listing).
+    fn paint_cell<'a>(&self, style: Style, s: Cow<'a, str>) -> Cow<'a, str> {
+        if !self.color {
+            return s;
+        }
+        Cow::Owned(style.force_styling(true).apply_to(s).to_string())
     }
 }
 
@@ -347,7 +367,7 @@ impl crate::tracker::Progress for ProgressBar {
 
 /// Lays out rows in columns separated by two spaces; the last column is not
 /// padded. Cells may carry colour codes, which take no width.
-pub fn table(rows: &[Vec<String>]) -> String {
+pub fn table<S: AsRef<str>>(rows: &[Vec<S>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; columns];
     // Each cell's width, measured once; a listing has thousands of rows.
@@ -355,6 +375,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
     let mut bytes = 0;
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
+            let cell = cell.as_ref();
             let w = visible_width(cell);
             widths[i] = widths[i].max(w);
             cell_widths.push(w);
@@ -367,7 +388,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
     for row in rows {
         let start = out.len();
         for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell);
+            out.push_str(cell.as_ref());
             let w = cell_widths.next().unwrap_or(0);
             if i + 1 < row.len() {
                 push_spaces(&mut out, widths[i] - w + 2);
@@ -393,13 +414,21 @@ fn push_spaces(out: &mut String, n: usize) {
 /// [`table`] with a header row, and the last column cut with `…` so each
 /// line fits `width` columns, when the output is for people on a terminal
 /// of that width (`None`: no header, nothing cut, for scripts).
-pub fn table_for(ui: &Ui, header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+pub fn table_for<S: AsRef<str>>(
+    ui: &Ui,
+    header: &[&str],
+    rows: &[Vec<S>],
+    width: Option<usize>,
+) -> String {
     let Some(width) = width else {
         return table(rows);
     };
-    let mut all = Vec::with_capacity(rows.len() + 1);
-    all.push(header.iter().map(|h| ui.dim(h)).collect::<Vec<_>>());
-    all.extend(rows.iter().cloned());
+    let mut all: Vec<Vec<Cow<'_, str>>> = Vec::with_capacity(rows.len() + 1);
+    all.push(header.iter().map(|h| Cow::Owned(ui.dim(h))).collect());
+    all.extend(
+        rows.iter()
+            .map(|row| row.iter().map(|c| Cow::Borrowed(c.as_ref())).collect()),
+    );
     let columns = all.iter().map(Vec::len).max().unwrap_or(0);
     if columns == 0 {
         return String::new();
@@ -416,7 +445,7 @@ pub fn table_for(ui: &Ui, header: &[&str], rows: &[Vec<String>], width: Option<u
         if let Some(last) = row.last_mut()
             && visible_width(last) > room
         {
-            *last = console::truncate_str(last, room, "…").into_owned();
+            *last = Cow::Owned(console::truncate_str(last, room, "…").into_owned());
         }
     }
     table(&all)
@@ -439,7 +468,7 @@ mod tests {
     #[test]
     fn tables_for_a_terminal_get_a_header_and_fit_its_width() {
         let ui = Ui::colorless();
-        let rows = vec![
+        let rows: Vec<Vec<String>> = vec![
             vec![
                 "BC-1".into(),
                 "open".into(),
@@ -457,7 +486,7 @@ mod tests {
 
     #[test]
     fn tables_align_wide_and_coloured_cells() {
-        let rows = vec![
+        let rows: Vec<Vec<String>> = vec![
             vec!["BC-1".into(), "\x1b[32mopen\x1b[0m".into(), "日本".into()],
             vec!["BC-10".into(), "closed".into(), "x".into()],
         ];
