@@ -79,6 +79,9 @@ impl Entry {
     }
 }
 
+/// An entry's words as their file holds them: of its title, of its text.
+type Words = (String, String);
+
 /// The entries of every issue on the site, by number, and what says when
 /// they may be used again.
 #[derive(Debug, Default)]
@@ -317,7 +320,7 @@ impl Catalog {
         let Some(dir) = self.dir.clone() else {
             return false;
         };
-        let read: Option<Vec<(u64, Vec<(String, String)>)>> = wanted
+        let read: Option<Vec<(u64, Vec<Words>)>> = wanted
             .par_iter()
             .map(|(b, h)| {
                 let bytes = std::fs::read(dir.join(format!("{b}.w.bin"))).ok()?;

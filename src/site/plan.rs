@@ -283,12 +283,10 @@ pub(super) fn stream(
         for i in wait {
             keep[i] = true;
         }
-        let mut at = 0;
-        for e in std::mem::take(&mut part.entries) {
+        for (at, e) in std::mem::take(&mut part.entries).into_iter().enumerate() {
             if keep[at] {
                 later.push(e);
             }
-            at += 1;
         }
         entries.extend(made);
         if first.is_none() {
