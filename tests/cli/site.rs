@@ -969,8 +969,12 @@ fn watch_exports_again_when_the_branch_moves() {
     });
     // Another process moves the branch; the watcher follows.
     let key = env.new_issue("Filed while watching", &[]);
+    // The issue's page is written before the list: wait for both, or a
+    // busy machine catches the export half-way.
     wait_for("the export after the move", &|| {
         dir.join(format!("issues/{key}.html")).exists()
+            && std::fs::read_to_string(dir.join("index.html"))
+                .is_ok_and(|t| t.contains("Filed while watching"))
     });
     drop(child);
     assert!(
