@@ -292,3 +292,56 @@ fn a_store_named_as_the_way_changes_came_signs_each_commit_with_a_via_trailer() 
     let after = commit(&store, "again", vec![write("a.md", "c\n")]);
     assert_eq!(message(&after).0, "again\n");
 }
+
+#[test]
+fn a_bulk_change_on_a_tracker_packs_only_what_is_new() {
+    let (dir, store) = repo();
+    // Objects in the packs, by counting `git verify-pack` lines of each.
+    let packed = || -> Vec<usize> {
+        let mut counts: Vec<usize> = std::fs::read_dir(dir.path().join(".git/objects/pack"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+            .map(|idx| {
+                let out = std::process::Command::new("git")
+                    .args(["verify-pack", "-v"])
+                    .arg(&idx)
+                    .current_dir(dir.path())
+                    .output()
+                    .unwrap();
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .filter(|l| l.split_whitespace().nth(1).is_some_and(|k| k == "blob"))
+                    .count()
+            })
+            .collect();
+        counts.sort();
+        counts
+    };
+    let files = |n: usize, text: &str| -> Vec<Edit> {
+        (0..n)
+            .map(|i| {
+                write(
+                    &format!("issues/{}/{i}.md", i / 10),
+                    &format!("{text} {i}\n"),
+                )
+            })
+            .collect()
+    };
+    commit(&store, "a thousand issues", files(1000, "issue"));
+    assert_eq!(packed(), [1000]);
+    // A change of 300 of them, as a sync bringing them in writes it: the
+    // new pack holds the 300 new files, not the 700 the tracker had.
+    commit(&store, "three hundred change", files(300, "changed"));
+    assert_eq!(packed(), [300, 1000]);
+    assert_eq!(
+        store
+            .snapshot()
+            .unwrap()
+            .read("issues/99/999.md")
+            .unwrap()
+            .as_deref(),
+        Some("issue 999\n")
+    );
+}

@@ -250,12 +250,22 @@ impl Store {
         }
         // Objects go to memory through a handle of their own, then into one
         // pack beside the others; the branch moves only once it is there.
+        // The pack holds what the parents do not: libgit2's own dump of
+        // the memory packs each commit whole, which for a merge bringing in
+        // a thousand issues wrote every issue of the tracker again.
         let scratch = Repository::open(self.repo.path())?;
         let odb = scratch.odb()?;
-        let mempack = odb.add_new_mempack_backend(1000)?;
+        let _mempack = odb.add_new_mempack_backend(1000)?;
         let commit = write(&scratch)?;
+        let mut walk = scratch.revwalk()?;
+        walk.push(commit)?;
+        for parent in parents {
+            walk.hide(*parent)?;
+        }
+        let mut builder = scratch.packbuilder()?;
+        builder.insert_walk(&mut walk)?;
         let mut pack = git2::Buf::new();
-        mempack.dump(&scratch, &mut pack)?;
+        builder.write_buf(&mut pack)?;
         let target = self.repo.odb()?;
         let mut writer = target.packwriter()?;
         std::io::Write::write_all(&mut writer, &pack)
