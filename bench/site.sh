@@ -7,7 +7,8 @@
 #   - `git archive issues | tar -x`: merely writing the branch's files out;
 #   - `git ls-tree -r issues`: merely listing them;
 #   - OLD_BIN, when given: another git-issue (the previous release), run
-#     interleaved with this one on the same changes, into its own folder.
+#     interleaved with this one on the same changes, from a clone of its
+#     own into a folder of its own.
 # The machine's load (uptime) is printed before and after.
 #
 #   bench/site.sh [N]                 RUNS=7 bench/site.sh 10000
@@ -42,17 +43,17 @@ else
   git commit -q --allow-empty -m init
   "$GEN" "$N" | git fast-import --quiet
 fi
-CACHE=$(git rev-parse --git-common-dir)/git-issue
 N=$(git ls-tree -r --name-only issues | grep -cE '/[A-Z]+-[0-9]+\.md$' || true)
 echo "corpus: $N issues, $(git rev-list --count issues) commits on the issues branch"
 echo "load before: $(uptime)"
 
-# Runs a command; appends "seconds peak-MB" to the file $1.
+# Runs a command; appends "seconds peak-MB cpu-seconds" (user + system:
+# what a busy machine inflates least) to the file $1.
 measure() {
   local into=$1
   shift
-  /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" >/dev/null 2>&1
-  awk '{ printf "%s %d\n", $1, $2 / 1024 }' "$WORK/t" >>"$into"
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
+  awk '{ printf "%s %d %.2f\n", $1, $2 / 1024, $3 + $4 }' "$WORK/t" >>"$into"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
 # A command, not a function: /usr/bin/time runs it.
@@ -60,39 +61,41 @@ archive=(bash -c 'rm -rf "$0/archive" && mkdir "$0/archive" && git archive issue
 bins=(new)
 [ -n "$OLD" ] && bins+=(old)
 binary() { if [ "$1" = new ]; then echo "$BIN"; else echo "$OLD"; fi; }
+# Each binary exports from a clone of its own: both keep their catalog in
+# the same place, in formats of their own, and would throw the other's
+# away on every export.
+cd "$WORK"
+for b in "${bins[@]}"; do cp -a "$WORK/repo" "$WORK/repo-$b"; done
+rm -rf "$WORK/repo"
 
 for r in $(seq "$RUNS"); do
-  measure "$WORK/archive.t" "${archive[@]}"
-  measure "$WORK/lstree.t" git ls-tree -r issues
+  (cd "$WORK/repo-new" && measure "$WORK/archive.t" "${archive[@]}")
+  (cd "$WORK/repo-new" && measure "$WORK/lstree.t" git ls-tree -r issues)
   for b in "${bins[@]}"; do
     # No folder, no caches: each binary's own (the old one's in JSON, the
     # new one's in postcard), so neither slows the other's next export.
-    rm -rf "$WORK/site-$b"
-    if [ "$b" = new ]; then
-      rm -rf "$CACHE/site-history.bin" "$CACHE"/site-catalog "$CACHE"/site-catalog-confidential
-    else
-      rm -f "$CACHE/site-history.json" "$CACHE"/site-catalog*.json
-    fi
-    measure "$WORK/full-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
-  done
-  "$BIN" label "BC-$((N / 2))" "+bench-$r" >/dev/null 2>&1
-  for b in "${bins[@]}"; do
-    measure "$WORK/one-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
+    rm -rf "$WORK/site-$b" "$WORK/repo-$b/.git/git-issue"/site-*
+    (cd "$WORK/repo-$b" && measure "$WORK/full-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
   done
   for b in "${bins[@]}"; do
-    measure "$WORK/none-$b.t" "$(binary "$b")" export site "$WORK/site-$b"
+    (cd "$WORK/repo-$b" && "$BIN" label "BC-$((N / 2))" "+bench-$r" >/dev/null 2>&1)
+    (cd "$WORK/repo-$b" && measure "$WORK/one-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
+  done
+  for b in "${bins[@]}"; do
+    (cd "$WORK/repo-$b" && measure "$WORK/none-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
   done
 done
 echo "load after: $(uptime)"
-"$BIN" export site "$WORK/site-new" 2>&1 | sed 's/^/last export: /'
+(cd "$WORK/repo-new" && "$BIN" export site "$WORK/site-new" 2>&1 | sed 's/^/last export: /')
 echo "site: $(find "$WORK/site-new" -type f | wc -l) files, $(du -sh "$WORK/site-new" | cut -f1)," \
   "biggest $(find "$WORK/site-new" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
 
 secs() { cut -d' ' -f1 "$WORK/$1.t" | median; }
+cpu() { cut -d' ' -f3 "$WORK/$1.t" | median; }
 peak() { cut -d' ' -f2 "$WORK/$1.t" | sort -n | tail -1; }
 a=$(secs archive)
 l=$(secs lstree)
-printf 'median of %d runs, seconds (peak memory)\n' "$RUNS"
+printf 'median of %d runs, seconds (peak memory, CPU seconds)\n' "$RUNS"
 printf '  baseline: git archive | tar -x     %8s  (%s MB)\n' "$a" "$(peak archive)"
 printf '  baseline: git ls-tree -r issues    %8s  (%s MB)\n' "$l" "$(peak lstree)"
 for what in full one none; do
@@ -103,10 +106,11 @@ for what in full one none; do
   esac
   for b in "${bins[@]}"; do
     s=$(secs "$what-$b")
-    printf '  %-27s %-3s %8s  (%s MB)  %.1fx %s\n' "$label" "$b" "$s" "$(peak "$what-$b")" \
-      "$(echo "$s / $base" | bc -l)" "$bname"
+    printf '  %-27s %-3s %8s  (%s MB, %s CPU)  %.2fx %s\n' "$label" "$b" "$s" "$(peak "$what-$b")" \
+      "$(cpu "$what-$b")" "$(echo "$s / $base" | bc -l)" "$bname"
   done
   if [ -n "$OLD" ]; then
-    printf '  %-31s %.2fx the old binary\n' '' "$(echo "$(secs "$what-new") / $(secs "$what-old")" | bc -l)"
+    printf '  %-31s %.2fx the old binary (CPU %.2fx)\n' '' "$(echo "$(secs "$what-new") / $(secs "$what-old")" | bc -l)" \
+      "$(echo "$(cpu "$what-new") / $(cpu "$what-old")" | bc -l)"
   fi
 done

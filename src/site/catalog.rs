@@ -31,9 +31,13 @@ use crate::tracker::stats::SupportFacts;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub row: Row,
-    /// The distinct words of its title (see [`words`]).
+    /// The distinct words of its title (see [`words`]). Kept in a file of
+    /// their own beside the entries and read only when search needs them
+    /// (see [`Catalog::load_words`]): empty until then.
+    #[serde(skip)]
     pub title_words: String,
     /// Of its description and the comments the site shows.
+    #[serde(skip)]
     pub text_words: String,
     pub duplicate_of: Option<String>,
     pub related: Vec<String>,
@@ -75,6 +79,9 @@ impl Entry {
     }
 }
 
+/// An entry's words as their file holds them: of its title, of its text.
+type Words = (String, String);
+
 /// The entries of every issue on the site, by number, and what says when
 /// they may be used again.
 #[derive(Debug, Default)]
@@ -95,8 +102,13 @@ pub struct Catalog {
     pub max: u64,
     /// By number.
     pub entries: Vec<Entry>,
-    /// The hash of each bucket's file as read or written.
-    buckets: BTreeMap<u64, u128>,
+    /// The hash of each bucket's files (entries, words) as read or written.
+    buckets: BTreeMap<u64, (u128, u128)>,
+    /// The buckets whose entries hold their words: all of a catalog made
+    /// from a corpus, those asked for of one loaded.
+    worded: BTreeSet<u64>,
+    /// Where it was loaded from, to read words from later.
+    dir: Option<PathBuf>,
     /// Buckets whose entries changed since: written again by `save`.
     dirty: BTreeSet<u64>,
     /// Made from a whole corpus: every bucket is written.
@@ -114,22 +126,24 @@ struct Head {
     missing: Vec<String>,
     search: BTreeMap<String, Vec<String>>,
     max: u64,
-    /// Each bucket file's number and the xxh3-128 of its bytes: a bucket
-    /// written by another export meanwhile does not match, and the catalog
-    /// is not used.
-    buckets: Vec<(u64, u128)>,
+    /// Each bucket's number and the xxh3-128 of its two files' bytes
+    /// (entries, words): a bucket written by another export meanwhile does
+    /// not match, and the catalog is not used.
+    buckets: Vec<(u64, u128, u128)>,
 }
 
-const CATALOG_VERSION: u32 = 2;
+const CATALOG_VERSION: u32 = 3;
 
 /// Issues per bucket file, as the branch buckets them.
 const BUCKET: u64 = 1000;
 
 const HEAD: &str = "head.bin";
 
-/// The catalog's folder: one file of entries per bucket of 1,000 numbers,
-/// in postcard (compact binary, read and written an order of magnitude
-/// quicker than JSON), and a head written last.
+/// The catalog's folder: per bucket of 1,000 numbers a file of entries
+/// (`<b>.bin`) and one of their words (`<b>.w.bin`, two thirds of the
+/// bytes, which an export after a change that leaves search alone never
+/// reads), in postcard (compact binary, read and written an order of
+/// magnitude quicker than JSON), and a head written last.
 fn dir_of(store: &Store, include_confidential: bool) -> PathBuf {
     store.local_dir().join(if include_confidential {
         "site-catalog-confidential"
@@ -173,6 +187,7 @@ impl Catalog {
         let mut catalog = Catalog {
             tip: corpus.tip.clone(),
             shared: corpus.shared_keys().iter().map(|k| k.to_string()).collect(),
+            worded: entries.iter().map(|e| e.row.number / BUCKET).collect(),
             entries,
             whole: true,
             ..Catalog::default()
@@ -191,6 +206,7 @@ impl Catalog {
     ) -> Catalog {
         let mut catalog = Catalog {
             tip,
+            worded: entries.iter().map(|e| e.row.number / BUCKET).collect(),
             entries,
             whole: true,
             ..Catalog::default()
@@ -225,7 +241,7 @@ impl Catalog {
         let parts: Option<Vec<Vec<Entry>>> = head
             .buckets
             .par_iter()
-            .map(|(b, h)| {
+            .map(|(b, h, _)| {
                 let bytes = std::fs::read(dir.join(format!("{b}.bin"))).ok()?;
                 if hash(&bytes) != *h {
                     return None;
@@ -255,10 +271,90 @@ impl Catalog {
             search: head.search,
             max: head.max,
             entries,
-            buckets: head.buckets.into_iter().collect(),
+            buckets: head
+                .buckets
+                .into_iter()
+                .map(|(b, e, w)| (b, (e, w)))
+                .collect(),
+            worded: BTreeSet::new(),
+            dir: Some(dir),
             dirty: BTreeSet::new(),
             whole: false,
         })
+    }
+
+    /// Where the entries of bucket `b` are.
+    fn range_of(&self, b: u64) -> std::ops::Range<usize> {
+        let at = |n: u64| self.position(n).unwrap_or_else(|i| i);
+        at(b * BUCKET)..at((b + 1) * BUCKET)
+    }
+
+    /// Reads the words of the entries of `buckets` (those of every entry
+    /// when `None`), where they are not read yet. `false` when a file of
+    /// words is missing or is not what the head says: the catalog is then
+    /// not to be used.
+    pub fn load_words(&mut self, buckets: Option<&BTreeSet<u64>>) -> bool {
+        use rayon::prelude::*;
+        let wanted: Vec<u64> = match buckets {
+            Some(bs) => bs.iter().copied().collect(),
+            None => self.buckets.keys().copied().collect(),
+        };
+        let mut files = Vec::new();
+        for b in wanted {
+            if self.worded.contains(&b) {
+                continue;
+            }
+            match self.buckets.get(&b) {
+                Some((_, h)) => files.push((b, *h)),
+                // No file: a bucket of new entries only, which hold theirs.
+                None if self.range_of(b).is_empty() => {
+                    self.worded.insert(b);
+                }
+                None => return false,
+            }
+        }
+        let wanted = files;
+        if wanted.is_empty() {
+            return true;
+        }
+        let Some(dir) = self.dir.clone() else {
+            return false;
+        };
+        let read: Option<Vec<(u64, Vec<Words>)>> = wanted
+            .par_iter()
+            .map(|(b, h)| {
+                let bytes = std::fs::read(dir.join(format!("{b}.w.bin"))).ok()?;
+                (hash(&bytes) == *h)
+                    .then(|| postcard::from_bytes(&bytes).ok())
+                    .flatten()
+                    .map(|w| (*b, w))
+            })
+            .collect();
+        let Some(read) = read else {
+            return false;
+        };
+        for (b, words) in read {
+            let range = self.range_of(b);
+            if range.len() != words.len() {
+                return false;
+            }
+            for (e, (title, text)) in self.entries[range].iter_mut().zip(words) {
+                e.title_words = title;
+                e.text_words = text;
+            }
+            self.worded.insert(b);
+        }
+        true
+    }
+
+    /// Says that every entry holds its words.
+    pub fn worded_all(&mut self) {
+        self.worded = self.entries.iter().map(|e| e.row.number / BUCKET).collect();
+    }
+
+    /// The buckets of `numbers`.
+    pub fn buckets_of(numbers: impl IntoIterator<Item = u64>) -> BTreeSet<u64> {
+        numbers.into_iter().map(|n| n / BUCKET).collect()
     }
 
     /// Keeps it for the next export: the buckets that changed, then the
@@ -279,6 +375,13 @@ impl Catalog {
         {
             return;
         }
+        // A bucket that changed is written with its words: they were read
+        // before it changed (see `load_words`); if not, the catalog is not
+        // kept, whole exports cost time only.
+        if self.dirty.iter().any(|b| !self.worded.contains(b)) {
+            debug_assert!(false, "a changed bucket of the catalog without its words");
+            return;
+        }
         let mut present: BTreeSet<u64> = BTreeSet::new();
         let mut start = 0;
         while start < self.entries.len() {
@@ -289,13 +392,22 @@ impl Catalog {
                 .map_or(self.entries.len(), |p| start + p);
             present.insert(b);
             if self.whole || self.dirty.contains(&b) || !self.buckets.contains_key(&b) {
-                let Ok(bytes) = postcard::to_allocvec(&self.entries[start..end]) else {
+                let part = &self.entries[start..end];
+                let words: Vec<(&str, &str)> = part
+                    .iter()
+                    .map(|e| (e.title_words.as_str(), e.text_words.as_str()))
+                    .collect();
+                let (Ok(bytes), Ok(wbytes)) =
+                    (postcard::to_allocvec(part), postcard::to_allocvec(&words))
+                else {
                     return;
                 };
-                if !write_file(&dir.join(format!("{b}.bin")), &bytes) {
+                if !write_file(&dir.join(format!("{b}.bin")), &bytes)
+                    || !write_file(&dir.join(format!("{b}.w.bin")), &wbytes)
+                {
                     return;
                 }
-                self.buckets.insert(b, hash(&bytes));
+                self.buckets.insert(b, (hash(&bytes), hash(&wbytes)));
             }
             start = end;
         }
@@ -307,6 +419,7 @@ impl Catalog {
             .collect();
         for b in gone {
             let _ = std::fs::remove_file(dir.join(format!("{b}.bin")));
+            let _ = std::fs::remove_file(dir.join(format!("{b}.w.bin")));
             self.buckets.remove(&b);
         }
         let head = Head {
@@ -317,7 +430,11 @@ impl Catalog {
             missing: self.missing.clone(),
             search: self.search.clone(),
             max: self.max,
-            buckets: self.buckets.iter().map(|(b, h)| (*b, *h)).collect(),
+            buckets: self
+                .buckets
+                .iter()
+                .map(|(b, (e, w))| (*b, *e, *w))
+                .collect(),
         };
         if let Ok(bytes) = postcard::to_allocvec(&head) {
             write_file(&head_path, &bytes);

@@ -452,7 +452,16 @@ const HISTORY_VERSION: u32 = 3;
 impl HistoryCache {
     /// The cache of this clone; empty when missing or unreadable.
     pub fn load(store: &Store) -> HistoryCache {
-        let path = store.local_dir().join("site-history.bin");
+        HistoryCache::load_from(HistoryCache::path(store))
+    }
+
+    /// Where the cache of this clone is.
+    pub fn path(store: &Store) -> PathBuf {
+        store.local_dir().join("site-history.bin")
+    }
+
+    /// The cache kept at `path`; empty when missing or unreadable.
+    pub fn load_from(path: PathBuf) -> HistoryCache {
         let mut cache = std::fs::read(&path)
             .ok()
             .and_then(|b| postcard::from_bytes::<HistoryCache>(&b).ok())

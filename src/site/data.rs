@@ -271,8 +271,7 @@ pub fn files_of(
             get(b, &mut vb);
             va == vb
         });
-        let mut by: HashMap<&str, Vec<u64>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-            HashMap::default();
+        let mut by: HashMap<&str, Vec<u64>, super::output::Quick> = HashMap::default();
         let mut vs = Vec::new();
         for r in rows {
             vs.clear();
@@ -439,6 +438,9 @@ fn search_files(
     groups: Option<&BTreeSet<String>>,
 ) -> (Vec<DataFile>, BTreeMap<String, Vec<String>>) {
     use rayon::prelude::*;
+    if groups.is_some_and(BTreeSet::is_empty) {
+        return Default::default();
+    }
     // Terms of titles and of descriptions and comments, with the issues
     // holding them, by number.
     let firsts: [bool; 256] = {
@@ -452,7 +454,7 @@ fn search_files(
     };
     let wanted =
         |t: &str| firsts[t.as_bytes()[0] as usize] && groups.is_none_or(|gs| gs.contains(group(t)));
-    let mut terms: HashMap<&str, Postings> = HashMap::new();
+    let mut terms: HashMap<&str, Postings, super::output::Quick> = HashMap::default();
     let mut add = |t, title, n| {
         let p: &mut Postings = terms.entry(t).or_default();
         if title { &mut p.0 } else { &mut p.1 }.push(n);

@@ -30,7 +30,7 @@ use crate::tracker::{Problem, Tracker};
 use catalog::{Catalog, Entry};
 use corpus::{Corpus, HistoryCache};
 use output::{File, Output};
-use plan::{Plan, changes_since, read_sliced};
+use plan::{Plan, changes_since};
 use views::{Frame, Pages};
 
 /// How to export.
@@ -41,9 +41,9 @@ pub struct Options {
     /// Where the site will be published, for canonical links; links between
     /// pages stay relative either way.
     pub base_url: Option<String>,
-    /// Read a whole export this many issue numbers at a time (`None`: at
-    /// once): memory holds one slice's parsed issues at a time, for a
-    /// second parse of every issue. The site is the same bytes either way.
+    /// Read a whole export this many issue numbers at a time (`None`:
+    /// [`SLICE`]): memory holds one slice's parsed issues at a time. The
+    /// site is the same bytes whatever the slice.
     pub slice: Option<u64>,
 }
 
@@ -167,6 +167,9 @@ fn assets() -> Vec<File> {
         .collect()
 }
 
+/// Issue numbers a whole export reads at a time, by default.
+pub const SLICE: u64 = 20_000;
+
 /// Issue pages rendered, and parsed issues dropped, at a time.
 const ISSUE_BATCH: usize = 4096;
 
@@ -216,8 +219,15 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     }
     let store = tracker.store();
     let include = options.include_confidential;
-    let mut history = HistoryCache::load(store);
-    let mut out = Output::open(dir)?;
+    // The history cache and the folder's manifest, read at once.
+    let history_at = HistoryCache::path(store);
+    let (history, out) = std::thread::scope(|s| {
+        let history = s.spawn(|| HistoryCache::load_from(history_at));
+        let out = Output::open(dir);
+        (history.join(), out)
+    });
+    let mut history = history.unwrap_or_default();
+    let mut out = out?;
     let frame = Frame {
         project: store.repository_name(),
         base_url: options
@@ -263,18 +273,47 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         }
         _ => None,
     };
-    let mut slices = Vec::new();
+    let mut early = None;
     let plan = match plan {
         Some(p) => p,
         None => {
-            let sliced = match options.slice {
-                Some(slice) => read_sliced(tracker, include, slice.max(1), &mut history)?,
-                None => None,
-            };
-            match sliced {
-                Some((plan, again)) => {
-                    slices = again;
-                    plan
+            // A big branch: the pages of each slice as it is read.
+            let streamed = plan::stream(
+                tracker,
+                include,
+                options.slice.unwrap_or(SLICE).max(1),
+                &mut history,
+                |part, issues| {
+                    let empty = Pages::assemble_touched(
+                        &[],
+                        &part.config,
+                        0,
+                        frame.clone(),
+                        Some(&views::Touched {
+                            buckets: Some(Default::default()),
+                            ..Default::default()
+                        }),
+                    );
+                    cached(
+                        &mut out,
+                        issues.len(),
+                        |i| {
+                            let (e, entry) = issues[i];
+                            views::issue_page_of(part, &empty, e, &entry.row, &frame)
+                        },
+                        |v| format!("issues/{}.html", v.row.key),
+                        html::issue_page,
+                    )?;
+                    for (e, _) in issues.iter().filter(|(e, _)| !e.attachments.is_empty()) {
+                        attachments(tracker, &mut out, &e.key, &e.attachments)?;
+                    }
+                    Ok(())
+                },
+            )?;
+            match streamed {
+                Some(s) => {
+                    early = Some(s.early);
+                    s.plan
                 }
                 None => {
                     let corpus = Corpus::read(tracker, include, &mut history)?;
@@ -365,12 +404,19 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         read.extend(batch.iter().map(|e| e.key.number));
     }
     drop(rest);
-    // A big branch read in slices: each read again for its pages.
-    for numbers in slices {
-        let part = Corpus::read_in(tracker, &catalog.tip, numbers, include, &mut history)?;
-        issue_pages(&mut out, &part, &part.entries)?;
-        for e in part.entries.iter().filter(|e| !e.attachments.is_empty()) {
-            attachments(tracker, &mut out, &e.key, &e.attachments)?;
+    // A big branch read in slices: the pages made before every issue was
+    // read did not know the duplicates of their issue.
+    if let Some(early) = &early {
+        let mut originals: Vec<Key> = parts
+            .duplicates
+            .keys()
+            .filter_map(|k| k.parse::<Key>().ok())
+            .filter(|k| early.contains(&k.number))
+            .collect();
+        if !originals.is_empty() {
+            originals.sort_by_key(|k| k.number);
+            let more = Corpus::read_keys(tracker, &catalog.tip, &originals, include, &mut history)?;
+            issue_pages(&mut out, &more, &more.entries)?;
         }
     }
     if before.is_some() {
@@ -467,6 +513,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     };
     out.put_all(data_files(&mut made))?;
     if !out.keep_present(std::mem::take(&mut made.kept)).is_empty() {
+        all_words(tracker, &mut catalog, include, &mut history)?;
         made = data::files_of(
             &corpus.config,
             &catalog.entries,
@@ -529,6 +576,29 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     };
     output::drop_later((catalog, pages, history));
     Ok(report)
+}
+
+/// Gives every entry of `catalog` its words: from the catalog's files, or,
+/// when those changed meanwhile, from the branch at the catalog's commit.
+fn all_words(
+    tracker: &Tracker,
+    catalog: &mut Catalog,
+    include: bool,
+    history: &mut HistoryCache,
+) -> Result<(), SiteError> {
+    if catalog.load_words(None) {
+        return Ok(());
+    }
+    let corpus = Corpus::read_in(tracker, &catalog.tip, 0..u64::MAX, include, history)?;
+    for e in &corpus.entries {
+        if let Ok(i) = catalog.position(e.key.number) {
+            let words = Entry::of(e, &corpus.config);
+            catalog.entries[i].title_words = words.title_words;
+            catalog.entries[i].text_words = words.text_words;
+        }
+    }
+    catalog.worded_all();
+    Ok(())
 }
 
 /// Whether a page of the last export is one of the listings or release

@@ -3,7 +3,7 @@
 //! they reach).
 
 use super::catalog::{Catalog, Entry};
-use super::corpus::{Corpus, HistoryCache};
+use super::corpus::{Corpus, HistoryCache, SiteIssue};
 use super::{SiteError, data, listing, views};
 use crate::format::Key;
 use crate::format::layout::BranchPath;
@@ -124,6 +124,11 @@ pub(super) fn changes_since(
         return Ok(None);
     }
     let keys: Vec<Key> = changed.iter().cloned().collect();
+    // The words of the changed issues as they were, and of their buckets,
+    // which are written again.
+    if !catalog.load_words(Some(&Catalog::buckets_of(keys.iter().map(|k| k.number)))) {
+        return Ok(None);
+    }
     let mut corpus = Corpus::read_keys(tracker, &tip, &keys, include_confidential, history)?;
     if !corpus.problems.is_empty() || !corpus.shared_keys().is_empty() {
         return Ok(None);
@@ -187,6 +192,17 @@ pub(super) fn changes_since(
         corpus.entries.sort_by_key(|e| e.key.number);
         corpus.commits.extend(more.commits);
     }
+    // Words that came or went, or a new bound for the bitmaps: the search
+    // files are made again from the words of every issue.
+    let words_moved = before.numbers.iter().any(|n| {
+        let old = before.entries.get(n);
+        let new = catalog.position(*n).ok().map(|i| &catalog.entries[i]);
+        old.map(|e| (&e.title_words, &e.text_words)) != new.map(|e| (&e.title_words, &e.text_words))
+    });
+    let bound = catalog.entries.last().map_or(0, |e| e.row.number) | 1023;
+    if (words_moved || bound != catalog.max) && !catalog.load_words(None) {
+        return Ok(None);
+    }
     commits_now.retain(|c| store.commit_info(c).is_none());
     commits_now.sort();
     commits_now.dedup();
@@ -199,20 +215,30 @@ pub(super) fn changes_since(
     }))
 }
 
-/// A plan read in slices, and the slices to read again for the pages.
-type Sliced = (Plan, Vec<std::ops::Range<u64>>);
+/// The issues of a whole export read a slice of numbers at a time (see
+/// [`stream`]).
+pub(super) struct Streamed {
+    /// The plan: the catalog of every issue, and a corpus of the issues
+    /// whose pages are still to make (those that show other issues).
+    pub(super) plan: Plan,
+    /// The issues whose pages were made before every issue was read: an
+    /// original of duplicates among them is made again.
+    pub(super) early: std::collections::HashSet<u64>,
+}
 
-/// A whole export's plan, read a slice of numbers at a time so that memory
-/// holds the catalog and one slice's parsed issues, never every parsed
-/// issue: the plan of an empty corpus, and the slices to read again for
-/// their pages. `None` when one read will do: a branch of one slice, or
+/// A whole export's plan read a slice of numbers at a time, each slice
+/// parsed once: the pages of the issues that show no other issue are
+/// rendered (by `pages`) as their slice is read and their parsed files
+/// dropped, so that memory holds the catalog and one slice, never every
+/// parsed issue. `None` when one read will do: a branch of one slice, or
 /// keys that named more than one issue (whose histories need every issue).
-pub(super) fn read_sliced(
+pub(super) fn stream(
     tracker: &Tracker,
     include: bool,
     slice: u64,
     history: &mut HistoryCache,
-) -> Result<Option<Sliced>, SiteError> {
+    mut pages: impl FnMut(&Corpus, &[(&SiteIssue, &Entry)]) -> Result<(), SiteError>,
+) -> Result<Option<Streamed>, SiteError> {
     use rayon::prelude::*;
     let from = |e: crate::store::StoreError| SiteError::Corpus(e.into());
     let Some(tip) = tracker.store().tip().map_err(from)?.map(|o| o.to_string()) else {
@@ -232,14 +258,37 @@ pub(super) fn read_sliced(
     ranges.push(bound..u64::MAX);
     let mut entries: Vec<Entry> = Vec::new();
     let mut parts = Vec::new();
+    let mut later: Vec<SiteIssue> = Vec::new();
+    let mut early = std::collections::HashSet::new();
     let mut first: Option<(String, crate::format::Config)> = None;
-    for numbers in &ranges {
-        let mut part = Corpus::read_in(tracker, &tip, numbers.clone(), include, history)?;
+    for numbers in ranges {
+        let mut part = Corpus::read_in(tracker, &tip, numbers, include, history)?;
         if !part.shared_keys().is_empty() {
             return Ok(None);
         }
-        entries.par_extend(part.entries.par_iter().map(|e| Entry::of(e, &part.config)));
-        part.entries = Vec::new();
+        let made: Vec<Entry> = part
+            .entries
+            .par_iter()
+            .map(|e| Entry::of(e, &part.config))
+            .collect();
+        // A page that shows another issue waits for every issue's row.
+        let (now, wait): (Vec<usize>, Vec<usize>) = (0..made.len())
+            .partition(|i| made[*i].duplicate_of.is_none() && made[*i].related.is_empty());
+        let shown: Vec<(&SiteIssue, &Entry)> =
+            now.iter().map(|i| (&part.entries[*i], &made[*i])).collect();
+        pages(&part, &shown)?;
+        early.extend(shown.iter().map(|(_, e)| e.row.number));
+        drop(shown);
+        let mut keep: Vec<bool> = vec![false; made.len()];
+        for i in wait {
+            keep[i] = true;
+        }
+        for (at, e) in std::mem::take(&mut part.entries).into_iter().enumerate() {
+            if keep[at] {
+                later.push(e);
+            }
+        }
+        entries.extend(made);
         if first.is_none() {
             first = Some((part.project.clone(), part.config.clone()));
         }
@@ -248,14 +297,15 @@ pub(super) fn read_sliced(
     let Some((project, config)) = first else {
         return Ok(None);
     };
-    let corpus = Corpus::of_slices(tip.clone(), project, config, parts);
+    let mut corpus = Corpus::of_slices(tip.clone(), project, config, parts);
     let catalog = Catalog::of_entries(tip, entries, &corpus.commits);
-    Ok(Some((
-        Plan {
+    corpus.entries = later;
+    Ok(Some(Streamed {
+        plan: Plan {
             catalog,
             corpus,
             before: None,
         },
-        ranges,
-    )))
+        early,
+    }))
 }

@@ -969,8 +969,12 @@ fn watch_exports_again_when_the_branch_moves() {
     });
     // Another process moves the branch; the watcher follows.
     let key = env.new_issue("Filed while watching", &[]);
+    // The issue's page is written before the list: wait for both, or a
+    // busy machine catches the export half-way.
     wait_for("the export after the move", &|| {
         dir.join(format!("issues/{key}.html")).exists()
+            && std::fs::read_to_string(dir.join("index.html"))
+                .is_ok_and(|t| t.contains("Filed while watching"))
     });
     drop(child);
     assert!(
@@ -1150,21 +1154,25 @@ fn a_tampered_manifest_removes_nothing_the_export_did_not_write() {
     std::fs::write(dir.join("CNAME"), "bugs.example.com\n").unwrap();
     // A page the user edited after the export: not what was written.
     std::fs::write(dir.join("issues/BC-4.html"), "edited by hand\n").unwrap();
-    // Any file of the manifest will do: they are read together.
+    // Any shard of the manifest will do: they are read together. A shard
+    // is postcard: its version, then each file's path, hash, length and
+    // view hash.
     let manifest_path = std::fs::read_dir(dir.join(".git-issue-site"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    type Shard = (u32, Vec<(String, u128, u64, Option<u128>)>);
+    let mut manifest: Shard =
+        postcard::from_bytes(&std::fs::read(&manifest_path).unwrap()).unwrap();
     let cname = b"bugs.example.com\n";
-    manifest["files"]["CNAME"] = serde_json::json!({
-        "hash": git_issue::site::output::hash(cname),
-        "len": cname.len(),
-    });
-    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    manifest.1.push((
+        "CNAME".to_owned(),
+        git_issue::site::output::hash128(cname),
+        cname.len() as u64,
+        None,
+    ));
+    std::fs::write(&manifest_path, postcard::to_allocvec(&manifest).unwrap()).unwrap();
     let wt = env.root.join("by-hand");
     env.git_in(&wt, &["checkout", "-q", "--detach"]);
     env.git_in(&wt, &["checkout", "-q", "issues"]);
@@ -1344,11 +1352,14 @@ fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
         for (bucket, n) in [(2, 2500u32), (4, 4100), (4, 4999), (1, 3333)] {
             let dir = wt.join(format!("issues/{bucket}"));
             std::fs::create_dir_all(&dir).unwrap();
+            // A duplicate of an issue read in an earlier slice: that
+            // issue's page, made before, is made again with it.
+            let more = if n == 4999 { "duplicate_of: BC-3\n" } else { "" };
             std::fs::write(
                 dir.join(format!("BC-{n}.md")),
                 issue_file(
                     n,
-                    &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\nlabels: [ui]\nrelated: [BC-1]\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
+                    &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\nlabels: [ui]\nrelated: [BC-1]\n{more}created: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
                     "Far away.\n",
                 ),
             )
@@ -1370,6 +1381,12 @@ fn a_whole_export_read_in_slices_is_the_same_as_one_read() {
     let dir = sliced("sliced");
     assert_eq!(site_files(&dir), site_files(&one), "sliced or not");
     assert!(dir.join("issues/BC-3333.html").exists());
+    assert!(
+        std::fs::read_to_string(dir.join("issues/BC-3.html"))
+            .unwrap()
+            .contains("BC-4999.html"),
+        "the original lists its duplicate read in a later slice"
+    );
     assert!(
         std::fs::read_to_string(dir.join("issues/BC-4100.html"))
             .unwrap()
