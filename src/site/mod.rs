@@ -18,6 +18,7 @@ pub mod html;
 mod listing;
 pub mod output;
 mod plan;
+mod records;
 pub mod views;
 pub mod watch;
 

@@ -20,6 +20,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::records::{Manifest, Record, Shard, shard_name, shard_of};
+pub use super::records::{Quick, QuickHash, hash, hash128};
+
 /// The manifest: a folder of 256 small files, cut by a hash of each path,
 /// so that no file of the site grows with the number of issues (100,000
 /// pages would make one manifest of 16 MB) and an export after one change
@@ -36,56 +39,6 @@ const JSON_VERSION: u32 = 2;
 /// In the manifest's folder: the commit of the issues branch the folder
 /// shows and what it was made with (see [`Exported`]).
 const EXPORTED: &str = "export.json";
-
-/// The shard of the manifest that records `path`.
-fn shard_of(path: &str) -> u8 {
-    xxhash_rust::xxh3::xxh3_64(path.as_bytes()) as u8
-}
-
-fn shard_name(shard: u8) -> String {
-    format!("{shard:02x}.bin")
-}
-
-/// A shard of the manifest as written: its version and, by path, each
-/// file's hash, length and view hash (see [`Record`]).
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Shard {
-    version: u32,
-    files: Vec<(String, u128, u64, Option<u128>)>,
-}
-
-impl Shard {
-    fn records(self) -> impl Iterator<Item = (String, Record)> {
-        self.files
-            .into_iter()
-            .map(|(path, hash, len, input)| (path, Record { hash, len, input }))
-    }
-}
-
-/// A hasher for maps of short keys (paths, values of a field): xxh3 in one
-/// go over each piece written, seeded by what came before. xxh3's streaming
-/// hasher copies every key into a buffer of its own, which at 100,000 paths
-/// looked up several times an export was a tenth of an export after one
-/// change.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct QuickHash(u64);
-
-impl std::hash::Hasher for QuickHash {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Builds [`QuickHash`]ers.
-pub type Quick = std::hash::BuildHasherDefault<QuickHash>;
 
 /// Records by path, hashed quickly: 100,000 paths are looked up several
 /// times an export; the order only matters in the shards, which sort.
@@ -119,54 +72,6 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
         .is_ok_and(|m| m.file_type().is_file())
         .then(|| std::fs::read(path).ok())
         .flatten()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Record {
-    /// xxh3-128 of the bytes, in hex in the manifest.
-    #[serde(with = "hex")]
-    hash: u128,
-    len: u64,
-    /// xxh3-128 of the view the page was rendered from, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "hex_opt")]
-    input: Option<u128>,
-}
-
-/// A hash in the manifest: 32 hex digits, held as a number.
-mod hex {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{v:032x}"))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        u128::from_str_radix(&text, 16).map_err(D::Error::custom)
-    }
-}
-
-mod hex_opt {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(v) => super::hex::serialize(v, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
-        #[derive(Deserialize)]
-        struct Hex(#[serde(with = "super::hex")] u128);
-        Ok(Option::<Hex>::deserialize(d)?.map(|h| h.0))
-    }
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Manifest {
-    version: u32,
-    files: BTreeMap<String, Record>,
 }
 
 /// What the folder shows, written last by an export that finished: the
@@ -224,16 +129,6 @@ pub struct File {
     pub path: String,
     pub bytes: Vec<u8>,
     pub input: Option<u128>,
-}
-
-/// xxh3-128 of `bytes`, as the manifest records it: in hex.
-pub fn hash(bytes: &[u8]) -> String {
-    format!("{:032x}", hash128(bytes))
-}
-
-/// xxh3-128 of `bytes`.
-pub fn hash128(bytes: &[u8]) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// Paths are made by the site from keys and slugs; checking them again here
