@@ -111,32 +111,6 @@ pub fn merge_commits(
         }
     }
 
-    // An issue only one side changed, where the merge base had it, is that
-    // side's: nothing to match by id or merge field by field, so it is not
-    // read (a sync bringing in a thousand changed issues parsed each in
-    // three versions, for a fifth of its time). Their files are taken as
-    // they are; ours are already in our tree.
-    let keys_of = |paths: &[String]| -> BTreeSet<Key> {
-        paths
-            .iter()
-            .filter_map(|p| BranchPath::parse(p).key().cloned())
-            .collect()
-    };
-    let (ours_keys, theirs_keys) = (keys_of(&changed_ours), keys_of(&changed_theirs));
-    let in_place = |key: &Key, side: &Snapshot<'_>| {
-        layout::issue_file_candidates(key)
-            .into_iter()
-            .find(|p| sb.contains(p))
-            .is_some_and(|p| side.contains(&p))
-    };
-    let taken: BTreeSet<Key> = theirs_keys
-        .difference(&ours_keys)
-        .filter(|k| in_place(k, st))
-        .cloned()
-        .collect();
-    let ours_alone = |k: &Key| ours_keys.contains(k) && !theirs_keys.contains(k) && in_place(k, so);
-    keys.retain(|k| !taken.contains(k) && !ours_alone(k));
-
     // Read every touched key in every version; a key whose file does not
     // parse somewhere is merged path by path instead of by id.
     let mut by_id: BTreeMap<String, [Option<Version>; 3]> = BTreeMap::new();
@@ -422,15 +396,6 @@ pub fn merge_commits(
             &moves,
         );
         want.insert(layout::MOVED.to_owned(), Some(text.into_bytes()));
-    }
-
-    for p in &changed_theirs {
-        if BranchPath::parse(p)
-            .key()
-            .is_some_and(|k| taken.contains(k))
-        {
-            want.insert(p.clone(), st.read_bytes(p)?);
-        }
     }
 
     for (path, content) in want {
