@@ -504,14 +504,7 @@ mod tests {
     #[test]
     fn every_row_reads_back_what_it_writes() {
         let original = sample();
-        let mut copy = Issue::new(
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            Timestamp::UNIX_EPOCH,
-        );
+        let mut copy = Issue::blank();
         for f in FIELDS {
             let v = original.get(f).to_value();
             copy.put(f, v);

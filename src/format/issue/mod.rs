@@ -58,6 +58,19 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// An issue with every field empty, to be filled field by field (a
+    /// stored issue read back, a copy made through the field table).
+    pub(crate) fn blank() -> Self {
+        Issue::new(
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            Timestamp::UNIX_EPOCH,
+        )
+    }
+
     /// A new issue with every optional field empty.
     pub fn new(
         id: String,
@@ -194,14 +207,7 @@ struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        let blank = Issue::new(
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            Timestamp::UNIX_EPOCH,
-        );
+        let blank = Issue::blank();
         Builder {
             issue: blank,
             seen: vec![false; FIELDS.len()],
