@@ -50,15 +50,7 @@ pub(super) fn keep(dir: &Path, blob: &str, config: &Config) {
     }) else {
         return;
     };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
-        return;
-    };
-    if std::io::Write::write_all(&mut tmp, &json).is_ok() {
-        let _ = tmp.persist(dir.join(FILE));
-    }
+    let _ = super::replace_local_file(&dir.join(FILE), &json);
 }
 
 #[cfg(test)]

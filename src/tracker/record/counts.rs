@@ -109,15 +109,7 @@ impl Counts {
                 text.push('\n');
             }
         }
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        let _ = std::fs::create_dir_all(dir).and_then(|()| {
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-            tmp.persist(&self.path).map_err(|e| e.error)?;
-            Ok(())
-        });
+        let _ = crate::tracker::replace_local_file(&self.path, text.as_bytes());
     }
 }
 
