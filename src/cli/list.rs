@@ -114,7 +114,7 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         ui.status("No issues match.");
         return Ok(());
     }
-    let rows: Vec<Vec<Cow<'_, str>>> = listed
+    let rows: Vec<[Cow<'_, str>; 6]> = listed
         .rows
         .iter()
         .map(|(key, i)| {
@@ -126,7 +126,7 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
                 let labels = format!("  [{}]", i.labels.join(", "));
                 title.to_mut().push_str(&ui.dim(&one_line(&labels)));
             }
-            vec![
+            [
                 ui.bold_cell(Cow::Owned(key.to_string())),
                 ui.status_cell(one_line(&i.status), config.is_closed(&i.status)),
                 one_line(&i.priority),
@@ -147,6 +147,10 @@ pub fn run(ui: &Ui, args: ListArgs) -> Result<()> {
         &rows,
         ui.width(),
     ))?;
+    // The process ends here: freeing tens of thousands of rows one by one
+    // would cost more than printing them did.
+    std::mem::forget(rows);
+    std::mem::forget(listed);
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use serde_saphyr::Spanned;
 
 use super::ParseError;
 
+mod fast;
+
 /// One top-level field of a front-matter block, in file order.
 #[derive(Debug, Clone)]
 pub struct Pair {
@@ -88,6 +90,9 @@ fn split_document(text: &str) -> Result<(&str, &str), ParseError> {
 pub fn parse_fields(yaml: &str, line_offset: usize) -> Result<Vec<Pair>, ParseError> {
     if yaml.trim().is_empty() {
         return Ok(Vec::new());
+    }
+    if let Some(fields) = fast::fields(yaml, line_offset) {
+        return Ok(fields);
     }
     let map: IndexMap<String, Spanned<Value>> =
         serde_saphyr::from_str(yaml).map_err(|e| error_in(yaml, &e, line_offset))?;

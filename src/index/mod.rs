@@ -32,7 +32,7 @@ use schema::{Fields, TEXT_ANALYZER, analyzer, schema};
 
 /// Bumped whenever the schema or what goes into a document changes; an
 /// index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {

@@ -62,7 +62,7 @@ fn build() -> (Schema, Fields) {
         comments: b.add_text_field("comments", text()),
         internal: b.add_text_field("internal", text()),
         json: b.add_text_field("json", STORED),
-        summary: b.add_text_field("summary", STORED),
+        summary: b.add_bytes_field(SUMMARY, FAST),
         days: b.add_text_field("days", STORED),
         words: HashMap::new(),
         names: HashMap::new(),
@@ -145,6 +145,9 @@ pub(super) fn analyzer(language: &str) -> tantivy::tokenizer::TextAnalyzer {
 }
 
 /// Whether a sortable field sorts as text (a title), not by a number.
+/// The fast field of `list`'s rows (see `row.rs`).
+pub(super) const SUMMARY: &str = "summary";
+
 pub(super) fn is_text_sort(f: &FieldSpec) -> bool {
     f.vocabulary.is_none() && matches!(f.kind, Kind::Text | Kind::Optional)
 }

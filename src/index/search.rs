@@ -7,45 +7,15 @@ use std::collections::BTreeSet;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
-use super::schema::is_text_sort;
+use super::schema::{SUMMARY, is_text_sort};
 use super::translate::{const_score, term_query};
 use super::{Hit, Index, Result, Tallied, Words, row};
 use crate::format::{Issue, Key, Problem, Summary};
 use crate::query::{Expr, Field, Sort, SortField};
-
-/// The first two stored fields of a document, without reading the rest.
-struct FirstTwo(Vec<(tantivy::schema::Field, OwnedValue)>);
-
-thread_local! {
-    /// Set while a walk of the whole doc store passes a document it does
-    /// not want: tantivy's store hands every document to the deserializer,
-    /// which then reads none of it (at 100,000 issues a listing of the open
-    /// ones passes 44,000 closed ones).
-    static SKIP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-impl tantivy::schema::document::DocumentDeserialize for FirstTwo {
-    fn deserialize<'de, D>(mut d: D) -> Result<Self, tantivy::schema::document::DeserializeError>
-    where
-        D: tantivy::schema::document::DocumentDeserializer<'de>,
-    {
-        if SKIP.get() {
-            return Ok(FirstTwo(Vec::new()));
-        }
-        let mut out = Vec::with_capacity(2);
-        while out.len() < 2 {
-            match d.next_field::<OwnedValue>()? {
-                Some(field) => out.push(field),
-                None => break,
-            }
-        }
-        Ok(FirstTwo(out))
-    }
-}
 
 /// Makes the snippets of one query ([`Index::snippet_maker`]).
 pub struct SnippetMaker {
@@ -120,13 +90,9 @@ impl Index {
         let searcher = self.searcher()?;
         let (addresses, total) =
             self.addresses(&searcher, expr, words, sort, false, offset, limit)?;
-        // Of each document only its first two fields, the row and the key
-        // (the writer stores them before everything else), in store order:
-        // each compressed block of the doc store is then decompressed once
-        // (the page's order jumps between blocks and misses its small
-        // cache). A page that wants much of a segment walks the whole store
-        // instead of looking each document up (each lookup searches the
-        // store's index of blocks again).
+        // Each row from the rows' fast field: its ordinal per document,
+        // then the rows of a segment read in ordinal order, each block of
+        // the column's dictionary decoded once.
         let mut rows: Vec<Option<(Key, Summary)>> = vec![None; addresses.len()];
         let mut by_segment: Vec<Vec<(tantivy::DocId, usize)>> =
             vec![Vec::new(); searcher.segment_readers().len()];
@@ -135,66 +101,35 @@ impl Index {
                 wanted.push((address.doc_id, i));
             }
         }
-        for (ord, mut wanted) in by_segment.into_iter().enumerate() {
+        for (ord, wanted) in by_segment.into_iter().enumerate() {
             if wanted.is_empty() {
                 continue;
             }
-            wanted.sort_unstable();
             let segment = searcher.segment_reader(ord as u32);
-            if wanted.len() * 8 >= segment.max_doc() as usize {
-                let store = segment
-                    .get_store_reader(1)
-                    .map_err(|e| self.err(e.into()))?;
-                let mut docs = store.iter::<FirstTwo>(None);
-                let mut doc_id: tantivy::DocId = 0;
-                for (next, i) in wanted {
-                    while doc_id < next {
-                        SKIP.set(true);
-                        let skipped = docs.next();
-                        SKIP.set(false);
-                        if skipped.is_none() {
-                            break;
-                        }
-                        doc_id += 1;
+            let column = segment
+                .fast_fields()
+                .bytes(SUMMARY)
+                .map_err(|e| self.err(e))?;
+            let Some(column) = column else {
+                continue;
+            };
+            let mut ords: Vec<(u64, usize)> = wanted
+                .iter()
+                .filter_map(|&(doc, i)| Some((column.ords().first(doc)?, i)))
+                .collect();
+            ords.sort_unstable();
+            let just: Vec<u64> = ords.iter().map(|&(o, _)| o).collect();
+            let mut next = ords.iter().map(|&(_, i)| i);
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&just, |bytes| {
+                    if let Some(i) = next.next() {
+                        rows[i] = row::decode(bytes);
                     }
-                    let Some(first) = docs.next() else {
-                        break;
-                    };
-                    doc_id += 1;
-                    let address = DocAddress::new(ord as u32, next);
-                    rows[i] = self.row(&searcher, address, first.map_err(|e| self.err(e))?)?;
-                }
-            } else {
-                for (doc_id, i) in wanted {
-                    let address = DocAddress::new(ord as u32, doc_id);
-                    let first: FirstTwo = searcher.doc(address).map_err(|e| self.err(e))?;
-                    rows[i] = self.row(&searcher, address, first)?;
-                }
-            }
+                })
+                .map_err(|e| self.err(e.into()))?;
         }
         Ok((rows.into_iter().flatten().collect(), total))
-    }
-
-    /// The row and key of a document from its first two fields, or from the
-    /// whole document when it is not laid out as this version writes it.
-    fn row(
-        &self,
-        searcher: &tantivy::Searcher,
-        address: DocAddress,
-        first: FirstTwo,
-    ) -> Result<Option<(Key, Summary)>> {
-        if let [(r, OwnedValue::Str(row)), (k, OwnedValue::Str(key))] = first.0.as_slice()
-            && *r == self.fields().summary
-            && *k == self.fields().key
-        {
-            return Ok(key.parse().ok().zip(row::decode(row)));
-        }
-        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.err(e))?;
-        Ok((|| {
-            let key: Key = doc.get_first(self.fields().key)?.as_str()?.parse().ok()?;
-            let row = doc.get_first(self.fields().summary)?.as_str()?;
-            Some((key, row::decode(row)?))
-        })())
     }
 
     /// The documents matching `expr` in order, the page asked for, and how

@@ -43,10 +43,8 @@ impl Updater<'_> {
         self.writer
             .delete_term(Term::from_field_text(f.key, &key_text));
         let mut doc = TantivyDocument::new();
-        // The row first and the key second: stored fields are read back in
-        // the order they were added, and `list` stops reading there.
         if let Update::Issue(d) = &update {
-            doc.add_text(f.summary, super::row::encode(&Summary::of(d.issue)));
+            doc.add_bytes(f.summary, &super::row::encode(key, &Summary::of(d.issue)));
         }
         doc.add_text(f.key, &key_text);
         doc.add_u64(f.number, key.number);

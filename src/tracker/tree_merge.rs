@@ -125,8 +125,16 @@ pub fn merge_commits(
                 .find(|p| snap.contains(p))
                 .unwrap_or_else(|| layout::issue_file(key));
             let (folder, folder_paths) = folder_files(snap, &folders_of(key, &path))?;
+            // A file one side left alone reads as in the base: parsed once.
+            let parsed = |text: &str| match here
+                .iter()
+                .find(|(_, f): &&(usize, Version)| f.text == text)
+            {
+                Some((_, same)) => Ok(same.issue.clone()),
+                None => Issue::parse(text),
+            };
             match snap.read(&path) {
-                Ok(Some(text)) => match Issue::parse(&text) {
+                Ok(Some(text)) => match parsed(&text) {
                     Ok(issue) => here.push((
                         v,
                         Version {

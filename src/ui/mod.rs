@@ -311,8 +311,8 @@ pub fn block(s: &str) -> Cow<'_, str> {
 fn visible(s: &str, multiline: bool) -> Cow<'_, str> {
     // Most text is printable ASCII: nothing to look up per character (a
     // listing passes every cell, then the whole table, through here).
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || (multiline && b == b'\n'))
+    if printable_ascii(s.as_bytes())
+        || multiline && s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
         || crate::format::control_char(s, multiline).is_none()
     {
         return Cow::Borrowed(s);
@@ -366,32 +366,112 @@ impl crate::tracker::Progress for ProgressBar {
 }
 
 /// Lays out rows in columns separated by two spaces; the last column is not
-/// padded. Cells may carry colour codes, which take no width.
-pub fn table<S: AsRef<str>>(rows: &[Vec<S>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
+/// padded. Cells may carry colour codes, which take no width. A row is
+/// anything that is a slice of cells (a `Vec`, an array).
+pub fn table<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R]) -> String {
     // Each cell's width, measured once; a listing has thousands of rows.
-    let mut cell_widths = Vec::with_capacity(rows.len() * columns);
-    let mut bytes = 0;
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            let cell = cell.as_ref();
-            let w = visible_width(cell);
-            widths[i] = widths[i].max(w);
-            cell_widths.push(w);
-            bytes += cell.len();
+    let widths = rows
+        .iter()
+        .flat_map(|row| row.as_ref().iter().map(|c| visible_width(c.as_ref())))
+        .collect();
+    layout(&[], rows, widths, &[])
+}
+
+/// [`table`] with a header row, and the last column cut with `…` so each
+/// line fits `width` columns, when the output is for people on a terminal
+/// of that width (`None`: no header, nothing cut, for scripts).
+pub fn table_for<R: AsRef<[S]>, S: AsRef<str>>(
+    ui: &Ui,
+    header: &[&str],
+    rows: &[R],
+    width: Option<usize>,
+) -> String {
+    let Some(width) = width else {
+        return table(rows);
+    };
+    let header: Vec<String> = header.iter().map(|h| ui.dim(h)).collect();
+    let columns = rows
+        .iter()
+        .map(|r| r.as_ref().len())
+        .max()
+        .unwrap_or(0)
+        .max(header.len());
+    if columns == 0 {
+        return String::new();
+    }
+    let mut cell_widths: Vec<usize> = header.iter().map(|h| visible_width(h)).collect();
+    cell_widths.extend(
+        rows.iter()
+            .flat_map(|row| row.as_ref().iter().map(|c| visible_width(c.as_ref()))),
+    );
+    let mut widths = vec![0; columns];
+    let mut at = 0;
+    for len in std::iter::once(header.len()).chain(rows.iter().map(|r| r.as_ref().len())) {
+        for (i, w) in cell_widths[at..at + len].iter().enumerate() {
+            widths[i] = widths[i].max(*w);
+        }
+        at += len;
+    }
+    let before_last: usize = widths[..columns - 1].iter().map(|w| w + 2).sum();
+    let room = width.saturating_sub(before_last).max(10);
+    // The rows whose last cell is too wide, with that cell cut (few: the
+    // rows are not copied for them).
+    let mut cut = Vec::new();
+    let mut at = header.len();
+    for (r, row) in rows.iter().enumerate() {
+        let row = row.as_ref();
+        at += row.len();
+        if let Some(last) = row.last()
+            && cell_widths[at - 1] > room
+        {
+            let short = console::truncate_str(last.as_ref(), room, "…").into_owned();
+            cell_widths[at - 1] = visible_width(&short);
+            cut.push((r, short));
         }
     }
+    layout(&header, rows, cell_widths, &cut)
+}
+
+/// Writes the table: `header` (when not empty) and `rows`, whose cells are
+/// `cell_widths` wide (the header's first, then each row's), with the
+/// last cell of the rows in `cut` (by index, in order) replaced.
+fn layout<R: AsRef<[S]>, S: AsRef<str>>(
+    header: &[String],
+    rows: &[R],
+    cell_widths: Vec<usize>,
+    cut: &[(usize, String)],
+) -> String {
+    let lines = || {
+        let mut cut = cut.iter().peekable();
+        let header = (!header.is_empty()).then_some(Line::Header(header));
+        header
+            .into_iter()
+            .chain(rows.iter().enumerate().map(move |(r, row)| {
+                let short = cut.next_if(|(c, _)| *c == r).map(|(_, s)| s.as_str());
+                Line::Row(row.as_ref(), short)
+            }))
+    };
+    let columns = lines().map(|l| l.len()).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    let mut at = 0;
+    for line in lines() {
+        for (i, w) in cell_widths[at..at + line.len()].iter().enumerate() {
+            widths[i] = widths[i].max(*w);
+        }
+        at += line.len();
+    }
+    let bytes: usize = lines().map(|l| l.bytes()).sum();
     let line: usize = widths.iter().map(|w| w + 2).sum();
-    let mut out = String::with_capacity(bytes + rows.len() * line.min(256));
+    let mut out = String::with_capacity(bytes + (rows.len() + 1) * line.min(256));
     let mut cell_widths = cell_widths.into_iter();
-    for row in rows {
+    for l in lines() {
         let start = out.len();
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell.as_ref());
+        let len = l.len();
+        for (i, width) in widths[..len].iter().enumerate() {
+            out.push_str(l.cell(i));
             let w = cell_widths.next().unwrap_or(0);
-            if i + 1 < row.len() {
-                push_spaces(&mut out, widths[i] - w + 2);
+            if i + 1 < len {
+                push_spaces(&mut out, width - w + 2);
             }
         }
         let kept = out[start..].trim_end().len();
@@ -399,6 +479,34 @@ pub fn table<S: AsRef<str>>(rows: &[Vec<S>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A line of a [`layout`]: the header, or a row with its last cell maybe
+/// replaced by a shorter one.
+enum Line<'a, S> {
+    Header(&'a [String]),
+    Row(&'a [S], Option<&'a str>),
+}
+
+impl<S: AsRef<str>> Line<'_, S> {
+    fn len(&self) -> usize {
+        match self {
+            Line::Header(h) => h.len(),
+            Line::Row(r, _) => r.len(),
+        }
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        match self {
+            Line::Header(h) => &h[i],
+            Line::Row(r, Some(short)) if i + 1 == r.len() => short,
+            Line::Row(r, _) => r[i].as_ref(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        (0..self.len()).map(|i| self.cell(i).len()).sum()
+    }
 }
 
 fn push_spaces(out: &mut String, n: usize) {
@@ -411,54 +519,23 @@ fn push_spaces(out: &mut String, n: usize) {
     }
 }
 
-/// [`table`] with a header row, and the last column cut with `…` so each
-/// line fits `width` columns, when the output is for people on a terminal
-/// of that width (`None`: no header, nothing cut, for scripts).
-pub fn table_for<S: AsRef<str>>(
-    ui: &Ui,
-    header: &[&str],
-    rows: &[Vec<S>],
-    width: Option<usize>,
-) -> String {
-    let Some(width) = width else {
-        return table(rows);
-    };
-    let mut all: Vec<Vec<Cow<'_, str>>> = Vec::with_capacity(rows.len() + 1);
-    all.push(header.iter().map(|h| Cow::Owned(ui.dim(h))).collect());
-    all.extend(
-        rows.iter()
-            .map(|row| row.iter().map(|c| Cow::Borrowed(c.as_ref())).collect()),
-    );
-    let columns = all.iter().map(Vec::len).max().unwrap_or(0);
-    if columns == 0 {
-        return String::new();
-    }
-    let mut widths = vec![0; columns];
-    for row in &all {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(visible_width(cell));
-        }
-    }
-    let before_last: usize = widths[..columns - 1].iter().map(|w| w + 2).sum();
-    let room = width.saturating_sub(before_last).max(10);
-    for row in all.iter_mut().skip(1) {
-        if let Some(last) = row.last_mut()
-            && visible_width(last) > room
-        {
-            *last = Cow::Owned(console::truncate_str(last, room, "…").into_owned());
-        }
-    }
-    table(&all)
-}
-
 /// The columns a cell takes on a terminal: colour codes take none, wide
 /// characters two.
 fn visible_width(s: &str) -> usize {
     // Most cells are plain ASCII: a column each, nothing to decode.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(s.as_bytes()) {
         return s.len();
     }
     measure_text_width(s)
+}
+
+/// Whether every byte is printable ASCII (space to `~`); written without
+/// an early exit so that it is checked many bytes at a time.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x20) >= 0x5f))
+        == 0
 }
 
 #[cfg(test)]
@@ -482,6 +559,21 @@ mod tests {
         );
         // For a script: no header, nothing cut.
         assert_eq!(table_for(&ui, &["KEY"], &rows, None), table(&rows));
+    }
+
+    #[test]
+    fn only_space_to_tilde_is_printable_ascii() {
+        assert!(printable_ascii(b" plain ~ text!"));
+        for bad in [
+            &b"tab\there"[..],
+            b"bell\x07",
+            b"del\x7f",
+            b"caf\xc3\xa9",
+            b"\x1f",
+        ] {
+            assert!(!printable_ascii(bad), "{bad:?}");
+        }
+        assert_eq!(one_line("a\x1bb"), "a^[b");
     }
 
     #[test]
