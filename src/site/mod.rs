@@ -528,22 +528,23 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     catalog.search = made.search;
     catalog.max = made.max;
 
-    let listings = |out: &mut Output, listings: &[views::ListingPage], notes: &[views::NotesPage]| {
-        cached(
-            out,
-            listings.len(),
-            |i| &listings[i],
-            |v| v.path.clone(),
-            |v| html::listing_page(v),
-        )?;
-        cached(
-            out,
-            notes.len(),
-            |i| &notes[i],
-            |v| format!("release-notes/{}.html", v.milestone_slug),
-            |v| html::notes_page(v),
-        )
-    };
+    let listings =
+        |out: &mut Output, listings: &[views::ListingPage], notes: &[views::NotesPage]| {
+            cached(
+                out,
+                listings.len(),
+                |i| &listings[i],
+                |v| v.path.clone(),
+                |v| html::listing_page(v),
+            )?;
+            cached(
+                out,
+                notes.len(),
+                |i| &notes[i],
+                |v| format!("release-notes/{}.html", v.milestone_slug),
+                |v| html::notes_page(v),
+            )
+        };
     // Every listing, a group at a time, each dropped once written.
     let every_listing = |out: &mut Output| {
         views::each_group(&pages.rows, problems, &pages.frame, None, |g| {
@@ -648,4 +649,3 @@ fn untouched_listings(touched: &views::Touched) -> impl Fn(&str) -> bool + '_ {
         }
     }
 }
-

@@ -22,8 +22,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::records::{Manifest, Record, Shard, shard_name, shard_of};
-use super::writer::{Writer, write_atomically};
 pub use super::records::{Quick, QuickHash, hash, hash128};
+use super::writer::{Writer, write_atomically};
 
 /// The manifest: a folder of 256 small files, cut by a hash of each path,
 /// so that no file of the site grows with the number of issues (100,000

@@ -164,7 +164,11 @@ mod tests {
                 priority: "p2".into(),
                 priority_rank: 2,
                 severity: None,
-                labels: if n % 3 == 0 { vec!["ui".into()] } else { Vec::new() },
+                labels: if n % 3 == 0 {
+                    vec!["ui".into()]
+                } else {
+                    Vec::new()
+                },
                 milestone: (n % 5 == 0).then(|| "v1".into()),
                 assignee: None,
                 component: None,
@@ -211,7 +215,11 @@ mod tests {
         assert_eq!(list[0].totals.as_ref().map(|t| t.problems), Some(3));
         // Runs of the whole list, then the label's, then the milestone's.
         assert!(groups >= 4, "{groups} groups");
-        assert!(pages.iter().any(|p| p.path == "labels/ui.html" || p.path.starts_with("labels/ui-")));
+        assert!(
+            pages
+                .iter()
+                .any(|p| p.path == "labels/ui.html" || p.path.starts_with("labels/ui-"))
+        );
         assert!(pages.iter().any(|p| p.milestone.is_some()));
     }
 }

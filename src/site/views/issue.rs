@@ -189,8 +189,7 @@ pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String
     // Each distinct word by a hash of it and where it starts in `out`: no
     // copy of each word beside `out` (a tenth of a whole export's time
     // went to hashing and copying words).
-    let mut seen: HashMap<u64, u32, crate::site::output::Quick> =
-        Default::default();
+    let mut seen: HashMap<u64, u32, crate::site::output::Quick> = Default::default();
     let mut out = String::new();
     let mut lower = String::new();
     for text in texts {
