@@ -17,6 +17,14 @@ pub(super) fn encode(key: &Key, s: &Summary) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Whether a row can go into the column: tantivy cuts a value there at
+/// 65,535 bytes (its dictionary's keys are that long at most). A longer
+/// one (a title of a novel's length) is left out, and read from the
+/// stored issue instead.
+pub(super) fn fits(row: &[u8]) -> bool {
+    row.len() <= usize::from(u16::MAX)
+}
+
 /// A key and row from their stored form.
 pub(super) fn decode(bytes: &[u8]) -> Option<(Key, Summary)> {
     let (key, row) = std::str::from_utf8(bytes).ok()?.split_once('\n')?;

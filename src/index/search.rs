@@ -94,6 +94,7 @@ impl Index {
         // then the rows of a segment read in ordinal order, each block of
         // the column's dictionary decoded once.
         let mut rows: Vec<Option<(Key, Summary)>> = vec![None; addresses.len()];
+        let mut missing = Vec::new();
         let mut by_segment: Vec<Vec<(tantivy::DocId, usize)>> =
             vec![Vec::new(); searcher.segment_readers().len()];
         for (i, (_, address)) in addresses.iter().enumerate() {
@@ -113,10 +114,13 @@ impl Index {
             let Some(column) = column else {
                 continue;
             };
-            let mut ords: Vec<(u64, usize)> = wanted
-                .iter()
-                .filter_map(|&(doc, i)| Some((column.ords().first(doc)?, i)))
-                .collect();
+            let mut ords: Vec<(u64, usize)> = Vec::with_capacity(wanted.len());
+            for &(doc, i) in &wanted {
+                match column.ords().first(doc) {
+                    Some(o) => ords.push((o, i)),
+                    None => missing.push(i),
+                }
+            }
             ords.sort_unstable();
             let just: Vec<u64> = ords.iter().map(|&(o, _)| o).collect();
             let mut next = ords.iter().map(|&(_, i)| i);
@@ -125,9 +129,20 @@ impl Index {
                 .sorted_ords_to_term_cb(&just, |bytes| {
                     if let Some(i) = next.next() {
                         rows[i] = row::decode(bytes);
+                        if rows[i].is_none() {
+                            missing.push(i);
+                        }
                     }
                 })
                 .map_err(|e| self.err(e.into()))?;
+        }
+        // A row too long for the column (see `row::fits`) is made from
+        // the stored issue.
+        for i in missing {
+            let doc: TantivyDocument = searcher.doc(addresses[i].1).map_err(|e| self.err(e))?;
+            rows[i] = self
+                .stored_issue(&doc)
+                .map(|(key, issue)| (key, Summary::of(&issue)));
         }
         Ok((rows.into_iter().flatten().collect(), total))
     }

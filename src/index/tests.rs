@@ -220,3 +220,43 @@ fn the_state_is_read_from_the_end_of_meta_json_as_a_whole_parse_reads_it() {
         Some(None)
     );
 }
+
+#[test]
+fn a_row_too_long_for_the_column_is_listed_all_the_same() {
+    let config = Config::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let updater = index.writer(1, 15_000_000).unwrap();
+    let long = format!("Long {}", "x".repeat(70_000));
+    let mut issues = corpus();
+    issues.push(issue(5, &long, "open", "p2", &["big"]));
+    for (key, issue) in &issues {
+        let doc = IssueDoc {
+            key,
+            issue,
+            comments: "",
+            internal: "",
+            days: &Default::default(),
+        };
+        updater.apply(Update::Issue(doc), &config).unwrap();
+    }
+    updater
+        .commit(&State {
+            version: SCHEMA_VERSION,
+            tree: "t".into(),
+            settings: "s".into(),
+        })
+        .unwrap();
+    index.reload().unwrap();
+    let (rows, total) = index
+        .summaries(&Expr::Open(true), Words::All, Sort::default(), 0, None)
+        .unwrap();
+    assert_eq!(total, 4);
+    let five = rows
+        .iter()
+        .find(|(k, _)| k.number == 5)
+        .expect("BC-5 listed");
+    assert_eq!(five.1.title, long);
+    assert_eq!(five.1.labels, ["big"]);
+    assert_eq!(rows.len(), 4);
+}

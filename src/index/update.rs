@@ -44,7 +44,10 @@ impl Updater<'_> {
             .delete_term(Term::from_field_text(f.key, &key_text));
         let mut doc = TantivyDocument::new();
         if let Update::Issue(d) = &update {
-            doc.add_bytes(f.summary, &super::row::encode(key, &Summary::of(d.issue)));
+            let row = super::row::encode(key, &Summary::of(d.issue));
+            if super::row::fits(&row) {
+                doc.add_bytes(f.summary, &row);
+            }
         }
         doc.add_text(f.key, &key_text);
         doc.add_u64(f.number, key.number);
