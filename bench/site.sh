@@ -16,6 +16,13 @@
 #
 # SITE_REPO copies an existing repository (cp -r, never written into)
 # instead of generating N issues with examples/site_corpus.rs.
+#
+# OUT_DIR puts the exported sites and the baseline's files in a folder of
+# their own there (removed at the end), e.g. OUT_DIR=/dev/shm: on a tmpfs
+# the times are the exporter's own cost, on a nearly full disk they are
+# mostly the file system's (creating 100,000 files took 10 s of system
+# time in one run and 77 s a minute later on this machine's /tmp). Run it
+# both ways; the baseline moves with it.
 set -euo pipefail
 N=${1:-10000}
 RUNS=${RUNS:-5}
@@ -26,7 +33,9 @@ if [ -z "${GIT_ISSUE:-}" ]; then cargo build --release --quiet --bin git-issue; 
 BIN=${GIT_ISSUE:-$PWD/target/release/git-issue}
 OLD=${OLD_BIN:-}
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+OUT=$WORK
+[ -n "${OUT_DIR:-}" ] && OUT=$(mktemp -d "$OUT_DIR/git-issue-site-bench.XXXXXX")
+trap 'rm -rf "$WORK" "$OUT"' EXIT
 
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -46,18 +55,20 @@ fi
 N=$(git ls-tree -r --name-only issues | grep -cE '/[A-Z]+-[0-9]+\.md$' || true)
 echo "corpus: $N issues, $(git rev-list --count issues) commits on the issues branch"
 echo "load before: $(uptime)"
+echo "output folder: $OUT ($(df -h --output=fstype,pcent "$OUT" | tail -1 | xargs))"
 
-# Runs a command; appends "seconds peak-MB cpu-seconds" (user + system:
-# what a busy machine inflates least) to the file $1.
+# Runs a command; appends "seconds peak-MB cpu-seconds system-seconds"
+# (CPU = user + system: what a busy machine inflates least; system alone
+# is mostly the file system's) to the file $1.
 measure() {
   local into=$1
   shift
   /usr/bin/time -f '%e %M %U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
-  awk '{ printf "%s %d %.2f\n", $1, $2 / 1024, $3 + $4 }' "$WORK/t" >>"$into"
+  awk '{ printf "%s %d %.2f %.2f\n", $1, $2 / 1024, $3 + $4, $4 }' "$WORK/t" >>"$into"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
 # A command, not a function: /usr/bin/time runs it.
-archive=(bash -c 'rm -rf "$0/archive" && mkdir "$0/archive" && git archive issues | tar -x -C "$0/archive"' "$WORK")
+archive=(bash -c 'rm -rf "$0/archive" && mkdir "$0/archive" && git archive issues | tar -x -C "$0/archive"' "$OUT")
 bins=(new)
 [ -n "$OLD" ] && bins+=(old)
 binary() { if [ "$1" = new ]; then echo "$BIN"; else echo "$OLD"; fi; }
@@ -74,29 +85,30 @@ for r in $(seq "$RUNS"); do
   for b in "${bins[@]}"; do
     # No folder, no caches: each binary's own (the old one's in JSON, the
     # new one's in postcard), so neither slows the other's next export.
-    rm -rf "$WORK/site-$b" "$WORK/repo-$b/.git/git-issue"/site-*
-    (cd "$WORK/repo-$b" && measure "$WORK/full-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
+    rm -rf "$OUT/site-$b" "$WORK/repo-$b/.git/git-issue"/site-*
+    (cd "$WORK/repo-$b" && measure "$WORK/full-$b.t" "$(binary "$b")" export site "$OUT/site-$b")
   done
   for b in "${bins[@]}"; do
     (cd "$WORK/repo-$b" && "$BIN" label "BC-$((N / 2))" "+bench-$r" >/dev/null 2>&1)
-    (cd "$WORK/repo-$b" && measure "$WORK/one-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
+    (cd "$WORK/repo-$b" && measure "$WORK/one-$b.t" "$(binary "$b")" export site "$OUT/site-$b")
   done
   for b in "${bins[@]}"; do
-    (cd "$WORK/repo-$b" && measure "$WORK/none-$b.t" "$(binary "$b")" export site "$WORK/site-$b")
+    (cd "$WORK/repo-$b" && measure "$WORK/none-$b.t" "$(binary "$b")" export site "$OUT/site-$b")
   done
 done
 echo "load after: $(uptime)"
-(cd "$WORK/repo-new" && "$BIN" export site "$WORK/site-new" 2>&1 | sed 's/^/last export: /')
-echo "site: $(find "$WORK/site-new" -type f | wc -l) files, $(du -sh "$WORK/site-new" | cut -f1)," \
-  "biggest $(find "$WORK/site-new" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
+(cd "$WORK/repo-new" && "$BIN" export site "$OUT/site-new" 2>&1 | sed 's/^/last export: /')
+echo "site: $(find "$OUT/site-new" -type f | wc -l) files, $(du -sh "$OUT/site-new" | cut -f1)," \
+  "biggest $(find "$OUT/site-new" -type f -printf '%s %P\n' | sort -n | tail -1 | awk '{ printf "%s (%.0f kB)", $2, $1 / 1024 }')"
 
 secs() { cut -d' ' -f1 "$WORK/$1.t" | median; }
 cpu() { cut -d' ' -f3 "$WORK/$1.t" | median; }
+sys() { cut -d' ' -f4 "$WORK/$1.t" | median; }
 peak() { cut -d' ' -f2 "$WORK/$1.t" | sort -n | tail -1; }
 a=$(secs archive)
 l=$(secs lstree)
-printf 'median of %d runs, seconds (peak memory, CPU seconds)\n' "$RUNS"
-printf '  baseline: git archive | tar -x     %8s  (%s MB)\n' "$a" "$(peak archive)"
+printf 'median of %d runs, seconds (peak memory, CPU seconds of which system)\n' "$RUNS"
+printf '  baseline: git archive | tar -x     %8s  (%s MB, %s CPU, %s sys)\n' "$a" "$(peak archive)" "$(cpu archive)" "$(sys archive)"
 printf '  baseline: git ls-tree -r issues    %8s  (%s MB)\n' "$l" "$(peak lstree)"
 for what in full one none; do
   case $what in
@@ -106,8 +118,8 @@ for what in full one none; do
   esac
   for b in "${bins[@]}"; do
     s=$(secs "$what-$b")
-    printf '  %-27s %-3s %8s  (%s MB, %s CPU)  %.2fx %s\n' "$label" "$b" "$s" "$(peak "$what-$b")" \
-      "$(cpu "$what-$b")" "$(echo "$s / $base" | bc -l)" "$bname"
+    printf '  %-27s %-3s %8s  (%s MB, %s CPU, %s sys)  %.2fx %s\n' "$label" "$b" "$s" "$(peak "$what-$b")" \
+      "$(cpu "$what-$b")" "$(sys "$what-$b")" "$(echo "$s / $base" | bc -l)" "$bname"
   done
   if [ -n "$OLD" ]; then
     printf '  %-31s %.2fx the old binary (CPU %.2fx)\n' '' "$(echo "$(secs "$what-new") / $(secs "$what-old")" | bc -l)" \

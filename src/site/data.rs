@@ -225,6 +225,29 @@ pub fn files_of(
     statuses: &[String],
     since: Option<Since<'_>>,
 ) -> Made {
+    let mut files = Vec::new();
+    let made = write_files_of::<()>(config, entries, rows, statuses, since, |mut f| {
+        files.append(&mut f);
+        Ok(())
+    });
+    Made {
+        files,
+        ..made.unwrap_or_else(|()| unreachable!("collecting cannot fail"))
+    }
+}
+
+/// As [`files_of`], handing the files to `put` a part at a time as they
+/// are made (the rows, the filters, the sort orders, the search files a
+/// run of groups at a time, `meta`) rather than holding them all: the
+/// files [`Made`] returns are none.
+pub fn write_files_of<E>(
+    config: &Config,
+    entries: &[Entry],
+    rows: &[Row],
+    statuses: &[String],
+    since: Option<Since<'_>>,
+    mut put: impl FnMut(Vec<DataFile>) -> Result<(), E>,
+) -> Result<Made, E> {
     let max = bound(rows);
     let mut out = Vec::new();
     let mut kept = Vec::new();
@@ -251,6 +274,7 @@ pub fn files_of(
         }
         start = end;
     }
+    put(std::mem::take(&mut out))?;
 
     // Filters: the numbers of the issues holding each value.
     let mut fields: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
@@ -380,10 +404,11 @@ pub fn files_of(
         kept.push("data/sort/title.js".to_owned());
     }
 
+    put(std::mem::take(&mut out))?;
+
     // Search: the groups asked for, made again; the others kept.
     let groups = since.as_ref().and_then(|s| s.groups);
-    let (mut files, made) = search_files(entries, max, groups);
-    out.append(&mut files);
+    let made = search_files(entries, max, groups, &mut put)?;
     let mut search = since.as_ref().map(|s| s.search.clone()).unwrap_or_default();
     match groups {
         None => search = made,
@@ -422,24 +447,31 @@ pub fn files_of(
             "split": split,
         }),
     ));
-    Made {
-        files: out,
+    put(out)?;
+    Ok(Made {
+        files: Vec::new(),
         kept,
         search,
         max,
-    }
+    })
 }
 
-/// The search files of the terms of `entries` in `groups` (all when
-/// `None`), and the names of each group's files.
-fn search_files(
+/// Search groups encoded and handed over at a time: their files, not
+/// every term's posting lists, are held at once.
+const GROUPS_AT_A_TIME: usize = 64;
+
+/// Hands `put` the search files of the terms of `entries` in `groups` (all
+/// when `None`), a run of groups at a time; returns the names of each
+/// group's files.
+fn search_files<E>(
     entries: &[Entry],
     max: u64,
     groups: Option<&BTreeSet<String>>,
-) -> (Vec<DataFile>, BTreeMap<String, Vec<String>>) {
+    put: &mut impl FnMut(Vec<DataFile>) -> Result<(), E>,
+) -> Result<BTreeMap<String, Vec<String>>, E> {
     use rayon::prelude::*;
     if groups.is_some_and(BTreeSet::is_empty) {
-        return Default::default();
+        return Ok(Default::default());
     }
     // Terms of titles and of descriptions and comments, with the issues
     // holding them, by number.
@@ -494,9 +526,37 @@ fn search_files(
     }
     let mut terms: Vec<(&str, Postings)> = terms.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // The terms of each group, in order: where each group's run starts.
+    let mut starts: Vec<usize> = Vec::new();
+    for (i, (term, _)) in terms.iter().enumerate() {
+        if i == 0 || group(terms[i - 1].0) != group(term) {
+            starts.push(i);
+        }
+    }
+    starts.push(terms.len());
+    let runs: Vec<std::ops::Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    let mut made = BTreeMap::new();
+    for at_a_time in runs.chunks(GROUPS_AT_A_TIME) {
+        let done: Vec<(String, Vec<String>, Vec<DataFile>)> = at_a_time
+            .par_iter()
+            .map(|run| group_files(&terms[run.clone()], max))
+            .collect();
+        let mut files = Vec::new();
+        for (two, names, mut fs) in done {
+            made.insert(two, names);
+            files.append(&mut fs);
+        }
+        put(files)?;
+    }
+    Ok(made)
+}
+
+/// The files of one search group, `terms` (in order, all of one group):
+/// the group, the names of its files, the files.
+fn group_files(terms: &[(&str, Postings)], max: u64) -> (String, Vec<String>, Vec<DataFile>) {
     // Each posting list encoded once, as the text the shard holds.
     let encoded: Vec<(&str, String, String, usize)> = terms
-        .par_iter()
+        .iter()
         .map(|(term, (t, w))| {
             let json = |ns: &[u64]| posting(ns, max).to_string();
             let (t, w) = (json(t), json(w));
@@ -504,53 +564,47 @@ fn search_files(
             (*term, t, w, size)
         })
         .collect();
-    let mut by_two: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (term, ..)) in encoded.iter().enumerate() {
-        by_two.entry(group(term)).or_default().push(i);
+    let two = terms.first().map_or("", |(t, _)| group(t)).to_owned();
+    let size: usize = encoded.iter().map(|e| e.3).sum();
+    let too_big = size > SHARD_SPLIT;
+    // A shard's terms in order, each with its title and text postings.
+    let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in encoded.iter().enumerate() {
+        let term = e.0;
+        let name = if too_big && term.chars().count() > 2 {
+            shard_name(term, 3)
+        } else {
+            shard_name(term, 2)
+        };
+        shards.entry(name).or_default().push(i);
     }
+    let names = shards.keys().cloned().collect();
     let mut out = Vec::new();
-    let mut made = BTreeMap::new();
-    for (two, members) in by_two {
-        let size: usize = members.iter().map(|i| encoded[*i].3).sum();
-        let too_big = size > SHARD_SPLIT;
-        // A shard's terms in order, each with its title and text postings.
-        let mut shards: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for i in members {
-            let term = encoded[i].0;
-            let name = if too_big && term.chars().count() > 2 {
-                shard_name(term, 3)
-            } else {
-                shard_name(term, 2)
-            };
-            shards.entry(name).or_default().push(i);
-        }
-        made.insert(two.to_owned(), shards.keys().cloned().collect());
-        for (name, members) in shards {
-            // `{"t":{term:posting,…},"w":{…}}`, as serde_json writes it,
-            // empty postings left out.
-            let mut json = String::from("{\"t\":{");
-            for (pick, next) in [(1, "},\"w\":{"), (2, "}}")] {
-                let mut first = true;
-                for &i in &members {
-                    let e = &encoded[i];
-                    let posting = if pick == 1 { &e.1 } else { &e.2 };
-                    if posting == "[]" {
-                        continue;
-                    }
-                    if !first {
-                        json.push(',');
-                    }
-                    first = false;
-                    json.push_str(&Value::from(e.0).to_string());
-                    json.push(':');
-                    json.push_str(posting);
+    for (name, members) in shards {
+        // `{"t":{term:posting,…},"w":{…}}`, as serde_json writes it,
+        // empty postings left out.
+        let mut json = String::from("{\"t\":{");
+        for (pick, next) in [(1, "},\"w\":{"), (2, "}}")] {
+            let mut first = true;
+            for &i in &members {
+                let e = &encoded[i];
+                let posting = if pick == 1 { &e.1 } else { &e.2 };
+                if posting == "[]" {
+                    continue;
                 }
-                json.push_str(next);
+                if !first {
+                    json.push(',');
+                }
+                first = false;
+                json.push_str(&Value::from(e.0).to_string());
+                json.push(':');
+                json.push_str(posting);
             }
-            out.push(file_json(&format!("s/{name}"), json));
+            json.push_str(next);
         }
+        out.push(file_json(&format!("s/{name}"), json));
     }
-    (out, made)
+    (two, names, out)
 }
 
 #[cfg(test)]

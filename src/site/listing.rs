@@ -68,27 +68,38 @@ impl Layout {
         }
         Layout { buckets, first }
     }
+
+    /// The buckets of the pages after the first, newest first.
+    pub fn older(&self) -> impl Iterator<Item = u64> + '_ {
+        self.buckets[..self.first].iter().rev().map(|(b, _)| *b)
+    }
 }
 
-/// The whole list, `rows` by number: `index.html`, then `list/<n>.html`;
-/// of those, only the pages of the buckets in `only` when given.
+/// The whole list, `rows` by number: `index.html` (when `top`), then
+/// `list/<n>.html`; of those, only the pages of the buckets in `only` when
+/// given.
 pub fn by_number(
     frame: &Frame,
     rows: &[&Row],
     only: Option<&std::collections::BTreeSet<u64>>,
+    top: bool,
 ) -> Vec<ListingPage> {
     let Layout { buckets, first } = Layout::of(rows.iter().map(|r| r.number));
-    let top_start = buckets.get(first).map_or(0, |b| b.1);
-    let mut pages = vec![page(
-        frame,
-        ListingKind::All,
-        None,
-        "index.html".to_owned(),
-        "",
-        newest_first(&rows[top_start..]),
-    )];
-    if first > 0 {
-        pages[0].older = Some(format!("list/{}.html", buckets[first - 1].0));
+    let mut pages = Vec::new();
+    if top {
+        let top_start = buckets.get(first).map_or(0, |b| b.1);
+        let mut p = page(
+            frame,
+            ListingKind::All,
+            None,
+            "index.html".to_owned(),
+            "",
+            newest_first(&rows[top_start..]),
+        );
+        if first > 0 {
+            p.older = Some(format!("list/{}.html", buckets[first - 1].0));
+        }
+        pages.push(p);
     }
     for i in (0..first).rev() {
         let (b, start) = buckets[i];
@@ -237,11 +248,11 @@ mod tests {
         for n in [0u64, 1, 99, 100, 101, 250, 1000, 1234] {
             let rs = rows(1..=n);
             let refs: Vec<&Row> = rs.iter().collect();
-            let pages = by_number(&frame(), &refs, None);
+            let pages = by_number(&frame(), &refs, None, true);
             check(&pages, n as usize);
             let rs2 = rows(1..=n + 1);
             let refs2: Vec<&Row> = rs2.iter().collect();
-            let after = by_number(&frame(), &refs2, None);
+            let after = by_number(&frame(), &refs2, None, true);
             // Older pages keep their rows (their links may change).
             for p in pages.iter().skip(2) {
                 let q = after.iter().find(|q| q.path == p.path).unwrap();
@@ -253,7 +264,7 @@ mod tests {
         // Gaps (deleted issues) leave no empty page.
         let rs = rows((1..=1000).filter(|n| !(300..500).contains(n)));
         let refs: Vec<&Row> = rs.iter().collect();
-        let pages = by_number(&frame(), &refs, None);
+        let pages = by_number(&frame(), &refs, None, true);
         check(&pages, 800);
         assert!(pages.iter().all(|p| !p.rows.is_empty()));
     }

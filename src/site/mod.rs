@@ -21,6 +21,7 @@ mod plan;
 mod records;
 pub mod views;
 pub mod watch;
+mod writer;
 
 use std::path::Path;
 
@@ -462,10 +463,10 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             issue_pages(&mut out, &more, &more.entries)?;
         }
     }
-    drop(light);
-    let pages = match pages {
-        Some(p) => p,
-        None => all_pages(),
+    // A whole export makes the listings a group at a time, below.
+    let pages = match (pages, light) {
+        (Some(p), _) | (None, Some(p)) => p,
+        (None, None) => unreachable!("one of them is made"),
     };
 
     let mut files = assets();
@@ -495,15 +496,8 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             })
             .collect(),
     });
-    let mut made = data::files_of(
-        &corpus.config,
-        &catalog.entries,
-        &pages.rows,
-        &pages.statuses,
-        since,
-    );
-    let data_files = |made: &mut data::Made| {
-        std::mem::take(&mut made.files)
+    let to_files = |files: Vec<data::DataFile>| {
+        files
             .into_iter()
             .map(|d| File {
                 path: d.path,
@@ -512,51 +506,62 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             })
             .collect::<Vec<_>>()
     };
-    out.put_all(data_files(&mut made))?;
+    let mut made = data::write_files_of(
+        &corpus.config,
+        &catalog.entries,
+        &pages.rows,
+        &pages.statuses,
+        since,
+        |files| out.put_all(to_files(files)),
+    )?;
     if !out.keep_present(std::mem::take(&mut made.kept)).is_empty() {
         all_words(tracker, &mut catalog, include, &mut history)?;
-        made = data::files_of(
+        made = data::write_files_of(
             &corpus.config,
             &catalog.entries,
             &pages.rows,
             &pages.statuses,
             None,
-        );
-        out.put_all(data_files(&mut made))?;
+            |files| out.put_all(to_files(files)),
+        )?;
     }
     catalog.search = made.search;
     catalog.max = made.max;
 
-    let listings = |out: &mut Output, pages: &Pages| -> Result<(), SiteError> {
-        cached(
-            out,
-            pages.listings.len(),
-            |i| &pages.listings[i],
-            |v| v.path.clone(),
-            |v| html::listing_page(v),
-        )?;
-        cached(
-            out,
-            pages.notes.len(),
-            |i| &pages.notes[i],
-            |v| format!("release-notes/{}.html", v.milestone_slug),
-            |v| html::notes_page(v),
-        )
+    let listings =
+        |out: &mut Output, listings: &[views::ListingPage], notes: &[views::NotesPage]| {
+            cached(
+                out,
+                listings.len(),
+                |i| &listings[i],
+                |v| v.path.clone(),
+                |v| html::listing_page(v),
+            )?;
+            cached(
+                out,
+                notes.len(),
+                |i| &notes[i],
+                |v| format!("release-notes/{}.html", v.milestone_slug),
+                |v| html::notes_page(v),
+            )
+        };
+    // Every listing, a group at a time, each dropped once written.
+    let every_listing = |out: &mut Output| {
+        views::each_group(&pages.rows, problems, &pages.frame, None, |g| {
+            listings(out, &g.listings, g.notes.as_slice())
+        })
     };
-    listings(&mut out, &pages)?;
-    if let Some(t) = &touches {
-        // The listings and release notes the changes did not touch are
-        // kept, where they are still there; else all are made again.
-        let untouched = untouched_listings(&t.listings);
-        let old = out.old_paths(|p| untouched(p));
-        if !out.keep_present(old).is_empty() {
-            let all = Pages::assemble(
-                &catalog.entries,
-                &corpus.config,
-                corpus.problems.len(),
-                pages.frame.clone(),
-            );
-            listings(&mut out, &all)?;
+    match &touches {
+        None => every_listing(&mut out)?,
+        Some(t) => {
+            listings(&mut out, &pages.listings, &pages.notes)?;
+            // The listings and release notes the changes did not touch are
+            // kept, where they are still there; else all are made again.
+            let untouched = untouched_listings(&t.listings);
+            let old = out.old_paths(|p| untouched(p));
+            if !out.keep_present(old).is_empty() {
+                every_listing(&mut out)?;
+            }
         }
     }
     let written = out.finish()?;

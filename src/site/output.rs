@@ -11,7 +11,8 @@
 //! written through temporary files created exclusively with random names,
 //! and a file is removed only when its path is one the site writes, the
 //! manifest lists it, and its bytes are what the manifest says the last
-//! export wrote. The manifest is a record, not an authority.
+//! export wrote. The manifest is a record, not an authority. Files are
+//! written on a thread of their own ([`super::writer`]).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::records::{Manifest, Record, Shard, shard_name, shard_of};
 pub use super::records::{Quick, QuickHash, hash, hash128};
+use super::writer::{Writer, write_atomically};
 
 /// The manifest: a folder of 256 small files, cut by a hash of each path,
 /// so that no file of the site grows with the number of issues (100,000
@@ -122,6 +124,8 @@ pub struct Output {
     exported: Option<Exported>,
     exporting: Option<Exported>,
     unstamped: std::sync::Mutex<bool>,
+    /// Writes the files on a thread of its own (see [`super::writer`]).
+    writer: Writer,
 }
 
 /// A page to write: its path in the site, its bytes, the hash of its view.
@@ -198,6 +202,7 @@ impl Output {
             exported,
             exporting: None,
             unstamped: std::sync::Mutex::new(false),
+            writer: Writer::start(),
         })
     }
 
@@ -397,13 +402,15 @@ impl Output {
         self.put_all(vec![file])
     }
 
-    /// Writes the files whose bytes differ from what is on disk, on every
-    /// core.
+    /// Writes the files whose bytes differ from what is on disk: their
+    /// hashes on every core, their bytes on the writer's thread, in the
+    /// order given (see [`Output::finish`], which waits for them).
     pub fn put_all(&mut self, files: Vec<File>) -> Result<(), OutputError> {
         if let Some(bad) = files.iter().find(|f| !is_safe(&f.path)) {
             return Err(OutputError::UnsafePath(bad.path.clone()));
         }
-        let results: Vec<Result<(String, Record, bool), OutputError>> = files
+        type Done = (String, Record, Option<(PathBuf, Vec<u8>)>);
+        let results: Vec<Result<Done, OutputError>> = files
             .into_par_iter()
             .map(|f| {
                 let record = Record {
@@ -416,28 +423,37 @@ impl Output {
                     .get(&f.path)
                     .map(|o| &o.record)
                     .is_some_and(|r| r.hash == record.hash && self.on_disk(&f.path, r));
-                if !same {
-                    self.unstamp();
-                    write_atomically(&self.folder_of(&f.path)?, &f.bytes)?;
-                }
-                Ok((f.path, record, !same))
+                let write = if same {
+                    None
+                } else {
+                    Some((self.folder_of(&f.path)?, f.bytes))
+                };
+                Ok((f.path, record, write))
             })
             .collect();
+        let mut writes = Vec::new();
         for r in results {
-            let (path, record, written) = r?;
-            if written {
-                self.done.written.push(path.clone());
-            } else {
-                self.done.unchanged += 1;
+            let (path, record, write) = r?;
+            match write {
+                Some(w) => {
+                    writes.push(w);
+                    self.done.written.push(path.clone());
+                }
+                None => self.done.unchanged += 1,
             }
             self.new.insert(path, record);
         }
-        Ok(())
+        if !writes.is_empty() {
+            self.unstamp();
+        }
+        self.writer.write(writes)
     }
 
     /// Removes what the last export wrote and this one did not, and saves
     /// the manifest.
     pub fn finish(mut self) -> Result<Written, OutputError> {
+        // Every page written before the manifest says it is.
+        self.writer.finish()?;
         for (path, o) in &self.old {
             if o.kept
                 || self.new.contains_key(path)
@@ -578,22 +594,6 @@ pub fn drop_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("git-issue-free".to_owned())
         .spawn(move || drop(value));
-}
-
-/// Readers of the site never see half a file: write a temporary file beside
-/// it, created exclusively under a random name (a link planted under a
-/// guessable name cannot redirect the write), then rename it over the file
-/// (which replaces a link rather than writing through it).
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".git-issue-")
-        .tempfile_in(dir)
-        .map_err(io_err(dir))?;
-    tmp.write_all(bytes).map_err(io_err(tmp.path()))?;
-    tmp.persist(path).map_err(|e| io_err(path)(e.error))?;
-    Ok(())
 }
 
 /// Whether the site writes files at `path`: its own top-level files, and

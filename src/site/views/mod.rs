@@ -16,10 +16,12 @@ use super::listing;
 use crate::format::{Config, Key};
 
 mod attachments;
+mod groups;
 mod issue;
 mod pages;
 
 pub use attachments::*;
+pub use groups::{Group, each_group};
 pub use issue::*;
 pub use pages::*;
 
@@ -323,93 +325,25 @@ impl Pages {
         touched: Option<&Touched>,
     ) -> Pages {
         let rows: Vec<Row> = entries.iter().map(|e| e.row.clone()).collect();
-
-        let mut labels: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-        let mut milestones: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
         let mut statuses: Vec<String> = config.statuses.clone();
         for r in &rows {
-            for l in &r.labels {
-                labels.entry(l).or_default().push(r);
-            }
-            if let Some(m) = &r.milestone {
-                milestones.entry(m).or_default().push(r);
-            }
             if !statuses.contains(&r.status) {
                 statuses.push(r.status.clone());
             }
         }
-        let totals = |rs: &[&Row]| Totals {
-            open: rs.iter().filter(|r| !r.closed).count(),
-            closed: rs.iter().filter(|r| r.closed).count(),
-            problems: 0,
-        };
-
-        let all: Vec<&Row> = rows.iter().collect();
-        let only = touched.and_then(|t| t.buckets.as_ref());
-        let mut listings = listing::by_number(&frame, &all, only);
-        if let Some(first) = listings.first_mut() {
-            first.totals = Some(Totals {
-                problems,
-                ..totals(&all)
-            });
-        }
-        for (name, rs) in &labels {
-            if touched.is_some_and(|t| !t.labels.contains(*name)) {
-                continue;
-            }
-            let mut pages = listing::by_position(&frame, ListingKind::Label, name, rs);
-            pages[0].totals = Some(totals(rs));
-            listings.append(&mut pages);
-        }
-
-        let board = board(&frame, &rows, &statuses, config);
-
+        let mut listings = Vec::new();
         let mut notes = Vec::new();
-        let mut summaries = Vec::new();
-        for (name, ms) in &milestones {
-            let shipped = |r: &&&Row| r.closed && release::is_shipped(&r.status);
-            let t = totals(ms);
-            let summary = MilestoneSummary {
-                name: (*name).to_owned(),
-                slug: slug(name),
-                open: t.open,
-                closed: t.closed,
-                has_notes: ms.iter().any(|r| shipped(&r)),
-            };
-            if touched.is_some_and(|t| !t.milestones.contains(*name)) {
-                summaries.push(summary);
-                continue;
-            }
-            let mut sections: BTreeMap<usize, Vec<Row>> = BTreeMap::new();
-            for r in ms.iter().filter(shipped) {
-                let pos = release::section_of(&r.kind);
-                sections.entry(pos).or_default().push((*r).clone());
-            }
-            if !sections.is_empty() {
-                notes.push(NotesPage {
-                    frame: frame.clone(),
-                    milestone: (*name).to_owned(),
-                    milestone_slug: summary.slug.clone(),
-                    sections: sections
-                        .into_iter()
-                        .map(|(pos, rows)| NotesSection {
-                            heading: release::SECTIONS[pos].to_owned(),
-                            rows,
-                        })
-                        .collect(),
-                    open: ms
-                        .iter()
-                        .filter(|r| !r.closed)
-                        .map(|r| (*r).clone())
-                        .collect(),
-                });
-            }
-            let mut pages = listing::by_position(&frame, ListingKind::Milestone, name, ms);
-            pages[0].totals = Some(t);
-            pages[0].milestone = Some(summary.clone());
-            listings.append(&mut pages);
-            summaries.push(summary);
-        }
+        let _ = each_group::<()>(&rows, problems, &frame, touched, |g| {
+            listings.extend(g.listings);
+            notes.extend(g.notes);
+            Ok(())
+        });
+        let board = board(&frame, &rows, &statuses, config);
+        let (labels, milestones) = groups::by_name(&rows);
+        let summaries = milestones
+            .iter()
+            .map(|(name, ms)| groups::summary(name, ms))
+            .collect();
 
         let mut dashboard = dashboard(&frame, config, entries, &rows);
         dashboard.recurring = recurring(entries);
@@ -421,16 +355,14 @@ impl Pages {
         );
         let labels = labels
             .iter()
-            .map(|(name, rs)| {
-                let t = totals(rs);
-                LabelCount {
-                    name: (*name).to_owned(),
-                    slug: slug(name),
-                    open: t.open,
-                    closed: t.closed,
-                }
+            .map(|(name, rs)| LabelCount {
+                name: (*name).to_owned(),
+                slug: slug(name),
+                open: rs.iter().filter(|r| !r.closed).count(),
+                closed: rs.iter().filter(|r| r.closed).count(),
             })
             .collect();
+        drop(milestones);
         Pages {
             listings,
             board,
