@@ -258,48 +258,45 @@ impl<'r> Snapshot<'r> {
             }
             TreeWalkResult::Ok
         })?;
-        if ids.len() < PARALLEL_FROM {
-            return ids
-                .into_iter()
-                .map(|(path, id)| {
-                    let bytes = if wanted(&path) {
-                        Some(self.repo.find_blob(id)?.content().to_vec())
-                    } else {
-                        None
-                    };
-                    Ok((path, bytes))
+        // The files to read, by their place in `ids`: chunks are cut from
+        // these, not from every path, or a caller that wants one part of
+        // the branch (a site export reads a fifth at a time) would find it
+        // all in one chunk, on one core.
+        let want: Vec<usize> = (0..ids.len()).filter(|&i| wanted(&ids[i].0)).collect();
+        let mut bytes: Vec<Option<Vec<u8>>> = vec![None; ids.len()];
+        if want.len() < PARALLEL_FROM {
+            for &i in &want {
+                bytes[i] = Some(self.repo.find_blob(ids[i].1)?.content().to_vec());
+            }
+        } else {
+            // Inflating the blobs is most of the cost: spread it over the
+            // cores, each with its own handle on the repository (a git2
+            // Repository is not shared between threads).
+            use rayon::prelude::*;
+            let git_dir = self.repo.path().to_path_buf();
+            let chunk = want
+                .len()
+                .div_ceil(rayon::current_num_threads().max(1))
+                .max(PARALLEL_FROM);
+            let parts: Vec<Result<Vec<(usize, Vec<u8>)>>> = want
+                .par_chunks(chunk)
+                .map(|part| {
+                    let repo = Repository::open(&git_dir)?;
+                    part.iter()
+                        .map(|&i| Ok((i, repo.find_blob(ids[i].1)?.content().to_vec())))
+                        .collect()
                 })
                 .collect();
+            for part in parts {
+                for (i, b) in part? {
+                    bytes[i] = Some(b);
+                }
+            }
         }
-        // Inflating the blobs is most of the cost: spread it over the cores,
-        // each with its own handle on the repository (a git2 Repository is
-        // not shared between threads).
-        use rayon::prelude::*;
-        let git_dir = self.repo.path().to_path_buf();
-        let chunk = ids
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(PARALLEL_FROM);
-        let parts: Vec<Result<Vec<FileBytes>>> = ids
-            .par_chunks(chunk)
-            .map(|part| {
-                let repo = Repository::open(&git_dir)?;
-                part.iter()
-                    .map(|(path, id)| {
-                        let bytes = if wanted(path) {
-                            Some(repo.find_blob(*id)?.content().to_vec())
-                        } else {
-                            None
-                        };
-                        Ok((path.clone(), bytes))
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut out = Vec::with_capacity(ids.len());
-        for part in parts {
-            out.extend(part?);
-        }
-        Ok(out)
+        Ok(ids
+            .into_iter()
+            .zip(bytes)
+            .map(|((path, _), bytes)| (path, bytes))
+            .collect())
     }
 }
