@@ -278,18 +278,22 @@ impl<'r> Snapshot<'r> {
                 .len()
                 .div_ceil(rayon::current_num_threads().max(1))
                 .max(PARALLEL_FROM);
-            let parts: Vec<Result<Vec<(usize, Vec<u8>)>>> = want
+            let parts: Vec<Result<Vec<Vec<u8>>>> = want
                 .par_chunks(chunk)
                 .map(|part| {
                     let repo = Repository::open(&git_dir)?;
                     part.iter()
-                        .map(|&i| Ok((i, repo.find_blob(ids[i].1)?.content().to_vec())))
+                        .map(|&i| Ok(repo.find_blob(ids[i].1)?.content().to_vec()))
                         .collect()
                 })
                 .collect();
+            // The chunks come back in order, each in the order of `want`.
+            let mut at = want.iter();
             for part in parts {
-                for (i, b) in part? {
-                    bytes[i] = Some(b);
+                for b in part? {
+                    if let Some(&i) = at.next() {
+                        bytes[i] = Some(b);
+                    }
                 }
             }
         }
