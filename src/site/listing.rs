@@ -178,10 +178,12 @@ pub fn by_position(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn rows(numbers: impl Iterator<Item = u64>) -> Vec<Row> {
+    /// Plain open rows of these numbers (other tests of the site vary
+    /// them).
+    pub(crate) fn rows(numbers: impl Iterator<Item = u64>) -> Vec<Row> {
         numbers
             .map(|n| Row {
                 key: format!("BC-{n}"),
