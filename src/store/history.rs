@@ -41,54 +41,32 @@ impl Store {
         if let Some(since) = since {
             walk.hide(oid(since)?)?;
         }
+        let ids: Vec<Oid> = walk.collect::<std::result::Result<_, _>>()?;
         let prefix = prefix.trim_end_matches('/');
-        let mut memo = TreeMemo::new(&self.repo);
+        // Each commit is read once or twice and each tree once: libgit2's
+        // cache would keep them all (256 MB of their raw size, several
+        // times that parsed: 1.2 GB for a walk of 100,000 commits).
+        let _uncached = super::ObjectCacheOff::new();
+        if ids.len() < PARALLEL_WALK_FROM {
+            return revisions(&self.repo, &ids, prefix);
+        }
+        // Commits are diffed against their parents independently: the
+        // walk is cut into one run of consecutive commits per core, each
+        // read through a handle of its own (a git2 Repository is not
+        // shared between threads), and the runs joined in order.
+        use rayon::prelude::*;
+        let git_dir = self.repo.path().to_path_buf();
+        let chunk = ids
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(PARALLEL_WALK_FROM);
+        let runs: Vec<Result<Vec<Revision>>> = ids
+            .par_chunks(chunk)
+            .map(|run| revisions(&Repository::open(&git_dir)?, run, prefix))
+            .collect();
         let mut out = Vec::new();
-        for id in walk {
-            let commit = self.repo.find_commit(id?)?;
-            let folder = |c: &git2::Commit<'_>| -> Result<Option<Oid>> {
-                let tree = c.tree()?;
-                Ok(if prefix.is_empty() {
-                    Some(tree.id())
-                } else {
-                    tree.get_path(Path::new(prefix)).ok().map(|e| e.id())
-                })
-            };
-            let new = folder(&commit)?;
-            let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
-                vec![None]
-            } else {
-                commit
-                    .parents()
-                    .map(|p| folder(&p))
-                    .collect::<Result<_>>()?
-            };
-            let mut paths: Option<Vec<String>> = None;
-            for old in parents {
-                let mut changed = Vec::new();
-                diff(&mut memo, old, new, prefix, &mut changed)?;
-                paths = Some(match paths {
-                    None => changed,
-                    Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
-                });
-            }
-            let paths = paths.unwrap_or_default();
-            if paths.is_empty() {
-                continue;
-            }
-            let author = commit.author();
-            out.push(Revision {
-                commit: commit.id().to_string(),
-                author: author.name().unwrap_or_default().to_owned(),
-                email: author.email().unwrap_or_default().to_owned(),
-                time: Timestamp::from_second(author.when().seconds())
-                    .unwrap_or(Timestamp::UNIX_EPOCH),
-                message: String::from_utf8_lossy(commit.message_bytes())
-                    .trim_end()
-                    .to_owned(),
-                paths,
-                parents: commit.parent_count(),
-            });
+        for run in runs {
+            out.append(&mut run?);
         }
         Ok(out)
     }
@@ -143,7 +121,7 @@ impl Store {
             })
         };
         let mut out = Vec::new();
-        let mut memo = TreeMemo::new(&self.repo);
+        let mut memo = TreeMemo::new(&self.repo)?;
         diff(
             &mut memo,
             folder(old_tree)?,
@@ -237,11 +215,11 @@ fn diff(
     let b = new.map(|id| memo.get(id)).transpose()?;
     let (mut i, mut j) = (0, 0);
     loop {
-        let x = a.as_ref().and_then(|t| t.get(i));
-        let y = b.as_ref().and_then(|t| t.get(j));
+        let x = a.as_deref().and_then(|t| t.entry(i));
+        let y = b.as_deref().and_then(|t| t.entry(j));
         let order = match (&x, &y) {
             (None, None) => break,
-            (Some(x), Some(y)) => sort_key(x).cmp(&sort_key(y)),
+            (Some(x), Some(y)) => git_order(x, y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
         };
@@ -252,75 +230,218 @@ fn diff(
         };
         i += usize::from(x.is_some());
         j += usize::from(y.is_some());
-        let (xid, yid) = (x.as_ref().map(|e| e.id()), y.as_ref().map(|e| e.id()));
-        if xid == yid {
+        if x.map(|e| e.id) == y.map(|e| e.id) {
             continue;
         }
-        let Some(e) = x.as_ref().or(y.as_ref()) else {
+        let Some(e) = x.or(y) else {
             break;
         };
-        let name = String::from_utf8_lossy(e.name_bytes());
+        let name = String::from_utf8_lossy(e.name);
         let full = if path.is_empty() {
             name.into_owned()
         } else {
             format!("{path}/{name}")
         };
-        let is_tree = |e: &Option<git2::TreeEntry<'_>>| {
-            e.as_ref()
-                .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
-        };
-        match (is_tree(&x), is_tree(&y)) {
+        let folder = |e: Option<Entry<'_>>| e.and_then(|e| e.folder.then(|| e.oid()));
+        match (x.is_some_and(|e| e.folder), y.is_some_and(|e| e.folder)) {
             (false, false) => out.push(full),
-            (true, true) => diff(memo, xid, yid, &full, out)?,
+            (true, true) => diff(memo, folder(x), folder(y), &full, out)?,
             // A file replaced by a folder, or back: both changed.
             (true, false) => {
                 if y.is_some() {
                     out.push(full.clone());
                 }
-                diff(memo, xid, None, &full, out)?;
+                diff(memo, folder(x), None, &full, out)?;
             }
             (false, true) => {
                 if x.is_some() {
                     out.push(full.clone());
                 }
-                diff(memo, None, yid, &full, out)?;
+                diff(memo, None, folder(y), &full, out)?;
             }
         }
     }
     Ok(())
 }
 
+/// From a walk of this many commits on, [`Store::changes`] reads them on
+/// every core.
+const PARALLEL_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
+
+/// The revisions of the commits `ids` (in that order) that changed
+/// something under the folder `prefix`, each diffed against its parents.
+fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revision>> {
+    let mut memo = TreeMemo::new(repo)?;
+    // The folder's tree in recent commits: in a walk newest first, a
+    // commit's parent is usually the next commit walked, so each commit
+    // and its root tree are read once, not once as a parent again.
+    let mut folders: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut folder_of = |id: Oid, commit: Option<&git2::Commit<'_>>| -> Result<Option<Oid>> {
+        if let Some(f) = folders.get(&id) {
+            return Ok(*f);
+        }
+        let read;
+        let commit = match commit {
+            Some(c) => c,
+            None => {
+                read = repo.find_commit(id)?;
+                &read
+            }
+        };
+        let tree = commit.tree()?;
+        let f = if prefix.is_empty() {
+            Some(tree.id())
+        } else {
+            tree.get_path(Path::new(prefix)).ok().map(|e| e.id())
+        };
+        if folders.len() > 256 {
+            folders.clear();
+        }
+        folders.insert(id, f);
+        Ok(f)
+    };
+    let mut out = Vec::new();
+    for &id in ids {
+        let commit = repo.find_commit(id)?;
+        let new = folder_of(id, Some(&commit))?;
+        let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
+            vec![None]
+        } else {
+            commit
+                .parent_ids()
+                .map(|p| folder_of(p, None))
+                .collect::<Result<_>>()?
+        };
+        let mut paths: Option<Vec<String>> = None;
+        for old in parents {
+            let mut changed = Vec::new();
+            diff(&mut memo, old, new, prefix, &mut changed)?;
+            paths = Some(match paths {
+                None => changed,
+                Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),
+            });
+        }
+        let paths = paths.unwrap_or_default();
+        if paths.is_empty() {
+            continue;
+        }
+        let author = commit.author();
+        out.push(Revision {
+            commit: commit.id().to_string(),
+            author: author.name().unwrap_or_default().to_owned(),
+            email: author.email().unwrap_or_default().to_owned(),
+            time: Timestamp::from_second(author.when().seconds()).unwrap_or(Timestamp::UNIX_EPOCH),
+            message: String::from_utf8_lossy(commit.message_bytes())
+                .trim_end()
+                .to_owned(),
+            paths,
+            parents: commit.parent_count(),
+        });
+    }
+    Ok(out)
+}
+
 /// Trees read during one walk. Consecutive commits share most of their
 /// trees, and libgit2 does not cache trees larger than 4 KiB (a bucket of a
-/// thousand issues is 40 KiB), so the walk keeps the recent ones.
+/// thousand issues in the first layout is 40 KiB), so the walk keeps the
+/// recent ones. They are kept as git stores them and their entries read in
+/// place: libgit2's parse of a tree (an allocation and a number parsed per
+/// entry) and a call into it per entry were half of a walk's time.
 struct TreeMemo<'r> {
-    repo: &'r Repository,
-    trees: HashMap<Oid, Rc<git2::Tree<'r>>>,
+    odb: git2::Odb<'r>,
+    trees: HashMap<Oid, Rc<RawTree>>,
 }
 
 impl<'r> TreeMemo<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        TreeMemo {
-            repo,
+    fn new(repo: &'r Repository) -> Result<Self> {
+        Ok(TreeMemo {
+            odb: repo.odb()?,
             trees: HashMap::new(),
-        }
+        })
     }
 
-    fn get(&mut self, id: Oid) -> Result<Rc<git2::Tree<'r>>> {
+    fn get(&mut self, id: Oid) -> Result<Rc<RawTree>> {
         if let Some(t) = self.trees.get(&id) {
             return Ok(t.clone());
         }
         if self.trees.len() > 256 {
             self.trees.clear();
         }
-        let tree = Rc::new(self.repo.find_tree(id)?);
+        let object = self.odb.read(id)?;
+        let tree = (object.kind() == ObjectType::Tree)
+            .then(|| RawTree::parse(object.data().to_vec()))
+            .flatten()
+            .ok_or_else(|| {
+                git2::Error::from_str(&format!("object {id} is not a well-formed tree"))
+            })?;
+        let tree = Rc::new(tree);
         self.trees.insert(id, Rc::clone(&tree));
         Ok(tree)
     }
 }
 
-/// Git orders a folder as if its name ended with `/`.
-fn sort_key<'a>(e: &'a git2::TreeEntry<'_>) -> (&'a [u8], &'static [u8]) {
-    let folder = e.kind() == Some(ObjectType::Tree);
-    (e.name_bytes(), if folder { b"/" } else { b"" })
+/// A tree object's bytes, each entry `<mode> <name>\0<20-byte id>`, with
+/// where each entry's name lies (start, end: the id follows the NUL) and
+/// whether it is a folder.
+struct RawTree {
+    data: Vec<u8>,
+    entries: Vec<(u32, u32, bool)>,
+}
+
+/// One entry of a [`RawTree`].
+#[derive(Clone, Copy)]
+struct Entry<'t> {
+    name: &'t [u8],
+    id: &'t [u8],
+    folder: bool,
+}
+
+impl Entry<'_> {
+    fn oid(&self) -> Oid {
+        // 20 bytes, cut so by `RawTree::parse`.
+        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::ZERO_SHA1)
+    }
+}
+
+impl RawTree {
+    /// `None` when `data` is not a well-formed tree of SHA-1 ids.
+    fn parse(data: Vec<u8>) -> Option<RawTree> {
+        let mut entries = Vec::new();
+        let mut at = 0;
+        while at < data.len() {
+            let space = at + data[at..].iter().position(|&b| b == b' ')?;
+            let nul = space + 1 + data[space + 1..].iter().position(|&b| b == 0)?;
+            if nul + 21 > data.len() {
+                return None;
+            }
+            let folder = &data[at..space] == b"40000";
+            entries.push((
+                u32::try_from(space + 1).ok()?,
+                u32::try_from(nul).ok()?,
+                folder,
+            ));
+            at = nul + 21;
+        }
+        Some(RawTree { data, entries })
+    }
+
+    fn entry(&self, i: usize) -> Option<Entry<'_>> {
+        let &(start, end, folder) = self.entries.get(i)?;
+        let (start, end) = (start as usize, end as usize);
+        Some(Entry {
+            name: &self.data[start..end],
+            id: &self.data[end + 1..end + 21],
+            folder,
+        })
+    }
+}
+
+/// Git's order of tree entries: a folder sorts as if its name ended with
+/// `/` (file `a.b` before folder `a`, as `.` comes before `/`).
+fn git_order(x: &Entry<'_>, y: &Entry<'_>) -> std::cmp::Ordering {
+    let n = x.name.len().min(y.name.len());
+    x.name[..n].cmp(&y.name[..n]).then_with(|| {
+        let next = |e: &Entry<'_>| e.name.get(n).copied().or(e.folder.then_some(b'/'));
+        next(x).cmp(&next(y))
+    })
 }

@@ -74,6 +74,42 @@ pub struct Store {
     via: Option<String>,
 }
 
+/// libgit2's object cache turned off while one of these lives: a walk that
+/// reads each commit and tree once (a whole history, a site export) would
+/// otherwise keep them all, up to 256 MB of their raw size and several times
+/// that parsed. The cache is global to the process; it comes back on when
+/// the last of these is dropped.
+pub struct ObjectCacheOff(());
+
+static CACHE_OFF: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+
+impl ObjectCacheOff {
+    pub fn new() -> ObjectCacheOff {
+        let mut off = CACHE_OFF.lock().unwrap_or_else(|e| e.into_inner());
+        if *off == 0 {
+            git2::opts::enable_caching(false);
+        }
+        *off += 1;
+        ObjectCacheOff(())
+    }
+}
+
+impl Default for ObjectCacheOff {
+    fn default() -> Self {
+        ObjectCacheOff::new()
+    }
+}
+
+impl Drop for ObjectCacheOff {
+    fn drop(&mut self) {
+        let mut off = CACHE_OFF.lock().unwrap_or_else(|e| e.into_inner());
+        *off -= 1;
+        if *off == 0 {
+            git2::opts::enable_caching(true);
+        }
+    }
+}
+
 impl Store {
     /// Opens the repository that contains `dir`, honouring `GIT_DIR` and the
     /// other variables git sets for the commands it runs.

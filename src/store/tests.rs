@@ -169,6 +169,66 @@ fn history_lists_the_commits_that_touched_a_path_newest_first() {
 }
 
 #[test]
+fn a_file_removed_beside_its_unchanged_folder_is_the_one_path_changed() {
+    // Git sorts folder `BC-12` after file `BC-12.md` (as `BC-12/`): a diff
+    // that ordered them the other way met the folder twice, as added and
+    // as removed, and named every comment in it.
+    let (_dir, store) = repo();
+    let a = commit(
+        &store,
+        "a",
+        vec![
+            write("issues/0/BC-12.md", "issue"),
+            write("issues/0/BC-12/comments/c.md", "comment"),
+            write("issues/0/BC-12-b.md", "other"),
+        ],
+    );
+    let b = commit(
+        &store,
+        "b",
+        vec![Edit::Remove {
+            path: "issues/0/BC-12.md".to_owned(),
+        }],
+    );
+    assert_eq!(
+        store.changed_files(Some(&a), Some(&b)).unwrap(),
+        ["issues/0/BC-12.md"]
+    );
+}
+
+#[test]
+fn a_long_history_walked_on_every_core_is_the_history_walked_in_order() {
+    // Over PARALLEL_WALK_FROM commits (16 in tests) the walk is cut into
+    // runs read on threads of their own; a merge joins two lines.
+    let (_dir, store) = repo();
+    let mut expected = Vec::new();
+    let mut ids = Vec::new();
+    for n in 0..40 {
+        let path = format!("i/{}/{n}.md", n % 3);
+        ids.push(commit(
+            &store,
+            &format!("c{n}"),
+            vec![write(&path, &n.to_string())],
+        ));
+        expected.push((format!("c{n}"), vec![path]));
+    }
+    // A commit that touches nothing under `i` is left out.
+    let tip = commit(&store, "elsewhere", vec![write("j/x", "x")]);
+    let walk = |since: Option<&str>| -> Vec<(String, Vec<String>)> {
+        store
+            .changes(&tip, since, "i")
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.message, r.paths))
+            .collect()
+    };
+    expected.reverse();
+    assert_eq!(walk(None), expected);
+    // Since the 20th commit: the 20 after it, newest first.
+    assert_eq!(walk(Some(&ids[19])), expected[..20]);
+}
+
+#[test]
 fn a_walk_reads_only_the_files_it_is_asked_for() {
     let (_dir, store) = repo();
     commit(
