@@ -428,7 +428,7 @@ struct Entry<'t> {
 impl Entry<'_> {
     fn oid(&self) -> Oid {
         // 20 bytes, cut so by `RawTree::parse`.
-        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::ZERO_SHA1)
+        Oid::from_bytes(self.id).unwrap_or(Oid::ZERO_SHA1)
     }
 }
 
