@@ -305,24 +305,18 @@ fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revisio
     // commit's parent is usually the next commit walked, so each commit
     // and its root tree are read once, not once as a parent again.
     let mut folders: HashMap<Oid, Option<Oid>> = HashMap::new();
-    let mut folder_of = |id: Oid, commit: Option<&git2::Commit<'_>>| -> Result<Option<Oid>> {
+    let mut folder_of = |memo: &mut TreeMemo<'_>,
+                         id: Oid,
+                         commit: Option<&git2::Commit<'_>>|
+     -> Result<Option<Oid>> {
         if let Some(f) = folders.get(&id) {
             return Ok(*f);
         }
-        let read;
-        let commit = match commit {
-            Some(c) => c,
-            None => {
-                read = repo.find_commit(id)?;
-                &read
-            }
+        let tree = match commit {
+            Some(c) => c.tree_id(),
+            None => repo.find_commit(id)?.tree_id(),
         };
-        let tree = commit.tree()?;
-        let f = if prefix.is_empty() {
-            Some(tree.id())
-        } else {
-            tree.get_path(Path::new(prefix)).ok().map(|e| e.id())
-        };
+        let f = memo.folder(tree, prefix)?;
         if folders.len() > 256 {
             folders.clear();
         }
@@ -332,13 +326,13 @@ fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revisio
     let mut out = Vec::new();
     for &id in ids {
         let commit = repo.find_commit(id)?;
-        let new = folder_of(id, Some(&commit))?;
+        let new = folder_of(&mut memo, id, Some(&commit))?;
         let parents: Vec<Option<Oid>> = if commit.parent_count() == 0 {
             vec![None]
         } else {
             commit
                 .parent_ids()
-                .map(|p| folder_of(p, None))
+                .map(|p| folder_of(&mut memo, p, None))
                 .collect::<Result<_>>()?
         };
         let mut paths: Option<Vec<String>> = None;
@@ -387,6 +381,23 @@ impl<'r> TreeMemo<'r> {
             odb: repo.odb()?,
             trees: HashMap::new(),
         })
+    }
+
+    /// The folder at `path` (`""` for `tree` itself) in `tree`, `None`
+    /// when there is none there.
+    fn folder(&mut self, tree: Oid, path: &str) -> Result<Option<Oid>> {
+        let mut at = tree;
+        for name in path.split('/').filter(|n| !n.is_empty()) {
+            let t = self.get(at)?;
+            let found = (0..t.entries.len())
+                .filter_map(|i| t.entry(i))
+                .find(|e| e.folder && e.name == name.as_bytes());
+            match found {
+                Some(e) => at = e.oid(),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
     }
 
     fn get(&mut self, id: Oid) -> Result<Rc<RawTree>> {
