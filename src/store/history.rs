@@ -454,7 +454,12 @@ impl RawTree {
             if nul + 21 > data.len() {
                 return None;
             }
-            let folder = &data[at..space] == b"40000";
+            // A folder's mode is 40000; some tools wrote it zero-padded,
+            // which git reads as the same.
+            let mode = data[at..space].iter().try_fold(0u32, |m, &d| {
+                (d.is_ascii_digit() && d < b'8').then(|| m * 8 + u32::from(d - b'0'))
+            })?;
+            let folder = mode & 0o170_000 == 0o040_000;
             entries.push((
                 u32::try_from(space + 1).ok()?,
                 u32::try_from(nul).ok()?,

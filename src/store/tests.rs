@@ -197,6 +197,31 @@ fn a_file_removed_beside_its_unchanged_folder_is_the_one_path_changed() {
 }
 
 #[test]
+fn a_folder_written_with_a_zero_padded_mode_is_still_a_folder() {
+    // `040000`, as some tools wrote it: git reads it as a folder, and so
+    // does the diff.
+    let (_dir, store) = repo();
+    let odb = store.repo.odb().unwrap();
+    let blob = |text: &str| odb.write(git2::ObjectType::Blob, text.as_bytes()).unwrap();
+    let tree = |entries: Vec<(&str, &str, Oid)>| {
+        let mut raw = Vec::new();
+        for (mode, name, id) in entries {
+            raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            raw.extend_from_slice(id.as_bytes());
+        }
+        odb.write(git2::ObjectType::Tree, &raw).unwrap()
+    };
+    let inner_a = tree(vec![("100644", "x.md", blob("1"))]);
+    let inner_b = tree(vec![("100644", "x.md", blob("2"))]);
+    let a = tree(vec![("040000", "d", inner_a)]);
+    let b = tree(vec![("040000", "d", inner_b)]);
+    let changed = store
+        .tree_diff(Some(&a.to_string()), Some(&b.to_string()), "")
+        .unwrap();
+    assert_eq!(changed, ["d/x.md"]);
+}
+
+#[test]
 fn a_long_history_walked_on_every_core_is_the_history_walked_in_order() {
     // Over PARALLEL_WALK_FROM commits (16 in tests) the walk is cut into
     // runs read on threads of their own; a merge joins two lines.
