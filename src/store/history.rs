@@ -389,9 +389,19 @@ impl<'r> TreeMemo<'r> {
         let mut at = tree;
         for name in path.split('/').filter(|n| !n.is_empty()) {
             let t = self.get(at)?;
-            let found = (0..t.entries.len())
-                .filter_map(|i| t.entry(i))
-                .find(|e| e.folder && e.name == name.as_bytes());
+            // Entries are in git's order: found by halving, not by
+            // comparing every name (`issues/` holds a hundred buckets).
+            let wanted = Entry {
+                name: name.as_bytes(),
+                id: &[],
+                folder: true,
+            };
+            let at_or_after = t
+                .entries
+                .partition_point(|&entry| git_order(&t.entry_of(entry), &wanted).is_lt());
+            let found = t
+                .entry(at_or_after)
+                .filter(|e| e.folder && e.name == name.as_bytes());
             match found {
                 Some(e) => at = e.oid(),
                 None => return Ok(None),
@@ -471,13 +481,17 @@ impl RawTree {
     }
 
     fn entry(&self, i: usize) -> Option<Entry<'_>> {
-        let &(start, end, folder) = self.entries.get(i)?;
+        self.entries.get(i).map(|&e| self.entry_of(e))
+    }
+
+    /// The entry one of `entries` describes.
+    fn entry_of(&self, (start, end, folder): (u32, u32, bool)) -> Entry<'_> {
         let (start, end) = (start as usize, end as usize);
-        Some(Entry {
+        Entry {
             name: &self.data[start..end],
             id: &self.data[end + 1..end + 21],
             folder,
-        })
+        }
     }
 }
 

@@ -222,6 +222,42 @@ fn a_folder_written_with_a_zero_padded_mode_is_still_a_folder() {
 }
 
 #[test]
+fn a_walk_under_a_folder_finds_it_among_names_that_sort_around_it() {
+    // The folder `d/5` is looked up by halving among `5-x`, `5.md`, `50`
+    // (git sorts `5` as `5/`, after `5.md`): the walk reports the commits
+    // under `d/5` only.
+    let (_dir, store) = repo();
+    let mut siblings = vec![
+        write("d/5-x/a", "1"),
+        write("d/5.md", "1"),
+        write("d/50/a", "1"),
+        write("d/4/a", "1"),
+    ];
+    siblings.extend((0..40).map(|n| write(&format!("d/{n}x/a"), "1")));
+    commit(&store, "siblings", siblings);
+    commit(&store, "inside", vec![write("d/5/a", "1")]);
+    commit(
+        &store,
+        "beside",
+        vec![write("d/5.md", "2"), write("d/50/a", "2")],
+    );
+    let tip = commit(&store, "inside again", vec![write("d/5/a", "2")]);
+    let walked: Vec<(String, Vec<String>)> = store
+        .changes(&tip, None, "d/5")
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.message, r.paths))
+        .collect();
+    assert_eq!(
+        walked,
+        [
+            ("inside again".to_owned(), vec!["d/5/a".to_owned()]),
+            ("inside".to_owned(), vec!["d/5/a".to_owned()]),
+        ]
+    );
+}
+
+#[test]
 fn a_long_history_walked_on_every_core_is_the_history_walked_in_order() {
     // Over PARALLEL_WALK_FROM commits (16 in tests) the walk is cut into
     // runs read on threads of their own; a merge joins two lines.
