@@ -56,28 +56,11 @@ impl Store {
         // cache would keep them all (256 MB of their raw size, several
         // times that parsed: 1.2 GB for a walk of 100,000 commits).
         let _uncached = super::ObjectCacheOff::new();
-        if ids.len() < PARALLEL_WALK_FROM {
-            return revisions(&self.repo, &ids, prefix);
-        }
-        // Commits are diffed against their parents independently: the
-        // walk is cut into one run of consecutive commits per core, each
-        // read through a handle of its own (a git2 Repository is not
-        // shared between threads), and the runs joined in order.
-        use rayon::prelude::*;
-        let git_dir = self.repo.path().to_path_buf();
-        let chunk = ids
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(PARALLEL_WALK_FROM);
-        let runs: Vec<Result<Vec<Revision>>> = ids
-            .par_chunks(chunk)
-            .map(|run| revisions(&Repository::open(&git_dir)?, run, prefix))
-            .collect();
-        let mut out = Vec::new();
-        for run in runs {
-            out.append(&mut run?);
-        }
-        Ok(out)
+        // Commits are diffed against their parents independently: one run
+        // of consecutive commits per core.
+        super::in_runs(&self.repo, &ids, PARALLEL_WALK_FROM, |repo, run| {
+            revisions(repo, run, prefix)
+        })
     }
 
     /// The commits of the branch that changed a file at one of `paths` or
@@ -116,28 +99,16 @@ impl Store {
         prefix: &str,
     ) -> Result<Vec<String>> {
         let prefix = prefix.trim_end_matches('/');
-        let folder = |tree: Option<&str>| -> Result<Option<Oid>> {
-            let Some(tree) = tree else {
-                return Ok(None);
-            };
-            let tree = self.repo.find_tree(oid(tree)?)?;
-            if prefix.is_empty() {
-                return Ok(Some(tree.id()));
-            }
-            Ok(match tree.get_path(Path::new(prefix)) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(e.id()),
-                _ => None,
-            })
-        };
-        let mut out = Vec::new();
         let mut memo = TreeMemo::new(&self.repo)?;
-        diff(
-            &mut memo,
-            folder(old_tree)?,
-            folder(new_tree)?,
-            prefix,
-            &mut out,
-        )?;
+        let mut folder = |tree: Option<&str>| -> Result<Option<Oid>> {
+            match tree {
+                Some(tree) => memo.folder(oid(tree)?, prefix),
+                None => Ok(None),
+            }
+        };
+        let (old, new) = (folder(old_tree)?, folder(new_tree)?);
+        let mut out = Vec::new();
+        diff(&mut memo, old, new, prefix, &mut out)?;
         Ok(out)
     }
 
@@ -294,7 +265,7 @@ fn line_since(repo: &Repository, tip: Oid, since: Oid) -> Result<Option<Vec<Oid>
 }
 
 /// From a walk of this many commits on, [`Store::changes`] reads them on
-/// every core.
+/// every core ([`super::in_runs`]).
 const PARALLEL_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
 
 /// The revisions of the commits `ids` (in that order) that changed
@@ -386,9 +357,12 @@ impl<'r> TreeMemo<'r> {
     /// The folder at `path` (`""` for `tree` itself) in `tree`, `None`
     /// when there is none there.
     fn folder(&mut self, tree: Oid, path: &str) -> Result<Option<Oid>> {
+        // `tree` is read even for `""`: an id that is not a tree here is an
+        // error, whatever the path.
+        let mut t = self.get(tree)?;
         let mut at = tree;
-        for name in path.split('/').filter(|n| !n.is_empty()) {
-            let t = self.get(at)?;
+        let mut names = path.split('/').filter(|n| !n.is_empty()).peekable();
+        while let Some(name) = names.next() {
             // Entries are in git's order: found by halving, not by
             // comparing every name (`issues/` holds a hundred buckets).
             let wanted = Entry {
@@ -399,12 +373,15 @@ impl<'r> TreeMemo<'r> {
             let at_or_after = t
                 .entries
                 .partition_point(|&entry| git_order(&t.entry_of(entry), &wanted).is_lt());
-            let found = t
+            match t
                 .entry(at_or_after)
-                .filter(|e| e.folder && e.name == name.as_bytes());
-            match found {
+                .filter(|e| e.folder && e.name == name.as_bytes())
+            {
                 Some(e) => at = e.oid(),
                 None => return Ok(None),
+            }
+            if names.peek().is_some() {
+                t = self.get(at)?;
             }
         }
         Ok(Some(at))

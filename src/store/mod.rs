@@ -110,6 +110,36 @@ impl Drop for ObjectCacheOff {
     }
 }
 
+/// `each` over `items` cut into one run of consecutive items per core, each
+/// run read through a repository handle of its own (a git2 Repository is
+/// not shared between threads), the results joined in the items' order.
+/// Fewer than `from` items: one run on `repo`, on this thread.
+fn in_runs<T: Sync, R: Send>(
+    repo: &Repository,
+    items: &[T],
+    from: usize,
+    each: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
+) -> Result<Vec<R>> {
+    if items.len() < from {
+        return each(repo, items);
+    }
+    use rayon::prelude::*;
+    let git_dir = repo.path().to_path_buf();
+    let run = items
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(from);
+    let runs: Vec<Result<Vec<R>>> = items
+        .par_chunks(run)
+        .map(|part| each(&Repository::open(&git_dir)?, part))
+        .collect();
+    let mut out = Vec::with_capacity(items.len());
+    for part in runs {
+        out.append(&mut part?);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Opens the repository that contains `dir`, honouring `GIT_DIR` and the
     /// other variables git sets for the commands it runs.

@@ -263,39 +263,15 @@ impl<'r> Snapshot<'r> {
         // the branch (a site export reads a fifth at a time) would find it
         // all in one chunk, on one core.
         let want: Vec<usize> = (0..ids.len()).filter(|&i| wanted(&ids[i].0)).collect();
+        // Inflating the blobs is most of the cost: spread over the cores.
+        let read = super::in_runs(self.repo, &want, PARALLEL_FROM, |repo, part| {
+            part.iter()
+                .map(|&i| Ok(repo.find_blob(ids[i].1)?.content().to_vec()))
+                .collect()
+        })?;
         let mut bytes: Vec<Option<Vec<u8>>> = vec![None; ids.len()];
-        if want.len() < PARALLEL_FROM {
-            for &i in &want {
-                bytes[i] = Some(self.repo.find_blob(ids[i].1)?.content().to_vec());
-            }
-        } else {
-            // Inflating the blobs is most of the cost: spread it over the
-            // cores, each with its own handle on the repository (a git2
-            // Repository is not shared between threads).
-            use rayon::prelude::*;
-            let git_dir = self.repo.path().to_path_buf();
-            let chunk = want
-                .len()
-                .div_ceil(rayon::current_num_threads().max(1))
-                .max(PARALLEL_FROM);
-            let parts: Vec<Result<Vec<Vec<u8>>>> = want
-                .par_chunks(chunk)
-                .map(|part| {
-                    let repo = Repository::open(&git_dir)?;
-                    part.iter()
-                        .map(|&i| Ok(repo.find_blob(ids[i].1)?.content().to_vec()))
-                        .collect()
-                })
-                .collect();
-            // The chunks come back in order, each in the order of `want`.
-            let mut at = want.iter();
-            for part in parts {
-                for b in part? {
-                    if let Some(&i) = at.next() {
-                        bytes[i] = Some(b);
-                    }
-                }
-            }
+        for (&i, b) in want.iter().zip(read) {
+            bytes[i] = Some(b);
         }
         Ok(ids
             .into_iter()
