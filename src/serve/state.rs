@@ -12,7 +12,8 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use super::{Options, ServeError};
-use crate::site::corpus::{Corpus, HistoryCache, Refreshed};
+use crate::site::corpus::{Corpus, Refreshed};
+use crate::site::history::HistoryCache;
 use crate::site::views::{Choices, Frame, Live, Pages};
 use crate::tracker::Tracker;
 

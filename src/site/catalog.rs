@@ -232,8 +232,24 @@ impl Catalog {
     /// The catalog this clone kept, when it was written by this version
     /// and all of it is there as its head says.
     pub fn load(store: &Store, include_confidential: bool) -> Option<Catalog> {
+        Catalog::load_from(&dir_of(store, include_confidential))
+    }
+
+    /// Where [`Catalog::load`] reads from.
+    pub fn path(store: &Store, include_confidential: bool) -> PathBuf {
+        dir_of(store, include_confidential)
+    }
+
+    /// The commit the catalog kept in `dir` was made at, reading its head
+    /// only.
+    pub fn tip_at(dir: &Path) -> Option<String> {
+        let head: Head = postcard::from_bytes(&std::fs::read(dir.join(HEAD)).ok()?).ok()?;
+        Some(head.tip)
+    }
+
+    /// The catalog kept in `dir`, as [`Catalog::load`] reads it.
+    pub fn load_from(dir: &Path) -> Option<Catalog> {
         use rayon::prelude::*;
-        let dir = dir_of(store, include_confidential);
         let head: Head = postcard::from_bytes(&std::fs::read(dir.join(HEAD)).ok()?).ok()?;
         if head.version != CATALOG_VERSION || head.format != super::FORMAT {
             return None;
@@ -277,7 +293,7 @@ impl Catalog {
                 .map(|(b, e, w)| (b, (e, w)))
                 .collect(),
             worded: BTreeSet::new(),
-            dir: Some(dir),
+            dir: Some(dir.to_owned()),
             dirty: BTreeSet::new(),
             whole: false,
         })

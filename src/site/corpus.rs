@@ -6,13 +6,14 @@
 //! Confidential issues and internal comments are dropped here, before any
 //! page, list, count or index sees them, unless the export asks for them.
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Config, Issue, Key};
-use crate::store::{CommitInfo, Revision, Store};
+use crate::store::{CommitInfo, Revision};
 use crate::tracker::{CommentRecord, Problem, Tracker};
+
+use super::history::HistoryCache;
 
 /// One issue and everything its page shows.
 #[derive(Debug, Clone)]
@@ -199,8 +200,10 @@ impl Corpus {
                 .as_ref()
                 .is_none_or(|ns| ns.iter().any(|n| path.contains(n.as_str())))
         };
+        let buckets: Option<BTreeSet<u64>> =
+            only.map(|o| o.iter().map(|k| layout::bucket(k.number)).collect());
         let mut by_key: HashMap<Key, Vec<Revision>> = HashMap::new();
-        for r in &history.commits {
+        for r in history.commits_in(store, buckets.as_ref())? {
             // A commit of the whole corpus (an import) names every key:
             // a set, not a list, and one copy of the commit without its
             // paths, cloned per key.
@@ -351,8 +354,8 @@ impl Corpus {
                 comments.retain(|r| !r.comment.internal);
             }
             let revisions = history
-                .commits
-                .iter()
+                .commits_of(store, key)?
+                .into_iter()
                 .filter(|r| {
                     r.paths
                         .iter()
@@ -427,91 +430,4 @@ fn history_of_issue(
             ..r
         })
         .collect())
-}
-
-/// The branch's history with the paths each commit changed, kept between
-/// exports in `<git common dir>/git-issue/site-history.bin` (postcard; beside the
-/// search index, never in the published folder) so that an export after one
-/// change walks one commit, not the whole history.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct HistoryCache {
-    version: u32,
-    tip: Option<String>,
-    commits: Vec<Revision>,
-    #[serde(skip)]
-    path: Option<PathBuf>,
-    #[serde(skip)]
-    dirty: bool,
-    /// The whole branch was walked, not only new commits.
-    #[serde(skip)]
-    walked_all: bool,
-}
-
-const HISTORY_VERSION: u32 = 3;
-
-impl HistoryCache {
-    /// The cache of this clone; empty when missing or unreadable.
-    pub fn load(store: &Store) -> HistoryCache {
-        HistoryCache::load_from(HistoryCache::path(store))
-    }
-
-    /// Where the cache of this clone is.
-    pub fn path(store: &Store) -> PathBuf {
-        store.local_dir().join("site-history.bin")
-    }
-
-    /// The cache kept at `path`; empty when missing or unreadable.
-    pub fn load_from(path: PathBuf) -> HistoryCache {
-        let mut cache = std::fs::read(&path)
-            .ok()
-            .and_then(|b| postcard::from_bytes::<HistoryCache>(&b).ok())
-            .filter(|c| c.version == HISTORY_VERSION)
-            .unwrap_or_default();
-        cache.version = HISTORY_VERSION;
-        cache.path = Some(path);
-        cache
-    }
-
-    /// Brings the history up to `tip`: only the new commits when the old
-    /// tip is an ancestor, else the whole branch again (history rewritten).
-    fn update(&mut self, store: &Store, tip: &str) -> Result<(), crate::store::StoreError> {
-        if self.tip.as_deref() == Some(tip) {
-            return Ok(());
-        }
-        let since = self
-            .tip
-            .as_deref()
-            .filter(|old| store.is_ancestor(old, tip));
-        let mut fresh = store.changes(tip, since, layout::ISSUES)?;
-        if since.is_some() {
-            fresh.append(&mut self.commits);
-        }
-        self.walked_all = since.is_none();
-        self.commits = fresh;
-        self.tip = Some(tip.to_owned());
-        self.dirty = true;
-        Ok(())
-    }
-
-    /// Writes the cache back when it changed. A cache that cannot be written
-    /// only costs time on the next export.
-    pub fn save(&self) {
-        let (Some(path), true) = (&self.path, self.dirty) else {
-            return;
-        };
-        let Ok(bytes) = postcard::to_allocvec(self) else {
-            return;
-        };
-        // Versions before 3 kept it as JSON; a whole walk drops that file.
-        if self.walked_all {
-            let _ = std::fs::remove_file(path.with_extension("json"));
-        }
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-    }
 }

@@ -14,6 +14,7 @@ pub mod corpus;
 mod dashboard;
 pub mod data;
 pub mod escape;
+pub mod history;
 pub mod html;
 mod listing;
 pub mod output;
@@ -30,7 +31,8 @@ use rayon::prelude::*;
 use crate::format::Key;
 use crate::tracker::{Problem, Tracker};
 use catalog::{Catalog, Entry};
-use corpus::{Corpus, HistoryCache};
+use corpus::Corpus;
+use history::HistoryCache;
 use output::{File, Output};
 use plan::{Plan, changes_since};
 use views::{Frame, Pages};
@@ -223,6 +225,18 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     let include = options.include_confidential;
     // The history cache and the folder's manifest, read at once.
     let history_at = HistoryCache::path(store);
+    let now = store
+        .tip()
+        .map_err(|e| SiteError::Corpus(e.into()))?
+        .map(|o| o.to_string());
+    // The catalog too, on a thread of its own (100,000 rows take longer to
+    // read than the manifest), unless it is of the branch as it is: then
+    // the export likely has nothing to do, and reads it only if it has.
+    let catalog_at = Catalog::path(store, include);
+    let at = now.clone();
+    let catalog = std::thread::spawn(move || {
+        (Catalog::tip_at(&catalog_at) != at).then(|| Catalog::load_from(&catalog_at))
+    });
     let (history, out) = std::thread::scope(|s| {
         let history = s.spawn(|| HistoryCache::load_from(history_at));
         let out = Output::open(dir);
@@ -239,10 +253,6 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         live: None,
     };
     let stamp = stamp(options, &frame.project);
-    let now = store
-        .tip()
-        .map_err(|e| SiteError::Corpus(e.into()))?
-        .map(|o| o.to_string());
     // The folder shows the branch as it is: nothing to read or render when
     // its files are all there and no commit an issue names has arrived.
     if let Some(e) = out.exported_with(&stamp).cloned()
@@ -269,7 +279,11 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             ..report
         });
     }
-    let plan = match Catalog::load(store, include) {
+    let catalog = match catalog.join() {
+        Ok(Some(read)) => read,
+        _ => Catalog::load(store, include),
+    };
+    let plan = match catalog {
         Some(c) if out.exported_with(&stamp).map(|e| e.tip.as_str()) == Some(c.tip.as_str()) => {
             changes_since(tracker, c, include, &mut history)?
         }
@@ -361,8 +375,33 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         )
     };
     // After changes there are few issues to render and few listings to
-    // make: the pages are made once.
-    let pages = before.is_some().then(all_pages);
+    // make: the pages are made once. The pages of the other issues are as
+    // the last export wrote them, where they are still there: looking (a
+    // listing of 100,000 names) takes as long as making those pages, so
+    // both at once.
+    let others: Vec<&Entry> = match before {
+        Some(_) => {
+            let rendered: std::collections::HashSet<u64> =
+                corpus.entries.iter().map(|e| e.key.number).collect();
+            catalog
+                .entries
+                .iter()
+                .filter(|e| !rendered.contains(&e.row.number))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let (pages, gone) = match before {
+        Some(_) => {
+            let paths = others
+                .iter()
+                .map(|e| format!("issues/{}.html", e.row.key))
+                .collect();
+            let (pages, gone) = rayon::join(all_pages, || out.keep_present(paths));
+            (Some(pages), gone)
+        }
+        None => (None, Vec::new()),
+    };
     let light = pages.is_none().then(|| {
         Pages::assemble_touched(
             &catalog.entries,
@@ -394,7 +433,6 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
             html::issue_page,
         )
     };
-    let mut read: std::collections::HashSet<u64> = Default::default();
     let mut rest = std::mem::take(&mut corpus.entries);
     rest.reverse();
     while !rest.is_empty() {
@@ -406,7 +444,6 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         for e in batch.iter().filter(|e| !e.attachments.is_empty()) {
             attachments(tracker, &mut out, &e.key, &e.attachments)?;
         }
-        read.extend(batch.iter().map(|e| e.key.number));
     }
     drop(rest);
     // A big branch read in slices: the pages made before every issue was
@@ -425,19 +462,8 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         }
     }
     if before.is_some() {
-        // The pages of the other issues are as the last export wrote them,
-        // where they still are; those that are not are made again.
-        let others: Vec<&Entry> = catalog
-            .entries
-            .iter()
-            .filter(|e| !read.contains(&e.row.number))
-            .collect();
-        let gone = out.keep_present(
-            others
-                .iter()
-                .map(|e| format!("issues/{}.html", e.row.key))
-                .collect(),
-        );
+        // Those of the other issues' pages that are not there are made
+        // again.
         let mut again: Vec<Key> = gone
             .iter()
             .filter_map(|p| {

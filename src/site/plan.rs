@@ -3,7 +3,8 @@
 //! they reach).
 
 use super::catalog::{Catalog, Entry};
-use super::corpus::{Corpus, HistoryCache, SiteIssue};
+use super::corpus::{Corpus, SiteIssue};
+use super::history::HistoryCache;
 use super::{SiteError, data, listing, views};
 use crate::format::Key;
 use crate::format::layout::BranchPath;

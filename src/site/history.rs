@@ -1,0 +1,433 @@
+//! The branch's history with the paths each commit changed, kept between
+//! exports so that an export after one change walks one commit, not the
+//! whole history, and reads the history of the issues it renders, not of
+//! every issue.
+//!
+//! It lives in `<git common dir>/git-issue/site-history/` (beside the
+//! search index, never in the published folder), in postcard:
+//!
+//! - `head.bin`: the commit it is up to date with, and a stamp for each
+//!   bucket file;
+//! - `<b>.bin`: the commits that changed issues numbered `b * 1000` to
+//!   `b * 1000 + 999`, newest first, each with the paths of those issues
+//!   only (an import names every issue; each bucket keeps its thousand).
+//!
+//! A bucket file is written before the head that names its stamp. A bucket
+//! whose stamp the head does not name (an export stopped between the two
+//! writes, or two exports saving at once) makes the whole cache read again
+//! from the branch: it is a cache, and one walk mends it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::format::Key;
+use crate::format::layout::{self, BranchPath};
+use crate::store::{Revision, Store, StoreError};
+
+const VERSION: u32 = 4;
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Head {
+    version: u32,
+    tip: Option<String>,
+    /// Each bucket file there is, by its stamp.
+    buckets: BTreeMap<u64, u64>,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct BucketFile {
+    stamp: u64,
+    commits: Vec<Revision>,
+}
+
+/// A [`BucketFile`] to write, without copying its commits.
+#[derive(serde::Serialize)]
+struct BucketRef<'a> {
+    stamp: u64,
+    commits: &'a [Revision],
+}
+
+#[derive(Debug, Default)]
+pub struct HistoryCache {
+    head: Head,
+    /// The buckets read so far (or made by a walk), newest commit first.
+    loaded: BTreeMap<u64, Vec<Revision>>,
+    /// Buckets changed since they were read.
+    dirty: BTreeSet<u64>,
+    /// Where it is kept; `None`: nowhere (a cache for one run).
+    dir: Option<PathBuf>,
+    /// The head changed.
+    head_dirty: bool,
+    /// The whole branch was walked, not only new commits.
+    walked_all: bool,
+}
+
+impl HistoryCache {
+    /// The cache of this clone; empty when missing or unreadable.
+    pub fn load(store: &Store) -> HistoryCache {
+        HistoryCache::load_from(HistoryCache::path(store))
+    }
+
+    /// Where the cache of this clone is: a folder.
+    pub fn path(store: &Store) -> PathBuf {
+        store.local_dir().join("site-history")
+    }
+
+    /// The cache kept in `dir`; empty when missing or unreadable. Only its
+    /// head is read here; a bucket is read when an issue of it is asked for.
+    pub fn load_from(dir: PathBuf) -> HistoryCache {
+        let head = std::fs::read(dir.join("head.bin"))
+            .ok()
+            .and_then(|b| postcard::from_bytes::<Head>(&b).ok())
+            .filter(|h| h.version == VERSION)
+            .unwrap_or(Head {
+                version: VERSION,
+                ..Head::default()
+            });
+        HistoryCache {
+            head,
+            dir: Some(dir),
+            ..HistoryCache::default()
+        }
+    }
+
+    /// Brings the history up to `tip`: only the new commits when the old
+    /// tip is an ancestor, else the whole branch again (history rewritten).
+    pub fn update(&mut self, store: &Store, tip: &str) -> Result<(), StoreError> {
+        if self.head.tip.as_deref() == Some(tip) {
+            return Ok(());
+        }
+        let since = self
+            .head
+            .tip
+            .clone()
+            .filter(|old| store.is_ancestor(old, tip));
+        let fresh = store.changes(tip, since.as_deref(), layout::ISSUES)?;
+        let mut split = by_bucket(fresh);
+        if since.is_some() {
+            let touched: Vec<u64> = split.keys().copied().collect();
+            if !self.read(&touched) {
+                return self.walk(store, tip);
+            }
+            for (b, mut new) in split {
+                let old = self.loaded.entry(b).or_default();
+                new.append(old);
+                *old = new;
+                self.dirty.insert(b);
+            }
+        } else {
+            self.loaded = std::mem::take(&mut split);
+            self.dirty = self.loaded.keys().copied().collect();
+            self.head.buckets.clear();
+            self.walked_all = true;
+        }
+        self.head.tip = Some(tip.to_owned());
+        self.head_dirty = true;
+        Ok(())
+    }
+
+    /// The whole branch again, up to `tip`.
+    fn walk(&mut self, store: &Store, tip: &str) -> Result<(), StoreError> {
+        self.head.tip = None;
+        self.loaded.clear();
+        self.dirty.clear();
+        self.head.buckets.clear();
+        self.update(store, tip)
+    }
+
+    /// The commits that changed the issues of `buckets` (every bucket:
+    /// `None`), each bucket newest first, with the paths of those issues.
+    /// Call [`HistoryCache::update`] first.
+    pub fn commits_in(
+        &mut self,
+        store: &Store,
+        buckets: Option<&BTreeSet<u64>>,
+    ) -> Result<Vec<&Revision>, StoreError> {
+        let wanted: Vec<u64> = match buckets {
+            Some(b) => b.iter().copied().collect(),
+            None => self.head.buckets.keys().copied().collect(),
+        };
+        if !self.read(&wanted) {
+            let tip = self.head.tip.clone().unwrap_or_default();
+            self.walk(store, &tip)?;
+        }
+        Ok(match buckets {
+            Some(b) => b
+                .iter()
+                .filter_map(|b| self.loaded.get(b))
+                .flatten()
+                .collect(),
+            None => self.loaded.values().flatten().collect(),
+        })
+    }
+
+    /// The commits that changed the issue at `key`, newest first.
+    pub fn commits_of(&mut self, store: &Store, key: &Key) -> Result<Vec<&Revision>, StoreError> {
+        let only = BTreeSet::from([layout::bucket(key.number)]);
+        let all = self.commits_in(store, Some(&only))?;
+        Ok(all
+            .into_iter()
+            .filter(|r| {
+                r.paths
+                    .iter()
+                    .any(|p| BranchPath::parse(p).key() == Some(key))
+            })
+            .collect())
+    }
+
+    /// Reads the files of `buckets` not read yet, on every core. False when
+    /// one does not match the head: the cache must be made again.
+    fn read(&mut self, buckets: &[u64]) -> bool {
+        let Some(dir) = &self.dir else {
+            return true;
+        };
+        let missing: Vec<(u64, u64)> = buckets
+            .iter()
+            .filter(|b| !self.loaded.contains_key(b))
+            .filter_map(|b| self.head.buckets.get(b).map(|s| (*b, *s)))
+            .collect();
+        let read: Vec<Option<(u64, Vec<Revision>)>> = missing
+            .par_iter()
+            .map(|(b, stamp)| {
+                let bytes = std::fs::read(bucket_path(dir, *b)).ok()?;
+                let file: BucketFile = postcard::from_bytes(&bytes).ok()?;
+                (file.stamp == *stamp).then_some((*b, file.commits))
+            })
+            .collect();
+        for r in read {
+            let Some((b, commits)) = r else {
+                return false;
+            };
+            self.loaded.insert(b, commits);
+        }
+        true
+    }
+
+    /// Writes back what changed: the buckets first, then the head that
+    /// names them. A cache that cannot be written only costs time on the
+    /// next export.
+    pub fn save(&mut self) {
+        let Some(dir) = self.dir.clone() else {
+            return;
+        };
+        if !self.head_dirty && self.dirty.is_empty() {
+            return;
+        }
+        if std::fs::create_dir_all(&dir).is_err() {
+            return;
+        }
+        if self.walked_all {
+            // Versions before 4 kept one file for every issue.
+            if let Some(parent) = dir.parent() {
+                let _ = std::fs::remove_file(parent.join("site-history.bin"));
+                let _ = std::fs::remove_file(parent.join("site-history.json"));
+            }
+        }
+        let base = stamp_base(self.head.tip.as_deref().unwrap_or(""));
+        let dirty: Vec<u64> = self.dirty.iter().copied().collect();
+        let written: Vec<(u64, Option<u64>)> = dirty
+            .par_iter()
+            .map(|b| {
+                let stamp = base ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let file = BucketRef {
+                    stamp,
+                    commits: self.loaded.get(b).map_or(&[], Vec::as_slice),
+                };
+                let ok = postcard::to_allocvec(&file)
+                    .ok()
+                    .is_some_and(|bytes| replace(&bucket_path(&dir, *b), &bytes));
+                (*b, ok.then_some(stamp))
+            })
+            .collect();
+        for (b, stamp) in written {
+            match stamp {
+                Some(s) => self.head.buckets.insert(b, s),
+                None => self.head.buckets.remove(&b),
+            };
+        }
+        if let Ok(bytes) = postcard::to_allocvec(&self.head) {
+            replace(&dir.join("head.bin"), &bytes);
+        }
+        self.dirty.clear();
+        self.head_dirty = false;
+    }
+}
+
+/// Revisions split by the bucket of the issues they changed: each keeps
+/// the paths of its bucket's issues only. Paths of no issue are dropped.
+fn by_bucket(revisions: Vec<Revision>) -> BTreeMap<u64, Vec<Revision>> {
+    let mut out: BTreeMap<u64, Vec<Revision>> = BTreeMap::new();
+    for r in revisions {
+        let mut paths: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+        for p in &r.paths {
+            if let Some(k) = BranchPath::parse(p).key() {
+                paths
+                    .entry(layout::bucket(k.number))
+                    .or_default()
+                    .push(p.clone());
+            }
+        }
+        for (b, paths) in paths {
+            out.entry(b).or_default().push(Revision {
+                commit: r.commit.clone(),
+                author: r.author.clone(),
+                email: r.email.clone(),
+                time: r.time,
+                message: r.message.clone(),
+                paths,
+                parents: r.parents,
+            });
+        }
+    }
+    out
+}
+
+fn bucket_path(dir: &Path, bucket: u64) -> PathBuf {
+    dir.join(format!("{bucket}.bin"))
+}
+
+/// A stamp no other save is likely to give: of the tip, the process and
+/// the time.
+fn stamp_base(tip: &str) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let seed = format!("{tip} {} {nanos}", std::process::id());
+    xxhash_rust::xxh3::xxh3_64(seed.as_bytes())
+}
+
+/// Writes `path` whole or not at all.
+fn replace(path: &Path, bytes: &[u8]) -> bool {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Change, Edit};
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut config = repo.config().unwrap();
+        config.set_str("user.name", "Alice Example").unwrap();
+        config.set_str("user.email", "alice@example.com").unwrap();
+        let store = Store::discover(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    fn commit(store: &Store, message: &str, paths: &[&str]) -> String {
+        let edits: Vec<Edit> = paths
+            .iter()
+            .map(|p| Edit::Write {
+                path: (*p).to_owned(),
+                content: format!("{message}\n").into_bytes(),
+            })
+            .collect();
+        store
+            .commit(|_| {
+                Ok::<_, StoreError>(Some(Change {
+                    message: message.to_owned(),
+                    edits: edits.clone(),
+                }))
+            })
+            .unwrap()
+            .unwrap()
+    }
+
+    /// The cache kept at `at`, brought up to the branch's tip.
+    fn fresh(at: &Path, store: &Store) -> HistoryCache {
+        let mut cache = HistoryCache::load_from(at.to_owned());
+        let tip = store.tip().unwrap().unwrap().to_string();
+        cache.update(store, &tip).unwrap();
+        cache
+    }
+
+    fn of(cache: &mut HistoryCache, store: &Store, key: &str) -> Vec<String> {
+        let key: Key = key.parse().unwrap();
+        let commits = cache.commits_of(store, &key).unwrap();
+        commits.iter().map(|r| r.message.clone()).collect()
+    }
+
+    #[test]
+    fn each_bucket_keeps_its_own_issues_and_is_read_only_when_asked_for() {
+        let (dir, store) = store();
+        let small = "issues/0/0/1/BC-12.md";
+        let big = "issues/1/2/3/BC-1234.md";
+        commit(&store, "both", &[small, big]);
+        commit(&store, "small", &[small]);
+        commit(&store, "big", &["issues/1/2/3/BC-1234/comments/01J.md"]);
+        let at = dir.path().join("cache");
+        let mut cache = HistoryCache::load_from(at.clone());
+        cache
+            .update(&store, &store.tip().unwrap().unwrap().to_string())
+            .unwrap();
+        assert_eq!(of(&mut cache, &store, "BC-12"), ["small", "both"]);
+        assert_eq!(of(&mut cache, &store, "BC-1234"), ["big", "both"]);
+        // The import-like commit keeps, in each bucket, that bucket's paths.
+        let zero = &cache.loaded[&0];
+        assert_eq!(zero.last().unwrap().paths, [small]);
+        cache.save();
+
+        // One more change to BC-12: the next export reads bucket 0 only.
+        commit(&store, "small again", &[small]);
+        let mut cache = HistoryCache::load_from(at.clone());
+        assert!(cache.loaded.is_empty());
+        cache
+            .update(&store, &store.tip().unwrap().unwrap().to_string())
+            .unwrap();
+        assert_eq!(
+            of(&mut cache, &store, "BC-12"),
+            ["small again", "small", "both"]
+        );
+        assert_eq!(cache.loaded.keys().collect::<Vec<_>>(), [&0]);
+        cache.save();
+        let mut cache = HistoryCache::load_from(at.clone());
+        assert_eq!(of(&mut cache, &store, "BC-1234"), ["big", "both"]);
+        assert_eq!(
+            of(&mut cache, &store, "BC-12"),
+            ["small again", "small", "both"]
+        );
+    }
+
+    #[test]
+    fn a_bucket_the_head_does_not_name_makes_the_cache_again() {
+        let (dir, store) = store();
+        let small = "issues/0/0/1/BC-12.md";
+        let big = "issues/1/2/3/BC-1234.md";
+        commit(&store, "both", &[small, big]);
+        let at = dir.path().join("cache");
+        let mut cache = HistoryCache::load_from(at.clone());
+        cache
+            .update(&store, &store.tip().unwrap().unwrap().to_string())
+            .unwrap();
+        cache.save();
+        // An export stopped after writing bucket 1 and before the head: the
+        // bucket holds a commit the head's tip does not have.
+        commit(&store, "big", &[big]);
+        let head = std::fs::read(at.join("head.bin")).unwrap();
+        fresh(&at, &store).save();
+        std::fs::write(at.join("head.bin"), head).unwrap();
+
+        let mut cache = fresh(&at, &store);
+        assert_eq!(of(&mut cache, &store, "BC-1234"), ["big", "both"]);
+        assert_eq!(of(&mut cache, &store, "BC-12"), ["both"]);
+        // A bucket file that is not postcard at all: the same.
+        cache.save();
+        std::fs::write(at.join("1.bin"), b"not a cache").unwrap();
+        commit(&store, "big again", &[big]);
+        let mut cache = fresh(&at, &store);
+        assert_eq!(
+            of(&mut cache, &store, "BC-1234"),
+            ["big again", "big", "both"]
+        );
+    }
+}
