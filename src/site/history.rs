@@ -215,8 +215,51 @@ impl HistoryCache {
         if !self.head_dirty && self.dirty.is_empty() {
             return;
         }
-        if std::fs::create_dir_all(&dir).is_err() {
+        let dirty: Vec<u64> = self.dirty.iter().copied().collect();
+        if !self.write(&dirty) {
+            // A head naming what is not written would hide those issues'
+            // history: without one, the next export makes it again.
+            let _ = std::fs::remove_file(dir.join("head.bin"));
             return;
+        }
+        if let Ok(bytes) = postcard::to_allocvec(&self.head) {
+            replace(&dir.join("head.bin"), &bytes);
+        }
+        self.head_dirty = false;
+    }
+
+    /// Writes the buckets of `numbers` that changed and lets go of them
+    /// all, for a whole export that is done with those issues: read again
+    /// from their files if asked for. Those that cannot be written are kept.
+    pub fn release(&mut self, numbers: std::ops::Range<u64>) {
+        if self.dir.is_none() {
+            return;
+        }
+        let range = layout::bucket(numbers.start)..=layout::bucket(numbers.end.saturating_sub(1));
+        let these: Vec<u64> = self.loaded.range(range).map(|(b, _)| *b).collect();
+        let dirty: Vec<u64> = these
+            .iter()
+            .copied()
+            .filter(|b| self.dirty.contains(b))
+            .collect();
+        if self.write(&dirty) {
+            for b in these {
+                self.loaded.remove(&b);
+            }
+        }
+    }
+
+    /// Writes the files of `buckets`, each with a new stamp that the head
+    /// (in memory) now names. False when one could not be written.
+    fn write(&mut self, buckets: &[u64]) -> bool {
+        let Some(dir) = self.dir.clone() else {
+            return false;
+        };
+        if buckets.is_empty() {
+            return true;
+        }
+        if std::fs::create_dir_all(&dir).is_err() {
+            return false;
         }
         if self.walked_all {
             // Versions before 4 kept one file for every issue.
@@ -226,8 +269,7 @@ impl HistoryCache {
             }
         }
         let base = stamp_base(self.head.tip.as_deref().unwrap_or(""));
-        let dirty: Vec<u64> = self.dirty.iter().copied().collect();
-        let written: Vec<(u64, Option<u64>)> = dirty
+        let written: Vec<(u64, Option<u64>)> = buckets
             .par_iter()
             .map(|b| {
                 let stamp = base ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -241,17 +283,18 @@ impl HistoryCache {
                 (*b, ok.then_some(stamp))
             })
             .collect();
+        let mut all = true;
         for (b, stamp) in written {
             match stamp {
-                Some(s) => self.head.buckets.insert(b, s),
-                None => self.head.buckets.remove(&b),
-            };
+                Some(s) => {
+                    self.head.buckets.insert(b, s);
+                    self.dirty.remove(&b);
+                }
+                None => all = false,
+            }
         }
-        if let Ok(bytes) = postcard::to_allocvec(&self.head) {
-            replace(&dir.join("head.bin"), &bytes);
-        }
-        self.dirty.clear();
-        self.head_dirty = false;
+        self.head_dirty = true;
+        all
     }
 }
 
@@ -389,6 +432,13 @@ mod tests {
             ["small again", "small", "both"]
         );
         assert_eq!(cache.loaded.keys().collect::<Vec<_>>(), [&0]);
+        // A whole export lets go of a slice's buckets once it has read them.
+        cache.release(0..1000);
+        assert_eq!(cache.loaded.keys().collect::<Vec<_>>(), Vec::<&u64>::new());
+        assert_eq!(
+            of(&mut cache, &store, "BC-12"),
+            ["small again", "small", "both"]
+        );
         cache.save();
         let mut cache = HistoryCache::load_from(at.clone());
         assert_eq!(of(&mut cache, &store, "BC-1234"), ["big", "both"]);
