@@ -1026,6 +1026,70 @@ fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
     check(&dir);
 }
 
+/// The history cache is a file per thousand issues and a head naming them:
+/// exports running at once in one clone each save it, and whatever they
+/// leave, every later export's histories agree with `git issue log`.
+#[test]
+fn exports_at_once_leave_histories_that_agree_with_git_issue_log() {
+    let env = fixture();
+    // Issues in two more buckets than the fixture's.
+    for n in [1500_u32, 2042] {
+        env.commit_by_hand(
+            &format!("issues/{}/{}/{}/BC-{n}.md", n / 1000, n / 100 % 10, n / 10 % 10),
+            &issue_file(
+                n,
+                &format!("title: Far issue {n}\ntype: bug\nstatus: open\npriority: p2\ncreated: 2026-01-01T10:00:00Z\nupdated: 2026-01-01T10:00:00Z\n"),
+                "Far away.\n",
+            ),
+        );
+    }
+    let dir = export(&env, "site", &[]);
+    let keys = ["BC-1", "BC-3", "BC-1500", "BC-2042"];
+    let check = |dir: &Path, what: &str| {
+        for key in keys {
+            let log = crate::common::json(&env.ok(&["log", key, "--json"]));
+            let expected: Vec<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
+                .collect();
+            let page = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))).unwrap();
+            assert_eq!(history_on_page(&page), expected, "{what}: history of {key}");
+        }
+    };
+    for round in 0..3 {
+        env.ok(&["comment", "BC-1", "-m", &format!("Round {round}.")]);
+        env.ok(&["label", "BC-1500", &format!("+r{round}")]);
+        env.ok(&["set", "BC-2042", &format!("priority=p{}", round % 3)]);
+        let children: Vec<_> = (0..3)
+            .map(|i| {
+                let out = env.root.join(format!("at-once-{round}-{i}"));
+                env.cmd()
+                    .args(["export", "site", out.to_str().unwrap()])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for (i, child) in children.into_iter().enumerate() {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            check(
+                &env.root.join(format!("at-once-{round}-{i}")),
+                &format!("round {round}, export {i}"),
+            );
+        }
+        env.ok(&["export", "site", dir.to_str().unwrap()]);
+        check(&dir, &format!("round {round}, the export after"));
+    }
+}
+
 /// Issue 10, item 6: after a sync gives BC-2 to another issue, the site's
 /// History of each issue is its own (as `git issue log` says), so the
 /// public BC-2 never shows the confidential title that held the key first.
