@@ -57,10 +57,12 @@ fn say(ui: &Ui, dir: &std::path::Path, report: &Report) {
     }
     let short = &report.tip[..report.tip.len().min(12)];
     ui.status(&format!(
-        "{}: {} issues at {short}; {} files written, {} unchanged, {} removed",
+        "{}: {} issue{} at {short}; {} file{} written, {} unchanged, {} removed",
         dir.display(),
         report.issues,
+        if report.issues == 1 { "" } else { "s" },
         report.written.len(),
+        if report.written.len() == 1 { "" } else { "s" },
         report.unchanged,
         report.removed.len()
     ));
