@@ -8,6 +8,10 @@
 //! read goes through [`ui`]; the library itself never prints. [`site`] renders
 //! the branch as a static HTML site.
 
+// Only the binary makes an unsafe call (`main.rs`, libgit2's pack
+// windows); the library makes none.
+#![forbid(unsafe_code)]
+
 pub mod board;
 pub mod bridge;
 pub mod cli;

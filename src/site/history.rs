@@ -228,22 +228,25 @@ impl HistoryCache {
         self.head_dirty = false;
     }
 
-    /// Writes the buckets of `numbers` that changed and lets go of them
-    /// all, for a whole export that is done with those issues: read again
-    /// from their files if asked for. Those that cannot be written are kept.
-    pub fn release(&mut self, numbers: std::ops::Range<u64>) {
+    /// Writes the buckets of every number below `end` that changed and
+    /// lets go of them, for a whole export that is done with those issues:
+    /// read again from their files if asked for. A bucket that cannot be
+    /// written is kept in memory.
+    pub fn release_below(&mut self, end: u64) {
         if self.dir.is_none() {
             return;
         }
-        let range = layout::bucket(numbers.start)..=layout::bucket(numbers.end.saturating_sub(1));
-        let these: Vec<u64> = self.loaded.range(range).map(|(b, _)| *b).collect();
+        // Bucket `b` holds numbers below `(b + 1) * BUCKET_SIZE`.
+        let done = end / layout::BUCKET_SIZE;
+        let these: Vec<u64> = self.loaded.range(..done).map(|(b, _)| *b).collect();
         let dirty: Vec<u64> = these
             .iter()
             .copied()
             .filter(|b| self.dirty.contains(b))
             .collect();
-        if self.write(&dirty) {
-            for b in these {
+        self.write(&dirty);
+        for b in these {
+            if !self.dirty.contains(&b) {
                 self.loaded.remove(&b);
             }
         }
@@ -344,12 +347,7 @@ fn stamp_base(tip: &str) -> u64 {
 
 /// Writes `path` whole or not at all.
 fn replace(path: &Path, bytes: &[u8]) -> bool {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
-        return true;
-    }
-    let _ = std::fs::remove_file(&tmp);
-    false
+    crate::tracker::replace_local_file(path, bytes).is_ok()
 }
 
 #[cfg(test)]
@@ -433,7 +431,7 @@ mod tests {
         );
         assert_eq!(cache.loaded.keys().collect::<Vec<_>>(), [&0]);
         // A whole export lets go of a slice's buckets once it has read them.
-        cache.release(0..1000);
+        cache.release_below(1000);
         assert_eq!(cache.loaded.keys().collect::<Vec<_>>(), Vec::<&u64>::new());
         assert_eq!(
             of(&mut cache, &store, "BC-12"),

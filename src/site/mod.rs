@@ -243,7 +243,14 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         (history.join(), out)
     });
     let mut history = history.unwrap_or_default();
-    let mut out = out?;
+    // No thread is left reading the catalog for nothing, below either.
+    let mut out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            let _ = catalog.join();
+            return Err(e.into());
+        }
+    };
     let frame = Frame {
         project: store.repository_name(),
         base_url: options
@@ -272,6 +279,7 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
         };
         out.exporting(e);
         let written = out.finish()?;
+        let _ = catalog.join();
         return Ok(Report {
             written: written.written,
             unchanged: written.unchanged,

@@ -268,10 +268,14 @@ pub(super) fn stream(
     // 650 to 680 MB) and, on 2 cores already busy making pages, was no
     // quicker.
     for numbers in ranges {
-        let mut part = Corpus::read_in(tracker, &tip, numbers.clone(), include, history)?;
+        let end = numbers.end;
+        let mut part = Corpus::read_in(tracker, &tip, numbers, include, history)?;
         // The slice's issues have their history: the next slices do not
-        // need it in memory (a tenth of the heap at 100,000 issues).
-        history.release(numbers);
+        // need it in memory (a tenth of the heap at 100,000 issues). An
+        // original whose page is made again at the end reads its bucket
+        // back from the file (from the branch, should another export have
+        // rewritten the cache meanwhile).
+        history.release_below(end);
         if !part.shared_keys().is_empty() {
             return Ok(None);
         }

@@ -477,7 +477,7 @@ impl Tracker {
 /// Replaces a file of this clone's own state (`<git dir>/git-issue/…`: a
 /// cache, never committed) whole: a temporary file beside it renamed into
 /// place, so a reader never sees half of it. Its folder is made if missing.
-fn replace_local_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_local_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
