@@ -17,8 +17,9 @@
 //!
 //! For number `n`, `<b>` is `n / 1000`, `<h>` its hundreds digit and `<t>`
 //! its tens digit: `issues/12/3/4/BC-12345.md`. A folder holds ten issues
-//! or ten folders, so a change rewrites a few small trees and costs about
-//! what it changes, whatever the size of the tracker. The first layout kept
+//! or ten folders, so a change rewrites a few small trees; `issues/` holds
+//! one folder per thousand issues, the one tree a change rewrites that
+//! grows with the tracker (2.4 KB at 100,000). The first layout kept
 //! an issue directly in its thousand's bucket (`issues/12/BC-12345.md`):
 //! such files are still read where they are (and stay there when changed);
 //! new issues, and every issue `doctor --fix` moves, take the layout above.
