@@ -77,17 +77,38 @@ impl HistoryCache {
 
     /// The cache kept in `dir`; empty when missing or unreadable. Only its
     /// head is read here; a bucket is read when an issue of it is asked for.
+    /// A clone with only the one-file cache of versions before 4 (beside
+    /// `dir`) has it split into buckets, not walked again.
     pub fn load_from(dir: PathBuf) -> HistoryCache {
         let head = std::fs::read(dir.join("head.bin"))
             .ok()
             .and_then(|b| postcard::from_bytes::<Head>(&b).ok())
-            .filter(|h| h.version == VERSION)
-            .unwrap_or(Head {
+            .filter(|h| h.version == VERSION);
+        if head.is_none()
+            && let Some(old) = dir
+                .parent()
+                .and_then(|p| read_old(&p.join("site-history.bin")))
+        {
+            let loaded = by_bucket(old.commits);
+            return HistoryCache {
+                head: Head {
+                    version: VERSION,
+                    tip: old.tip,
+                    buckets: BTreeMap::new(),
+                },
+                dirty: loaded.keys().copied().collect(),
+                loaded,
+                dir: Some(dir),
+                head_dirty: true,
+                // Written whole, and the old file removed.
+                walked_all: true,
+            };
+        }
+        HistoryCache {
+            head: head.unwrap_or(Head {
                 version: VERSION,
                 ..Head::default()
-            });
-        HistoryCache {
-            head,
+            }),
             dir: Some(dir),
             ..HistoryCache::default()
         }
@@ -301,6 +322,22 @@ impl HistoryCache {
     }
 }
 
+/// The one-file cache of versions before 4: every commit with every path.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OldCache {
+    version: u32,
+    tip: Option<String>,
+    commits: Vec<Revision>,
+}
+
+/// The version the one-file cache had last.
+const OLD_VERSION: u32 = 3;
+
+fn read_old(path: &Path) -> Option<OldCache> {
+    let old: OldCache = postcard::from_bytes(&std::fs::read(path).ok()?).ok()?;
+    (old.version == OLD_VERSION).then_some(old)
+}
+
 /// Revisions split by the bucket of the issues they changed: each keeps
 /// the paths of its bucket's issues only. Paths of no issue are dropped.
 fn by_bucket(revisions: Vec<Revision>) -> BTreeMap<u64, Vec<Revision>> {
@@ -444,6 +481,44 @@ mod tests {
             of(&mut cache, &store, "BC-12"),
             ["small again", "small", "both"]
         );
+    }
+
+    #[test]
+    fn the_one_file_cache_of_before_is_split_not_walked_again() {
+        let (dir, store) = store();
+        let small = "issues/0/0/1/BC-12.md";
+        let big = "issues/1/2/3/BC-1234.md";
+        commit(&store, "both", &[small, big]);
+        let tip = store.tip().unwrap().unwrap().to_string();
+        // What an export of version 3 left: its own reading of the branch,
+        // told apart here by its messages.
+        let revision = |message: &str, paths: &[&str]| Revision {
+            commit: tip.clone(),
+            author: "Alice Example".into(),
+            email: "alice@example.com".into(),
+            time: jiff::Timestamp::UNIX_EPOCH,
+            message: message.into(),
+            paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+            parents: 0,
+        };
+        let old = OldCache {
+            version: OLD_VERSION,
+            tip: Some(tip.clone()),
+            commits: vec![revision("remembered", &[small, big, "issues/deleted.yml"])],
+        };
+        let file = dir.path().join("site-history.bin");
+        std::fs::write(&file, postcard::to_allocvec(&old).unwrap()).unwrap();
+        let at = dir.path().join("site-history");
+        let mut cache = fresh(&at, &store);
+        assert_eq!(of(&mut cache, &store, "BC-12"), ["remembered"]);
+        assert_eq!(of(&mut cache, &store, "BC-1234"), ["remembered"]);
+        assert_eq!(cache.loaded[&1][0].paths, [big]);
+        cache.save();
+        assert!(!file.exists(), "the old file is removed once split");
+        // New commits join it as they would any cache.
+        commit(&store, "small", &[small]);
+        let mut cache = fresh(&at, &store);
+        assert_eq!(of(&mut cache, &store, "BC-12"), ["small", "remembered"]);
     }
 
     #[test]
