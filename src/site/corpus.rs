@@ -227,7 +227,8 @@ impl Corpus {
             if keys.is_empty() {
                 continue;
             }
-            let bare = without_paths(r);
+            // As an issue's history shows it: without the paths.
+            let bare = r.with_paths(Vec::new());
             for k in keys {
                 by_key.entry(k.clone()).or_default().push(bare.clone());
             }
@@ -353,20 +354,20 @@ impl Corpus {
                 }
                 comments.retain(|r| !r.comment.internal);
             }
-            let revisions = history
-                .commits_of(store, key)?
-                .into_iter()
-                .filter(|r| {
-                    r.paths
-                        .iter()
-                        .any(|p| !hidden.contains(p) && BranchPath::parse(p).key() == Some(key))
-                })
-                .map(without_paths)
-                .collect();
             let revisions = if self.shared_keys.contains(key) {
                 history_of_issue(tracker, key, &hidden)?
             } else {
-                revisions
+                let bucket = BTreeSet::from([layout::bucket(key.number)]);
+                history
+                    .commits_in(store, Some(&bucket))?
+                    .into_iter()
+                    .filter(|r| {
+                        r.paths
+                            .iter()
+                            .any(|p| !hidden.contains(p) && BranchPath::parse(p).key() == Some(key))
+                    })
+                    .map(|r| r.with_paths(Vec::new()))
+                    .collect()
             };
             for c in d.commits {
                 self.commits.insert(c.id.clone(), c);
@@ -387,20 +388,6 @@ impl Corpus {
         }
         self.tip = tip;
         Ok(Refreshed::Issues(keys.iter().map(Key::to_string).collect()))
-    }
-}
-
-/// A commit as an issue's history shows it: without the paths it changed,
-/// which for an import are every file of the branch.
-fn without_paths(r: &Revision) -> Revision {
-    Revision {
-        commit: r.commit.clone(),
-        author: r.author.clone(),
-        email: r.email.clone(),
-        time: r.time,
-        message: r.message.clone(),
-        paths: Vec::new(),
-        parents: r.parents,
     }
 }
 

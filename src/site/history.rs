@@ -22,13 +22,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::format::Key;
 use crate::format::layout::{self, BranchPath};
 use crate::store::{Revision, Store, StoreError};
 
 const VERSION: u32 = 4;
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Head {
     version: u32,
     tip: Option<String>,
@@ -36,7 +35,17 @@ struct Head {
     buckets: BTreeMap<u64, u64>,
 }
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+impl Default for Head {
+    fn default() -> Head {
+        Head {
+            version: VERSION,
+            tip: None,
+            buckets: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct BucketFile {
     stamp: u64,
     commits: Vec<Revision>,
@@ -92,9 +101,8 @@ impl HistoryCache {
             let loaded = by_bucket(old.commits);
             return HistoryCache {
                 head: Head {
-                    version: VERSION,
                     tip: old.tip,
-                    buckets: BTreeMap::new(),
+                    ..Head::default()
                 },
                 dirty: loaded.keys().copied().collect(),
                 loaded,
@@ -105,10 +113,7 @@ impl HistoryCache {
             };
         }
         HistoryCache {
-            head: head.unwrap_or(Head {
-                version: VERSION,
-                ..Head::default()
-            }),
+            head: head.unwrap_or_default(),
             dir: Some(dir),
             ..HistoryCache::default()
         }
@@ -152,9 +157,6 @@ impl HistoryCache {
     /// The whole branch again, up to `tip`.
     fn walk(&mut self, store: &Store, tip: &str) -> Result<(), StoreError> {
         self.head.tip = None;
-        self.loaded.clear();
-        self.dirty.clear();
-        self.head.buckets.clear();
         self.update(store, tip)
     }
 
@@ -182,20 +184,6 @@ impl HistoryCache {
                 .collect(),
             None => self.loaded.values().flatten().collect(),
         })
-    }
-
-    /// The commits that changed the issue at `key`, newest first.
-    pub fn commits_of(&mut self, store: &Store, key: &Key) -> Result<Vec<&Revision>, StoreError> {
-        let only = BTreeSet::from([layout::bucket(key.number)]);
-        let all = self.commits_in(store, Some(&only))?;
-        Ok(all
-            .into_iter()
-            .filter(|r| {
-                r.paths
-                    .iter()
-                    .any(|p| BranchPath::parse(p).key() == Some(key))
-            })
-            .collect())
     }
 
     /// Reads the files of `buckets` not read yet, on every core. False when
@@ -282,9 +270,6 @@ impl HistoryCache {
         if buckets.is_empty() {
             return true;
         }
-        if std::fs::create_dir_all(&dir).is_err() {
-            return false;
-        }
         if self.walked_all {
             // Versions before 4 kept one file for every issue.
             if let Some(parent) = dir.parent() {
@@ -353,15 +338,7 @@ fn by_bucket(revisions: Vec<Revision>) -> BTreeMap<u64, Vec<Revision>> {
             }
         }
         for (b, paths) in paths {
-            out.entry(b).or_default().push(Revision {
-                commit: r.commit.clone(),
-                author: r.author.clone(),
-                email: r.email.clone(),
-                time: r.time,
-                message: r.message.clone(),
-                paths,
-                parents: r.parents,
-            });
+            out.entry(b).or_default().push(r.with_paths(paths));
         }
     }
     out
@@ -382,7 +359,7 @@ fn stamp_base(tip: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(seed.as_bytes())
 }
 
-/// Writes `path` whole or not at all.
+/// Writes `path` whole or not at all (and its folder if missing).
 fn replace(path: &Path, bytes: &[u8]) -> bool {
     crate::tracker::replace_local_file(path, bytes).is_ok()
 }
@@ -390,14 +367,11 @@ fn replace(path: &Path, bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Key;
     use crate::store::{Change, Edit};
 
     fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init(dir.path()).unwrap();
-        let mut config = repo.config().unwrap();
-        config.set_str("user.name", "Alice Example").unwrap();
-        config.set_str("user.email", "alice@example.com").unwrap();
+        let (dir, _repo) = crate::store::test_repository();
         let store = Store::discover(dir.path()).unwrap();
         (dir, store)
     }
@@ -421,6 +395,17 @@ mod tests {
             .unwrap()
     }
 
+    /// An issue in bucket 0 and one in bucket 1.
+    const SMALL: &str = "issues/0/0/1/BC-12.md";
+    const BIG: &str = "issues/1/2/3/BC-1234.md";
+
+    /// A repository whose first commit (`both`) writes both.
+    fn with_both() -> (tempfile::TempDir, Store) {
+        let (dir, store) = store();
+        commit(&store, "both", &[SMALL, BIG]);
+        (dir, store)
+    }
+
     /// The cache kept at `at`, brought up to the branch's tip.
     fn fresh(at: &Path, store: &Store) -> HistoryCache {
         let mut cache = HistoryCache::load_from(at.to_owned());
@@ -429,39 +414,42 @@ mod tests {
         cache
     }
 
+    /// The messages of the commits that changed the issue at `key`.
     fn of(cache: &mut HistoryCache, store: &Store, key: &str) -> Vec<String> {
         let key: Key = key.parse().unwrap();
-        let commits = cache.commits_of(store, &key).unwrap();
-        commits.iter().map(|r| r.message.clone()).collect()
+        let bucket = BTreeSet::from([layout::bucket(key.number)]);
+        let commits = cache.commits_in(store, Some(&bucket)).unwrap();
+        commits
+            .iter()
+            .filter(|r| {
+                r.paths
+                    .iter()
+                    .any(|p| BranchPath::parse(p).key() == Some(&key))
+            })
+            .map(|r| r.message.clone())
+            .collect()
     }
 
     #[test]
     fn each_bucket_keeps_its_own_issues_and_is_read_only_when_asked_for() {
-        let (dir, store) = store();
-        let small = "issues/0/0/1/BC-12.md";
-        let big = "issues/1/2/3/BC-1234.md";
-        commit(&store, "both", &[small, big]);
-        commit(&store, "small", &[small]);
+        let (dir, store) = with_both();
+        commit(&store, "small", &[SMALL]);
         commit(&store, "big", &["issues/1/2/3/BC-1234/comments/01J.md"]);
         let at = dir.path().join("cache");
-        let mut cache = HistoryCache::load_from(at.clone());
-        cache
-            .update(&store, &store.tip().unwrap().unwrap().to_string())
-            .unwrap();
+        let mut cache = fresh(&at, &store);
         assert_eq!(of(&mut cache, &store, "BC-12"), ["small", "both"]);
         assert_eq!(of(&mut cache, &store, "BC-1234"), ["big", "both"]);
         // The import-like commit keeps, in each bucket, that bucket's paths.
         let zero = &cache.loaded[&0];
-        assert_eq!(zero.last().unwrap().paths, [small]);
+        assert_eq!(zero.last().unwrap().paths, [SMALL]);
         cache.save();
 
         // One more change to BC-12: the next export reads bucket 0 only.
-        commit(&store, "small again", &[small]);
+        commit(&store, "small again", &[SMALL]);
         let mut cache = HistoryCache::load_from(at.clone());
         assert!(cache.loaded.is_empty());
-        cache
-            .update(&store, &store.tip().unwrap().unwrap().to_string())
-            .unwrap();
+        let tip = store.tip().unwrap().unwrap().to_string();
+        cache.update(&store, &tip).unwrap();
         assert_eq!(
             of(&mut cache, &store, "BC-12"),
             ["small again", "small", "both"]
@@ -485,10 +473,7 @@ mod tests {
 
     #[test]
     fn the_one_file_cache_of_before_is_split_not_walked_again() {
-        let (dir, store) = store();
-        let small = "issues/0/0/1/BC-12.md";
-        let big = "issues/1/2/3/BC-1234.md";
-        commit(&store, "both", &[small, big]);
+        let (dir, store) = with_both();
         let tip = store.tip().unwrap().unwrap().to_string();
         // What an export of version 3 left: its own reading of the branch,
         // told apart here by its messages.
@@ -504,7 +489,7 @@ mod tests {
         let old = OldCache {
             version: OLD_VERSION,
             tip: Some(tip.clone()),
-            commits: vec![revision("remembered", &[small, big, "issues/deleted.yml"])],
+            commits: vec![revision("remembered", &[SMALL, BIG, "issues/deleted.yml"])],
         };
         let file = dir.path().join("site-history.bin");
         std::fs::write(&file, postcard::to_allocvec(&old).unwrap()).unwrap();
@@ -512,30 +497,23 @@ mod tests {
         let mut cache = fresh(&at, &store);
         assert_eq!(of(&mut cache, &store, "BC-12"), ["remembered"]);
         assert_eq!(of(&mut cache, &store, "BC-1234"), ["remembered"]);
-        assert_eq!(cache.loaded[&1][0].paths, [big]);
+        assert_eq!(cache.loaded[&1][0].paths, [BIG]);
         cache.save();
         assert!(!file.exists(), "the old file is removed once split");
         // New commits join it as they would any cache.
-        commit(&store, "small", &[small]);
+        commit(&store, "small", &[SMALL]);
         let mut cache = fresh(&at, &store);
         assert_eq!(of(&mut cache, &store, "BC-12"), ["small", "remembered"]);
     }
 
     #[test]
     fn a_bucket_the_head_does_not_name_makes_the_cache_again() {
-        let (dir, store) = store();
-        let small = "issues/0/0/1/BC-12.md";
-        let big = "issues/1/2/3/BC-1234.md";
-        commit(&store, "both", &[small, big]);
+        let (dir, store) = with_both();
         let at = dir.path().join("cache");
-        let mut cache = HistoryCache::load_from(at.clone());
-        cache
-            .update(&store, &store.tip().unwrap().unwrap().to_string())
-            .unwrap();
-        cache.save();
+        fresh(&at, &store).save();
         // An export stopped after writing bucket 1 and before the head: the
         // bucket holds a commit the head's tip does not have.
-        commit(&store, "big", &[big]);
+        commit(&store, "big", &[BIG]);
         let head = std::fs::read(at.join("head.bin")).unwrap();
         fresh(&at, &store).save();
         std::fs::write(at.join("head.bin"), head).unwrap();
@@ -546,7 +524,7 @@ mod tests {
         // A bucket file that is not postcard at all: the same.
         cache.save();
         std::fs::write(at.join("1.bin"), b"not a cache").unwrap();
-        commit(&store, "big again", &[big]);
+        commit(&store, "big again", &[BIG]);
         let mut cache = fresh(&at, &store);
         assert_eq!(
             of(&mut cache, &store, "BC-1234"),

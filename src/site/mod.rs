@@ -387,28 +387,23 @@ pub fn export(tracker: &Tracker, dir: &Path, options: &Options) -> Result<Report
     // the last export wrote them, where they are still there: looking (a
     // listing of 100,000 names) takes as long as making those pages, so
     // both at once.
-    let others: Vec<&Entry> = match before {
+    let (pages, others, gone) = match before {
         Some(_) => {
             let rendered: std::collections::HashSet<u64> =
                 corpus.entries.iter().map(|e| e.key.number).collect();
-            catalog
+            let others: Vec<&Entry> = catalog
                 .entries
                 .iter()
                 .filter(|e| !rendered.contains(&e.row.number))
-                .collect()
-        }
-        None => Vec::new(),
-    };
-    let (pages, gone) = match before {
-        Some(_) => {
+                .collect();
             let paths = others
                 .iter()
                 .map(|e| format!("issues/{}.html", e.row.key))
                 .collect();
             let (pages, gone) = rayon::join(all_pages, || out.keep_present(paths));
-            (Some(pages), gone)
+            (Some(pages), others, gone)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), Vec::new()),
     };
     let light = pages.is_none().then(|| {
         Pages::assemble_touched(

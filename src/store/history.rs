@@ -29,6 +29,22 @@ pub struct Revision {
     pub parents: usize,
 }
 
+impl Revision {
+    /// The same commit with `paths` in place of the paths it changed,
+    /// without copying those (an import's are every file of the branch).
+    pub fn with_paths(&self, paths: Vec<String>) -> Revision {
+        Revision {
+            commit: self.commit.clone(),
+            author: self.author.clone(),
+            email: self.email.clone(),
+            time: self.time,
+            message: self.message.clone(),
+            paths,
+            parents: self.parents,
+        }
+    }
+}
+
 impl Store {
     /// The commits reachable from `tip` and not from `since`, newest first,
     /// each with the paths under the folder `prefix` it changed; commits

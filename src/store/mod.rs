@@ -110,6 +110,18 @@ impl Drop for ObjectCacheOff {
     }
 }
 
+/// A new repository in a temporary folder, with an identity in its own
+/// config: what the tests of every layer start from.
+#[cfg(test)]
+pub(crate) fn test_repository() -> (tempfile::TempDir, Repository) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let mut config = repo.config().unwrap();
+    config.set_str("user.name", "Alice Example").unwrap();
+    config.set_str("user.email", "alice@example.com").unwrap();
+    (dir, repo)
+}
+
 /// `each` over `items` cut into one run of consecutive items per core, each
 /// run read through a repository handle of its own (a git2 Repository is
 /// not shared between threads), the results joined in the items' order.

@@ -9,11 +9,7 @@ use super::*;
 /// A repository with an identity in its own config and one commit on
 /// `main`, and the store on it.
 fn repo() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    let mut config = repo.config().unwrap();
-    config.set_str("user.name", "Alice Example").unwrap();
-    config.set_str("user.email", "alice@example.com").unwrap();
+    let (dir, repo) = test_repository();
     std::fs::write(dir.path().join("README"), "hello\n").unwrap();
     let mut index = repo.index().unwrap();
     index.add_path(Path::new("README")).unwrap();

@@ -4,11 +4,7 @@ use super::*;
 use crate::format::fields;
 
 fn tracker() -> (tempfile::TempDir, Tracker) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let mut config = repo.config().unwrap();
-    config.set_str("user.name", "Alice Example").unwrap();
-    config.set_str("user.email", "alice@example.com").unwrap();
+    let (dir, _repo) = crate::store::test_repository();
     let t = Tracker::discover(dir.path()).unwrap();
     t.init(Some("BC")).unwrap();
     (dir, t)

@@ -984,6 +984,16 @@ fn watch_exports_again_when_the_branch_moves() {
     );
 }
 
+/// The short commit ids `git issue log` gives for `key`, newest first.
+fn logged(env: &Env, key: &str) -> Vec<String> {
+    let log = crate::common::json(&env.ok(&["log", key, "--json"]));
+    log.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
+        .collect()
+}
+
 /// The short commit ids an issue page lists under History.
 fn history_on_page(page: &str) -> Vec<String> {
     let Some(start) = page.find("<section class=\"history\">") else {
@@ -1007,13 +1017,7 @@ fn issue_histories_agree_with_git_issue_log_before_and_after_a_change() {
     let check = |dir: &Path| {
         for n in 1..=5 {
             let key = format!("BC-{n}");
-            let log = crate::common::json(&env.ok(&["log", &key, "--json"]));
-            let expected: Vec<String> = log
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
-                .collect();
+            let expected = logged(&env, &key);
             let page = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))).unwrap();
             assert_eq!(history_on_page(&page), expected, "history of {key}");
         }
@@ -1047,13 +1051,7 @@ fn exports_at_once_leave_histories_that_agree_with_git_issue_log() {
     let keys = ["BC-1", "BC-3", "BC-1500", "BC-2042"];
     let check = |dir: &Path, what: &str| {
         for key in keys {
-            let log = crate::common::json(&env.ok(&["log", key, "--json"]));
-            let expected: Vec<String> = log
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
-                .collect();
+            let expected = logged(&env, key);
             let page = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))).unwrap();
             assert_eq!(history_on_page(&page), expected, "{what}: history of {key}");
         }
@@ -1140,13 +1138,7 @@ fn a_history_follows_its_issue_across_a_renumbering_sync() {
             let Ok(page) = std::fs::read_to_string(dir.join(format!("issues/{key}.html"))) else {
                 continue;
             };
-            let log = crate::common::json(&env.ok(&["log", key, "--json"]));
-            let expected: Vec<String> = log
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["commit"].as_str().unwrap()[..10].to_owned())
-                .collect();
+            let expected = logged(env, key);
             assert_eq!(history_on_page(&page), expected, "history of {key}");
         }
     }
