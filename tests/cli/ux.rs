@@ -686,14 +686,22 @@ impl Tmux {
     /// Waits until the screen shows `text`; panics with the screen after a
     /// generous bound (a wait, not a timing assertion).
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("showed {text:?}"), |s| s.contains(text))
+    }
+
+    /// Waits until the screen satisfies `done`. A capture can land while the
+    /// board is half drawn, so whatever a step asserts about the screen is
+    /// waited for as a whole, never read from the first capture that shows
+    /// one part of it.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         for _ in 0..300 {
             let s = self.screen();
-            if s.contains(text) {
+            if done(&s) {
                 return s;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        panic!("the board never showed {text:?}:\n{}", self.screen());
+        panic!("the board never {what}:\n{}", self.screen());
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -759,9 +767,9 @@ fn the_board_runs_in_a_real_terminal_and_follows_the_branch() {
         .status()
         .unwrap();
     assert!(status.success());
-    let s = tmux.wait_for("open (2)");
-    assert!(s.contains("BC-1 p1 @alice"), "{s}");
-    assert!(s.contains("[ui]"), "{s}");
+    tmux.wait_until("showed both cards with BC-1's labels", |s| {
+        s.contains("open (2)") && s.contains("BC-1 p1 @alice") && s.contains("[ui]")
+    });
     // The newest first: BC-2 is selected. Move it one status on: a commit.
     tmux.keys(&["L"]);
     tmux.wait_for("triaged (1)");
@@ -778,8 +786,11 @@ fn the_board_runs_in_a_real_terminal_and_follows_the_branch() {
     tmux.wait_for("Filed in another terminal");
     // Filter with the query language.
     tmux.keys(&["/", "label:ui", "Enter"]);
-    let s = tmux.wait_for("open (1)");
-    assert!(!s.contains("Filed in another terminal"), "{s}");
+    tmux.wait_until("filtered to label:ui", |s| {
+        s.contains("open (1)")
+            && s.contains("Login fails on Safari")
+            && !s.contains("Filed in another terminal")
+    });
     tmux.keys(&["q"]);
     for _ in 0..100 {
         let alive = tmux
