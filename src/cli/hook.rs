@@ -129,26 +129,33 @@ fn hook(ui: &Ui, args: &HookArgs) -> Result<(), Failure> {
                 )));
             }
             let tracker = super::open()?;
-            let unknown = tracker.unknown_keys(&written)?;
-            if unknown.is_empty() {
+            // Without hooks.strict nothing is refused here: post-commit
+            // warns about keys that name no issue once the commit is made.
+            // The shim asks again only when the branch has moved.
+            tracker.remember_commit_msg_leniency();
+            if !tracker.config()?.hooks.strict {
                 return Ok(());
             }
-            let keys: Vec<String> = unknown.iter().map(ToString::to_string).collect();
-            let what = format!(
-                "{} {} no issue",
-                keys.join(", "),
-                if keys.len() == 1 { "names" } else { "name" }
-            );
-            if tracker.config()?.hooks.strict {
+            let unknown = tracker.unknown_keys(&written)?;
+            if !unknown.is_empty() {
                 return Err(Failure::Refused(format!(
-                    "{what}, and hooks.strict in tracker.yml refuses such commits"
+                    "{}, and hooks.strict in tracker.yml refuses such commits",
+                    names_no_issue(&unknown)
                 )));
             }
-            ui.status(&format!("git-issue: warning: {what}"));
         }
         HookName::PostCommit => {
             let tracker = super::open()?;
-            report(ui, tracker.record_head()?);
+            let batch = tracker.record_head();
+            tracker.remember_commit_msg_leniency();
+            let batch = batch?;
+            if !batch.missing.is_empty() {
+                ui.status(&format!(
+                    "git-issue: warning: {}",
+                    names_no_issue(&batch.missing)
+                ));
+            }
+            report(ui, batch);
         }
         HookName::PostRewrite => {
             let mut input = String::new();
@@ -207,6 +214,16 @@ fn scan(ui: &Ui, range: &str) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// "BC-99 names no issue", "BC-98, BC-99 name no issue".
+fn names_no_issue(keys: &[crate::format::Key]) -> String {
+    let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    format!(
+        "{} {} no issue",
+        keys.join(", "),
+        if keys.len() == 1 { "names" } else { "name" }
+    )
 }
 
 /// One line per issue changed, and one per issue file that could not be

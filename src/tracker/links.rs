@@ -18,6 +18,9 @@ use super::{Error, Outcome, Problem, Result, Tracker, describe_changes, set_stat
 use crate::format::{Config, Issue, Key};
 use crate::store::{Change, Edit};
 
+/// Read by `hooks/commit-msg`: see [`Tracker::remember_commit_msg_leniency`].
+const LENIENT: &str = "commit-msg-lenient";
+
 /// What one commit of several issues did.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -235,6 +238,33 @@ impl Tracker {
             }
         }
         Ok(out)
+    }
+
+    /// Leaves `<git dir>/git-issue/commit-msg-lenient` saying "the issues
+    /// branch at this tip does not refuse commits" (`<ref> <tip>`), or
+    /// removes it when the branch is strict or unreadable. The commit-msg
+    /// shim reads it and the ref, and starts no process while they agree:
+    /// without `hooks.strict` there is nothing to refuse, and post-commit
+    /// warns about keys that name no issue. A moved tip (a changed
+    /// `tracker.yml` among others) makes it stale, so the next commit asks
+    /// again. Written only when it changes; a failure is no error.
+    pub fn remember_commit_msg_leniency(&self) {
+        let path = self.store.local_dir().join(LENIENT);
+        let want = self.store.snapshot().ok().and_then(|snap| {
+            let tip = snap.commit_id()?;
+            let strict = read_config(&snap).map_or(true, |c| c.hooks.strict);
+            (!strict).then(|| format!("{} {tip}\n", self.store.refname()))
+        });
+        let have = std::fs::read_to_string(&path).ok();
+        match want {
+            Some(want) if have.as_deref() != Some(want.as_str()) => {
+                let _ = super::replace_local_file(&path, want.as_bytes());
+            }
+            None if have.is_some() => {
+                let _ = std::fs::remove_file(&path);
+            }
+            _ => {}
+        }
     }
 
     /// Links `arrivals` and replaces the ids of `replace` (old to new) in

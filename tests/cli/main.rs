@@ -18,6 +18,7 @@ mod concurrency;
 mod desk;
 mod desk_events;
 mod hooks;
+mod hooks_strict;
 mod hostile;
 mod mcp;
 mod output;
