@@ -11,15 +11,24 @@
 #
 #   bench/hook-latency.sh            # N=50 ISSUES=10000
 #   N=200 ISSUES=20000 bench/hook-latency.sh
+#   GIT_ISSUE_BIN=/path/to/git-issue bench/hook-latency.sh   # another build
 set -euo pipefail
 N=${N:-50}
 ISSUES=${ISSUES:-10000}
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin git-issue --example corpus
 bin="$PWD/target/release"
+corpus="$bin/examples/corpus"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# GIT_ISSUE_BIN: time another build's hooks (the corpus generator stays
+# this tree's).
+if [ -n "${GIT_ISSUE_BIN:-}" ]; then
+    mkdir "$tmp/bin"
+    ln -s "$(realpath "$GIT_ISSUE_BIN")" "$tmp/bin/git-issue"
+    bin="$tmp/bin"
+fi
 export PATH="$bin:$PATH" HOME="$tmp" GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
@@ -30,7 +39,7 @@ cd "$repo"
 git commit -q --allow-empty -m "Initial commit"
 git-issue init --key BC 2>/dev/null
 start=$(date +%s%N)
-"$bin/examples/corpus" "$ISSUES" > "$tmp/corpus.jsonl"
+"$corpus" "$ISSUES" > "$tmp/corpus.jsonl"
 git-issue import "$tmp/corpus.jsonl" 2>/dev/null
 echo "generated $ISSUES issues in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 git-issue hooks install 2>/dev/null

@@ -12,6 +12,16 @@ use jiff::Timestamp;
 
 use super::{Result, Store, oid};
 
+/// A file that differs between two trees of the branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    /// There in the older tree.
+    pub before: bool,
+    /// There in the newer tree.
+    pub after: bool,
+}
+
 /// A commit of the branch with the paths it changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
@@ -124,18 +134,37 @@ impl Store {
         };
         let (old, new) = (folder(old_tree)?, folder(new_tree)?);
         let mut out = Vec::new();
-        diff(&mut memo, old, new, prefix, &mut out)?;
+        diff(&mut memo, old, new, prefix, &mut |path, _, _| out.push(path))?;
         Ok(out)
     }
 
     /// The files that differ between two commits of the branch (every file
     /// of `to` when `from` is `None`).
     pub fn changed_files(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<String>> {
-        let tree = |c: Option<&str>| -> Result<Option<String>> {
-            c.map(|c| Ok(self.repo.find_commit(oid(c)?)?.tree_id().to_string()))
+        Ok(self
+            .file_changes(from, to)?
+            .into_iter()
+            .map(|c| c.path)
+            .collect())
+    }
+
+    /// Like [`Store::changed_files`], with whether each file was there in
+    /// `from` and is there in `to`.
+    pub fn file_changes(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<FileChange>> {
+        let mut memo = TreeMemo::new(&self.repo)?;
+        let tree = |c: Option<&str>| -> Result<Option<Oid>> {
+            c.map(|c| Ok(self.repo.find_commit(oid(c)?)?.tree_id()))
                 .transpose()
         };
-        self.tree_diff(tree(from)?.as_deref(), tree(to)?.as_deref(), "")
+        let mut out = Vec::new();
+        diff(&mut memo, tree(from)?, tree(to)?, "", &mut |path, before, after| {
+            out.push(FileChange {
+                path,
+                before,
+                after,
+            });
+        })?;
+        Ok(out)
     }
 
     /// A file's text at commit `commit` of the branch, or at its first
@@ -196,12 +225,14 @@ impl Store {
 
 /// The files that differ between two folders, by comparing ids and going
 /// down only into folders whose ids differ.
+/// Says each file that differs between the trees `old` and `new` (under
+/// `path`) to `out`, with whether it was there before and is there after.
 fn diff(
     memo: &mut TreeMemo<'_>,
     old: Option<Oid>,
     new: Option<Oid>,
     path: &str,
-    out: &mut Vec<String>,
+    out: &mut impl FnMut(String, bool, bool),
 ) -> Result<()> {
     use std::cmp::Ordering;
     if old == new {
@@ -240,18 +271,18 @@ fn diff(
         };
         let folder = |e: Option<Entry<'_>>| e.and_then(|e| e.folder.then(|| e.oid()));
         match (x.is_some_and(|e| e.folder), y.is_some_and(|e| e.folder)) {
-            (false, false) => out.push(full),
+            (false, false) => out(full, x.is_some(), y.is_some()),
             (true, true) => diff(memo, folder(x), folder(y), &full, out)?,
             // A file replaced by a folder, or back: both changed.
             (true, false) => {
                 if y.is_some() {
-                    out.push(full.clone());
+                    out(full.clone(), false, true);
                 }
                 diff(memo, folder(x), None, &full, out)?;
             }
             (false, true) => {
                 if x.is_some() {
-                    out.push(full.clone());
+                    out(full.clone(), true, false);
                 }
                 diff(memo, None, folder(y), &full, out)?;
             }
@@ -325,7 +356,9 @@ fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revisio
         let mut paths: Option<Vec<String>> = None;
         for old in parents {
             let mut changed = Vec::new();
-            diff(&mut memo, old, new, prefix, &mut changed)?;
+            diff(&mut memo, old, new, prefix, &mut |path, _, _| {
+                changed.push(path);
+            })?;
             paths = Some(match paths {
                 None => changed,
                 Some(before) => before.into_iter().filter(|p| changed.contains(p)).collect(),

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, Oid, Repository, Signature, Time};
 use jiff::Timestamp;
 
-pub use history::Revision;
+pub use history::{FileChange, Revision};
 pub use remote::{PushOutcome, TransportError};
 pub use repo::{CommitInfo, CommitMessage};
 pub use snapshot::{Entry, FileBytes, Snapshot};

@@ -96,6 +96,18 @@ impl<'r> Snapshot<'r> {
             .map(|(id, _)| id.to_string())
     }
 
+    /// Whether the file at `path` holds exactly `content` (`None`: there
+    /// is no file there), as `read_bytes` would say. A blob is compared by
+    /// its id, so it is not read.
+    pub fn holds(&self, path: &str, content: Option<&[u8]>) -> Result<bool> {
+        match (self.entry(path)?, content) {
+            (Some((id, Some(ObjectType::Blob))), Some(bytes)) => {
+                Ok(Oid::hash_object(ObjectType::Blob, bytes)? == id)
+            }
+            _ => Ok(self.read_bytes(path)?.as_deref() == content),
+        }
+    }
+
     /// The tree of a folder (`""` for the root), `None` when there is none.
     fn tree_at(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
         let Some(root) = &self.tree else {

@@ -462,3 +462,22 @@ fn a_bulk_change_on_a_tracker_packs_only_what_is_new() {
         Some("issue 999\n")
     );
 }
+
+#[test]
+fn holds_says_what_read_bytes_would_without_reading() {
+    let (_dir, store) = repo();
+    commit(
+        &store,
+        "files",
+        vec![write("a/x.md", "x\n"), write("a/b/y.md", "y\n")],
+    );
+    let snap = store.snapshot().unwrap();
+    assert!(snap.holds("a/x.md", Some(b"x\n")).unwrap());
+    assert!(!snap.holds("a/x.md", Some(b"x")).unwrap());
+    assert!(!snap.holds("a/x.md", None).unwrap());
+    assert!(snap.holds("a/none.md", None).unwrap());
+    assert!(!snap.holds("a/none.md", Some(b"")).unwrap());
+    // A folder is no file.
+    assert!(snap.holds("a/b", None).unwrap());
+    assert!(!snap.holds("a/b", Some(b"y\n")).unwrap());
+}

@@ -298,24 +298,47 @@ fn backoff(attempt: usize) {
 }
 
 /// Counts issues added, changed (the file or its comments) and deleted.
+/// The diff says whether each issue file was there before and after; the
+/// branch is looked at only for the issues whose file is not on both sides
+/// of it (a comment added to an unchanged issue, an issue added or
+/// deleted), since its file may have another home in either layout.
 fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<Counts> {
     let mut counts = Counts::default();
     if from == to {
         return Ok(counts);
     }
-    let keys: BTreeSet<Key> = store
-        .changed_files(from, to)?
-        .iter()
-        .filter_map(|p| BranchPath::parse(p).key().cloned())
-        .collect();
-    let (a, b) = (store.snapshot_of(from)?, store.snapshot_of(to)?);
-    for k in keys {
-        let has = |s: &crate::store::Snapshot<'_>| {
-            layout::issue_file_candidates(&k)
-                .iter()
-                .any(|p| s.contains(p))
+    // Per issue: its file there before, there after.
+    let mut keys: BTreeMap<Key, (bool, bool)> = BTreeMap::new();
+    for c in store.file_changes(from, to)? {
+        match BranchPath::parse(&c.path) {
+            BranchPath::Issue(k) => {
+                let seen = keys.entry(k).or_default();
+                seen.0 |= c.before;
+                seen.1 |= c.after;
+            }
+            BranchPath::InIssue(k, _) => {
+                keys.entry(k).or_default();
+            }
+            _ => {}
+        }
+    }
+    let mut snapshots = None;
+    for (k, seen) in keys {
+        let (before, after) = if seen == (true, true) {
+            seen
+        } else {
+            let (a, b) = match &snapshots {
+                Some(s) => s,
+                None => snapshots.insert((store.snapshot_of(from)?, store.snapshot_of(to)?)),
+            };
+            let has = |s: &crate::store::Snapshot<'_>| {
+                layout::issue_file_candidates(&k)
+                    .iter()
+                    .any(|p| s.contains(p))
+            };
+            (has(a), has(b))
         };
-        match (has(&a), has(&b)) {
+        match (before, after) {
             (false, true) => counts.added += 1,
             (true, false) => counts.deleted += 1,
             (true, true) => counts.changed += 1,

@@ -119,6 +119,8 @@ pub fn merge_commits(
     for key in &keys {
         let mut readable = true;
         let mut here = Vec::new();
+        // The blob of each version read so far, beside `here`.
+        let mut blobs: Vec<Option<String>> = Vec::new();
         for (v, snap) in snaps.iter().enumerate() {
             let path = layout::issue_file_candidates(key)
                 .into_iter()
@@ -133,19 +135,28 @@ pub fn merge_commits(
                 Some((_, same)) => Ok(same.issue.clone()),
                 None => Issue::parse(text),
             };
-            match snap.read(&path) {
+            // A file one side left alone is the base's blob: not read again.
+            let blob = snap.object_id(&path);
+            let read = match blobs.iter().position(|b| blob.is_some() && *b == blob) {
+                Some(i) => Ok(Some(here[i].1.text.clone())),
+                None => snap.read(&path),
+            };
+            match read {
                 Ok(Some(text)) => match parsed(&text) {
-                    Ok(issue) => here.push((
-                        v,
-                        Version {
-                            key: key.clone(),
-                            path,
-                            text,
-                            issue,
-                            folder,
-                            folder_paths,
-                        },
-                    )),
+                    Ok(issue) => {
+                        here.push((
+                            v,
+                            Version {
+                                key: key.clone(),
+                                path,
+                                text,
+                                issue,
+                                folder,
+                                folder_paths,
+                            },
+                        ));
+                        blobs.push(blob);
+                    }
                     Err(_) => readable = false,
                 },
                 Ok(None) if folder.is_empty() => {}
@@ -184,18 +195,37 @@ pub fn merge_commits(
     let mut merged: Vec<Merged> = Vec::new();
     // When each side last changed each field: read from the commits since
     // the merge base, and only when some issue changed on both sides.
-    let contested: Vec<String> = by_id
+    let contested: Vec<&[Option<Version>; 3]> = by_id
         .values()
         .filter(|[b, o, t]| o.is_some() && t.is_some() && o != t && b != o && b != t)
-        .filter_map(|[_, o, _]| o.as_ref().map(|o| o.issue.id.to_ascii_lowercase()))
         .collect();
     let times = if contested.is_empty() {
         None
     } else {
-        let ids: Vec<&str> = contested.iter().map(String::as_str).collect();
+        let ids: Vec<String> = contested
+            .iter()
+            .filter_map(|[_, o, _]| o.as_ref().map(|o| o.issue.id.to_ascii_lowercase()))
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        // Where a side kept each contested issue at its base path, only that
+        // path can hold it in that side's commits: a renumbering or a layout
+        // move never returns an issue to a path it left. So the side's other
+        // files (a thousand, after a big sync) are not read at all.
+        let stayed = |side: usize| -> Option<BTreeSet<String>> {
+            if !shared.is_empty() {
+                return None;
+            }
+            contested
+                .iter()
+                .map(|vs| match (&vs[0], &vs[side]) {
+                    (Some(b), Some(v)) if b.path == v.path => Some(v.path.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
         Some((
-            FieldTimes::of(store, base, ours, &ids)?,
-            FieldTimes::of(store, base, theirs, &ids)?,
+            FieldTimes::of(store, base, ours, &ids, stayed(1).as_ref())?,
+            FieldTimes::of(store, base, theirs, &ids, stayed(2).as_ref())?,
         ))
     };
     let none = FieldTimes::default();
@@ -407,8 +437,7 @@ pub fn merge_commits(
     }
 
     for (path, content) in want {
-        let have = so.read_bytes(&path)?;
-        if have == content {
+        if so.holds(&path, content.as_deref())? {
             continue;
         }
         match content {
@@ -569,14 +598,23 @@ struct FieldTimes {
 impl FieldTimes {
     /// The times of the issues with these ids (lowercase): the files of
     /// other issues are not parsed.
-    fn of(store: &Store, base: Option<&str>, tip: &str, ids: &[&str]) -> Result<FieldTimes> {
+    /// With `only`, just the files at those paths are read.
+    fn of(
+        store: &Store,
+        base: Option<&str>,
+        tip: &str,
+        ids: &[&str],
+        only: Option<&BTreeSet<String>>,
+    ) -> Result<FieldTimes> {
         let mut out = FieldTimes::default();
         for r in store.changes(tip, base, layout::ISSUES)? {
             if r.parents > 1 {
                 continue;
             }
             for path in &r.paths {
-                if !matches!(BranchPath::parse(path), BranchPath::Issue(_)) {
+                if only.is_some_and(|only| !only.contains(path))
+                    || !matches!(BranchPath::parse(path), BranchPath::Issue(_))
+                {
                     continue;
                 }
                 let text = |before| store.read_at(&r.commit, path, before).ok().flatten();

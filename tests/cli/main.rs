@@ -29,5 +29,6 @@ mod search;
 mod serve;
 mod site;
 mod sync;
+mod sync_report;
 mod ux;
 mod webdriver;

@@ -10,14 +10,14 @@ use serde_json::Value;
 use crate::common::{Env, Run, json};
 
 /// A bare remote with a tracker on it, and clones of it.
-struct Net {
-    first: Env,
+pub(crate) struct Net {
+    pub(crate) first: Env,
 }
 
 impl Net {
     /// `alice` creates the tracker (with issues from `setup`) and pushes it
     /// to a bare `remote.git`.
-    fn new() -> Net {
+    pub(crate) fn new() -> Net {
         let first = Env::new();
         first.git_in(
             &first.root,
@@ -30,7 +30,7 @@ impl Net {
     }
 
     /// A fresh clone that adopts the remote's tracker.
-    fn clone(&self, name: &str) -> Env {
+    pub(crate) fn clone(&self, name: &str) -> Env {
         let env = self.first.sibling(name);
         env.git_in(&self.first.root, &["clone", "-q", "remote.git", name]);
         env
