@@ -126,12 +126,12 @@ pub(crate) fn test_repository() -> (tempfile::TempDir, Repository) {
 /// run read through a repository handle of its own (a git2 Repository is
 /// not shared between threads), the results joined in the items' order.
 /// Fewer than `from` items: one run on `repo`, on this thread.
-fn in_runs<T: Sync, R: Send>(
+fn in_runs<T: Sync, R: Send, E: From<StoreError> + Send>(
     repo: &Repository,
     items: &[T],
     from: usize,
-    each: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
-) -> Result<Vec<R>> {
+    each: impl Fn(&Repository, &[T]) -> Result<Vec<R>, E> + Sync,
+) -> Result<Vec<R>, E> {
     if items.len() < from {
         return each(repo, items);
     }
@@ -141,9 +141,12 @@ fn in_runs<T: Sync, R: Send>(
         .len()
         .div_ceil(rayon::current_num_threads().max(1))
         .max(from);
-    let runs: Vec<Result<Vec<R>>> = items
+    let runs: Vec<Result<Vec<R>, E>> = items
         .par_chunks(run)
-        .map(|part| each(&Repository::open(&git_dir)?, part))
+        .map(|part| {
+            let repo = Repository::open(&git_dir).map_err(StoreError::from)?;
+            each(&repo, part)
+        })
         .collect();
     let mut out = Vec::with_capacity(items.len());
     for part in runs {

@@ -48,18 +48,45 @@ impl Store {
     }
 
     fn snapshot_at(&self, tip: Option<Oid>) -> Result<Snapshot<'_>> {
-        let commit = tip.map(|oid| self.repo.find_commit(oid)).transpose()?;
-        let tree = commit.as_ref().map(|c| c.tree()).transpose()?;
-        Ok(Snapshot {
-            repo: &self.repo,
-            commit,
-            tree,
-            folders: Default::default(),
+        Snapshot::at(&self.repo, tip)
+    }
+
+    /// `each` over `items`, on every core from `from` items on: each run
+    /// reads through snapshots of `commits` of its own (`None`: the empty
+    /// branch), and the results are joined in the items' order.
+    pub fn in_snapshots<T: Sync, R: Send, E: From<StoreError> + Send>(
+        &self,
+        commits: &[Option<&str>],
+        items: &[T],
+        from: usize,
+        each: impl Fn(&[Snapshot<'_>], &[T]) -> Result<Vec<R>, E> + Sync,
+    ) -> Result<Vec<R>, E> {
+        let tips = commits
+            .iter()
+            .map(|c| c.map(oid).transpose())
+            .collect::<Result<Vec<Option<Oid>>>>()?;
+        super::in_runs(&self.repo, items, from, |repo, part| {
+            let snaps = tips
+                .iter()
+                .map(|&tip| Snapshot::at(repo, tip))
+                .collect::<Result<Vec<_>>>()?;
+            each(&snaps, part)
         })
     }
 }
 
 impl<'r> Snapshot<'r> {
+    fn at(repo: &'r Repository, tip: Option<Oid>) -> Result<Snapshot<'r>> {
+        let commit = tip.map(|oid| repo.find_commit(oid)).transpose()?;
+        let tree = commit.as_ref().map(|c| c.tree()).transpose()?;
+        Ok(Snapshot {
+            repo,
+            commit,
+            tree,
+            folders: Default::default(),
+        })
+    }
+
     /// `<git common dir>/git-issue`, as [`Store::local_dir`] says.
     pub fn local_dir(&self) -> std::path::PathBuf {
         self.repo.commondir().join("git-issue")
@@ -279,7 +306,7 @@ impl<'r> Snapshot<'r> {
         let read = super::in_runs(self.repo, &want, PARALLEL_FROM, |repo, part| {
             part.iter()
                 .map(|&i| Ok(repo.find_blob(ids[i].1)?.content().to_vec()))
-                .collect()
+                .collect::<Result<Vec<_>>>()
         })?;
         let mut bytes: Vec<Option<Vec<u8>>> = vec![None; ids.len()];
         for (&i, b) in want.iter().zip(read) {

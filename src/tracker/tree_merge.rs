@@ -111,63 +111,24 @@ pub fn merge_commits(
         }
     }
 
-    // Read every touched key in every version; a key whose file does not
-    // parse somewhere is merged path by path instead of by id.
+    // Read every touched key in every version, on both cores when there
+    // are many (a sync that brings a thousand issues); a key whose file
+    // does not parse somewhere is merged path by path instead of by id.
+    let keys: Vec<Key> = keys.into_iter().collect();
+    let read = store.in_snapshots(&[base, Some(ours), Some(theirs)], &keys, 200, |snaps, part| {
+        part.iter()
+            .map(|key| versions_of(snaps, key))
+            .collect::<Result<Vec<_>>>()
+    })?;
     let mut by_id: BTreeMap<String, [Option<Version>; 3]> = BTreeMap::new();
     let mut by_path: BTreeSet<Key> = BTreeSet::new();
     let mut found: Vec<(usize, Version)> = Vec::new();
-    for key in &keys {
-        let mut readable = true;
-        let mut here = Vec::new();
-        // The blob of each version read so far, beside `here`.
-        let mut blobs: Vec<Option<String>> = Vec::new();
-        for (v, snap) in snaps.iter().enumerate() {
-            let path = layout::issue_file_candidates(key)
-                .into_iter()
-                .find(|p| snap.contains(p))
-                .unwrap_or_else(|| layout::issue_file(key));
-            let (folder, folder_paths) = folder_files(snap, &folders_of(key, &path))?;
-            // A file one side left alone reads as in the base: parsed once.
-            let parsed = |text: &str| match here
-                .iter()
-                .find(|(_, f): &&(usize, Version)| f.text == text)
-            {
-                Some((_, same)) => Ok(same.issue.clone()),
-                None => Issue::parse(text),
-            };
-            // A file one side left alone is the base's blob: not read again.
-            let blob = snap.object_id(&path);
-            let read = match blobs.iter().position(|b| blob.is_some() && *b == blob) {
-                Some(i) => Ok(Some(here[i].1.text.clone())),
-                None => snap.read(&path),
-            };
-            match read {
-                Ok(Some(text)) => match parsed(&text) {
-                    Ok(issue) => {
-                        here.push((
-                            v,
-                            Version {
-                                key: key.clone(),
-                                path,
-                                text,
-                                issue,
-                                folder,
-                                folder_paths,
-                            },
-                        ));
-                        blobs.push(blob);
-                    }
-                    Err(_) => readable = false,
-                },
-                Ok(None) if folder.is_empty() => {}
-                // Comments without their issue, or a file that is not text.
-                Ok(None) | Err(_) => readable = false,
+    for (key, versions) in keys.iter().zip(read) {
+        match versions {
+            Some(here) => found.extend(here),
+            None => {
+                by_path.insert(key.clone());
             }
-        }
-        if readable {
-            found.extend(here);
-        } else {
-            by_path.insert(key.clone());
         }
     }
     // Issues are matched by id. Two files with one id in the same version
@@ -448,6 +409,60 @@ pub fn merge_commits(
     out.conflicts.sort();
     out.conflicts.dedup();
     Ok(out)
+}
+
+/// `key` in each of `snaps` (base, ours, theirs) where it has a file or a
+/// folder, `None` when its file does not parse in one of them (or is not
+/// text, or has comments without it).
+fn versions_of(snaps: &[Snapshot<'_>], key: &Key) -> Result<Option<Vec<(usize, Version)>>> {
+    let mut readable = true;
+    let mut here = Vec::new();
+    // The blob of each version read so far, beside `here`.
+    let mut blobs: Vec<Option<String>> = Vec::new();
+    for (v, snap) in snaps.iter().enumerate() {
+        let path = layout::issue_file_candidates(key)
+            .into_iter()
+            .find(|p| snap.contains(p))
+            .unwrap_or_else(|| layout::issue_file(key));
+        let (folder, folder_paths) = folder_files(snap, &folders_of(key, &path))?;
+        // A file one side left alone reads as in the base: parsed once.
+        let parsed = |text: &str| match here
+            .iter()
+            .find(|(_, f): &&(usize, Version)| f.text == text)
+        {
+            Some((_, same)) => Ok(same.issue.clone()),
+            None => Issue::parse(text),
+        };
+        // A file one side left alone is the base's blob: not read again.
+        let blob = snap.object_id(&path);
+        let read = match blobs.iter().position(|b| blob.is_some() && *b == blob) {
+            Some(i) => Ok(Some(here[i].1.text.clone())),
+            None => snap.read(&path),
+        };
+        match read {
+            Ok(Some(text)) => match parsed(&text) {
+                Ok(issue) => {
+                    here.push((
+                        v,
+                        Version {
+                            key: key.clone(),
+                            path,
+                            text,
+                            issue,
+                            folder,
+                            folder_paths,
+                        },
+                    ));
+                    blobs.push(blob);
+                }
+                Err(_) => readable = false,
+            },
+            Ok(None) if folder.is_empty() => {}
+            // Comments without their issue, or a file that is not text.
+            Ok(None) | Err(_) => readable = false,
+        }
+    }
+    Ok(readable.then_some(here))
 }
 
 /// Merges one issue, with its folder, across the three versions.

@@ -46,3 +46,54 @@ fn sync_counts_each_issue_added_changed_or_deleted_once() {
         "{v}"
     );
 }
+
+#[test]
+fn a_merge_of_hundreds_of_incoming_issues_keeps_every_one() {
+    // Enough issues that the merge reads them on more than one core.
+    let net = Net::new();
+    let a = &net.first;
+    a.new_issue("Login fails", &[]);
+    a.ok(&["sync"]);
+    let b = net.clone("bob");
+    b.ok(&["init"]);
+    let lines: String = (2..=301)
+        .map(|n| {
+            format!(
+                "{}\n",
+                serde_json::json!({
+                    "key": format!("BC-{n}"),
+                    "title": format!("Imported issue {n}"),
+                    "body": format!("Body of {n}."),
+                })
+            )
+        })
+        .collect();
+    let r = a.run_with_stdin(&["import", "-"], &lines);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    a.ok(&["set", "BC-1", "priority=p3"]);
+    a.ok(&["sync"]);
+
+    b.ok(&["set", "BC-1", "assignee=bob"]);
+    let v = json(&b.ok(&["sync", "--json"]));
+    assert_eq!(v["local"], "merged", "{v}");
+    assert_eq!(
+        v["incoming"],
+        serde_json::json!({"added": 300, "changed": 1, "deleted": 0}),
+        "{v}"
+    );
+    let list = json(&b.ok(&["list", "--all", "--json"]));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 301);
+    for n in [2, 150, 301] {
+        let shown = json(&b.ok(&["show", &format!("BC-{n}"), "--json"]));
+        assert_eq!(shown["title"], format!("Imported issue {n}"));
+    }
+    let one = json(&b.ok(&["show", "BC-1", "--json"]));
+    assert_eq!(one["priority"], "p3");
+    assert_eq!(one["assignee"], "bob");
+    a.ok(&["sync"]);
+    assert_eq!(
+        a.git(&["rev-parse", "issues^{tree}"]),
+        b.git(&["rev-parse", "issues^{tree}"])
+    );
+}
