@@ -6,8 +6,9 @@
 # times N commits with the hooks and N without them, interleaved so that
 # both see the same machine, and prints the medians and their difference.
 # Every commit is on main and names an existing issue: prepare-commit-msg
-# stops in the shell, commit-msg checks the key, post-commit links the
-# commit (one commit of the issues branch each time).
+# stops in the shell, commit-msg finds the tracker's mark (not strict, the
+# branch where git-issue left it) and stops in the shell too, post-commit
+# links the commit (one commit of the issues branch each time).
 #
 #   bench/hook-latency.sh            # N=50 ISSUES=10000
 #   N=200 ISSUES=20000 bench/hook-latency.sh

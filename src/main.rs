@@ -23,24 +23,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// How much of the repository's packs libgit2 keeps mapped at once, and
-/// in windows of what size. Its defaults (1 GiB windows, 8 GiB in all; git
-/// maps up to 32 TiB) keep every page of a pack that a whole history walk
-/// or a whole site export touched resident: 150 MB of a 533 MB export at
-/// 100,000 issues. Bounded, the export peaked at 468 MB in the same time,
-/// and `log` 35 MB lower. The limit is libgit2's soft one (a window in use
-/// stays mapped), and a pack's `.idx` is mapped whole beside it.
-const PACK_WINDOW: usize = 16 << 20;
+/// How much of the repository's packs libgit2 keeps mapped at once. Its
+/// default (8 GiB; git maps up to 32 TiB) keeps every page of a pack that
+/// a whole history walk or a whole site export touched resident. The limit
+/// is libgit2's soft one (a window in use stays mapped), and a pack's
+/// `.idx` is mapped whole beside it.
+///
+/// The windows keep libgit2's size (1 GiB). With 16 MiB windows, libgit2's
+/// indexer refused the pack of a 100,000-issue `import` ("unexpected data
+/// at the end of the pack"), every time on ext4; packs of 80 MB without
+/// deltas went through. Found by `bench/peers.sh 100000`; a CI test would
+/// need that import.
 const PACK_MAPPED: usize = 64 << 20;
 
 #[allow(unsafe_code)]
 fn bound_pack_mapping() {
     // SAFETY: libgit2's global options are set without synchronization;
     // this runs first in `main`, before any thread exists or any
-    // repository is opened. A failure leaves libgit2's defaults, which
-    // are correct, only larger.
+    // repository is opened. A failure leaves libgit2's default, which is
+    // correct, only larger.
     unsafe {
-        let _ = git2::opts::set_mwindow_size(PACK_WINDOW);
         let _ = git2::opts::set_mwindow_mapped_limit(PACK_MAPPED);
     }
 }

@@ -134,7 +134,9 @@ impl Store {
         };
         let (old, new) = (folder(old_tree)?, folder(new_tree)?);
         let mut out = Vec::new();
-        diff(&mut memo, old, new, prefix, &mut |path, _, _| out.push(path))?;
+        diff(&mut memo, old, new, prefix, &mut |path, _, _| {
+            out.push(path)
+        })?;
         Ok(out)
     }
 
@@ -157,13 +159,19 @@ impl Store {
                 .transpose()
         };
         let mut out = Vec::new();
-        diff(&mut memo, tree(from)?, tree(to)?, "", &mut |path, before, after| {
-            out.push(FileChange {
-                path,
-                before,
-                after,
-            });
-        })?;
+        diff(
+            &mut memo,
+            tree(from)?,
+            tree(to)?,
+            "",
+            &mut |path, before, after| {
+                out.push(FileChange {
+                    path,
+                    before,
+                    after,
+                });
+            },
+        )?;
         Ok(out)
     }
 

@@ -115,11 +115,16 @@ pub fn merge_commits(
     // are many (a sync that brings a thousand issues); a key whose file
     // does not parse somewhere is merged path by path instead of by id.
     let keys: Vec<Key> = keys.into_iter().collect();
-    let read = store.in_snapshots(&[base, Some(ours), Some(theirs)], &keys, 200, |snaps, part| {
-        part.iter()
-            .map(|key| versions_of(snaps, key))
-            .collect::<Result<Vec<_>>>()
-    })?;
+    let read = store.in_snapshots(
+        &[base, Some(ours), Some(theirs)],
+        &keys,
+        200,
+        |snaps, part| {
+            part.iter()
+                .map(|key| versions_of(snaps, key))
+                .collect::<Result<Vec<_>>>()
+        },
+    )?;
     let mut by_id: BTreeMap<String, [Option<Version>; 3]> = BTreeMap::new();
     let mut by_path: BTreeSet<Key> = BTreeSet::new();
     let mut found: Vec<(usize, Version)> = Vec::new();
