@@ -311,12 +311,14 @@ fn count_changes(store: &Store, from: Option<&str>, to: Option<&str>) -> Result<
     let mut keys: BTreeMap<Key, (bool, bool)> = BTreeMap::new();
     for c in store.file_changes(from, to)? {
         match BranchPath::parse(&c.path) {
-            BranchPath::Issue(k) => {
+            // Only the file's homes count as the issue's file, as the
+            // branch is read below; a copy filed elsewhere changes it too.
+            BranchPath::Issue(k) if layout::is_home_of(&k, &c.path) => {
                 let seen = keys.entry(k).or_default();
                 seen.0 |= c.before;
                 seen.1 |= c.after;
             }
-            BranchPath::InIssue(k, _) => {
+            BranchPath::Issue(k) | BranchPath::InIssue(k, _) => {
                 keys.entry(k).or_default();
             }
             _ => {}

@@ -141,6 +141,36 @@ fn commit_msg_asks_git_issue_only_when_the_issues_branch_has_moved() {
     let (_, ran) = commit_logged(&env, &dir, &log, "BC-3: third");
     assert_eq!(ran, "post-commit\n");
 
+    // Settings for one command, or a config changed since the mark was
+    // left, may name another issues branch: git-issue is asked.
+    let _ = std::fs::remove_file(&log);
+    let r = git_with_path(
+        &env,
+        &dir,
+        &[],
+        &[
+            "-c",
+            "issue.unused=1",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "BC-3: with -c",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "commit-msg\npost-commit\n"
+    );
+    // The config file must be newer than the mark, by the clock's second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    env.git(&["config", "issue.unused", "2"]);
+    let (_, ran) = commit_logged(&env, &dir, &log, "BC-3: config changed");
+    assert_eq!(ran, "commit-msg\npost-commit\n");
+    let (_, ran) = commit_logged(&env, &dir, &log, "BC-3: and again");
+    assert_eq!(ran, "post-commit\n");
+
     // A linked worktree finds the mark through its own git folder.
     let wt = env.root.join("wt");
     env.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "side"]);

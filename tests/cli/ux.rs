@@ -575,6 +575,20 @@ fn an_empty_commit_message_still_aborts_with_the_hooks_installed() {
         env.git(&["log", "-1", "--format=%s"]),
         "BC-1: fix the login\n"
     );
+    // That commit's post-commit left the mark that spares commit-msg its
+    // process; the untouched prefix ("BC-1: ", with its space) still aborts.
+    assert!(env.repo.join(".git/git-issue/commit-msg-lenient").exists());
+    let head = env.git(&["rev-parse", "HEAD"]);
+    std::fs::write(env.repo.join("f"), "y").unwrap();
+    env.git(&["add", "f"]);
+    let out = commit(&["commit"], "true");
+    assert!(!out.status.success(), "an unchanged message must abort");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("empty commit message"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
 }
 
 #[test]
