@@ -5,15 +5,16 @@
 //! both stay: the later-created one moves to the next free number, keeps
 //! its `id` and lists the old key in `aliases`, and its folder moves with it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod sides;
 
-use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+
+use sides::{FieldTimes, Times, last_version};
 
 use super::Result;
 use super::merge::{self, dropped_note, merge_file, merge_issue_by};
-use super::read::{folders_of, may_hold, next_number};
+use super::read::{folders_of, next_number};
 use super::sync::Renumbered;
-use crate::format::fields::FIELDS;
 use crate::format::layout::{self, BranchPath};
 use crate::format::{Issue, Key};
 use crate::store::{Edit, Snapshot, Store};
@@ -601,111 +602,6 @@ fn folder_files(snap: &Snapshot<'_>, dirs: &[String]) -> Result<(Folder, Vec<Str
         }
     }
     Ok((files, paths))
-}
-
-/// When one field of an issue last changed on one side.
-type Times = HashMap<&'static str, Timestamp>;
-
-/// For each issue (by id), when one side last changed each of its fields
-/// since the merge base: from that side's own commits (merges are skipped:
-/// a merge brings changes, it does not make them), newest first, at the
-/// `updated` time each change wrote.
-#[derive(Default)]
-struct FieldTimes {
-    by_id: HashMap<String, Times>,
-}
-
-impl FieldTimes {
-    /// The times of the issues with these ids (lowercase): the files of
-    /// other issues are not parsed.
-    /// With `only`, just the files at those paths are read.
-    fn of(
-        store: &Store,
-        base: Option<&str>,
-        tip: &str,
-        ids: &[&str],
-        only: Option<&BTreeSet<String>>,
-    ) -> Result<FieldTimes> {
-        let mut out = FieldTimes::default();
-        for r in store.changes(tip, base, layout::ISSUES)? {
-            if r.parents > 1 {
-                continue;
-            }
-            for path in &r.paths {
-                if only.is_some_and(|only| !only.contains(path))
-                    || !matches!(BranchPath::parse(path), BranchPath::Issue(_))
-                {
-                    continue;
-                }
-                let text = |before| store.read_at(&r.commit, path, before).ok().flatten();
-                let Some(after) = text(false).filter(|t| may_hold(t, ids)) else {
-                    continue;
-                };
-                let parsed = |t: String| Issue::parse(&t).ok();
-                let (Some(after), Some(before)) = (parsed(after), text(true).and_then(parsed))
-                else {
-                    continue;
-                };
-                let times = out.by_id.entry(after.id.clone()).or_default();
-                for f in FIELDS {
-                    if after.get(f) != before.get(f) {
-                        times.entry(f.name).or_insert(after.updated);
-                    }
-                }
-                if after.extra != before.extra {
-                    times.entry("extra").or_insert(after.updated);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    fn of_issue(&self, id: &str) -> Option<&Times> {
-        self.by_id.get(id)
-    }
-}
-
-/// The last version of an issue one side had before it deleted it: the
-/// issue file and folder at the parent of the newest commit (since the
-/// merge base) that removed the file, `None` when no such commit is found.
-fn last_version(
-    store: &Store,
-    base: Option<&str>,
-    tip: &str,
-    b: &Version,
-) -> Result<Option<Version>> {
-    let path = b.path.clone();
-    for r in store.changes(tip, base, layout::ISSUES)? {
-        if r.parents > 1 || !r.paths.contains(&path) {
-            continue;
-        }
-        if store.read_at(&r.commit, &path, false)?.is_some() {
-            continue;
-        }
-        let Some(parent) = store.first_parent(&r.commit)? else {
-            continue;
-        };
-        let snap = store.snapshot_of(Some(&parent))?;
-        let Some(text) = snap.read(&path)? else {
-            continue;
-        };
-        let Ok(issue) = Issue::parse(&text) else {
-            continue;
-        };
-        if issue.id != b.issue.id {
-            continue;
-        }
-        let (folder, folder_paths) = folder_files(&snap, &folders_of(&b.key, &path))?;
-        return Ok(Some(Version {
-            key: b.key.clone(),
-            path: path.clone(),
-            folder,
-            folder_paths,
-            text,
-            issue,
-        }));
-    }
-    Ok(None)
 }
 
 /// The comment lines a key-list file starts with, or the usual header.
