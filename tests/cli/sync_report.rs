@@ -4,6 +4,15 @@
 use crate::common::json;
 use crate::sync::Net;
 
+/// `sync --json`'s counts on one side: added, changed, deleted.
+fn assert_counts(v: &serde_json::Value, side: &str, [added, changed, deleted]: [u64; 3]) {
+    assert_eq!(
+        v[side],
+        serde_json::json!({"added": added, "changed": changed, "deleted": deleted}),
+        "{v}"
+    );
+}
+
 #[test]
 fn sync_counts_each_issue_added_changed_or_deleted_once() {
     let net = Net::new();
@@ -24,27 +33,15 @@ fn sync_counts_each_issue_added_changed_or_deleted_once() {
     a.ok(&["delete", "BC-3", "--yes"]);
     let v = json(&a.ok(&["sync", "--json"]));
     assert_eq!(v["pushed"], true);
-    assert_eq!(
-        v["outgoing"],
-        serde_json::json!({"added": 1, "changed": 2, "deleted": 1}),
-        "{v}"
-    );
+    assert_counts(&v, "outgoing", [1, 2, 1]);
 
     // Bob changed one issue of his own: his sync merges, and counts what
     // came in and what went out separately.
     b.ok(&["label", "BC-4", "docs"]);
     let v = json(&b.ok(&["sync", "--json"]));
     assert_eq!(v["local"], "merged", "{v}");
-    assert_eq!(
-        v["incoming"],
-        serde_json::json!({"added": 1, "changed": 2, "deleted": 1}),
-        "{v}"
-    );
-    assert_eq!(
-        v["outgoing"],
-        serde_json::json!({"added": 0, "changed": 1, "deleted": 0}),
-        "{v}"
-    );
+    assert_counts(&v, "incoming", [1, 2, 1]);
+    assert_counts(&v, "outgoing", [0, 1, 0]);
 }
 
 #[test]
@@ -76,11 +73,7 @@ fn a_merge_of_hundreds_of_incoming_issues_keeps_every_one() {
     b.ok(&["set", "BC-1", "assignee=bob"]);
     let v = json(&b.ok(&["sync", "--json"]));
     assert_eq!(v["local"], "merged", "{v}");
-    assert_eq!(
-        v["incoming"],
-        serde_json::json!({"added": 300, "changed": 1, "deleted": 0}),
-        "{v}"
-    );
+    assert_counts(&v, "incoming", [300, 1, 0]);
     let list = json(&b.ok(&["list", "--all", "--json"]));
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 301);

@@ -543,7 +543,6 @@ fn an_empty_commit_message_still_aborts_with_the_hooks_installed() {
     env.git(&["checkout", "-q", "-b", "bc-1-fix-login"]);
     std::fs::write(env.repo.join("f"), "x").unwrap();
     env.git(&["add", "f"]);
-    let head = env.git(&["rev-parse", "HEAD"]);
     let commit = |args: &[&str], editor: &str| {
         env.git_cmd()
             .env("PATH", crate::common::path_with_binary())
@@ -556,14 +555,18 @@ fn an_empty_commit_message_still_aborts_with_the_hooks_installed() {
     assert!(!out.status.success(), "-m \"\" must abort");
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty commit message"));
     // An editor that leaves the pre-filled message as it was.
-    let out = commit(&["commit"], "true");
-    assert!(!out.status.success(), "an unchanged message must abort");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("empty commit message"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    let unchanged_aborts = || {
+        let head = env.git(&["rev-parse", "HEAD"]);
+        let out = commit(&["commit"], "true");
+        assert!(!out.status.success(), "an unchanged message must abort");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("empty commit message"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    };
+    unchanged_aborts();
     // A real message still gets its prefix.
     let out = commit(&["commit", "-m", "fix the login"], "true");
     assert!(
@@ -578,17 +581,9 @@ fn an_empty_commit_message_still_aborts_with_the_hooks_installed() {
     // That commit's post-commit left the mark that spares commit-msg its
     // process; the untouched prefix ("BC-1: ", with its space) still aborts.
     assert!(env.repo.join(".git/git-issue/commit-msg-lenient").exists());
-    let head = env.git(&["rev-parse", "HEAD"]);
     std::fs::write(env.repo.join("f"), "y").unwrap();
     env.git(&["add", "f"]);
-    let out = commit(&["commit"], "true");
-    assert!(!out.status.success(), "an unchanged message must abort");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("empty commit message"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    unchanged_aborts();
 }
 
 #[test]
