@@ -3,6 +3,14 @@ use std::process::ExitCode;
 use git_issue::cli::{Cli, run};
 use git_issue::ui::report;
 
+/// mimalloc rather than the C library's `malloc`: a whole site export at
+/// 100,000 issues spent a fifth of its time allocating and freeing, and
+/// took a quarter less CPU with it, in no more memory. Built without
+/// transparent huge pages (`no_thp`): with them, touching its first arena
+/// cost every command 2 ms at start, which the hooks pay on every commit.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // The library never prints (`print_stdout`/`print_stderr` are lints); the
 // one thing the binary itself says is why it failed.
 #[allow(clippy::print_stderr)]
