@@ -2,6 +2,11 @@
 //! first argument, 10000 by default): one commit a new issue, a comment on
 //! every third, closing every fourth. Deterministic: the same N gives the
 //! same branch. Used by `bench/site.sh`.
+//!
+//! Files are where git-issue files them today (`issues/12/3/4/BC-12345.md`);
+//! `--first-layout` writes the first layout's paths (`issues/12/BC-12345.md`,
+//! a folder of 1,000 issues), the history of a tracker made before the
+//! second one and moved by `doctor --fix`.
 
 use std::io::{self, BufWriter, Write};
 
@@ -89,18 +94,32 @@ fn time(t: i64) -> String {
 
 #[allow(dead_code)]
 fn main() -> io::Result<()> {
-    let n: u64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: u64 = args
+        .iter()
+        .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
+    let first_layout = args.iter().any(|a| a == "--first-layout");
     let mut out = BufWriter::new(io::stdout().lock());
-    stream(n, &mut out)?;
+    stream_in(n, first_layout, &mut out)?;
     out.flush()
 }
 
 /// The stream for `n` issues. The browser tests include this file to make
 /// their corpus (`tests/cli/browser.rs`).
 pub fn stream<W: Write>(n: u64, out: &mut W) -> io::Result<()> {
+    stream_in(n, false, out)
+}
+
+/// The stream for `n` issues, in the first layout's folders when asked.
+pub fn stream_in<W: Write>(n: u64, first_layout: bool, out: &mut W) -> io::Result<()> {
+    let folder = |i: u64| {
+        if first_layout {
+            git_issue::format::layout::bucket_dir(i / 1000)
+        } else {
+            git_issue::format::layout::number_dir(i)
+        }
+    };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut minute: i64 = 0;
     let commit =
@@ -141,7 +160,7 @@ pub fn stream<W: Write>(n: u64, out: &mut W) -> io::Result<()> {
         let component = rng.pick(COMPONENTS);
         let created = time(minute);
         let key = format!("BC-{i}");
-        let path = format!("issues/{}/{key}.md", i / 1000);
+        let path = format!("{}/{key}.md", folder(i));
         let paragraphs: Vec<String> = (0..1 + rng.next() % 4)
             .map(|_| {
                 let words: Vec<&str> = (0..20 + rng.next() % 40).map(|_| rng.pick(WORDS)).collect();
@@ -182,7 +201,7 @@ pub fn stream<W: Write>(n: u64, out: &mut W) -> io::Result<()> {
         let mut files = vec![(path, issue)];
         if i % 3 == 0 {
             files.push((
-                format!("issues/{}/{key}/comments/01BENCHC{i:018}.md", i / 1000),
+                format!("{}/{key}/comments/01BENCHC{i:018}.md", folder(i)),
                 format!("---\nauthor: Bob <bob@example.com>\ncreated: {created}\n---\n\nI can reproduce this with the {} setting.\n", rng.pick(WORDS)),
             ));
         }
