@@ -95,10 +95,7 @@ fn time(t: i64) -> String {
 #[allow(dead_code)]
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let n: u64 = args
-        .iter()
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
+    let n: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(10_000);
     let first_layout = args.iter().any(|a| a == "--first-layout");
     let mut out = BufWriter::new(io::stdout().lock());
     stream_in(n, first_layout, &mut out)?;

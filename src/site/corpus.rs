@@ -104,10 +104,11 @@ impl Corpus {
         tracker: &Tracker,
         tip: &str,
         numbers: std::ops::Range<u64>,
+        listed: &crate::store::FileList,
         include_confidential: bool,
         history: &mut HistoryCache,
     ) -> Result<Corpus, CorpusError> {
-        let (config, contents) = tracker.contents_in(tip, numbers)?;
+        let (config, contents) = tracker.contents_in(tip, numbers, listed)?;
         let only: HashSet<Key> = contents.issues.iter().map(|c| c.key.clone()).collect();
         Corpus::assemble(
             tracker,

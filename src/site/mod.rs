@@ -171,8 +171,11 @@ fn assets() -> Vec<File> {
         .collect()
 }
 
-/// Issue numbers a whole export reads at a time, by default.
-pub const SLICE: u64 = 20_000;
+/// Issue numbers a whole export reads at a time, by default. The branch's
+/// files are listed once for all slices, so a slice costs little more than
+/// its own files: at 100,000 issues, slices of 10,000 held 40 MB less than
+/// slices of 20,000 and were no slower.
+pub const SLICE: u64 = 10_000;
 
 /// Issue pages rendered, and parsed issues dropped, at a time.
 const ISSUE_BATCH: usize = 4096;
@@ -627,7 +630,17 @@ fn all_words(
     if catalog.load_words(None) {
         return Ok(());
     }
-    let corpus = Corpus::read_in(tracker, &catalog.tip, 0..u64::MAX, include, history)?;
+    let listed = tracker
+        .issue_files(&catalog.tip)
+        .map_err(|e| SiteError::Corpus(e.into()))?;
+    let corpus = Corpus::read_in(
+        tracker,
+        &catalog.tip,
+        0..u64::MAX,
+        &listed,
+        include,
+        history,
+    )?;
     for e in &corpus.entries {
         if let Ok(i) = catalog.position(e.key.number) {
             let words = Entry::of(e, &corpus.config);

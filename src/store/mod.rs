@@ -31,7 +31,7 @@ use jiff::Timestamp;
 pub use history::{FileChange, Revision};
 pub use remote::{PushOutcome, TransportError};
 pub use repo::{CommitInfo, CommitMessage};
-pub use snapshot::{Entry, FileBytes, Snapshot};
+pub use snapshot::{Entry, FileBytes, FileList, Snapshot};
 pub use write::{Change, Edit};
 
 #[derive(Debug, thiserror::Error)]

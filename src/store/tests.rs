@@ -311,6 +311,43 @@ fn a_walk_reads_only_the_files_it_is_asked_for() {
 }
 
 #[test]
+fn files_listed_once_are_read_from_the_listing_and_listed_again_for_another_tree() {
+    let (_dir, store) = repo();
+    let first = commit(
+        &store,
+        "one",
+        vec![write("d/a.md", "A"), write("d/b.md", "B")],
+    );
+    let listed = store
+        .snapshot_of(Some(&first))
+        .unwrap()
+        .list_files("d")
+        .unwrap();
+    let snap = store.snapshot_of(Some(&first)).unwrap();
+    let read = snap
+        .listed_files(&listed, |p| p != "d/b.md", |_| true)
+        .unwrap();
+    assert_eq!(read, [("d/a.md".to_owned(), Some(b"A".to_vec()))]);
+    // A listing of another commit's tree is not trusted: the files are
+    // those of the snapshot read.
+    commit(
+        &store,
+        "two",
+        vec![write("d/a.md", "A2"), write("d/c.md", "C")],
+    );
+    let now = store.snapshot().unwrap();
+    let read = now.listed_files(&listed, |_| true, |_| true).unwrap();
+    assert_eq!(
+        read,
+        [
+            ("d/a.md".to_owned(), Some(b"A2".to_vec())),
+            ("d/b.md".to_owned(), Some(b"B".to_vec())),
+            ("d/c.md".to_owned(), Some(b"C".to_vec())),
+        ]
+    );
+}
+
+#[test]
 fn a_change_of_many_files_is_one_pack_not_thousands_of_loose_objects() {
     let (dir, store) = repo();
     let loose = || -> usize {

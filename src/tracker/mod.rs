@@ -439,15 +439,26 @@ impl Tracker {
 
     /// As [`Tracker::contents`] at `commit` (with comments), of the issues
     /// whose numbers are in `numbers` only: a slice of a big branch.
+    /// `listed` is [`Tracker::issue_files`] at `commit`, listed once for
+    /// every slice (listed again if it is of another commit).
     pub fn contents_in(
         &self,
         commit: &str,
         numbers: std::ops::Range<u64>,
+        listed: &crate::store::FileList,
     ) -> Result<(Config, Contents)> {
         let snap = self.store.snapshot_of(Some(commit))?;
         let config = read_config(&snap)?;
-        let contents = read::contents_where(&snap, true, &|n| numbers.contains(&n))?;
+        let contents = read::contents_where(&snap, listed, true, &|n| numbers.contains(&n))?;
         Ok((config, contents))
+    }
+
+    /// The files of the issues at `commit`, for [`Tracker::contents_in`].
+    pub fn issue_files(&self, commit: &str) -> Result<crate::store::FileList> {
+        Ok(self
+            .store
+            .snapshot_of(Some(commit))?
+            .list_files(layout::ISSUES)?)
     }
 
     /// A number beyond every issue's at `commit` that lies in the bucket

@@ -12,7 +12,7 @@ use crate::format::key::MAX_NUMBER;
 use crate::format::layout::{self, BranchPath, Part};
 use crate::format::occurrence::{Occurrences, Tally};
 use crate::format::{Comment, Config, Issue, Key};
-use crate::store::Snapshot;
+use crate::store::{FileList, Snapshot};
 
 /// `tracker.yml`, or the defaults when there is none.
 pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
@@ -502,7 +502,8 @@ pub fn contents_of(snap: &Snapshot<'_>, keys: &[Key]) -> Result<Contents> {
 /// every core: what the site and a full export read. `with_comments: false`
 /// leaves comment files unread.
 pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
-    contents_where(snap, with_comments, &|_| true)
+    let listed = snap.list_files(layout::ISSUES)?;
+    contents_where(snap, &listed, with_comments, &|_| true)
 }
 
 /// As [`contents`], of the issues whose numbers `numbers` picks only (their
@@ -510,6 +511,7 @@ pub fn contents(snap: &Snapshot<'_>, with_comments: bool) -> Result<Contents> {
 /// that memory never holds every parsed issue.
 pub fn contents_where(
     snap: &Snapshot<'_>,
+    listed: &FileList,
     with_comments: bool,
     numbers: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<Contents> {
@@ -520,9 +522,15 @@ pub fn contents_where(
         }
         _ => false,
     };
+    // The others' files are not even named: only attachments are used
+    // unread.
+    let include = |path: &str| match BranchPath::parse(path) {
+        BranchPath::Issue(k) | BranchPath::InIssue(k, _) => numbers(k.number),
+        _ => false,
+    };
     let mut texts = Vec::new();
     let mut attachments: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-    for (path, bytes) in snap.files(layout::ISSUES, wanted)? {
+    for (path, bytes) in snap.listed_files(listed, include, wanted)? {
         match (BranchPath::parse(&path), bytes) {
             (BranchPath::InIssue(k, Part::Attachment(name)), _) if numbers(k.number) => {
                 attachments.entry(k).or_default().push(name);
