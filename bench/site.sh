@@ -29,6 +29,7 @@ RUNS=${RUNS:-5}
 cd "$(dirname "$0")/.."
 # GIT_ISSUE=path/to/git-issue measures that binary instead of building one;
 # SITE_CORPUS=path/to/site_corpus (examples/site_corpus.rs, built) likewise.
+# FIRST_LAYOUT=1 generates the history in the first layout's folders.
 if [ -z "${GIT_ISSUE:-}" ]; then cargo build --release --quiet --bin git-issue; fi
 BIN=${GIT_ISSUE:-$PWD/target/release/git-issue}
 OLD=${OLD_BIN:-}
@@ -50,7 +51,7 @@ else
   git init -q -b main "$WORK/repo"
   cd "$WORK/repo"
   git commit -q --allow-empty -m init
-  "$GEN" "$N" | git fast-import --quiet
+  "$GEN" "$N" ${FIRST_LAYOUT:+--first-layout} | git fast-import --quiet
 fi
 N=$(git ls-tree -r --name-only issues | grep -cE '/[A-Z]+-[0-9]+\.md$' || true)
 echo "corpus: $N issues, $(git rev-list --count issues) commits on the issues branch"
