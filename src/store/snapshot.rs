@@ -333,7 +333,7 @@ impl<'r> Snapshot<'r> {
         let ids: Vec<&(String, Oid)> = listed.files.iter().filter(|f| include(&f.0)).collect();
         // The files to read, by their place in `ids`: chunks are cut from
         // these, not from every path, or a caller that wants one part of
-        // the branch (a site export reads a fifth at a time) would find it
+        // the branch (a site export reads a slice at a time) would find it
         // all in one chunk, on one core.
         let want: Vec<usize> = (0..ids.len()).filter(|&i| wanted(&ids[i].0)).collect();
         // Inflating the blobs is most of the cost: spread over the cores.
