@@ -110,11 +110,12 @@ pub fn stream<W: Write>(n: u64, out: &mut W) -> io::Result<()> {
 
 /// The stream for `n` issues, in the first layout's folders when asked.
 pub fn stream_in<W: Write>(n: u64, first_layout: bool, out: &mut W) -> io::Result<()> {
+    use git_issue::format::layout;
     let folder = |i: u64| {
         if first_layout {
-            git_issue::format::layout::bucket_dir(i / 1000)
+            layout::bucket_dir(layout::bucket(i))
         } else {
-            git_issue::format::layout::number_dir(i)
+            layout::number_dir(i)
         }
     };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);

@@ -318,12 +318,8 @@ fn files_listed_once_are_read_from_the_listing_and_listed_again_for_another_tree
         "one",
         vec![write("d/a.md", "A"), write("d/b.md", "B")],
     );
-    let listed = store
-        .snapshot_of(Some(&first))
-        .unwrap()
-        .list_files("d")
-        .unwrap();
     let snap = store.snapshot_of(Some(&first)).unwrap();
+    let listed = snap.list_files("d").unwrap();
     let read = snap
         .listed_files(&listed, |p| p != "d/b.md", |_| true)
         .unwrap();
