@@ -262,6 +262,8 @@ pub(super) fn stream(
     let mut later: Vec<SiteIssue> = Vec::new();
     let mut early = std::collections::HashSet::new();
     let mut first: Option<(String, crate::format::Config)> = None;
+    // The history, walked meanwhile by `git` (see `store::log`).
+    history.prefetch(tracker.store(), &tip);
     // The branch's files are listed once, not once a slice (0.7 s each at
     // 100,000 issues, on one core while the other waited).
     let listed = tracker

@@ -61,32 +61,23 @@ impl Store {
     /// that changed nothing there are left out. A merge counts a path when
     /// it differs from every parent, as `git log -- path` does.
     pub fn changes(&self, tip: &str, since: Option<&str>, prefix: &str) -> Result<Vec<Revision>> {
-        let line = match since {
-            Some(since) => line_since(&self.repo, oid(tip)?, oid(since)?)?,
-            None => None,
-        };
-        let ids: Vec<Oid> = match line {
-            Some(ids) => ids,
-            None => {
-                let mut walk = self.repo.revwalk()?;
-                walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-                walk.push(oid(tip)?)?;
-                if let Some(since) = since {
-                    walk.hide(oid(since)?)?;
-                }
-                walk.collect::<std::result::Result<_, _>>()?
-            }
-        };
-        let prefix = prefix.trim_end_matches('/');
-        // Each commit is read once or twice and each tree once: libgit2's
-        // cache would keep them all (256 MB of their raw size, several
-        // times that parsed: 1.2 GB for a walk of 100,000 commits).
-        let _uncached = super::ObjectCacheOff::new();
-        // Commits are diffed against their parents independently: one run
-        // of consecutive commits per core.
-        super::in_runs(&self.repo, &ids, PARALLEL_WALK_FROM, |repo, run| {
-            revisions(repo, run, prefix)
-        })
+        walk(&self.repo, oid(tip)?, since.map(oid).transpose()?, prefix)
+    }
+
+    /// [`Store::changes`] on a thread of its own, to be waited for when
+    /// needed: a long walk then runs beside whatever comes first.
+    pub fn changes_later(&self, tip: &str, since: Option<&str>, prefix: &str) -> PendingChanges {
+        let git_dir = self.repo.path().to_path_buf();
+        let args = (tip.to_owned(), since.map(str::to_owned), prefix.to_owned());
+        let (t, s, p) = args.clone();
+        let running = std::thread::Builder::new()
+            .name("git-issue-walk".to_owned())
+            .spawn(move || {
+                let repo = Repository::open(&git_dir)?;
+                walk(&repo, oid(&t)?, s.as_deref().map(oid).transpose()?, &p)
+            })
+            .ok();
+        PendingChanges { args, running }
     }
 
     /// The commits of the branch that changed a file at one of `paths` or
@@ -231,6 +222,71 @@ impl Store {
     }
 }
 
+/// A walk started by [`Store::changes_later`].
+#[derive(Debug)]
+pub struct PendingChanges {
+    /// Its tip, since and prefix.
+    args: (String, Option<String>, String),
+    running: Option<std::thread::JoinHandle<Result<Vec<Revision>>>>,
+}
+
+impl PendingChanges {
+    /// Whether it is the walk `Store::changes(tip, since, prefix)` would do.
+    pub fn is_for(&self, tip: &str, since: Option<&str>, prefix: &str) -> bool {
+        let (t, s, p) = &self.args;
+        t == tip && s.as_deref() == since && p == prefix
+    }
+
+    /// Its result, once it is done (made here when its thread could not be
+    /// started or panicked).
+    pub fn wait(self, store: &Store) -> Result<Vec<Revision>> {
+        match self.running.map(std::thread::JoinHandle::join) {
+            Some(Ok(done)) => done,
+            _ => {
+                let (t, s, p) = &self.args;
+                store.changes(t, s.as_deref(), p)
+            }
+        }
+    }
+}
+
+/// The commits reachable from `tip` and not from `since`, newest first,
+/// that changed something under `prefix` (see [`Store::changes`]).
+fn walk(repo: &Repository, tip: Oid, since: Option<Oid>, prefix: &str) -> Result<Vec<Revision>> {
+    let line = match since {
+        Some(since) => line_since(repo, tip, since)?,
+        None => None,
+    };
+    let ids: Vec<Oid> = match line {
+        Some(ids) => ids,
+        None => {
+            let mut walk = repo.revwalk()?;
+            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+            walk.push(tip)?;
+            if let Some(since) = since {
+                walk.hide(since)?;
+            }
+            walk.collect::<std::result::Result<_, _>>()?
+        }
+    };
+    let prefix = prefix.trim_end_matches('/');
+    // A long walk is `git`'s (see `log.rs`), when it can be run.
+    if ids.len() >= GIT_WALK_FROM
+        && let Some(out) = super::log::diff_tree(repo.path(), &ids, prefix)
+    {
+        return Ok(out);
+    }
+    // Each commit is read once or twice and each tree once: libgit2's
+    // cache would keep them all (256 MB of their raw size, several times
+    // that parsed: 1.2 GB for a walk of 100,000 commits).
+    let _uncached = super::ObjectCacheOff::new();
+    // Commits are diffed against their parents independently: one run of
+    // consecutive commits per core.
+    super::in_runs(repo, &ids, PARALLEL_WALK_FROM, |repo, run| {
+        revisions(repo, run, prefix)
+    })
+}
+
 /// The files that differ between two folders, by comparing ids and going
 /// down only into folders whose ids differ.
 /// Says each file that differs between the trees `old` and `new` (under
@@ -323,9 +379,13 @@ fn line_since(repo: &Repository, tip: Oid, since: Oid) -> Result<Option<Vec<Oid>
 /// every core ([`super::in_runs`]).
 const PARALLEL_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
 
+/// From a walk of this many commits on, [`walk`] asks `git` (see
+/// `log.rs`): below, starting processes costs more than it saves.
+const GIT_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
+
 /// The revisions of the commits `ids` (in that order) that changed
 /// something under the folder `prefix`, each diffed against its parents.
-fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revision>> {
+pub(super) fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<Vec<Revision>> {
     let mut memo = TreeMemo::new(repo)?;
     // The folder's tree in recent commits: in a walk newest first, a
     // commit's parent is usually the next commit walked, so each commit

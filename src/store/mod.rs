@@ -17,6 +17,7 @@
 //! tags and hooks).
 
 mod history;
+mod log;
 mod remote;
 mod repo;
 mod settings;
@@ -28,7 +29,7 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, Oid, Repository, Signature, Time};
 use jiff::Timestamp;
 
-pub use history::{FileChange, Revision};
+pub use history::{FileChange, PendingChanges, Revision};
 pub use remote::{PushOutcome, TransportError};
 pub use repo::{CommitInfo, CommitMessage};
 pub use snapshot::{Entry, FileBytes, FileList, Snapshot};

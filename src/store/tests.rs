@@ -514,3 +514,102 @@ fn holds_says_what_read_bytes_would_without_reading() {
     assert!(snap.holds("a/b", None).unwrap());
     assert!(!snap.holds("a/b", Some(b"y\n")).unwrap());
 }
+
+#[test]
+fn git_walks_a_long_history_as_the_walk_in_this_process_does() {
+    // Two lines joined by a merge that changed a file of its own, a file
+    // that became a folder, removals, a name git would quote, an author
+    // git would re-encode: `git diff-tree` (log.rs) and the walk through
+    // libgit2 give the same revisions, in the same order.
+    let (_dir, store) = repo();
+    for n in 0..12 {
+        commit(
+            &store,
+            &format!("c{n}\n\nbody {n}"),
+            vec![write(&format!("i/{}/{n}.md", n % 3), "x")],
+        );
+    }
+    commit(
+        &store,
+        "a file",
+        vec![write("i/s", "file"), write("i/tab\there ü.md", "t")],
+    );
+    let fork = store.tip().unwrap().unwrap();
+    let repo = &store.repo;
+    let set_tip = |id: Oid| {
+        repo.reference("refs/heads/issues", id, true, "test")
+            .unwrap();
+    };
+    let one = commit(
+        &store,
+        "line one",
+        vec![write("i/1/a.md", "1"), write("j/x", "out")],
+    );
+    set_tip(fork);
+    commit(&store, "line two", vec![write("i/2/b.md", "2")]);
+    let two = commit(
+        &store,
+        "merged",
+        vec![
+            write("i/1/a.md", "1"),
+            write("j/x", "out"),
+            write("i/0/m.md", "own"),
+        ],
+    );
+    let sig = Signature::now("Zoë Ünicode", "z@example.com").unwrap();
+    let merged_tree = repo
+        .find_commit(oid(&two).unwrap())
+        .unwrap()
+        .tree()
+        .unwrap();
+    let parents = [
+        &repo.find_commit(oid(&one).unwrap()).unwrap(),
+        &repo
+            .find_commit(
+                repo.find_commit(oid(&two).unwrap())
+                    .unwrap()
+                    .parent_id(0)
+                    .unwrap(),
+            )
+            .unwrap(),
+    ];
+    let merge = repo
+        .commit(None, &sig, &sig, "Merge line one\n", &merged_tree, &parents)
+        .unwrap();
+    set_tip(merge);
+    commit(
+        &store,
+        "no file",
+        vec![Edit::Remove {
+            path: "i/s".to_owned(),
+        }],
+    );
+    commit(&store, "a folder now", vec![write("i/s/x.md", "in")]);
+    commit(
+        &store,
+        "removed",
+        vec![Edit::Remove {
+            path: "i/0/0.md".to_owned(),
+        }],
+    );
+    let tip = commit(&store, "outside", vec![write("j/y", "y")]);
+
+    let mut walk = repo.revwalk().unwrap();
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+        .unwrap();
+    walk.push(oid(&tip).unwrap()).unwrap();
+    let ids: Vec<Oid> = walk.map(|i| i.unwrap()).collect();
+    for prefix in ["i", ""] {
+        let here = history::revisions(repo, &ids, prefix).unwrap();
+        let by_git = log::diff_tree(repo.path(), &ids, prefix).expect("git ran");
+        assert_eq!(by_git, here, "under {prefix:?}");
+        let merge_seen = here.iter().find(|r| r.parents == 2).expect("the merge");
+        assert_eq!(merge_seen.paths, ["i/0/m.md"]);
+        assert_eq!(merge_seen.author, "Zoë Ünicode");
+    }
+    assert!(ids.len() >= 16, "long enough for the walk to ask git");
+    assert_eq!(
+        store.changes(&tip, None, "i").unwrap(),
+        history::revisions(repo, &ids, "i").unwrap()
+    );
+}
