@@ -192,37 +192,53 @@ pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String
     let mut seen: HashMap<u64, u32, crate::site::output::Quick> = Default::default();
     let mut out = String::new();
     let mut lower = String::new();
+    let mut add = |w: &str| {
+        if w.is_empty() || w.len() > 40 {
+            return;
+        }
+        lower.clear();
+        if w.is_ascii() {
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        let h = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
+        let start = out.len() + usize::from(!out.is_empty());
+        match seen.get(&h) {
+            Some(at) => {
+                let at = *at as usize;
+                let there = &out[at..at + out[at..].find(' ').unwrap_or(out.len() - at)];
+                // Two words of one hash: told apart by looking.
+                if there == lower || out.split(' ').any(|x| x == lower) {
+                    return;
+                }
+            }
+            None => {
+                seen.insert(h, start as u32);
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&lower);
+    };
     for text in texts {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
-            if w.is_empty() || w.len() > 40 {
-                continue;
-            }
-            lower.clear();
-            if w.is_ascii() {
-                lower.push_str(w);
-                lower.make_ascii_lowercase();
-            } else {
-                lower.push_str(&w.to_lowercase());
-            }
-            let h = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
-            let start = out.len() + usize::from(!out.is_empty());
-            match seen.get(&h) {
-                Some(at) => {
-                    let at = *at as usize;
-                    let there = &out[at..at + out[at..].find(' ').unwrap_or(out.len() - at)];
-                    // Two words of one hash: told apart by looking.
-                    if there == lower || out.split(' ').any(|x| x == lower) {
-                        continue;
-                    }
-                }
-                None => {
-                    seen.insert(h, start as u32);
+        // ASCII text is cut byte by byte, not decoded char by char (the
+        // same words: an ASCII char is alphanumeric when its byte is).
+        if text.is_ascii() {
+            let mut start = 0;
+            for (at, b) in text.bytes().enumerate() {
+                if !b.is_ascii_alphanumeric() {
+                    add(&text[start..at]);
+                    start = at + 1;
                 }
             }
-            if !out.is_empty() {
-                out.push(' ');
+            add(&text[start..]);
+        } else {
+            for w in text.split(|c: char| !c.is_alphanumeric()) {
+                add(w);
             }
-            out.push_str(&lower);
         }
     }
     out

@@ -627,5 +627,16 @@ mod tests {
             words(["Hello, hello WORLD", "world-wide"].into_iter()),
             "hello world wide"
         );
+        // ASCII text is cut byte by byte, other text char by char: the same
+        // words either way.
+        let ascii = "Fix_it: v2.0 (x86-64) done; tabs\tand\nlines!";
+        assert_eq!(
+            words([ascii].into_iter()),
+            "fix it v2 0 x86 64 done tabs and lines"
+        );
+        assert_eq!(
+            words([ascii, "Ünïcode CAFÉ café"].into_iter()),
+            words([format!("{ascii} Ünïcode CAFÉ café").as_str()].into_iter())
+        );
     }
 }
