@@ -8,6 +8,10 @@ use git_issue::ui::report;
 /// took a quarter less CPU with it, in no more memory. Built without
 /// transparent huge pages (`no_thp`): with them, touching its first arena
 /// cost every command 2 ms at start, which the hooks pay on every commit.
+/// Its version 2 (`v2`): version 3 keeps freed pages for a second before
+/// returning them (`purge_delay`, 10 ms in version 2), and a whole export
+/// at 100,000 issues peaked at 472-510 MB with it against 441 MB, in the
+/// same time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,4 +1,5 @@
-//! The git repository, through git2 and nothing else: the issues branch
+//! The git repository, through git2 (and the user's `git` for the network
+//! and for long history walks, see [`remote`] and `log`): the issues branch
 //! (written with compare-and-swap, read as snapshots, walked as history),
 //! its remotes, and the user's own repository (commits, tags, hooks).
 //!
@@ -12,7 +13,8 @@
 //!
 //! This module knows paths and bytes, not issues. Its seams:
 //! [`write`] (changes and compare-and-swap), [`snapshot`] (the branch at one
-//! commit), [`history`] (commits and the paths they changed), [`remote`]
+//! commit), [`history`] (commits and the paths they changed; `log` reads a
+//! long history through `git diff-tree`), [`remote`]
 //! (fetch and push through the user's `git`), [`repo`] (the user's history,
 //! tags and hooks).
 
