@@ -135,10 +135,14 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".git-issue-")
-        .tempfile_in(dir)
-        .map_err(io_err(dir))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".git-issue-");
+    // A published file is readable as any file the user makes (0666 less
+    // the umask), not only by its owner as a temporary file is: a web
+    // server running as another user refused pages of mode 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(tmp.path()))?;
     tmp.persist(path).map_err(|e| io_err(path)(e.error))?;
     Ok(())
@@ -165,5 +169,19 @@ mod tests {
         let finished = w.finish();
         assert!(queued.is_err() || finished.is_err(), "the failure is lost");
         assert!(!nowhere.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_has_the_mode_of_any_file_the_user_makes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("index.html");
+        write_atomically(&page, b"<p>hi</p>").unwrap();
+        let plain = dir.path().join("plain.html");
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // 0644 under the usual umask; it was 0600.
+        assert_eq!(mode(&page), mode(&plain));
     }
 }
