@@ -240,8 +240,10 @@ impl PendingChanges {
     /// Its result, once it is done (made here when its thread could not be
     /// started or panicked).
     pub fn wait(self, store: &Store) -> Result<Vec<Revision>> {
+        // A failure there (its repository handle opened without the
+        // variables this store honours, say) is retried here.
         match self.running.map(std::thread::JoinHandle::join) {
-            Some(Ok(done)) => done,
+            Some(Ok(Ok(done))) => Ok(done),
             _ => {
                 let (t, s, p) = &self.args;
                 store.changes(t, s.as_deref(), p)
@@ -439,8 +441,8 @@ pub(super) fn revisions(repo: &Repository, ids: &[Oid], prefix: &str) -> Result<
         let author = commit.author();
         out.push(Revision {
             commit: commit.id().to_string(),
-            author: author.name().unwrap_or_default().to_owned(),
-            email: author.email().unwrap_or_default().to_owned(),
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             time: Timestamp::from_second(author.when().seconds()).unwrap_or(Timestamp::UNIX_EPOCH),
             message: String::from_utf8_lossy(commit.message_bytes())
                 .trim_end()

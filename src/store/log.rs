@@ -144,17 +144,27 @@ fn parse(mut from: impl BufRead, ids: &[Oid]) -> Option<Vec<Revision>> {
                 next = Some(t.to_vec());
                 break;
             }
-            paths.push(text(&token()??));
+            let path = text(&token()??);
+            // A change of mode alone (the same blob), which the walk in this
+            // process, comparing ids, does not count either.
+            if !same_blob_as_a_parent(t) {
+                paths.push(path);
+            }
         }
         if paths.is_empty() {
             continue;
         }
         out.push(Revision {
             commit: id.to_string(),
-            author: text(&author),
-            email: text(&email),
+            // libgit2 trims the spaces around a name and an email.
+            author: text(author.trim_ascii()),
+            email: text(email.trim_ascii()),
             time: Timestamp::from_second(time).unwrap_or(Timestamp::UNIX_EPOCH),
-            message: text(&message).trim_end().to_owned(),
+            // libgit2 drops a message's leading blank lines.
+            message: text(&message)
+                .trim_start_matches('\n')
+                .trim_end()
+                .to_owned(),
             paths,
             parents: parents
                 .split(|b| *b == b' ')
@@ -163,4 +173,32 @@ fn parse(mut from: impl BufRead, ids: &[Oid]) -> Option<Vec<Revision>> {
         });
     }
     Some(out)
+}
+
+/// Whether a raw entry `:<modes> <ids> <status>` (`::…` for a merge, one
+/// colon per parent) leaves the file's id as one of its parents had it.
+fn same_blob_as_a_parent(entry: &[u8]) -> bool {
+    let parents = entry.iter().take_while(|b| **b == b':').count();
+    let fields: Vec<&[u8]> = entry[parents..].split(|b| *b == b' ').collect();
+    let ids = fields.get(parents + 1..2 * parents + 2).unwrap_or_default();
+    match ids.split_last() {
+        Some((result, before)) => before.contains(result),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_blob_as_a_parent;
+
+    #[test]
+    fn a_mode_alone_changed_is_no_change_and_a_merge_counts_every_parent() {
+        let (a, b, z) = ("a".repeat(40), "b".repeat(40), "0".repeat(40));
+        let raw = |s: String| same_blob_as_a_parent(s.as_bytes());
+        assert!(raw(format!(":100644 100755 {a} {a} M")));
+        assert!(!raw(format!(":100644 100644 {a} {b} M")));
+        assert!(!raw(format!(":000000 100644 {z} {a} A")));
+        assert!(raw(format!("::100644 100644 100755 {b} {a} {a} MM")));
+        assert!(!raw(format!("::100644 100644 100644 {b} {z} {a} MA")));
+    }
 }
