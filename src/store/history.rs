@@ -273,7 +273,7 @@ fn walk(repo: &Repository, tip: Oid, since: Option<Oid>, prefix: &str) -> Result
     };
     let prefix = prefix.trim_end_matches('/');
     // A long walk is `git`'s (see `log.rs`), when it can be run.
-    if ids.len() >= GIT_WALK_FROM
+    if ids.len() >= LONG_WALK
         && let Some(out) = super::log::diff_tree(repo.path(), &ids, prefix)
     {
         return Ok(out);
@@ -284,7 +284,7 @@ fn walk(repo: &Repository, tip: Oid, since: Option<Oid>, prefix: &str) -> Result
     let _uncached = super::ObjectCacheOff::new();
     // Commits are diffed against their parents independently: one run of
     // consecutive commits per core.
-    super::in_runs(repo, &ids, PARALLEL_WALK_FROM, |repo, run| {
+    super::in_runs(repo, &ids, LONG_WALK, |repo, run| {
         revisions(repo, run, prefix)
     })
 }
@@ -377,13 +377,10 @@ fn line_since(repo: &Repository, tip: Oid, since: Oid) -> Result<Option<Vec<Oid>
     Ok(Some(ids))
 }
 
-/// From a walk of this many commits on, [`Store::changes`] reads them on
-/// every core ([`super::in_runs`]).
-const PARALLEL_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
-
 /// From a walk of this many commits on, [`walk`] asks `git` (see
-/// `log.rs`): below, starting processes costs more than it saves.
-const GIT_WALK_FROM: usize = if cfg!(test) { 16 } else { 2_000 };
+/// `log.rs`), or without it reads them on every core ([`super::in_runs`]):
+/// below, starting processes or threads costs more than it saves.
+const LONG_WALK: usize = if cfg!(test) { 16 } else { 2_000 };
 
 /// The revisions of the commits `ids` (in that order) that changed
 /// something under the folder `prefix`, each diffed against its parents.

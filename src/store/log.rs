@@ -12,7 +12,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use git2::Oid;
 use jiff::Timestamp;
@@ -51,20 +51,12 @@ pub(super) fn diff_tree(git_dir: &Path, ids: &[Oid], prefix: &str) -> Option<Vec
 }
 
 fn one_run(git_dir: &Path, ids: &[Oid], prefix: &str) -> Option<Vec<Revision>> {
-    let mut cmd = Command::new("git");
-    // The objects libgit2 sees: no replacements. Our own words, a literal
-    // path, text in UTF-8 whatever the user's log encoding.
-    cmd.env("LC_ALL", "C")
-        .env("GIT_NO_REPLACE_OBJECTS", "1")
+    let mut cmd = super::remote::git_at(git_dir);
+    // The objects libgit2 sees: no replacements. A literal path, text in
+    // UTF-8 whatever the user's log encoding.
+    cmd.env("GIT_NO_REPLACE_OBJECTS", "1")
         .env("GIT_LITERAL_PATHSPECS", "1")
-        .args([
-            "-c",
-            "core.fsmonitor=false",
-            "-c",
-            "i18n.logOutputEncoding=UTF-8",
-        ])
-        .arg("--git-dir")
-        .arg(git_dir)
+        .args(["-c", "i18n.logOutputEncoding=UTF-8"])
         // A merge counts the paths that differ from every parent (`-c`), as
         // the walk in this process does.
         .args([

@@ -64,17 +64,25 @@ impl Store {
     }
 
     fn git(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new("git");
-        // Our own output parsing needs git's words, not a translation.
-        cmd.env("LC_ALL", "C")
-            .arg("-c")
-            .arg("core.fsmonitor=false")
-            .arg("--git-dir")
-            .arg(self.repo.path())
-            .stdin(std::process::Stdio::null());
+        let mut cmd = git_at(self.repo.path());
+        cmd.stdin(std::process::Stdio::null());
         cmd
     }
+}
 
+/// The user's `git` on the repository at `git_dir`, speaking the words our
+/// parsing of its output expects, not a translation.
+pub(super) fn git_at(git_dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.env("LC_ALL", "C")
+        .arg("-c")
+        .arg("core.fsmonitor=false")
+        .arg("--git-dir")
+        .arg(git_dir);
+    cmd
+}
+
+impl Store {
     /// Fetches the remote's issues branch into its remote-tracking ref and
     /// returns its tip; `None` when the remote has no such branch.
     pub fn fetch_branch(&self, remote: &str) -> Result<Option<String>, TransportError> {

@@ -255,8 +255,8 @@ fn a_walk_under_a_folder_finds_it_among_names_that_sort_around_it() {
 
 #[test]
 fn a_long_history_walked_on_every_core_is_the_history_walked_in_order() {
-    // Over PARALLEL_WALK_FROM commits (16 in tests) the walk is cut into
-    // runs read on threads of their own; a merge joins two lines.
+    // Over LONG_WALK commits (16 in tests) the walk is cut into runs, each
+    // read by a `git` process of its own (by a thread, without git).
     let (_dir, store) = repo();
     let mut expected = Vec::new();
     let mut ids = Vec::new();
@@ -518,8 +518,8 @@ fn holds_says_what_read_bytes_would_without_reading() {
 #[test]
 fn git_walks_a_long_history_as_the_walk_in_this_process_does() {
     // Two lines joined by a merge that changed a file of its own, a file
-    // that became a folder, removals, a name git would quote, an author
-    // git would re-encode: `git diff-tree` (log.rs) and the walk through
+    // that became a folder, removals, a name git would quote, a non-ASCII
+    // author: `git diff-tree` (log.rs) and the walk through
     // libgit2 give the same revisions, in the same order.
     let (_dir, store) = repo();
     for n in 0..12 {
