@@ -186,62 +186,90 @@ pub fn occurrence_weeks(days: &crate::format::occurrence::Days) -> Vec<Occurrenc
 /// The distinct words of some texts, lower case, in first-seen order: what
 /// full-text search looks through, a fraction of the size of the texts.
 pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
-    // Each distinct word by a hash of it and where it starts in `out`: no
-    // copy of each word beside `out` (a tenth of a whole export's time
-    // went to hashing and copying words).
-    let mut seen: HashMap<u64, u32, crate::site::output::Quick> = Default::default();
+    // Each distinct word by a hash of it, with where it is in `out`: no copy
+    // of each word beside `out` (a tenth of a whole export's time went to
+    // hashing and copying words).
+    let mut seen: HashMap<u64, (u32, u8), std::hash::BuildHasherDefault<Prehashed>> =
+        Default::default();
     let mut out = String::new();
     let mut lower = String::new();
-    let mut add = |w: &str| {
-        if w.is_empty() || w.len() > 40 {
-            return;
-        }
-        lower.clear();
-        if w.is_ascii() {
-            lower.push_str(w);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.push_str(&w.to_lowercase());
-        }
-        let h = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
+    let mut buf = [0u8; MAX_WORD];
+    // `word` is lower case already.
+    let mut add = |word: &str| {
+        let h = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
         let start = out.len() + usize::from(!out.is_empty());
-        match seen.get(&h) {
-            Some(at) => {
-                let at = *at as usize;
-                let there = &out[at..at + out[at..].find(' ').unwrap_or(out.len() - at)];
+        match seen.entry(h) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (at, len) = *e.get();
+                let (at, len) = (at as usize, usize::from(len));
                 // Two words of one hash: told apart by looking.
-                if there == lower || out.split(' ').any(|x| x == lower) {
+                if out[at..at + len] == *word || out.split(' ').any(|x| x == word) {
                     return;
                 }
             }
-            None => {
-                seen.insert(h, start as u32);
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((start as u32, word.len() as u8));
             }
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&lower);
+        out.push_str(word);
     };
     for text in texts {
         // ASCII text is cut byte by byte, not decoded char by char (the
-        // same words: an ASCII char is alphanumeric when its byte is).
+        // same words: an ASCII char is alphanumeric when its byte is), and
+        // lowered into a buffer on the stack.
         if text.is_ascii() {
+            let mut cut = |w: &str| {
+                if !w.is_empty() && w.len() <= MAX_WORD {
+                    let lowered = &mut buf[..w.len()];
+                    lowered.copy_from_slice(w.as_bytes());
+                    lowered.make_ascii_lowercase();
+                    // ASCII letters and digits lowered are ASCII still.
+                    add(std::str::from_utf8(lowered).unwrap_or_default());
+                }
+            };
             let mut start = 0;
             for (at, b) in text.bytes().enumerate() {
                 if !b.is_ascii_alphanumeric() {
-                    add(&text[start..at]);
+                    cut(&text[start..at]);
                     start = at + 1;
                 }
             }
-            add(&text[start..]);
+            cut(&text[start..]);
         } else {
             for w in text.split(|c: char| !c.is_alphanumeric()) {
-                add(w);
+                if !w.is_empty() && w.len() <= MAX_WORD {
+                    lower.clear();
+                    lower.push_str(&w.to_lowercase());
+                    add(&lower);
+                }
             }
         }
     }
     out
+}
+
+/// The longest word searched for, in bytes.
+const MAX_WORD: usize = 40;
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[cfg(test)]
