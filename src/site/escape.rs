@@ -118,11 +118,12 @@ pub fn workaround(text: &str) -> Option<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     // No `#` and no line of only `=` or `-` under which a heading could
     // stand: no heading at all, and no need to parse.
-    let underline = |l: &str| {
-        let l = l.trim();
-        !l.is_empty() && (l.bytes().all(|b| b == b'=') || l.bytes().all(|b| b == b'-'))
+    let underline = |l: &[u8]| {
+        let l = l.trim_ascii();
+        !l.is_empty() && (l.iter().all(|&b| b == b'=') || l.iter().all(|&b| b == b'-'))
     };
-    if !text.contains('#') && !text.split(['\n', '\r']).any(underline) {
+    let mut lines = text.as_bytes().split(|&b| b == b'\n' || b == b'\r');
+    if !text.contains('#') && !lines.any(underline) {
         return None;
     }
     let mut heading: Option<(pulldown_cmark::HeadingLevel, usize, String)> = None;
