@@ -42,7 +42,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// sanitizer: pulldown-cmark escapes every character of it and writes no
 /// attribute but a list's start number, so there is nothing to take out.
 /// A code block's language, the one attribute ammonia would drop, is left
-/// out. Much of what people write is such prose, and the sanitizer
+/// out, and a carriage return is written as the line feed it is to a
+/// parser. Much of what people write is such prose, and the sanitizer
 /// (parsing the HTML again and writing it out) was a tenth of the CPU of a
 /// whole site export.
 pub fn markdown(text: &str) -> String {
@@ -61,6 +62,11 @@ fn render(text: &str, prose_as_is: bool) -> String {
             }
         }
         html::push_html(&mut raw, events.into_iter());
+        // A carriage return left in code, or written as `&#13;`, is a line
+        // feed to an HTML parser, as it was after the sanitizer.
+        if raw.contains('\r') {
+            raw = raw.replace("\r\n", "\n").replace('\r', "\n");
+        }
         return raw;
     }
     html::push_html(&mut raw, events.into_iter());
@@ -213,6 +219,7 @@ mod tests {
             "5 < 6 > 4 & \"quotes\" 'single' \u{a0}nbsp \u{1b}[31m \u{7f} \\<script\\>",
             "&lt;script&gt; &#60;img src=x onerror=alert(1)&#62; &amp;amp; &copy; &#x0;",
             "Work*around*\n---\nline\r\nwith\rcarriage returns",
+            "    a\rb\r\n    c\r\n\n&#13; &#x0d;&#x0a; `x\ry`",
         ];
         for text in prose {
             assert!(is_prose(text, &events(text)), "{text:?}");
@@ -236,7 +243,7 @@ mod tests {
         // Text made of Markdown's own characters, HTML's and controls,
         // a few thousand ways: where the sanitizer is skipped, it would
         // have changed nothing.
-        let alphabet: Vec<char> = "ab #*_~`<>&;\"'=-+.!()[]\\/|:\n\n\t \u{0}\u{1b}\u{a0}éx1"
+        let alphabet: Vec<char> = "ab #*_~`<>&;\"'=-+.!()[]\\/|:\n\n\r\t \u{0}\u{1b}\u{a0}éx1"
             .chars()
             .collect();
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
