@@ -71,8 +71,9 @@ pub struct HistoryCache {
     head_dirty: bool,
     /// The whole branch was walked, not only new commits.
     walked_all: bool,
-    /// A walk started by [`HistoryCache::prefetch`].
-    pending: Option<crate::store::PendingChanges>,
+    /// A walk started by [`HistoryCache::prefetch`], with the cache's tip
+    /// when it was started.
+    pending: Option<(Option<String>, crate::store::PendingChanges)>,
 }
 
 impl HistoryCache {
@@ -128,10 +129,20 @@ impl HistoryCache {
         if self.head.tip.as_deref() == Some(tip) {
             return Ok(());
         }
-        let since = self.since(store, tip);
-        let fresh = match self.pending.take() {
-            Some(p) if p.is_for(tip, since.as_deref(), layout::ISSUES) => p.wait(store)?,
-            _ => store.changes(tip, since.as_deref(), layout::ISSUES)?,
+        let started = self
+            .pending
+            .take()
+            .filter(|(from, p)| *from == self.head.tip && p.is_for(tip, layout::ISSUES));
+        let (since, fresh) = match started {
+            // Started from this same cache: where it starts was decided
+            // then, and asking again would walk the branch again when
+            // its history was rewritten.
+            Some((_, p)) => (p.since().map(str::to_owned), p.wait(store)?),
+            None => {
+                let since = self.since(store, tip);
+                let fresh = store.changes(tip, since.as_deref(), layout::ISSUES)?;
+                (since, fresh)
+            }
         };
         let mut split = by_bucket(fresh);
         if since.is_some() {
@@ -162,7 +173,8 @@ impl HistoryCache {
     pub fn prefetch(&mut self, store: &Store, tip: &str) {
         if self.head.tip.as_deref() != Some(tip) {
             let since = self.since(store, tip);
-            self.pending = Some(store.changes_later(tip, since.as_deref(), layout::ISSUES));
+            let walk = store.changes_later(tip, since.as_deref(), layout::ISSUES);
+            self.pending = Some((self.head.tip.clone(), walk));
         }
     }
 

@@ -231,10 +231,15 @@ pub struct PendingChanges {
 }
 
 impl PendingChanges {
-    /// Whether it is the walk `Store::changes(tip, since, prefix)` would do.
-    pub fn is_for(&self, tip: &str, since: Option<&str>, prefix: &str) -> bool {
-        let (t, s, p) = &self.args;
-        t == tip && s.as_deref() == since && p == prefix
+    /// Whether it walks up to `tip` under `prefix`.
+    pub fn is_for(&self, tip: &str, prefix: &str) -> bool {
+        let (t, _, p) = &self.args;
+        t == tip && p == prefix
+    }
+
+    /// The commit it starts after, as it was given.
+    pub fn since(&self) -> Option<&str> {
+        self.args.1.as_deref()
     }
 
     /// Its result, once it is done (made here when its thread could not be
@@ -261,15 +266,7 @@ fn walk(repo: &Repository, tip: Oid, since: Option<Oid>, prefix: &str) -> Result
     };
     let ids: Vec<Oid> = match line {
         Some(ids) => ids,
-        None => {
-            let mut walk = repo.revwalk()?;
-            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-            walk.push(tip)?;
-            if let Some(since) = since {
-                walk.hide(since)?;
-            }
-            walk.collect::<std::result::Result<_, _>>()?
-        }
+        None => listed(repo, tip, since)?,
     };
     let prefix = prefix.trim_end_matches('/');
     // A long walk is `git`'s (see `log.rs`), when it can be run.
@@ -287,6 +284,18 @@ fn walk(repo: &Repository, tip: Oid, since: Option<Oid>, prefix: &str) -> Result
     super::in_runs(repo, &ids, LONG_WALK, |repo, run| {
         revisions(repo, run, prefix)
     })
+}
+
+/// The commits reachable from `tip` and not from `since`, children before
+/// parents and otherwise newest first: the order every walk keeps.
+pub(super) fn listed(repo: &Repository, tip: Oid, since: Option<Oid>) -> Result<Vec<Oid>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+    walk.push(tip)?;
+    if let Some(since) = since {
+        walk.hide(since)?;
+    }
+    Ok(walk.collect::<std::result::Result<_, _>>()?)
 }
 
 /// The files that differ between two folders, by comparing ids and going

@@ -68,21 +68,7 @@ impl Store {
         cmd.stdin(std::process::Stdio::null());
         cmd
     }
-}
 
-/// The user's `git` on the repository at `git_dir`, speaking the words our
-/// parsing of its output expects, not a translation.
-pub(super) fn git_at(git_dir: &std::path::Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new("git");
-    cmd.env("LC_ALL", "C")
-        .arg("-c")
-        .arg("core.fsmonitor=false")
-        .arg("--git-dir")
-        .arg(git_dir);
-    cmd
-}
-
-impl Store {
     /// Fetches the remote's issues branch into its remote-tracking ref and
     /// returns its tip; `None` when the remote has no such branch.
     pub fn fetch_branch(&self, remote: &str) -> Result<Option<String>, TransportError> {
@@ -159,4 +145,16 @@ impl Store {
             message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
         })
     }
+}
+
+/// The user's `git` on the repository at `git_dir`, speaking the words our
+/// parsing of its output expects, not a translation.
+pub(super) fn git_at(git_dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.env("LC_ALL", "C")
+        .arg("-c")
+        .arg("core.fsmonitor=false")
+        .arg("--git-dir")
+        .arg(git_dir);
+    cmd
 }

@@ -594,11 +594,7 @@ fn git_walks_a_long_history_as_the_walk_in_this_process_does() {
     );
     let tip = commit(&store, "outside", vec![write("j/y", "y")]);
 
-    let mut walk = repo.revwalk().unwrap();
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
-        .unwrap();
-    walk.push(oid(&tip).unwrap()).unwrap();
-    let ids: Vec<Oid> = walk.map(|i| i.unwrap()).collect();
+    let ids = history::listed(repo, oid(&tip).unwrap(), None).unwrap();
     for prefix in ["i", ""] {
         let here = history::revisions(repo, &ids, prefix).unwrap();
         let by_git = log::diff_tree(repo.path(), &ids, prefix).expect("git ran");

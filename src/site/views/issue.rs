@@ -192,7 +192,6 @@ pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String
     let mut seen: HashMap<u64, (u32, u8), std::hash::BuildHasherDefault<Prehashed>> =
         Default::default();
     let mut out = String::new();
-    let mut lower = String::new();
     let mut buf = [0u8; MAX_WORD];
     // `word` is lower case already.
     let mut add = |word: &str| {
@@ -241,9 +240,7 @@ pub(in crate::site) fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String
         } else {
             for w in text.split(|c: char| !c.is_alphanumeric()) {
                 if !w.is_empty() && w.len() <= MAX_WORD {
-                    lower.clear();
-                    lower.push_str(&w.to_lowercase());
-                    add(&lower);
+                    add(&w.to_lowercase());
                 }
             }
         }
