@@ -167,11 +167,12 @@ mod contract {
     #[test]
     fn the_example_settings_are_the_defaults() {
         let yaml = blocks("yaml");
-        let settings = yaml.iter().find(|b| b.starts_with("key: BC")).unwrap();
+        let settings = yaml.iter().find(|b| b.starts_with("format: ")).unwrap();
         let config = Config::parse(settings).unwrap();
         assert_eq!(
             config,
             Config {
+                format: Some(config::FORMAT),
                 key: "BC".into(),
                 ..Config::default()
             }

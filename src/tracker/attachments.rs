@@ -183,7 +183,7 @@ impl Tracker {
             });
         }
         let found = RefCell::new(key.clone());
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             let (k, issue_path) = locate(snap, key)?;
             let have = located(snap, &k)?;
             let mut edits = Vec::new();
@@ -252,7 +252,7 @@ impl Tracker {
     /// branch's history.
     pub fn detach(&self, key: &Key, name: &str) -> Result<(Key, String)> {
         let done = RefCell::new((key.clone(), String::new()));
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let (k, _) = locate(snap, key)?;
             let (found, path) = find(snap, &k, name)?;
             let change = Change {

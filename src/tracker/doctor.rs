@@ -176,7 +176,7 @@ impl Tracker {
     /// folder) when that place is free. Returns one line per repair.
     pub fn repair(&self) -> Result<(Vec<String>, Option<String>)> {
         let mut done = Vec::new();
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             done.clear();
             let mut edits = Vec::new();
             let mut files: Vec<(Key, String, Issue, String)> = Vec::new();

@@ -68,7 +68,7 @@ impl Tracker {
         let now = self.store.now();
         let comment_id = ulid::Ulid::new().to_string();
         let result = RefCell::new(None);
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             let config = read_config(snap)?;
             let (dup, dup_path) = load_at(snap, duplicate)?;
             let (orig, orig_path) = load_at(snap, original)?;

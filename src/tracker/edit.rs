@@ -75,7 +75,7 @@ impl Tracker {
             });
         }
         let key = RefCell::new(None);
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let config = read_config(snap)?;
             check_values(&issue, &config, None).map_err(Error::Refused)?;
             let k = Key::new(config.key.clone(), next_number(snap)?);
@@ -126,7 +126,7 @@ impl Tracker {
     ) -> Result<Outcome> {
         let now = self.store.now();
         let result = RefCell::new((key.clone(), String::new()));
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             let config = read_config(snap)?;
             let (old, path) = load_at(snap, key)?;
             let mut issue = old.issue.clone();
@@ -194,7 +194,7 @@ impl Tracker {
             }),
             None => {
                 let now = self.store.now();
-                let commit = self.store.commit(|snap| {
+                let commit = self.commit(|snap| {
                     let (k, path) = locate(snap, key)?;
                     let mut issue = edited.clone();
                     issue.updated = now;
@@ -238,7 +238,7 @@ impl Tracker {
         let comment = self.new_comment(body, internal)?;
         let id = ulid::Ulid::new().to_string();
         let found = RefCell::new(key.clone());
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let (k, path) = locate(snap, key)?;
             let change = Change {
                 message: format!(
@@ -261,7 +261,7 @@ impl Tracker {
     /// never given to another issue; the issue stays in the branch's history.
     pub fn delete(&self, key: &Key) -> Result<Key> {
         let found = RefCell::new(key.clone());
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let (k, path) = locate(snap, key)?;
             let mut deleted = super::read::deleted_keys(snap)?;
             deleted.push(k.to_string());

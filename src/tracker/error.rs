@@ -70,6 +70,10 @@ pub enum Error {
     },
     #[error("{0}")]
     BadFile(Problem),
+    /// The branch declares a format this build does not know (its
+    /// `tracker.yml`, or the one a remote has): nothing is changed.
+    #[error("{0}")]
+    Format(Problem),
     #[error("{key} has been the key of {}; show one of them", .holders.join(" and "))]
     AmbiguousKey { key: String, holders: Vec<String> },
     #[error("{0}")]
@@ -185,7 +189,7 @@ impl Error {
             Error::Query(_) | Error::BadKey(..) | Error::BadFlag { .. } => K::Usage,
             Error::Refused(_) | Error::Empty { .. } | Error::BadLine { .. } => K::Refused,
             Error::RemoteKeptMoving { .. } | Error::Stale { .. } => K::Conflict,
-            Error::Internal(_) => K::Environment,
+            Error::Internal(_) | Error::Format(_) => K::Environment,
             Error::CommitRefused(_) => K::CommitRefused,
         }
     }

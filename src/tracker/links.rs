@@ -64,7 +64,7 @@ impl Tracker {
     ) -> Result<Batch> {
         let now = self.store.now();
         let result = RefCell::new(Batch::default());
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),

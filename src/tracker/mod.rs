@@ -224,7 +224,7 @@ impl Tracker {
             return Ok(InitOutcome::Adopted { key, remote });
         }
         let existing = RefCell::new(None);
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             if snap.exists() {
                 let k = read_config(snap).map_or_else(|_| "?".to_owned(), |c| c.key);
                 *existing.borrow_mut() = Some(k);
@@ -263,6 +263,19 @@ impl Tracker {
     /// none: every setting has its default).
     pub fn config_text(&self) -> Result<String> {
         Ok(self.snapshot()?.read(layout::CONFIG)?.unwrap_or_default())
+    }
+
+    /// One commit on the branch ([`Store::commit`]), refused on a branch
+    /// whose `tracker.yml` declares a format this build does not know: an
+    /// older git-issue never writes over a newer one's files.
+    pub(crate) fn commit(
+        &self,
+        mut build: impl FnMut(&Snapshot<'_>) -> Result<Option<Change>>,
+    ) -> Result<Option<String>> {
+        self.store.commit(|snap| {
+            read::known_format(snap, layout::CONFIG)?;
+            build(snap)
+        })
     }
 
     /// The branch as it is now; an error when there is no tracker yet.

@@ -37,14 +37,37 @@ pub(crate) fn read_config(snap: &Snapshot<'_>) -> Result<Config> {
         Some(config) => config,
         None => {
             let text = snap.read(layout::CONFIG)?.unwrap_or_default();
-            let config = Config::parse(&text)
-                .map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))?;
+            let config = Config::parse(&text).map_err(|e| config_error(&text, e))?;
             super::parsed_settings::keep(&dir, &id, &config);
             config
         }
     };
     PARSED.set(Some((id, config.clone())));
     Ok(config)
+}
+
+/// Why `tracker.yml` (`text`) does not parse: a format this build does not
+/// know is not a broken file.
+pub(super) fn config_error(text: &str, e: crate::format::ParseError) -> Error {
+    let problem = Problem::new(layout::CONFIG, e);
+    if crate::format::config::format_error(text).is_some() {
+        Error::Format(problem)
+    } else {
+        Error::BadFile(problem)
+    }
+}
+
+/// Refuses a branch whose `tracker.yml` declares a format this build does
+/// not know (`whose` names the file in the message): what every write, and
+/// a sync before it merges, checks first.
+pub(crate) fn known_format(snap: &Snapshot<'_>, whose: &str) -> Result<()> {
+    let Ok(Some(text)) = snap.read(layout::CONFIG) else {
+        return Ok(());
+    };
+    match crate::format::config::format_error(&text) {
+        Some(e) => Err(Error::Format(Problem::new(whose, e))),
+        None => Ok(()),
+    }
 }
 
 /// Finds the file of an issue: at its path, or by number in its bucket when

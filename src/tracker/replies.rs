@@ -118,7 +118,7 @@ impl Tracker {
         check(&text).map_err(|e| {
             Error::Refused(format!("{path}:{}:{}: {}", e.line, e.column, e.message))
         })?;
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let exists = snap.contains(&path);
             match how {
                 ReplyChange::Add if exists => {
@@ -154,7 +154,7 @@ impl Tracker {
     pub fn remove_reply(&self, name: &str) -> Result<String> {
         check_name(name)?;
         let path = BranchPath::Reply(name.to_owned()).path();
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             read_reply(snap, name)?;
             Ok::<_, Error>(Some(Change {
                 message: format!("Remove the reply {name}"),
@@ -180,7 +180,7 @@ impl Tracker {
         let created = self.store.now();
         let id = ulid::Ulid::new().to_string();
         let found = RefCell::new(key.clone());
-        self.store.commit(|snap| {
+        self.commit(|snap| {
             let (path, text) = read_reply(snap, name)?;
             let (k, issue_path) = locate(snap, key)?;
             let record = load(snap, &k)?;

@@ -107,7 +107,7 @@ impl Tracker {
         edit: impl Fn(&str) -> Result<Option<String>>,
     ) -> Result<SettingChange> {
         let doubts = RefCell::new(Vec::new());
-        let commit = self.store.commit(|snap: &Snapshot<'_>| {
+        let commit = self.commit(|snap: &Snapshot<'_>| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),
@@ -116,7 +116,7 @@ impl Tracker {
             let text = snap.read(layout::CONFIG)?.unwrap_or_default();
             // A file already broken is reported as it is, not blamed on
             // this change.
-            Config::parse(&text).map_err(|e| Error::BadFile(Problem::new(layout::CONFIG, e)))?;
+            Config::parse(&text).map_err(|e| super::read::config_error(&text, e))?;
             let Some(new) = edit(&text)? else {
                 return Ok(None);
             };
@@ -239,7 +239,7 @@ impl Tracker {
         } else {
             format!("{text}\n")
         };
-        self.store.commit(|snap: &Snapshot<'_>| {
+        self.commit(|snap: &Snapshot<'_>| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),
@@ -273,7 +273,7 @@ impl Tracker {
     pub fn remove_template(&self, name: &str) -> Result<Option<String>> {
         check_template_name(name)?;
         let path = BranchPath::Template(name.to_owned()).path();
-        self.store.commit(|snap: &Snapshot<'_>| {
+        self.commit(|snap: &Snapshot<'_>| {
             if !snap.exists() {
                 return Err(Error::NotInitialized {
                     branch: self.store.branch_name().to_owned(),

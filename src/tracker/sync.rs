@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::read::load;
+use super::read::{known_format, load};
 use super::tree_merge::merge_commits;
 use super::{Error, Result, Tracker};
 use crate::format::layout::{self, BranchPath};
@@ -118,6 +118,12 @@ impl Tracker {
                 backoff(attempt);
             }
             let theirs = store.fetch_branch(remote)?;
+            // A branch of a format this build does not know is neither
+            // merged here nor sent on.
+            if let Some(t) = theirs.as_deref() {
+                known_format(&store.snapshot_of(Some(t))?, &remote_config(remote))?;
+            }
+            known_format(&store.snapshot()?, layout::CONFIG)?;
             let tip = self.integrate(remote, theirs.as_deref(), &mut report)?;
             report.tip = Some(tip.clone());
             if theirs.as_deref() == Some(tip.as_str()) {
@@ -284,6 +290,11 @@ impl Tracker {
     }
 }
 
+/// `origin's tracker.yml`: how a message names a remote's settings.
+fn remote_config(remote: &str) -> String {
+    format!("{remote}'s {}", layout::CONFIG)
+}
+
 /// Sleeps before retrying a push: 50 ms doubling with each attempt, up to
 /// 1.6 s, times a random factor between 0.5 and 1.5.
 fn backoff(attempt: usize) {
@@ -404,6 +415,7 @@ impl Tracker {
         let Some((remote, tip)) = found else {
             return Ok(None);
         };
+        known_format(&store.snapshot_of(Some(&tip))?, &remote_config(&remote))?;
         let adopted = store.swap_tip(None, &tip, &format!("init: adopt {remote}'s issues"))?;
         Ok(adopted.then_some(remote))
     }

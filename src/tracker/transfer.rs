@@ -129,7 +129,7 @@ impl Tracker {
         }
 
         let mut outcome = Imported::default();
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             let prefix = read_config(snap)?.key;
             // An issue whose id is already here is already here: a restore
             // into the same tracker files nothing twice.

@@ -173,3 +173,74 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+const NEWER: &str =
+    "format 3 is newer than this git-issue, which reads formats 1 to 2: install a newer git-issue";
+
+/// `tracker.yml` as a later git-issue would write it: the same settings,
+/// a higher `format`.
+fn newer_settings(env: &Env) -> String {
+    let text = env.branch_file("tracker.yml");
+    assert!(text.contains("\nformat: 2\n"), "{text}");
+    text.replace("\nformat: 2\n", "\nformat: 3\n")
+}
+
+#[test]
+fn a_tracker_of_a_newer_format_is_refused_whole_and_left_as_it_is() {
+    let env = Env::with_tracker();
+    env.new_issue("Written by this version", &[]);
+    env.commit_by_hand("tracker.yml", &newer_settings(&env));
+    let tip = env.tip();
+    for args in [
+        &["new", "Would be filed in the old layout"][..],
+        &["comment", "BC-1", "-m", "hi"],
+        &["set", "BC-1", "priority=p1"],
+        &["config", "key", "XY"],
+        &["doctor", "--fix"],
+        &["list"],
+        &["show", "BC-1"],
+    ] {
+        let r = env.fail_with(1, args);
+        assert_eq!(
+            r.stderr.lines().next().unwrap_or(""),
+            format!("error: tracker.yml:2:1: {NEWER}"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(env.tip(), tip, "nothing was written");
+}
+
+#[test]
+fn sync_and_init_leave_a_remote_of_a_newer_format_alone() {
+    let net = crate::sync::Net::new();
+    net.first.ok(&["sync"]);
+    let bob = net.clone("bob");
+    bob.ok(&["init"]);
+    bob.new_issue("Bob's, not yet sent", &[]);
+    // Alice's newer git-issue moved the remote to a format this one does
+    // not know.
+    net.first
+        .commit_by_hand("tracker.yml", &newer_settings(&net.first));
+    net.first.git(&["push", "-q", "origin", "issues"]);
+    let remote = |env: &Env| env.git(&["ls-remote", "origin", "issues"]);
+    let (bob_tip, remote_tip) = (bob.tip(), remote(&bob));
+
+    let r = bob.fail_with(1, &["sync"]);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!("error: origin's tracker.yml:2:1: {NEWER}")
+    );
+    assert_eq!(bob.tip(), bob_tip, "nothing merged");
+    assert_eq!(remote(&bob), remote_tip, "nothing sent");
+    assert!(bob.ok(&["list"]).contains("Bob's, not yet sent"));
+
+    let carol = net.clone("carol");
+    let r = carol.fail_with(1, &["init"]);
+    assert!(r.stderr.contains(NEWER), "{}", r.stderr);
+    let branch = carol
+        .git_cmd()
+        .args(["rev-parse", "-q", "--verify", "refs/heads/issues"])
+        .output()
+        .unwrap();
+    assert!(!branch.status.success(), "init adopted it anyway");
+}

@@ -433,6 +433,7 @@ pub fn import_batch(tracker: &Tracker, batch: &Batch, dry_run: bool) -> Result<R
     }
     let mut outcome = None;
     let commit = store.commit(|snap| {
+        crate::tracker::read::known_format(snap, layout::CONFIG)?;
         if !snap.exists() {
             return Err(Error::Tracker(crate::tracker::Error::NotInitialized {
                 branch: store.branch_name().to_owned(),

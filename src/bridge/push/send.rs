@@ -212,6 +212,7 @@ fn record(
     message: &str,
 ) -> Result<()> {
     tracker.store().commit(|snap| {
+        crate::tracker::read::known_format(snap, layout::CONFIG)?;
         let mut edits = Vec::new();
         let path = issue_path(snap, key);
         if let Some(b) = bridge {
@@ -247,6 +248,7 @@ fn record(
 
 fn record_many(tracker: &Tracker, pending: &[(Key, Mapped)], project: &Project) -> Result<()> {
     tracker.store().commit(|snap| {
+        crate::tracker::read::known_format(snap, layout::CONFIG)?;
         let mut edits = Vec::new();
         for (key, m) in pending {
             let path = issue_path(snap, key);

@@ -14,9 +14,21 @@ pub use attachments::*;
 pub use bridge::*;
 pub use text::*;
 
+/// The version of `issue-format.md` this build reads and writes: the
+/// branch's `format` in `tracker.yml`. A tracker that says none is of
+/// version 1 or 2 (both are read; their layouts may share a branch). A
+/// later version that changes what an older build would misread or
+/// mis-write (a new layout) raises it, and a build that finds a higher
+/// number on the branch changes nothing there.
+pub const FORMAT: u64 = 2;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
+    /// The version of the format the branch follows (see [`FORMAT`]); not
+    /// a setting, so `git issue config` neither lists nor changes it.
+    #[serde(skip_serializing)]
+    pub format: Option<u64>,
     /// The key prefix of new issues: `BC` gives `BC-1`, `BC-2`, …
     pub key: String,
     /// The workflow, in board order.
@@ -117,6 +129,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            format: None,
             key: "ISSUE".to_owned(),
             statuses: strings(&[
                 "open",
@@ -166,6 +179,33 @@ impl Default for Defaults {
     }
 }
 
+/// What is wrong with a branch of format `format`, for this build: `None`
+/// when it reads and writes it.
+pub fn format_problem(format: u64) -> Option<String> {
+    match format {
+        0 => Some("format must be a whole number from 1, like 2".to_owned()),
+        1..=FORMAT => None,
+        _ => Some(format!(
+            "format {format} is newer than this git-issue, which reads formats 1 to {FORMAT}: install a newer git-issue"
+        )),
+    }
+}
+
+/// What is wrong with the `format` a `tracker.yml` text declares on a line
+/// of its own, for this build, at that line: what a write checks before it
+/// changes the branch, reading one line rather than parsing the file.
+pub fn format_error(text: &str) -> Option<ParseError> {
+    let (i, value) = text.lines().enumerate().find_map(|(i, l)| {
+        let value = l.strip_prefix("format:")?;
+        Some((i, value.split(" #").next().unwrap_or("").trim()))
+    })?;
+    let message = match value.trim_matches(|c| c == '"' || c == '\'').parse::<u64>() {
+        Ok(n) => format_problem(n)?,
+        Err(_) => format!("format must be a whole number from 1, like 2, not {value:?}"),
+    };
+    Some(ParseError::new(i + 1, 1, message))
+}
+
 /// A field whose values `tracker.yml` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vocabulary {
@@ -208,6 +248,9 @@ impl Vocabulary {
 impl Config {
     /// Reads `tracker.yml`; positions are in that file.
     pub fn parse(text: &str) -> Result<Config, ParseError> {
+        if let Some(e) = format_error(text) {
+            return Err(e);
+        }
         let config: Config = if text.trim().is_empty() {
             Config::default()
         } else {
@@ -219,6 +262,9 @@ impl Config {
 
     fn validate(&self, text: &str) -> Result<(), ParseError> {
         let at = |name: &str, msg: String| ParseError::new(find_line(text, name), 1, msg);
+        if let Some(message) = self.format.and_then(format_problem) {
+            return Err(at("format", message));
+        }
         if !super::key::is_valid_prefix(&self.key) {
             return Err(at(
                 "key",
@@ -388,6 +434,7 @@ impl Config {
         let d = Config::default();
         format!(
             "# git-issue settings, shared by every clone. See issue-format.md.\n\
+             format: {FORMAT}\n\
              key: {key}\n\
              statuses: [{}]\n\
              closed_statuses: [{}]\n\
@@ -427,10 +474,37 @@ mod tests {
         assert_eq!(
             c,
             Config {
+                format: Some(FORMAT),
                 key: "BC".into(),
                 ..Config::default()
             }
         );
+    }
+
+    #[test]
+    fn a_format_this_build_does_not_know_is_refused_at_its_line() {
+        let newer = "# settings\nformat: 3\nkey: BC\n";
+        let e = Config::parse(newer).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert_eq!(
+            e.message,
+            "format 3 is newer than this git-issue, which reads formats 1 to 2: install a newer git-issue"
+        );
+        assert_eq!(format_error(newer), Some(e));
+        // Spelled any way YAML allows, or not a number at all.
+        assert!(Config::parse("{key: BC, format: 3}\n").is_err());
+        let e = format_error("format: \"two\"\n").unwrap();
+        assert!(e.message.contains("whole number"), "{}", e.message);
+        assert!(Config::parse("format: 0\n").is_err());
+        // Known formats, and none said, are read.
+        for known in ["format: 1\n", "format: '2' # this page\n", "key: BC\n", ""] {
+            assert_eq!(format_error(known), None, "{known}");
+            assert!(Config::parse(known).is_ok(), "{known}");
+        }
+        // The version of the files is not a setting to change by hand.
+        let config = Config::parse(&Config::initial_text("BC", "main")).unwrap();
+        assert!(config.settings().iter().all(|s| s.name != "format"));
+        assert!(setting_yaml("format", "3").is_err());
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl Tracker {
         let mut lookup = self.lookup(by_fingerprint.keys().cloned().collect())?;
         let counts_dir = self.store.local_dir().join("counts");
         let mut recorded = Vec::new();
-        let commit = self.store.commit(|snap| {
+        let commit = self.commit(|snap| {
             lookup.catch_up(&self.store, snap)?;
             let config = read_config(snap)?;
             let mut next: Option<u64> = None;
