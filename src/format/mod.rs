@@ -172,7 +172,6 @@ mod contract {
         assert_eq!(
             config,
             Config {
-                format: Some(config::FORMAT),
                 key: "BC".into(),
                 ..Config::default()
             }

@@ -61,6 +61,13 @@ pub(super) fn config_error(text: &str, e: crate::format::ParseError) -> Error {
 /// not know (`whose` names the file in the message): what every write, and
 /// a sync before it merges, checks first.
 pub(crate) fn known_format(snap: &Snapshot<'_>, whose: &str) -> Result<()> {
+    let Some(id) = snap.object_id(layout::CONFIG) else {
+        return Ok(());
+    };
+    // Settings this build parsed and kept were of a format it knows.
+    if super::parsed_settings::cached(&snap.local_dir(), &id).is_some() {
+        return Ok(());
+    }
     let Ok(Some(text)) = snap.read(layout::CONFIG) else {
         return Ok(());
     };

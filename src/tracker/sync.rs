@@ -121,7 +121,7 @@ impl Tracker {
             // A branch of a format this build does not know is neither
             // merged here nor sent on.
             if let Some(t) = theirs.as_deref() {
-                known_format(&store.snapshot_of(Some(t))?, &remote_config(remote))?;
+                self.takeable(remote, t)?;
             }
             known_format(&store.snapshot()?, layout::CONFIG)?;
             let tip = self.integrate(remote, theirs.as_deref(), &mut report)?;
@@ -230,6 +230,23 @@ impl Tracker {
         }
     }
 
+    /// Refuses `tip`, `remote`'s branch, where this build must not merge or
+    /// adopt it: a branch of a format it does not know, or one of the same
+    /// name that holds no tracker at all (someone's work on a branch called
+    /// `issues`), which a merge would fill with issue files and push back.
+    fn takeable(&self, remote: &str, tip: &str) -> Result<()> {
+        let snap = self.store.snapshot_of(Some(tip))?;
+        if !snap.contains(layout::CONFIG) && !snap.contains(layout::ISSUES) {
+            let branch = self.store.branch_name();
+            return Err(Error::Refused(format!(
+                "{remote}'s branch {branch} holds no issue tracker (no {}, no {}/ folder), so nothing was merged or sent; git config issue.branch NAME keeps the issues on a branch of another name",
+                layout::CONFIG,
+                layout::ISSUES
+            )));
+        }
+        known_format(&snap, &format!("{remote}'s {}", layout::CONFIG))
+    }
+
     /// Brings the remote's tip into the local branch; returns the new tip.
     fn integrate(
         &self,
@@ -288,11 +305,6 @@ impl Tracker {
             LOCAL_ATTEMPTS,
         )))
     }
-}
-
-/// `origin's tracker.yml`: how a message names a remote's settings.
-fn remote_config(remote: &str) -> String {
-    format!("{remote}'s {}", layout::CONFIG)
 }
 
 /// Sleeps before retrying a push: 50 ms doubling with each attempt, up to
@@ -415,7 +427,7 @@ impl Tracker {
         let Some((remote, tip)) = found else {
             return Ok(None);
         };
-        known_format(&store.snapshot_of(Some(&tip))?, &remote_config(&remote))?;
+        self.takeable(&remote, &tip)?;
         let adopted = store.swap_tip(None, &tip, &format!("init: adopt {remote}'s issues"))?;
         Ok(adopted.then_some(remote))
     }

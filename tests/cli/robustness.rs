@@ -219,8 +219,9 @@ fn sync_and_init_leave_a_remote_of_a_newer_format_alone() {
     bob.new_issue("Bob's, not yet sent", &[]);
     // Alice's newer git-issue moved the remote to a format this one does
     // not know.
-    net.first
-        .commit_by_hand("tracker.yml", &newer_settings(&net.first));
+    // Spelled as YAML allows, which a look for `format:` alone would miss.
+    let settings = newer_settings(&net.first).replace("\nformat: 3\n", "\n\"format\" : 3\n");
+    net.first.commit_by_hand("tracker.yml", &settings);
     net.first.git(&["push", "-q", "origin", "issues"]);
     let remote = |env: &Env| env.git(&["ls-remote", "origin", "issues"]);
     let (bob_tip, remote_tip) = (bob.tip(), remote(&bob));
@@ -243,4 +244,45 @@ fn sync_and_init_leave_a_remote_of_a_newer_format_alone() {
         .output()
         .unwrap();
     assert!(!branch.status.success(), "init adopted it anyway");
+}
+
+#[test]
+fn sync_and_init_leave_a_branch_that_holds_no_tracker_alone() {
+    let alice = Env::new();
+    alice.git_in(
+        &alice.root,
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+    );
+    alice.git(&["remote", "add", "origin", "../remote.git"]);
+    alice.git(&["push", "-q", "origin", "main"]);
+    alice.ok(&["init", "--key", "BC"]);
+    alice.new_issue("Alice's", &[]);
+    // Someone's work, on a branch that happens to be called `issues`.
+    let dev = alice.sibling("dev");
+    dev.git_in(&alice.root, &["clone", "-q", "remote.git", "dev"]);
+    dev.git(&["checkout", "-q", "-b", "issues"]);
+    std::fs::write(dev.repo.join("README.md"), "not a tracker\n").unwrap();
+    dev.git(&["add", "README.md"]);
+    dev.git(&["commit", "-q", "-m", "work"]);
+    dev.git(&["push", "-q", "origin", "issues"]);
+    let remote = || alice.git(&["ls-remote", "origin", "issues"]);
+    let (tip, remote_tip) = (alice.tip(), remote());
+
+    let r = alice.fail_with(1, &["sync"]);
+    assert_eq!(
+        r.stderr.lines().next().unwrap_or(""),
+        "error: origin's branch issues holds no issue tracker (no tracker.yml, no issues/ folder), so nothing was merged or sent; git config issue.branch NAME keeps the issues on a branch of another name"
+    );
+    assert_eq!((alice.tip(), remote()), (tip, remote_tip));
+
+    let carol = alice.sibling("carol");
+    carol.git_in(&alice.root, &["clone", "-q", "remote.git", "carol"]);
+    let r = carol.fail_with(1, &["init", "--key", "VV"]);
+    assert!(r.stderr.contains("holds no issue tracker"), "{}", r.stderr);
+    let local = carol
+        .git_cmd()
+        .args(["rev-parse", "-q", "--verify", "refs/heads/issues"])
+        .output()
+        .unwrap();
+    assert!(!local.status.success(), "init took it as a tracker");
 }
