@@ -13,7 +13,18 @@ pub enum PushOutcome {
     Pushed,
     /// Someone pushed meanwhile (or held the remote's lock): fetch, merge and
     /// try again.
-    Behind(String),
+    Behind(Refusal),
+}
+
+/// Why the remote refused a push that may pass when tried again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// git's summary: `fetch first`, `failed to update ref`, …
+    pub summary: String,
+    /// git's words when the remote's branch was locked (`cannot lock ref
+    /// 'refs/heads/issues': … File exists.`): held by another push a moment,
+    /// or for good by one that crashed.
+    pub lock: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,12 +89,18 @@ impl Store {
         let tracking = self.tracking_refname(remote);
         let out = self
             .git()
-            .args(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"])
+            .args([
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--",
+            ])
             .arg(remote)
             .arg(format!("+{}:{tracking}", self.refname))
             .output()?;
         if !out.status.success() {
-            let message = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+            let message = git_words(&out.stderr);
             if message.contains("couldn't find remote ref") {
                 return Ok(None);
             }
@@ -104,7 +121,7 @@ impl Store {
         let spec = format!("{0}:{0}", self.refname);
         let out = self
             .git()
-            .args(["push", "--porcelain", "--quiet"])
+            .args(["push", "--porcelain", "--quiet", "--"])
             .arg(remote)
             .arg(&spec)
             .output()?;
@@ -128,11 +145,17 @@ impl Store {
                 "failed to update ref",
             ];
             if retry.iter().any(|r| summary.contains(r)) {
-                return Ok(PushOutcome::Behind(summary));
+                let stderr = git_words(&out.stderr);
+                let lock = stderr
+                    .lines()
+                    .map(|l| l.trim_start_matches("remote:").trim())
+                    .find(|l| l.contains("cannot lock ref"))
+                    .map(|l| l.trim_start_matches("error:").trim().to_owned());
+                return Ok(PushOutcome::Behind(Refusal { summary, lock }));
             }
             return Err(TransportError::Push {
                 remote: remote.to_owned(),
-                message: format!("{summary} {}", String::from_utf8_lossy(&out.stderr).trim())
+                message: format!("{summary} {}", git_words(&out.stderr))
                     .trim()
                     .to_owned(),
             });
@@ -142,9 +165,18 @@ impl Store {
         }
         Err(TransportError::Push {
             remote: remote.to_owned(),
-            message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            message: git_words(&out.stderr),
         })
     }
+}
+
+/// What git wrote to stderr, as text for a message: trimmed, without the
+/// carriage returns ssh and progress lines leave, which a terminal obeys.
+fn git_words(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .replace('\r', "")
+        .trim()
+        .to_owned()
 }
 
 /// The user's `git` on the repository at `git_dir`, speaking the words our

@@ -244,7 +244,7 @@ impl Tracker {
             }
             if migrated > 0 {
                 done.push(format!(
-                    "moved {migrated} issue{} from the first layout (issues/<bucket>/KEY.md) to the current one",
+                    "{migrated} issue{} moved from the first layout (issues/<bucket>/KEY.md) to the current one",
                     if migrated == 1 { "" } else { "s" }
                 ));
             }

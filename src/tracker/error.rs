@@ -114,10 +114,13 @@ pub enum Error {
     },
     #[error("line {line}: {message}")]
     BadLine { line: usize, message: String },
-    #[error(
-        "gave up after {attempts} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
-    )]
-    RemoteKeptMoving { remote: String, attempts: usize },
+    #[error("{}", kept_moving(.remote, *.attempts, .locked.as_deref()))]
+    RemoteKeptMoving {
+        remote: String,
+        attempts: usize,
+        /// git's words when every push found the remote's branch locked.
+        locked: Option<String>,
+    },
     #[error("{} have the same id {id}; sync does not send a tracker git issue doctor calls broken", .keys.join(" and "))]
     DuplicateId { id: String, keys: Vec<String> },
     #[error("{0} problem{s} found", s = if *.0 == 1 { "" } else { "s" })]
@@ -134,6 +137,17 @@ pub enum Error {
         key: String,
         now: Vec<(String, String)>,
     },
+}
+
+fn kept_moving(remote: &str, attempts: usize, locked: Option<&str>) -> String {
+    match locked {
+        Some(why) => format!(
+            "gave up after {attempts} attempts: {remote}'s branch stayed locked ({why}); if no one is pushing to it, a git process there stopped halfway and left its lock file, which its owner must remove"
+        ),
+        None => format!(
+            "gave up after {attempts} attempts: others kept pushing to {remote} meanwhile; what came in is merged here, run git issue sync again to send yours"
+        ),
+    }
 }
 
 fn fields_now(now: &[(String, String)]) -> String {

@@ -110,6 +110,8 @@ impl Tracker {
             retries: 0,
         };
         let mut done = false;
+        // Whether every refusal so far was a lock on the remote's branch.
+        let mut locked: Option<Option<String>> = None;
         for attempt in 0..PUSH_ATTEMPTS {
             if attempt > 0 {
                 report.retries += 1;
@@ -139,13 +141,20 @@ impl Tracker {
                     break;
                 }
                 // Someone pushed meanwhile: fetch and merge again.
-                PushOutcome::Behind(_) => {}
+                PushOutcome::Behind(why) => {
+                    let lock = why.lock;
+                    locked = Some(match locked {
+                        None | Some(Some(_)) => lock,
+                        Some(None) => None,
+                    });
+                }
             }
         }
         if !done {
             return Err(Error::RemoteKeptMoving {
                 remote: remote.to_owned(),
                 attempts: PUSH_ATTEMPTS,
+                locked: locked.flatten(),
             });
         }
         if report.local == LocalChange::Adopted {

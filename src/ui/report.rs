@@ -89,6 +89,13 @@ fn tracker_hint(e: &Error) -> Option<String> {
         )),
         Error::Deleted { key, .. } => Some(format!("git issue log {key} shows its history")),
         Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
+        Error::Transport(TransportError::NoSuchRemote(name))
+            if name.contains(['/', ':', '\\']) =>
+        {
+            Some(format!(
+                "name a remote, not a URL or a path: git remote add NAME {name}, then git issue sync NAME"
+            ))
+        }
         Error::Transport(TransportError::NoSuchRemote(_)) => {
             Some("git remote -v lists the remotes of this repository".to_owned())
         }

@@ -286,3 +286,45 @@ fn sync_and_init_leave_a_branch_that_holds_no_tracker_alone() {
         .unwrap();
     assert!(!local.status.success(), "init took it as a tracker");
 }
+
+#[test]
+fn a_remote_named_like_an_option_is_a_name_not_an_option() {
+    let net = crate::sync::Net::new();
+    let env = &net.first;
+    let name = "--upload-pack=touch pwned";
+    env.git(&["config", &format!("remote.{name}.url"), "../remote.git"]);
+    env.fail(&["sync", "--", name]);
+    assert!(
+        !env.repo.join("pwned").exists(),
+        "git ran the command in the remote's name"
+    );
+    // A URL or a path where a remote's name goes says what to do.
+    let r = env.fail_with(3, &["sync", "../remote.git"]);
+    assert!(
+        r.stderr.contains(
+            "hint: name a remote, not a URL or a path: git remote add NAME ../remote.git"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_remote_branch_locked_for_good_is_named_not_blamed_on_others() {
+    let net = crate::sync::Net::new();
+    let env = &net.first;
+    env.ok(&["sync"]);
+    env.new_issue("Waits to be sent", &[]);
+    // A push that crashed on the remote left its lock behind.
+    std::fs::write(env.root.join("remote.git/refs/heads/issues.lock"), "").unwrap();
+    let r = env.fail_with(4, &["sync"]);
+    assert!(
+        r.stderr
+            .contains("origin's branch stayed locked (cannot lock ref 'refs/heads/issues'"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("others kept pushing"), "{}", r.stderr);
+    std::fs::remove_file(env.root.join("remote.git/refs/heads/issues.lock")).unwrap();
+    env.ok(&["sync"]);
+}
