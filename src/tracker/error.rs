@@ -62,11 +62,13 @@ pub enum Error {
     #[error("no issue {0}")]
     NoSuchIssue(String),
     /// An issue that was deleted: its number is never given out again.
-    #[error("{key} was deleted{}{}", .when.as_ref().map(|w| format!(" on {w}")).unwrap_or_default(), .by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default())]
+    #[error("{key} was deleted{}{}{}", .when.as_ref().map(|w| format!(" on {w}")).unwrap_or_default(), .by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default(), renumbered_too(.renumbered))]
     Deleted {
         key: String,
         when: Option<String>,
         by: Option<String>,
+        /// Issues that had the key too, before a sync renumbered them.
+        renumbered: Vec<String>,
     },
     #[error("{0}")]
     BadFile(Problem),
@@ -137,6 +139,17 @@ pub enum Error {
         key: String,
         now: Vec<(String, String)>,
     },
+}
+
+fn renumbered_too(keys: &[String]) -> String {
+    match keys {
+        [] => String::new(),
+        [one] => format!("; {one} had that key too, before a sync renumbered it"),
+        many => format!(
+            "; {} had that key too, before syncs renumbered them",
+            many.join(" and ")
+        ),
+    }
 }
 
 fn kept_moving(remote: &str, attempts: usize, locked: Option<&str>) -> String {

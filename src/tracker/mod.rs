@@ -324,8 +324,14 @@ impl Tracker {
             Ok(r) => (r, None),
             // An old key leads to the issue that had it: the one whose
             // aliases hold it, wherever renumberings took it since.
+            // A key deleted here names the issue deleted, though an issue
+            // renumbered away from it had it once too: that one is named,
+            // not shown in its place.
             Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
-                [] => return Err(self.deleted_or_missing(&snap, key, k)),
+                [] => return Err(self.deleted_or_missing(&snap, key, k, &[])),
+                holders if read::is_deleted(&snap, key) => {
+                    return Err(self.deleted_or_missing(&snap, key, k, holders));
+                }
                 [one] => (load(&snap, one)?, Some(key.clone())),
                 many => {
                     return Err(Error::AmbiguousKey {
@@ -374,12 +380,14 @@ impl Tracker {
 
     /// `Deleted`, with when and by whom, for a key `issues/deleted.yml`
     /// lists; `NoSuchIssue` otherwise.
-    fn deleted_or_missing(&self, snap: &Snapshot<'_>, key: &Key, asked: String) -> Error {
-        let deleted = read::deleted_keys(snap).unwrap_or_default();
-        if !deleted
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&key.to_string()))
-        {
+    fn deleted_or_missing(
+        &self,
+        snap: &Snapshot<'_>,
+        key: &Key,
+        asked: String,
+        renumbered: &[Key],
+    ) -> Error {
+        if !read::is_deleted(snap, key) {
             return Error::NoSuchIssue(asked);
         }
         let last = self
@@ -393,6 +401,7 @@ impl Tracker {
                 .as_ref()
                 .map(|r| crate::format::format_timestamp(r.time)),
             by: last.map(|r| r.author),
+            renumbered: renumbered.iter().map(ToString::to_string).collect(),
         }
     }
 

@@ -77,6 +77,15 @@ pub(crate) fn known_format(snap: &Snapshot<'_>, whose: &str) -> Result<()> {
     }
 }
 
+/// Whether `issues/deleted.yml` lists `key`.
+pub(super) fn is_deleted(snap: &Snapshot<'_>, key: &Key) -> bool {
+    let key = key.to_string();
+    deleted_keys(snap)
+        .unwrap_or_default()
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(&key))
+}
+
 /// Finds the file of an issue: at its path, or by number in its bucket when
 /// the prefix differs (`tracker.yml`'s key was changed after it was filed).
 pub(super) fn locate(snap: &Snapshot<'_>, key: &Key) -> Result<(Key, String)> {

@@ -87,6 +87,10 @@ fn tracker_hint(e: &Error) -> Option<String> {
         Error::RemoteTracker { remote, .. } => Some(format!(
             "run git issue init to use {remote}'s tracker here; git issue sync keeps it in step"
         )),
+        Error::Deleted { renumbered, .. } if !renumbered.is_empty() => Some(format!(
+            "git issue show {} shows the issue that has it now",
+            renumbered[0]
+        )),
         Error::Deleted { key, .. } => Some(format!("git issue log {key} shows its history")),
         Error::NoSuchIssue(_) => Some("git issue list --all shows the keys in use".to_owned()),
         Error::Transport(TransportError::NoSuchRemote(name))

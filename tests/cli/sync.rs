@@ -893,15 +893,24 @@ fn renumbering_chains_lead_to_the_issue_that_had_the_key() {
         "R2 never had BC-1: {}",
         r.stderr
     );
+    // Deleted, BC-1 names the issue deleted (R1), and points to P, which
+    // had the key too; never to R2.
     a.ok(&["delete", "BC-1"]);
-    let r = a.run(&["show", "BC-1"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = a.fail_with(3, &["show", "BC-1"]);
     assert!(
-        r.stdout.contains("BC-3  P"),
-        "BC-1 leads to P, never R2: {}",
-        r.stdout
+        r.stderr.contains("error: BC-1 was deleted on ")
+            && r.stderr
+                .contains("; BC-3 had that key too, before a sync renumbered it\n")
+            && r.stderr
+                .contains("hint: git issue show BC-3 shows the issue that has it now"),
+        "{}",
+        r.stderr
     );
-    assert!(r.stderr.contains("BC-1 is now BC-3"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("BC-2"),
+        "R2 never had BC-1: {}",
+        r.stderr
+    );
 }
 
 /// Each field goes to the side that changed that field last, not to the
