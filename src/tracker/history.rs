@@ -14,19 +14,27 @@ impl Tracker {
     /// newest first, under every key the issue has had.
     pub fn log(&self, key: &Key) -> Result<Vec<Revision>> {
         let snap = self.snapshot()?;
+        let aliases = |issue: &Issue| -> Vec<Key> {
+            issue
+                .aliases
+                .iter()
+                .filter_map(|a| a.parse().ok())
+                .collect()
+        };
         let (key, id, mut keys) = match load(&snap, key) {
             Ok(r) => {
-                let aliases: Vec<Key> = r
-                    .issue
-                    .aliases
-                    .iter()
-                    .filter_map(|a| a.parse().ok())
-                    .collect();
+                let aliases = aliases(&r.issue);
                 (r.key, Some(r.issue.id), aliases)
             }
-            // A deleted issue, or a file that does not parse, still has the
-            // history of its path.
-            Err(Error::NoSuchIssue(_)) => (key.clone(), None, Vec::new()),
+            // A deleted issue is the one its file held when it went: its
+            // path may have held another before a sync renumbered that one.
+            Err(Error::NoSuchIssue(_)) => match self.last_held(key)? {
+                Some(issue) => {
+                    let aliases = aliases(&issue);
+                    (key.clone(), Some(issue.id), aliases)
+                }
+                None => (key.clone(), None, Vec::new()),
+            },
             Err(Error::BadFile(_)) => (locate(&snap, key)?.0, None, Vec::new()),
             Err(e) => return Err(e),
         };
@@ -51,6 +59,26 @@ impl Tracker {
             return Err(Error::NoSuchIssue(key.to_string()));
         }
         Ok(history)
+    }
+
+    /// The issue `key`'s file held last, before the commit that removed
+    /// it: `None` when it never held one that parses.
+    fn last_held(&self, key: &Key) -> Result<Option<Issue>> {
+        let files = layout::issue_file_candidates(key);
+        for r in self.store.history(&files)? {
+            for file in &files {
+                if let Some(issue) = self
+                    .store
+                    .read_at(&r.commit, file, true)
+                    .ok()
+                    .flatten()
+                    .and_then(|text| Issue::parse(&text).ok())
+                {
+                    return Ok(Some(issue));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Whether a commit changed the issue with `id`: one of the paths it

@@ -911,6 +911,13 @@ fn renumbering_chains_lead_to_the_issue_that_had_the_key() {
         "R2 never had BC-1: {}",
         r.stderr
     );
+    // Its log is R1's: filed, deleted; not P's commits at that path.
+    let log = a.ok(&["log", "BC-1"]);
+    assert!(log.contains("\"R1\"") && log.contains("delete"), "{log}");
+    assert!(
+        !log.contains("\"P\""),
+        "P's filing is not R1's history: {log}"
+    );
 }
 
 /// Each field goes to the side that changed that field last, not to the
