@@ -65,6 +65,7 @@ impl Tracker {
         }
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut issue_keys = HashSet::new();
+        let mut file_of: HashMap<Key, String> = HashMap::new();
         let mut comments = Vec::new();
         let wanted = |p: &str| {
             !matches!(
@@ -83,8 +84,19 @@ impl Tracker {
             };
             match what {
                 BranchPath::Issue(key) => {
-                    issue_keys.insert(key.clone());
                     let canonical = layout::issue_file(&key);
+                    // Both layouts may hold a file of one key (made by
+                    // hand): commands read the current one only.
+                    if let Some(other) = file_of.insert(key.clone(), path.clone()) {
+                        let read = if path == canonical { &path } else { &other };
+                        problems.push(Problem::whole(
+                            &path,
+                            format!(
+                                "{other} holds {key} too, and commands read only {read}: move the other to a free number or remove it, by hand"
+                            ),
+                        ));
+                    }
+                    issue_keys.insert(key.clone());
                     if !layout::is_home_of(&key, &path) {
                         problems.push(Problem::whole(
                             &path,
@@ -165,7 +177,11 @@ impl Tracker {
         let snap = self.snapshot()?;
         Ok(super::read::issue_files(&snap)?
             .iter()
-            .filter(|(k, p)| *p == layout::old_issue_file(k))
+            // One whose key has a file in the current layout too cannot
+            // move: doctor reports it as a problem instead.
+            .filter(|(k, p)| {
+                *p == layout::old_issue_file(k) && !snap.contains(&layout::issue_file(k))
+            })
             .count())
     }
 

@@ -328,3 +328,28 @@ fn a_remote_branch_locked_for_good_is_named_not_blamed_on_others() {
     std::fs::remove_file(env.root.join("remote.git/refs/heads/issues.lock")).unwrap();
     env.ok(&["sync"]);
 }
+
+#[test]
+fn doctor_names_a_second_file_of_one_key_in_the_first_layout() {
+    let env = Env::with_tracker();
+    env.new_issue("Read by every command", &[]);
+    let text = env.branch_file("issues/0/0/0/BC-1.md");
+    let id = text.lines().find(|l| l.starts_with("id: ")).unwrap();
+    let copy = text
+        .replace("Read by every command", "Hidden copy")
+        .replace(id, "id: 01JHIDDENCOPY0000000000000");
+    env.commit_by_hand("issues/0/BC-1.md", &copy);
+    let r = env.fail_with(5, &["doctor"]);
+    assert!(
+        !r.stderr.contains("first layout"),
+        "it cannot move: {}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(
+            "issues/0/BC-1.md:1:1: issues/0/0/0/BC-1.md holds BC-1 too, and commands read only issues/0/0/0/BC-1.md"
+        ),
+        "{}",
+        r.stdout
+    );
+}
