@@ -44,7 +44,11 @@ impl Tracker {
                 Config::default()
             }
         };
-        if !self.store.has_branch(&config.main_branch) {
+        // The branch HEAD is on counts though it has no commit yet: the
+        // first commit of a new repository makes it.
+        if !self.store.has_branch(&config.main_branch)
+            && self.store.head_branch().as_deref() != Some(config.main_branch.as_str())
+        {
             problems.push(Problem::new(
                 layout::CONFIG,
                 ParseError::new(

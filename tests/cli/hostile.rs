@@ -472,6 +472,21 @@ fn a_new_tracker_takes_the_projects_main_branch_not_main() {
 }
 
 #[test]
+fn a_tracker_in_a_repository_with_no_commit_yet_is_healthy() {
+    let env = Env::new();
+    let empty = env.sibling("empty");
+    empty.git(&["init", "-q", "-b", "trunk"]);
+    empty.ok(&["init", "--key", "BC"]);
+    // HEAD's branch has no commit yet; the first one makes it.
+    assert!(
+        empty
+            .branch_file("tracker.yml")
+            .contains("\nmain_branch: trunk\n")
+    );
+    empty.ok(&["doctor"]);
+}
+
+#[test]
 fn a_lock_held_by_a_live_git_is_waited_for_not_taken() {
     use std::io::Write;
     let env = Env::with_tracker();
