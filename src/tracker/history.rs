@@ -26,6 +26,14 @@ impl Tracker {
                 let aliases = aliases(&r.issue);
                 (r.key, Some(r.issue.id), aliases)
             }
+            // An old key leads to the issue renumbered away from it, as in
+            // `show`, unless it was deleted after that.
+            Err(Error::NoSuchIssue(_))
+                if !(super::read::is_deleted(&snap, key) && self.deleted_after_move(key)?)
+                    && let [one] = self.alias_holders(key, None)?.as_slice() =>
+            {
+                return self.log(one);
+            }
             // A deleted issue is the one its file held when it went: its
             // path may have held another before a sync renumbered that one.
             Err(Error::NoSuchIssue(_)) => match self.last_held(key)? {
@@ -59,6 +67,35 @@ impl Tracker {
             return Err(Error::NoSuchIssue(key.to_string()));
         }
         Ok(history)
+    }
+
+    /// Whether `key` was deleted when a sync had already renumbered another
+    /// issue away from it (its `moved.yml` said so just before): then the
+    /// key names the issue deleted. When the renumbering came after (the
+    /// key was taken because of the deletion), it leads to the issue
+    /// renumbered, as an old key does.
+    pub(super) fn deleted_after_move(&self, key: &Key) -> Result<bool> {
+        let files = layout::issue_file_candidates(key);
+        let Some(last) = self.store.history(&files)?.into_iter().next() else {
+            return Ok(false);
+        };
+        let gone = files.iter().all(|f| {
+            self.store
+                .read_at(&last.commit, f, false)
+                .is_ok_and(|t| t.is_none())
+        });
+        let moved = self
+            .store
+            .read_at(&last.commit, layout::MOVED, true)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let key = key.to_string();
+        Ok(gone
+            && layout::read_key_list(&moved)
+                .iter()
+                .filter_map(|m| m.split_once(" -> "))
+                .any(|(from, _)| from.trim() == key))
     }
 
     /// The issue `key`'s file held last, before the commit that removed

@@ -324,12 +324,13 @@ impl Tracker {
             Ok(r) => (r, None),
             // An old key leads to the issue that had it: the one whose
             // aliases hold it, wherever renumberings took it since.
-            // A key deleted here names the issue deleted, though an issue
-            // renumbered away from it had it once too: that one is named,
-            // not shown in its place.
+            // A key deleted after a sync renumbered an issue away from it
+            // names the deletion: the issue renumbered is named, not shown in
+            // its place. Renumbered after the deletion (the key was taken
+            // because of it), the key leads to that issue.
             Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
                 [] => return Err(self.deleted_or_missing(&snap, key, k, &[])),
-                holders if read::is_deleted(&snap, key) => {
+                holders if read::is_deleted(&snap, key) && self.deleted_after_move(key)? => {
                     return Err(self.deleted_or_missing(&snap, key, k, holders));
                 }
                 [one] => (load(&snap, one)?, Some(key.clone())),

@@ -285,6 +285,12 @@ fn the_old_key_of_a_renumbered_issue_leads_to_it() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Second"), "{}", r.stdout);
     assert!(r.stderr.contains("BC-1 is now BC-2"), "{}", r.stderr);
+    // Its log too is bob's issue's, not alice's deleted one's.
+    let log = b.ok(&["log", "BC-1"]);
+    assert!(
+        log.contains("\"Second\"") && !log.contains("First"),
+        "{log}"
+    );
 }
 
 #[test]
