@@ -12,19 +12,10 @@ pub enum PushOutcome {
     /// The remote now holds our tip (or already did).
     Pushed,
     /// Someone pushed meanwhile (or held the remote's lock): fetch, merge and
-    /// try again.
-    Behind(Refusal),
-}
-
-/// Why the remote refused a push that may pass when tried again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// git's summary: `fetch first`, `failed to update ref`, …
-    pub summary: String,
-    /// git's words when the remote's branch was locked (`cannot lock ref
-    /// 'refs/heads/issues': … File exists.`): held by another push a moment,
-    /// or for good by one that crashed.
-    pub lock: Option<String>,
+    /// try again. `lock` holds git's words when the remote's branch was
+    /// locked (`cannot lock ref 'refs/heads/issues': … File exists.`): by
+    /// another push for a moment, or for good by one that crashed.
+    Behind { lock: Option<String> },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,7 +142,7 @@ impl Store {
                     .map(|l| l.trim_start_matches("remote:").trim())
                     .find(|l| l.contains("cannot lock ref"))
                     .map(|l| l.trim_start_matches("error:").trim().to_owned());
-                return Ok(PushOutcome::Behind(Refusal { summary, lock }));
+                return Ok(PushOutcome::Behind { lock });
             }
             return Err(TransportError::Push {
                 remote: remote.to_owned(),

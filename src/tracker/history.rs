@@ -26,23 +26,25 @@ impl Tracker {
                 let aliases = aliases(&r.issue);
                 (r.key, Some(r.issue.id), aliases)
             }
-            // An old key leads to the issue renumbered away from it, as in
-            // `show`, unless it was deleted after that.
-            Err(Error::NoSuchIssue(_))
-                if !(super::read::is_deleted(&snap, key) && self.deleted_after_move(key)?)
-                    && let [one] = self.alias_holders(key, None)?.as_slice() =>
-            {
-                return self.log(one);
-            }
-            // A deleted issue is the one its file held when it went: its
-            // path may have held another before a sync renumbered that one.
-            Err(Error::NoSuchIssue(_)) => match self.last_held(key)? {
-                Some(issue) => {
-                    let aliases = aliases(&issue);
-                    (key.clone(), Some(issue.id), aliases)
+            Err(Error::NoSuchIssue(_)) => {
+                let revisions = self.file_history(key)?;
+                // An old key leads to the issue renumbered away from it, as
+                // in `show`, unless it was deleted after that.
+                let deleted =
+                    super::read::is_deleted(&snap, key) && self.deleted_after_move(key, &revisions);
+                if !deleted && let [one] = self.alias_holders(key, None)?.as_slice() {
+                    return self.log(one);
                 }
-                None => (key.clone(), None, Vec::new()),
-            },
+                // A deleted issue is the one its file held when it went: its
+                // path may have held another before a sync renumbered that one.
+                match self.last_held(key, &revisions) {
+                    Some(issue) => {
+                        let aliases = aliases(&issue);
+                        (key.clone(), Some(issue.id), aliases)
+                    }
+                    None => (key.clone(), None, Vec::new()),
+                }
+            }
             Err(Error::BadFile(_)) => (locate(&snap, key)?.0, None, Vec::new()),
             Err(e) => return Err(e),
         };
@@ -69,53 +71,51 @@ impl Tracker {
         Ok(history)
     }
 
+    /// The commits that changed `key`'s file (either layout), newest first.
+    pub(super) fn file_history(&self, key: &Key) -> Result<Vec<Revision>> {
+        Ok(self.store.history(&layout::issue_file_candidates(key))?)
+    }
+
     /// Whether `key` was deleted when a sync had already renumbered another
     /// issue away from it (its `moved.yml` said so just before): then the
     /// key names the issue deleted. When the renumbering came after (the
     /// key was taken because of the deletion), it leads to the issue
-    /// renumbered, as an old key does.
-    pub(super) fn deleted_after_move(&self, key: &Key) -> Result<bool> {
-        let files = layout::issue_file_candidates(key);
-        let Some(last) = self.store.history(&files)?.into_iter().next() else {
-            return Ok(false);
+    /// renumbered, as an old key does. `revisions` is its [`file_history`].
+    ///
+    /// [`file_history`]: Tracker::file_history
+    pub(super) fn deleted_after_move(&self, key: &Key, revisions: &[Revision]) -> bool {
+        let Some(last) = revisions.first() else {
+            return false;
         };
-        let gone = files.iter().all(|f| {
+        let gone = layout::issue_file_candidates(key).iter().all(|f| {
             self.store
                 .read_at(&last.commit, f, false)
                 .is_ok_and(|t| t.is_none())
         });
-        let moved = self
+        gone && self
             .store
             .read_at(&last.commit, layout::MOVED, true)
             .ok()
             .flatten()
-            .unwrap_or_default();
-        let key = key.to_string();
-        Ok(gone
-            && layout::read_key_list(&moved)
-                .iter()
-                .filter_map(|m| m.split_once(" -> "))
-                .any(|(from, _)| from.trim() == key))
+            .is_some_and(|moved| !super::read::moves_in(&moved, key).is_empty())
     }
 
-    /// The issue `key`'s file held last, before the commit that removed
-    /// it: `None` when it never held one that parses.
-    fn last_held(&self, key: &Key) -> Result<Option<Issue>> {
+    /// The issue `key`'s file held last, before the commit that removed it
+    /// (`revisions` is its [`file_history`]): `None` when it never held one
+    /// that parses.
+    ///
+    /// [`file_history`]: Tracker::file_history
+    fn last_held(&self, key: &Key, revisions: &[Revision]) -> Option<Issue> {
         let files = layout::issue_file_candidates(key);
-        for r in self.store.history(&files)? {
-            for file in &files {
-                if let Some(issue) = self
-                    .store
+        revisions.iter().find_map(|r| {
+            files.iter().find_map(|file| {
+                self.store
                     .read_at(&r.commit, file, true)
                     .ok()
                     .flatten()
                     .and_then(|text| Issue::parse(&text).ok())
-                {
-                    return Ok(Some(issue));
-                }
-            }
-        }
-        Ok(None)
+            })
+        })
     }
 
     /// Whether a commit changed the issue with `id`: one of the paths it

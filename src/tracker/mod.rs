@@ -330,7 +330,10 @@ impl Tracker {
             // because of it), the key leads to that issue.
             Err(Error::NoSuchIssue(k)) => match self.alias_holders(key, None)?.as_slice() {
                 [] => return Err(self.deleted_or_missing(&snap, key, k, &[])),
-                holders if read::is_deleted(&snap, key) && self.deleted_after_move(key)? => {
+                holders
+                    if read::is_deleted(&snap, key)
+                        && self.deleted_after_move(key, &self.file_history(key)?) =>
+                {
                     return Err(self.deleted_or_missing(&snap, key, k, holders));
                 }
                 [one] => (load(&snap, one)?, Some(key.clone())),

@@ -466,14 +466,21 @@ pub(super) fn deleted_numbers(snap: &Snapshot<'_>) -> Result<Vec<u64>> {
 /// The keys issues filed under `key` were moved to by a sync, as
 /// `issues/moved.yml` records them.
 pub(super) fn moves_from(snap: &Snapshot<'_>, key: &Key) -> Result<Vec<Key>> {
-    let text = snap.read(layout::MOVED)?.unwrap_or_default();
+    Ok(moves_in(
+        &snap.read(layout::MOVED)?.unwrap_or_default(),
+        key,
+    ))
+}
+
+/// The keys `moved.yml` (`text`) says issues filed as `key` moved to.
+pub(super) fn moves_in(text: &str, key: &Key) -> Vec<Key> {
     let key = key.to_string();
-    Ok(layout::read_key_list(&text)
+    layout::read_key_list(text)
         .iter()
         .filter_map(|m| m.split_once(" -> "))
         .filter(|(from, _)| from.trim() == key)
         .filter_map(|(_, to)| to.trim().parse().ok())
-        .collect())
+        .collect()
 }
 
 /// One issue with everything in its folder, as [`contents`] reads it.

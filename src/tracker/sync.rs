@@ -110,8 +110,8 @@ impl Tracker {
             retries: 0,
         };
         let mut done = false;
-        // Whether every refusal so far was a lock on the remote's branch.
-        let mut locked: Option<Option<String>> = None;
+        // What locked the remote's branch, for each push it refused.
+        let mut locks: Vec<Option<String>> = Vec::new();
         for attempt in 0..PUSH_ATTEMPTS {
             if attempt > 0 {
                 report.retries += 1;
@@ -141,20 +141,18 @@ impl Tracker {
                     break;
                 }
                 // Someone pushed meanwhile: fetch and merge again.
-                PushOutcome::Behind(why) => {
-                    let lock = why.lock;
-                    locked = Some(match locked {
-                        None | Some(Some(_)) => lock,
-                        Some(None) => None,
-                    });
-                }
+                PushOutcome::Behind { lock } => locks.push(lock),
             }
         }
         if !done {
             return Err(Error::RemoteKeptMoving {
                 remote: remote.to_owned(),
                 attempts: PUSH_ATTEMPTS,
-                locked: locked.flatten(),
+                // Named only when the lock refused every push.
+                locked: locks
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .and_then(|mut all| all.pop()),
             });
         }
         if report.local == LocalChange::Adopted {

@@ -238,28 +238,27 @@ fn sync_and_init_leave_a_remote_of_a_newer_format_alone() {
     let carol = net.clone("carol");
     let r = carol.fail_with(1, &["init"]);
     assert!(r.stderr.contains(NEWER), "{}", r.stderr);
-    let branch = carol
-        .git_cmd()
+    assert!(!has_issues_branch(&carol), "init adopted it anyway");
+}
+
+/// Whether the clone has an issues branch of its own.
+fn has_issues_branch(env: &Env) -> bool {
+    env.git_cmd()
         .args(["rev-parse", "-q", "--verify", "refs/heads/issues"])
         .output()
-        .unwrap();
-    assert!(!branch.status.success(), "init adopted it anyway");
+        .unwrap()
+        .status
+        .success()
 }
 
 #[test]
 fn sync_and_init_leave_a_branch_that_holds_no_tracker_alone() {
-    let alice = Env::new();
-    alice.git_in(
-        &alice.root,
-        &["init", "-q", "--bare", "-b", "main", "remote.git"],
-    );
-    alice.git(&["remote", "add", "origin", "../remote.git"]);
-    alice.git(&["push", "-q", "origin", "main"]);
-    alice.ok(&["init", "--key", "BC"]);
+    // Alice's tracker has never been synced: the remote has no issues.
+    let net = crate::sync::Net::new();
+    let alice = &net.first;
     alice.new_issue("Alice's", &[]);
     // Someone's work, on a branch that happens to be called `issues`.
-    let dev = alice.sibling("dev");
-    dev.git_in(&alice.root, &["clone", "-q", "remote.git", "dev"]);
+    let dev = net.clone("dev");
     dev.git(&["checkout", "-q", "-b", "issues"]);
     std::fs::write(dev.repo.join("README.md"), "not a tracker\n").unwrap();
     dev.git(&["add", "README.md"]);
@@ -275,16 +274,10 @@ fn sync_and_init_leave_a_branch_that_holds_no_tracker_alone() {
     );
     assert_eq!((alice.tip(), remote()), (tip, remote_tip));
 
-    let carol = alice.sibling("carol");
-    carol.git_in(&alice.root, &["clone", "-q", "remote.git", "carol"]);
+    let carol = net.clone("carol");
     let r = carol.fail_with(1, &["init", "--key", "VV"]);
     assert!(r.stderr.contains("holds no issue tracker"), "{}", r.stderr);
-    let local = carol
-        .git_cmd()
-        .args(["rev-parse", "-q", "--verify", "refs/heads/issues"])
-        .output()
-        .unwrap();
-    assert!(!local.status.success(), "init took it as a tracker");
+    assert!(!has_issues_branch(&carol), "init took it as a tracker");
 }
 
 #[test]
